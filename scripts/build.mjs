@@ -1,0 +1,45 @@
+// Builds the separate bundles: the extension host (cjs, `vscode` external) and the CLI.
+// The tree-sitter runtime and grammars are WebAssembly files copied beside the bundles.
+import { build } from 'esbuild';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const root = join(import.meta.dirname, '..');
+const dist = join(root, 'dist');
+const production = process.argv.includes('--production');
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(join(dist, 'grammars'), { recursive: true });
+
+const { version } = JSON.parse((await import('node:fs')).readFileSync(join(root, 'package.json'), 'utf8'));
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  // esbuild leaves import.meta empty in cjs output; core code locates its assets through this define.
+  define: { 'import.meta.url': '__importMetaUrl', __COEVOLVE_VERSION__: JSON.stringify(version) },
+  banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: [join(root, 'src/extension/extension.ts')], outfile: join(dist, 'extension.cjs'), external: ['vscode'] }),
+  build({
+    ...common,
+    entryPoints: [join(root, 'src/cli/main.ts')],
+    outfile: join(dist, 'cli.cjs'),
+    banner: { js: '#!/usr/bin/env node\n' + common.banner.js },
+  }),
+]);
+
+const runtimeWasm = require.resolve('web-tree-sitter/web-tree-sitter.wasm');
+cpSync(runtimeWasm, join(dist, 'web-tree-sitter.wasm'));
+const grammarDir = join(dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm');
+for (const name of ['typescript', 'tsx', 'javascript', 'python', 'go', 'rust', 'java']) {
+  cpSync(join(grammarDir, `tree-sitter-${name}.wasm`), join(dist, 'grammars', `tree-sitter-${name}.wasm`));
+}

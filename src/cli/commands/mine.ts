@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { mineHistory } from '../../core/git/miner.ts';
+import type { MineResult } from '../../core/git/miner.ts';
+import { resolveWorkspace } from '../../core/workspace.ts';
+import { positiveIntegerOption } from '../options.ts';
+import { createProgress } from '../progress.ts';
+
+export function registerMine(program: Command): void {
+  program
+    .command('mine')
+    .description('Mine the first-parent history of a repository into the memory store (resumes where the last run stopped).')
+    .argument('[path]', 'a folder inside the repository', '.')
+    .option('--max <n>', 'mine at most this many commits in this run', positiveIntegerOption)
+    .option('--since <date>', 'only commits newer than this date (e.g. 2024-01-01 or "6 months ago")')
+    .option('--store <dir>', 'memory store folder (default: <repo>/.coevolve, or $COEVOLVE_STORE)')
+    .option('--no-symbols', 'skip mapping changes to functions and classes (faster)')
+    .option('--json', 'print the result as JSON')
+    .action(async (path: string, options: { max?: number; since?: string; store?: string; symbols: boolean; json?: boolean }) => {
+      const workspace = await resolveWorkspace(path, options.store ?? process.env.COEVOLVE_STORE, { requireGit: true });
+      const controller = new AbortController();
+      const onSigint = () => controller.abort();
+      process.once('SIGINT', onSigint);
+      const progress = createProgress('mining', process.stderr);
+      try {
+        const result = await mineHistory(workspace.root, {
+          storeDir: workspace.storeDir,
+          ...(options.max ? { maxCommits: options.max } : {}),
+          ...(options.since ? { since: options.since } : {}),
+          symbols: options.symbols,
+          signal: controller.signal,
+          onProgress: (p) => progress.update(p.done, p.total, p.subject),
+        });
+        progress.stop();
+        process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : describe(result, workspace.storeDir));
+      } catch (error) {
+        progress.stop();
+        throw error;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+}
+
+function describe(result: MineResult, storeDir: string): string {
+  const lines: string[] = [];
+  if (result.empty) {
+    lines.push(...result.notices);
+    return `${lines.join('\n')}\n`;
+  }
+  const seconds = (result.durationMs / 1000).toFixed(1);
+  lines.push(
+    result.mined === 0
+      ? `Memory is up to date: ${result.experiences} experiences in ${storeDir}.`
+      : `Mined ${result.mined} commit(s) in ${seconds} s; ${result.experiences} experiences in ${storeDir}.`,
+  );
+  const c = result.counts;
+  const details = [
+    c.merges && `${c.merges} merge(s) read against their first parent`,
+    c.reverts && `${c.reverts} revert(s) linked to what they undid`,
+    c.huge && `${c.huge} huge commit(s) capped`,
+    c.binaryFiles && `${c.binaryFiles} binary file change(s) recorded without content`,
+    c.submoduleChanges && `${c.submoduleChanges} submodule update(s)`,
+    c.notUtf8 && `${c.notUtf8} commit(s) with non-UTF-8 names or messages kept byte-exact`,
+  ].filter(Boolean);
+  if (details.length) lines.push(`  ${details.join('; ')}.`);
+  if (result.removed) lines.push(`  Forgot ${result.removed} experience(s) of rewritten history.`);
+  lines.push(result.complete ? '  History is fully mined.' : '  Older history remains: run `coevolve mine` again to continue.');
+  for (const notice of result.notices) lines.push(`Note: ${notice}`);
+  return `${lines.join('\n')}\n`;
+}

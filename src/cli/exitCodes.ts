@@ -1,0 +1,30 @@
+import type { CoevolveErrorReason } from '../core/errors.ts';
+
+/** Documented in README.md ("Exit codes"); scripts may rely on them. */
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  storeCorrupt: 3,
+  storeLocked: 4,
+  gitFailed: 5,
+  cancelled: 130,
+} as const;
+
+export function exitCodeFor(reason: CoevolveErrorReason): number {
+  switch (reason) {
+    case 'not-a-git-repo':
+    case 'bad-input':
+    case 'store-empty':
+      return EXIT.usage;
+    case 'store-corrupt':
+    case 'store-newer-schema':
+      return EXIT.storeCorrupt;
+    case 'store-locked':
+      return EXIT.storeLocked;
+    case 'git-failed':
+      return EXIT.gitFailed;
+    case 'cancelled':
+      return EXIT.cancelled;
+  }
+}

@@ -1,0 +1,55 @@
+import { Command, CommanderError } from 'commander';
+import { CoevolveError } from '../core/errors.ts';
+import { EXIT, exitCodeFor } from './exitCodes.ts';
+import { registerMine } from './commands/mine.ts';
+import { registerRecall } from './commands/recall.ts';
+import { registerStats } from './commands/stats.ts';
+import { registerStore } from './commands/store.ts';
+import { VERSION } from '../core/version.ts';
+
+const program = new Command('coevolve')
+  .description('Co-evolve: mine a repository\'s history into structured memory and recall what matters for a task.')
+  .version(VERSION)
+  .showHelpAfterError('(run with --help for usage)')
+  .addHelpText(
+    'after',
+    `
+Exit codes:
+  0    success
+  1    unexpected failure
+  2    bad usage, or the folder is not a git repository, or nothing mined yet
+  3    the memory store is corrupt or from a newer version (see \`coevolve store repair\`)
+  4    the memory store is locked by another process
+  5    git failed
+  130  cancelled (Ctrl-C)`,
+  )
+  .exitOverride();
+
+registerMine(program);
+registerRecall(program);
+registerStats(program);
+registerStore(program);
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    process.exitCode = report(error);
+  }
+}
+
+function report(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed the usage message; --help and --version end here with code 0.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (CoevolveError.is(error)) {
+    process.stderr.write(`coevolve: ${error.message}\n`);
+    if (error.hint) process.stderr.write(`  ${error.hint}\n`);
+    return exitCodeFor(error.reason);
+  }
+  process.stderr.write(`coevolve: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return EXIT.failure;
+}
+
+void main();

@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { CoevolveError } from '../errors.ts';
+import { LOG_FORMAT_ARGS, LogParser } from './logParser.ts';
+import type { LogParserLimits } from './logParser.ts';
+import type { RawChange, RawCommit } from './rawCommit.ts';
+import { NEUTRAL_GIT_CONFIG } from './repository.ts';
+
+export interface LogStreamOptions {
+  /** Revisions to walk, e.g. ['HEAD', '^abc123']. */
+  revisions: string[];
+  maxCount?: number;
+  since?: string;
+  wantHunks: (change: RawChange) => boolean;
+  limits?: LogParserLimits;
+  signal?: AbortSignal;
+}
+
+/**
+ * Streams first-parent history with patches, newest first. simple-git buffers a command's whole
+ * output, which for `log -p` is unbounded, so this one command is spawned directly and parsed as
+ * it arrives; the async iteration gives back-pressure to git.
+ */
+export async function* streamFirstParentLog(cwd: string, options: LogStreamOptions): AsyncGenerator<RawCommit> {
+  const args: string[] = [];
+  for (const setting of NEUTRAL_GIT_CONFIG) args.push('-c', setting);
+  args.push('log', '--first-parent', ...LOG_FORMAT_ARGS);
+  if (options.maxCount !== undefined) args.push(`--max-count=${options.maxCount}`);
+  if (options.since) args.push(`--since=${options.since}`);
+  args.push('--end-of-options', ...options.revisions, '--');
+
+  const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (text: string) => {
+    if (stderr.length < 4000) stderr += text;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const spawnFailed = new Promise<never>((_, reject) =>
+    child.once('error', (error) => reject(new CoevolveError('git-failed', `Could not run git: ${error.message}`, { cause: error }))),
+  );
+  spawnFailed.catch(() => undefined);
+  const onAbort = () => child.kill();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const parser = new LogParser(options.wantHunks, options.limits);
+  try {
+    for await (const chunk of child.stdout) {
+      for (const commit of parser.push(chunk as Buffer)) yield commit;
+      if (options.signal?.aborted) break;
+    }
+    if (options.signal?.aborted) throw new CoevolveError('cancelled', 'Mining was cancelled.');
+    const code = await Promise.race([exited, spawnFailed]);
+    if (code !== 0) throw new CoevolveError('git-failed', `git log failed (exit ${code}): ${stderr.trim()}`);
+    for (const commit of parser.end()) yield commit;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    if (child.exitCode === null) child.kill();
+  }
+}

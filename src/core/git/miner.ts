@@ -1,0 +1,302 @@
+import { CoevolveError, throwIfAborted } from '../errors.ts';
+import { SymbolParser } from '../code/symbolParser.ts';
+import type { CommitExperience } from '../memory/experience.ts';
+import { MemoryStore } from '../memory/store.ts';
+import type { StoreTransaction } from '../memory/store.ts';
+import { BlobReader } from './blobReader.ts';
+import { buildExperience } from './experienceBuilder.ts';
+import { streamFirstParentLog } from './logStream.ts';
+import { Repository } from './repository.ts';
+import { SymbolMapper } from './symbolMapper.ts';
+
+export interface MineOptions {
+  /** The store folder (normally `<repo>/.coevolve`). */
+  storeDir: string;
+  /** Mine at most this many commits in this run; a later run continues. */
+  maxCommits?: number;
+  /** Only commits newer than this (any date git understands). */
+  since?: string;
+  /** Map hunks to symbols with tree-sitter (default true). */
+  symbols?: boolean;
+  batchSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: MineProgress) => void;
+}
+
+export interface MineProgress {
+  done: number;
+  total: number;
+  sha?: string;
+  subject?: string;
+}
+
+export interface MineCounts {
+  merges: number;
+  huge: number;
+  binaryFiles: number;
+  submoduleChanges: number;
+  notUtf8: number;
+  secretsRedacted: number;
+  reverts: number;
+}
+
+export interface MineResult {
+  repoRoot: string;
+  empty: boolean;
+  mined: number;
+  removed: number;
+  experiences: number;
+  head?: string;
+  complete: boolean;
+  shallow: boolean;
+  counts: MineCounts;
+  /** Things the user should know, in plain sentences. */
+  notices: string[];
+  durationMs: number;
+}
+
+type SegmentKind = 'fresh' | 'new' | 'older' | 'hole';
+
+interface Segment {
+  kind: SegmentKind;
+  revisions: string[];
+  startSeq: number;
+  count: number;
+  /** For 'new': the head it brings the store up to. */
+  head?: string;
+  hole?: { from: number; to: number };
+}
+
+/**
+ * Mines first-parent history into the store, newest first, resuming where the last run stopped.
+ * What it has mined is saved batch by batch, so a cancelled or crashed run loses at most a batch.
+ */
+export async function mineHistory(path: string, options: MineOptions): Promise<MineResult> {
+  const started = performance.now();
+  const repo = await Repository.open(path);
+  const counts: MineCounts = { merges: 0, huge: 0, binaryFiles: 0, submoduleChanges: 0, notUtf8: 0, secretsRedacted: 0, reverts: 0 };
+  const result: MineResult = { repoRoot: repo.root, empty: false, mined: 0, removed: 0, experiences: 0, complete: false, shallow: false, counts, notices: [], durationMs: 0 };
+  const store = await MemoryStore.open(options.storeDir);
+  const head = await repo.head();
+  if (!head) {
+    result.empty = true;
+    result.experiences = store.state.counts.experiences;
+    result.notices.push('The repository has no commits yet, so there is nothing to mine.');
+    result.durationMs = performance.now() - started;
+    return result;
+  }
+  throwIfAborted(options.signal);
+  const shallow = await repo.isShallow();
+  result.shallow = shallow;
+  const headSeq = await repo.firstParentDepth(head);
+  const segments = await planSegments(repo, store, head, headSeq, shallow, result);
+
+  const parser = options.symbols === false ? undefined : await SymbolParser.create();
+  const blobs = parser ? new BlobReader(repo.root) : undefined;
+  const mapper = parser && blobs ? new SymbolMapper(parser, blobs) : undefined;
+  let budget = options.maxCommits && options.maxCommits > 0 ? options.maxCommits : Number.POSITIVE_INFINITY;
+  const total = segments.reduce((sum, s) => sum + s.count, 0);
+  const progress: MineProgress = { done: 0, total: Math.min(total, budget) };
+  options.onProgress?.(progress);
+  try {
+    for (const segment of segments) {
+      if (budget <= 0) break;
+      const mined = await mineSegment(repo, store, segment, { ...options, budget, mapper, counts, progress, shallow });
+      budget -= mined;
+      result.mined += mined;
+    }
+  } finally {
+    mapper?.dispose();
+    blobs?.close();
+  }
+  await store.refresh();
+  const state = store.state.mining;
+  result.head = state.head;
+  result.complete = state.complete && state.holes.length === 0;
+  result.experiences = store.state.counts.experiences;
+  if (shallow) {
+    result.notices.push(
+      `This is a shallow clone: only the commits present locally were mined (${result.experiences} in memory). Run \`git fetch --unshallow\` and mine again for the full history.`,
+    );
+  }
+  if (!result.complete && !shallow && budget <= 0) {
+    result.notices.push('Stopped at the --max limit; run mine again to continue with older history.');
+  }
+  if (counts.secretsRedacted > 0) result.notices.push(`Redacted ${counts.secretsRedacted} secret(s) found in commit messages or diffs before storing them.`);
+  result.durationMs = performance.now() - started;
+  return result;
+}
+
+async function planSegments(repo: Repository, store: MemoryStore, head: string, headSeq: number, shallow: boolean, result: MineResult): Promise<Segment[]> {
+  const segments: Segment[] = [];
+  let state = store.state.mining;
+  let reset = false;
+  if (state.head && state.shallow && !shallow) {
+    reset = true;
+    result.notices.push('The clone is no longer shallow, so commit positions changed: mining the whole history again.');
+  } else if (state.head && state.head !== head) {
+    const known = await repo.exists(state.head);
+    if (known && (await repo.isAncestor(state.head, head)) && (await repo.firstParentDepth(state.head)) === state.headSeq) {
+      segments.push({ kind: 'new', revisions: [head, `^${state.head}`], startSeq: headSeq, count: headSeq - state.headSeq!, head });
+    } else {
+      const base = known ? await repo.mergeBase(state.head, head) : undefined;
+      const baseSeq = base ? await repo.firstParentDepth(base) : 0;
+      const baseKnown = base ? await store.transaction(async (tx) => (await tx.find(base))?.seq === baseSeq) : false;
+      if (base && baseKnown) {
+        const removed = await store.transaction(async (tx) => {
+          const count = await tx.removeAbove(baseSeq);
+          tx.meta.mining.head = base;
+          tx.meta.mining.headSeq = baseSeq;
+          return count;
+        });
+        result.removed = removed;
+        result.notices.push(
+          `History was rewritten (a force-push or rebase): forgot ${removed} experience(s) of commits no longer on this branch and mined again from ${base.slice(0, 10)}.`,
+        );
+        segments.push({ kind: 'new', revisions: [head, `^${base}`], startSeq: headSeq, count: headSeq - baseSeq, head });
+      } else {
+        reset = true;
+        result.notices.push('History was rewritten and no mined commit is left on this branch: mining again from scratch.');
+      }
+    }
+  }
+  if (reset) {
+    result.removed = await store.transaction(async (tx) => {
+      const before = tx.meta.counts.experiences;
+      await tx.clear();
+      tx.meta.mining = { complete: false, shallow, pendingReverts: {}, holes: [] };
+      return before;
+    });
+  }
+  state = store.state.mining;
+  if (!state.head) {
+    segments.push({ kind: 'fresh', revisions: [head], startSeq: headSeq, count: headSeq });
+    return segments;
+  }
+  for (const hole of state.holes) {
+    const top = Math.min(hole.to, state.headSeq ?? hole.to);
+    const skip = headSeq - top;
+    if (skip < 0) continue;
+    const shas = await repo.firstParentShas(head);
+    const start = shas[skip];
+    if (start) segments.push({ kind: 'hole', revisions: [start], startSeq: top, count: top - hole.from + 1, hole });
+  }
+  if (!state.complete && state.tail && state.tailSeq !== undefined) {
+    const parent = await repo.firstParent(state.tail);
+    if (parent) segments.push({ kind: 'older', revisions: [parent], startSeq: state.tailSeq - 1, count: state.tailSeq - 1 });
+    else await store.transaction((tx) => void (tx.meta.mining.complete = true));
+  }
+  return segments;
+}
+
+interface SegmentContext extends MineOptions {
+  budget: number;
+  mapper: SymbolMapper | undefined;
+  counts: MineCounts;
+  progress: MineProgress;
+  shallow: boolean;
+}
+
+async function mineSegment(repo: Repository, store: MemoryStore, segment: Segment, context: SegmentContext): Promise<number> {
+  const batchSize = context.batchSize ?? 250;
+  const maxCount = Math.min(segment.count, context.budget);
+  let seq = segment.startSeq;
+  let batch: CommitExperience[] = [];
+  let mined = 0;
+  let lastFlush = performance.now();
+  let reachedRoot = false;
+  const flush = async (finished: boolean) => {
+    const pending = batch;
+    batch = [];
+    lastFlush = performance.now();
+    await store.transaction(async (tx) => {
+      await linkReverts(tx, pending);
+      await tx.upsert(pending);
+      updateState(tx, segment, pending, finished, reachedRoot, context.shallow);
+    });
+  };
+  try {
+    const stream = streamFirstParentLog(repo.root, {
+      revisions: segment.revisions,
+      maxCount,
+      ...(context.since ? { since: context.since } : {}),
+      wantHunks: (change) => context.mapper?.wants(change) ?? false,
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+    for await (const raw of stream) {
+      const symbols = context.mapper ? await context.mapper.map(raw) : [];
+      const experience = buildExperience(raw, seq, symbols);
+      seq--;
+      mined++;
+      count(context.counts, experience, raw.changes.filter((c) => c.submodule).length);
+      reachedRoot = raw.parents.length === 0;
+      batch.push(experience);
+      context.progress.done++;
+      context.progress.sha = raw.sha;
+      context.progress.subject = experience.intent.subject;
+      context.onProgress?.(context.progress);
+      if (batch.length >= batchSize || performance.now() - lastFlush > 2000) await flush(false);
+    }
+    await flush(mined < maxCount || reachedRoot);
+  } catch (error) {
+    // Keep what was mined: the next run resumes after it.
+    if (batch.length > 0 && CoevolveError.is(error, 'cancelled')) await flush(false);
+    throw error;
+  }
+  return mined;
+}
+
+function count(counts: MineCounts, experience: CommitExperience, submodules: number): void {
+  if (experience.flags.merge) counts.merges++;
+  if (experience.flags.huge) counts.huge++;
+  if (experience.flags.messageNotUtf8 || experience.files.some((f) => f.rawPath)) counts.notUtf8++;
+  counts.secretsRedacted += experience.flags.secretsRedacted ?? 0;
+  counts.binaryFiles += experience.files.filter((f) => f.binary).length;
+  counts.submoduleChanges += submodules;
+  if (experience.revertOf) counts.reverts++;
+}
+
+/** A revert marks the commit it undid, whether that commit is in this batch, stored, or still to come. */
+async function linkReverts(tx: StoreTransaction, batch: CommitExperience[]): Promise<void> {
+  const pending = tx.meta.mining.pendingReverts;
+  for (const experience of batch) {
+    for (const [target, revert] of Object.entries(pending)) {
+      if (experience.sha.startsWith(target)) {
+        experience.revertedBy = revert;
+        delete pending[target];
+      }
+    }
+    if (!experience.revertOf) continue;
+    const stored = await tx.find(experience.revertOf);
+    if (stored && stored.sha !== experience.sha) {
+      stored.revertedBy = experience.sha;
+      tx.touch(stored);
+    } else {
+      pending[experience.revertOf] = experience.sha;
+    }
+  }
+}
+
+function updateState(tx: StoreTransaction, segment: Segment, batch: CommitExperience[], finished: boolean, reachedRoot: boolean, shallow: boolean): void {
+  const state = tx.meta.mining;
+  state.lastRunAt = new Date().toISOString();
+  state.shallow = shallow;
+  const newest = batch[0];
+  const oldest = batch[batch.length - 1];
+  if (segment.kind === 'fresh' && newest && !state.head) {
+    state.head = newest.sha;
+    state.headSeq = newest.seq;
+  }
+  if ((segment.kind === 'fresh' || segment.kind === 'older') && oldest) {
+    state.tail = oldest.sha;
+    state.tailSeq = oldest.seq;
+  }
+  if (segment.kind === 'new' && finished) {
+    state.head = segment.head;
+    state.headSeq = segment.startSeq;
+  }
+  if (segment.kind === 'hole' && finished && segment.hole) {
+    state.holes = state.holes.filter((h) => h.from !== segment.hole!.from || h.to !== segment.hole!.to);
+  }
+  if ((segment.kind === 'fresh' || segment.kind === 'older') && finished && reachedRoot) state.complete = true;
+}

@@ -1,0 +1,185 @@
+import type { ParsedFile, SymbolParser, SymbolRef } from '../code/symbolParser.ts';
+import type { SymbolChange } from '../memory/experience.ts';
+import type { BlobReader } from './blobReader.ts';
+import { categorizePath, isNoiseCategory } from './fileCategory.ts';
+import type { RawChange, RawCommit } from './rawCommit.ts';
+
+export interface SymbolMapperLimits {
+  /** Files per commit whose symbols are mapped; a huge commit degrades to file level past this. */
+  maxFilesPerCommit: number;
+  maxSymbolsPerCommit: number;
+  /** Parsed file versions kept between commits (text bytes); bounds memory on any history. */
+  maxCachedBytes: number;
+  maxCachedFiles: number;
+}
+
+export const DEFAULT_SYMBOL_LIMITS: SymbolMapperLimits = {
+  maxFilesPerCommit: 60,
+  maxSymbolsPerCommit: 80,
+  maxCachedBytes: 12 * 1024 * 1024,
+  maxCachedFiles: 600,
+};
+
+/**
+ * Maps each changed hunk to the enclosing declarations. History is walked newest first, so the
+ * parsed post-image of a file at one commit is what the next (older) commit that touches the file
+ * produced. The pre-image is derived by reversing the hunks with an incremental re-parse and kept
+ * for that older commit, so each file version is parsed about once, mostly incrementally. A cached
+ * version is only trusted after checking the hunk's added lines against it; otherwise the exact
+ * blob is read from git.
+ */
+export class SymbolMapper {
+  private readonly cache = new Map<string, ParsedFile>();
+  private cachedBytes = 0;
+
+  constructor(
+    private readonly parser: SymbolParser,
+    private readonly blobs: BlobReader,
+    private readonly limits: SymbolMapperLimits = DEFAULT_SYMBOL_LIMITS,
+  ) {}
+
+  /** Whether the log parser should keep this file's hunks. */
+  wants(change: RawChange): boolean {
+    if (change.binary || change.submodule || change.status === 'typechange') return false;
+    if (!this.parser.supports(change.path)) return false;
+    return !isNoiseCategory(categorizePath(change.path));
+  }
+
+  async map(commit: RawCommit): Promise<SymbolChange[]> {
+    const found: SymbolChange[] = [];
+    let mapped = 0;
+    for (const change of commit.changes) {
+      if (!change.hunks || !this.wants(change) || mapped >= this.limits.maxFilesPerCommit) {
+        this.forget(change.path);
+        if (change.oldPath) this.forget(change.oldPath);
+        if (!change.hunks && change.status === 'renamed' && change.oldPath && change.score === 100) {
+          // A pure rename: the same content lived at the old path before this commit.
+          this.move(change.path, change.oldPath);
+        }
+        continue;
+      }
+      mapped++;
+      try {
+        await this.mapChange(change, found);
+      } catch {
+        // A file the grammar cannot handle degrades to file level; mining goes on.
+        this.forget(change.path);
+        if (change.oldPath) this.forget(change.oldPath);
+      }
+      if (found.length >= this.limits.maxSymbolsPerCommit) break;
+    }
+    return found.slice(0, this.limits.maxSymbolsPerCommit);
+  }
+
+  private async mapChange(change: RawChange, found: SymbolChange[]): Promise<void> {
+    const hunks = change.hunks!;
+    const path = change.path;
+    if (change.status === 'added') {
+      this.forget(path);
+      const file = this.parser.parse(path, joinLines(hunks.flatMap((h) => h.added), change.newNoEol));
+      for (const symbol of file.outline(this.limits.maxSymbolsPerCommit)) found.push(toChange(path, symbol, 'added'));
+      file.dispose();
+      return;
+    }
+    if (change.status === 'deleted') {
+      const file = this.parser.parse(path, joinLines(hunks.flatMap((h) => h.removed), change.oldNoEol));
+      for (const symbol of file.outline(this.limits.maxSymbolsPerCommit)) found.push(toChange(path, symbol, 'deleted'));
+      this.remember(path, file);
+      return;
+    }
+    let post = this.take(path);
+    if (post && !post.isPostImageOf(hunks)) {
+      post.dispose();
+      post = undefined;
+    }
+    if (!post) {
+      const blob = await this.blobs.read(change.newBlob);
+      if (!blob) return;
+      post = this.parser.parse(path, blob.toString('utf8'));
+    }
+    const seen = new Set<string>();
+    const addedRanges = hunks.filter((h) => h.newLines > 0).map((h) => ({ start: h.newStart, end: h.newStart + h.newLines - 1 }));
+    // A hunk that only deletes is located by the line it follows in the new version.
+    const deletionPoints = hunks.filter((h) => h.newLines === 0).map((h) => ({ start: Math.max(1, h.newStart), end: Math.max(1, h.newStart) }));
+    for (const symbol of post.symbolsInLines(addedRanges)) {
+      seen.add(key(symbol));
+      found.push(toChange(path, symbol, coveredBy(symbol, addedRanges) ? 'added' : 'modified'));
+    }
+    const pre = post.toPreImage(hunks, change.oldNoEol);
+    const removedRanges = hunks.filter((h) => h.oldLines > 0).map((h) => ({ start: h.oldStart, end: h.oldStart + h.oldLines - 1 }));
+    for (const symbol of pre.symbolsInLines(removedRanges)) {
+      if (seen.has(key(symbol))) continue;
+      seen.add(key(symbol));
+      found.push(toChange(path, symbol, coveredBy(symbol, removedRanges) ? 'deleted' : 'modified'));
+    }
+    if (deletionPoints.length > 0 && removedRanges.length === 0) {
+      for (const symbol of pre.symbolsInLines(deletionPoints)) {
+        if (!seen.has(key(symbol))) found.push(toChange(path, symbol, 'modified'));
+      }
+    }
+    if (change.oldPath && change.oldPath !== path) this.forget(change.oldPath);
+    this.remember(change.oldPath ?? path, pre);
+  }
+
+  private take(path: string): ParsedFile | undefined {
+    const file = this.cache.get(path);
+    if (file) {
+      this.cache.delete(path);
+      this.cachedBytes -= file.text.length;
+    }
+    return file;
+  }
+
+  private remember(path: string, file: ParsedFile): void {
+    this.forget(path);
+    if (file.text.length > this.limits.maxCachedBytes / 4) {
+      file.dispose();
+      return;
+    }
+    this.cache.set(path, file);
+    this.cachedBytes += file.text.length;
+    // Map iteration order is insertion order: the first entries are the least recently used.
+    for (const [oldest, entry] of this.cache) {
+      if (this.cachedBytes <= this.limits.maxCachedBytes && this.cache.size <= this.limits.maxCachedFiles) break;
+      this.cache.delete(oldest);
+      this.cachedBytes -= entry.text.length;
+      entry.dispose();
+    }
+  }
+
+  private move(from: string, to: string): void {
+    const file = this.take(from);
+    if (file) this.remember(to, file);
+  }
+
+  private forget(path: string): void {
+    const file = this.take(path);
+    file?.dispose();
+  }
+
+  dispose(): void {
+    for (const file of this.cache.values()) file.dispose();
+    this.cache.clear();
+    this.cachedBytes = 0;
+  }
+}
+
+function joinLines(lines: readonly string[], noEol: boolean | undefined): string {
+  if (lines.length === 0) return '';
+  return lines.join('\n') + (noEol ? '' : '\n');
+}
+
+function key(symbol: SymbolRef): string {
+  return `${symbol.container ?? ''}\u0000${symbol.name}\u0000${symbol.kind}`;
+}
+
+function coveredBy(symbol: SymbolRef, ranges: ReadonlyArray<{ start: number; end: number }>): boolean {
+  return ranges.some((r) => r.start <= symbol.startLine && r.end >= symbol.endLine);
+}
+
+function toChange(path: string, symbol: SymbolRef, change: SymbolChange['change']): SymbolChange {
+  const out: SymbolChange = { path, name: symbol.name, kind: symbol.kind, change };
+  if (symbol.container) out.container = symbol.container;
+  return out;
+}
+

@@ -1,0 +1,53 @@
+import type { CommitExperience, ExperienceKind, FileCategory } from './experience.ts';
+
+/**
+ * The slice of an experience that recall needs, kept compact so that the whole memory of a large
+ * project loads fast. Full records are read from their shard only for the results shown.
+ */
+export interface ExperienceDigest {
+  sha: string;
+  seq: number;
+  time: number;
+  kind: ExperienceKind;
+  subject: string;
+  files: Array<{ path: string; oldPath?: string; category: FileCategory; deleted?: boolean }>;
+  symbols: Array<{ path: string; name: string; container?: string; kind: string }>;
+  reverted: boolean;
+  isRevert: boolean;
+  q: number;
+}
+
+export function digestOf(experience: CommitExperience): ExperienceDigest {
+  return {
+    sha: experience.sha,
+    seq: experience.seq,
+    time: experience.commitTime,
+    kind: experience.kind,
+    subject: experience.intent.subject,
+    files: experience.files.map((f) => {
+      const file: ExperienceDigest['files'][number] = { path: f.path, category: f.category };
+      if (f.oldPath !== undefined) file.oldPath = f.oldPath;
+      if (f.status === 'deleted') file.deleted = true;
+      return file;
+    }),
+    symbols: experience.symbols.map((s) => {
+      const symbol: ExperienceDigest['symbols'][number] = { path: s.path, name: s.name, kind: s.kind };
+      if (s.container !== undefined) symbol.container = s.container;
+      return symbol;
+    }),
+    reverted: experience.revertedBy !== undefined,
+    isRevert: experience.kind === 'revert',
+    q: experience.utility.q,
+  };
+}
+
+/** The text fields the lexical index sees for one experience. */
+export function searchFieldsOf(experience: CommitExperience): Record<'subject' | 'body' | 'keywords' | 'paths' | 'symbols', string> {
+  return {
+    subject: [experience.intent.subject, experience.intent.scope ?? ''].join(' '),
+    body: experience.intent.body.slice(0, 2000),
+    keywords: experience.keywords.join(' '),
+    paths: experience.files.map((f) => (f.oldPath ? `${f.path} ${f.oldPath}` : f.path)).join(' '),
+    symbols: experience.symbols.map((s) => (s.container ? `${s.container}.${s.name}` : s.name)).join(' '),
+  };
+}

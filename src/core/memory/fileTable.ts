@@ -1,0 +1,134 @@
+import type { ExperienceDigest } from './experienceDigest.ts';
+import type { RecallQuery } from './queryBuilder.ts';
+import { tokenize } from './tokenize.ts';
+
+interface FileState {
+  exists: boolean;
+  history: string[];
+  tokens: string[];
+}
+
+const NOISE = new Set(['lock', 'vendored', 'generated', 'binary', 'submodule']);
+const MAX_HOPS = 32;
+
+/**
+ * What history says about files up to a point in time: which exist, what they were renamed to,
+ * which commits touched them, which files change together, and which symbols they hold.
+ */
+export class FileTable {
+  private readonly files = new Map<string, FileState>();
+  private readonly renamedTo = new Map<string, string>();
+  private readonly filesBySha = new Map<string, string[]>();
+  private readonly symbolsByName = new Map<string, Array<{ path: string; name: string; container?: string; kind: string }>>();
+  readonly newestSeq: number;
+  readonly oldestSeq: number;
+
+  constructor(digests: readonly ExperienceDigest[]) {
+    const ordered = [...digests].sort((a, b) => a.seq - b.seq);
+    this.newestSeq = ordered[ordered.length - 1]?.seq ?? 0;
+    this.oldestSeq = ordered[0]?.seq ?? 0;
+    for (const digest of ordered) {
+      const touched: string[] = [];
+      for (const file of digest.files) {
+        if (NOISE.has(file.category)) continue;
+        if (file.oldPath && file.oldPath !== file.path) {
+          this.renamedTo.set(file.oldPath, file.path);
+          const old = this.files.get(file.oldPath);
+          if (old) old.exists = false;
+        }
+        this.renamedTo.delete(file.path);
+        let state = this.files.get(file.path);
+        if (!state) this.files.set(file.path, (state = { exists: true, history: [], tokens: pathTokens(file.path) }));
+        state.exists = !file.deleted;
+        state.history.push(digest.sha);
+        touched.push(file.path);
+      }
+      this.filesBySha.set(digest.sha, touched);
+      for (const symbol of digest.symbols) {
+        const key = symbol.name.toLowerCase();
+        const list = this.symbolsByName.get(key) ?? [];
+        if (!list.some((s) => s.path === symbol.path && s.container === symbol.container) && list.length < 50) list.push(symbol);
+        this.symbolsByName.set(key, list);
+      }
+    }
+  }
+
+  /** The file's name now (following renames), or undefined when it no longer exists. */
+  current(path: string): string | undefined {
+    let name = path;
+    for (let hops = 0; hops < MAX_HOPS; hops++) {
+      const next = this.renamedTo.get(name);
+      if (!next) break;
+      name = next;
+    }
+    return this.files.get(name)?.exists ? name : undefined;
+  }
+
+  history(path: string): string[] {
+    return this.files.get(path)?.history ?? [];
+  }
+
+  filesNamedBy(query: RecallQuery): string[] {
+    if (query.identifierSet.size === 0) return [];
+    const named: string[] = [];
+    for (const [path, state] of this.files) {
+      if (!state.exists) continue;
+      const lower = path.toLowerCase();
+      const base = lower.slice(lower.lastIndexOf('/') + 1);
+      if (query.identifierSet.has(lower) || query.identifierSet.has(base) || (base.includes('.') && query.identifierSet.has(base.replace(/\.[^.]+$/, '')))) named.push(path);
+    }
+    return named;
+  }
+
+  /** Existing files whose path words appear in the query, strongest first. */
+  pathMatches(query: RecallQuery): Array<{ path: string; strength: number; terms: string[]; exact: boolean }> {
+    const out: Array<{ path: string; strength: number; terms: string[]; exact: boolean }> = [];
+    const named = new Set(this.filesNamedBy(query));
+    for (const [path, state] of this.files) {
+      if (!state.exists) continue;
+      const terms = state.tokens.filter((t) => query.tokenSet.has(t));
+      const exact = named.has(path);
+      if (terms.length === 0 && !exact) continue;
+      const strength = exact ? 1 : terms.length / (state.tokens.length + 1);
+      out.push({ path, strength, terms, exact });
+    }
+    return out.sort((a, b) => b.strength - a.strength).slice(0, 50);
+  }
+
+  /** Files that changed in the same commits as `path`, with how often. */
+  coChanged(path: string, limit: number): Array<{ path: string; together: number; total: number; ratio: number }> {
+    const history = this.history(path);
+    if (history.length < 2) return [];
+    const together = new Map<string, number>();
+    for (const sha of history) {
+      const files = this.filesBySha.get(sha) ?? [];
+      if (files.length > 30) continue; // sweeping changes say little about coupling
+      for (const other of files) {
+        if (other === path) continue;
+        const current = this.current(other);
+        if (current && current !== path) together.set(current, (together.get(current) ?? 0) + 1);
+      }
+    }
+    return [...together]
+      .filter(([, n]) => n >= 2)
+      .map(([other, n]) => ({ path: other, together: n, total: history.length, ratio: n / history.length }))
+      .sort((a, b) => b.ratio - a.ratio || a.path.localeCompare(b.path))
+      .slice(0, limit);
+  }
+
+  symbolsNamedBy(query: RecallQuery): Array<{ path: string; name: string; container?: string; kind: string }> {
+    const out: Array<{ path: string; name: string; container?: string; kind: string }> = [];
+    for (const id of query.identifierSet) {
+      for (const symbol of this.symbolsByName.get(id) ?? []) {
+        const path = this.current(symbol.path);
+        if (path) out.push({ ...symbol, path });
+      }
+    }
+    return out;
+  }
+}
+
+function pathTokens(path: string): string[] {
+  const withoutExt = path.replace(/\.[^./]+$/, '');
+  return [...new Set(tokenize(withoutExt.replace(/[/\\]/g, ' ')).filter((t) => t.length > 2))];
+}

@@ -1,0 +1,25 @@
+import type { FileChange, Intent, SymbolChange } from './experience.ts';
+import { exactIdentifiers, tokenize } from './tokenize.ts';
+
+const MAX_KEYWORDS = 24;
+
+/**
+ * A short list of the words that best name a change: identifiers from its message first (kept as
+ * written), then the scope, the symbols it touched, and the most frequent message words.
+ */
+export function extractKeywords(intent: Intent, files: readonly FileChange[], symbols: readonly SymbolChange[]): string[] {
+  const chosen = new Set<string>();
+  const add = (word: string) => {
+    if (chosen.size < MAX_KEYWORDS && word.length > 1) chosen.add(word);
+  };
+  for (const id of exactIdentifiers(`${intent.subject}\n${intent.body}`)) add(id);
+  if (intent.scope) add(intent.scope);
+  for (const symbol of symbols.slice(0, 8)) add(symbol.name);
+  const counts = new Map<string, number>();
+  for (const token of tokenize(`${intent.subject} ${intent.subject} ${intent.body}`)) counts.set(token, (counts.get(token) ?? 0) + 1);
+  for (const [word] of [...counts].sort((a, b) => b[1] - a[1])) add(word);
+  if (chosen.size < MAX_KEYWORDS) {
+    for (const file of files.slice(0, 4)) add(file.path.slice(file.path.lastIndexOf('/') + 1));
+  }
+  return [...chosen];
+}

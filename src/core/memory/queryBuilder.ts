@@ -1,0 +1,54 @@
+import { exactIdentifiers, tokenize } from './tokenize.ts';
+
+const MAX_TEXT = 8000;
+const MAX_TERMS = 40;
+
+export interface RecallQuery {
+  /** The short keyword query, identifiers and paths kept exactly as written. */
+  keywords: string[];
+  /** Lower-cased terms for the lexical index. */
+  terms: string[];
+  identifiers: string[];
+  /** Lower-cased identifiers, paths, and the base names and stems of paths. */
+  identifierSet: Set<string>;
+  tokenSet: Set<string>;
+}
+
+/**
+ * Builds a short keyword query from a task, an error message or a path (MemCoder's first step):
+ * the names it mentions first, as written, then its most frequent content words.
+ */
+export function buildQuery(text: string): RecallQuery {
+  const clipped = text.slice(0, MAX_TEXT);
+  const identifiers = exactIdentifiers(clipped).map((id) => id.replace(/:\d+(:\d+)?$/, ''));
+  const counts = new Map<string, number>();
+  for (const token of tokenize(clipped)) counts.set(token, (counts.get(token) ?? 0) + 1);
+  const keywords: string[] = [];
+  const seen = new Set<string>();
+  for (const id of identifiers) {
+    if (!seen.has(id.toLowerCase()) && keywords.length < MAX_TERMS) {
+      keywords.push(id);
+      seen.add(id.toLowerCase());
+    }
+  }
+  for (const [word] of [...counts].sort((a, b) => b[1] - a[1])) {
+    if (keywords.length >= MAX_TERMS) break;
+    if (!seen.has(word)) {
+      keywords.push(word);
+      seen.add(word);
+    }
+  }
+  const terms = [...new Set(keywords.flatMap((k) => tokenize(k)))].slice(0, MAX_TERMS * 2);
+  const identifierSet = new Set<string>();
+  for (const id of identifiers) {
+    const lower = id.toLowerCase();
+    identifierSet.add(lower);
+    const base = lower.slice(lower.lastIndexOf('/') + 1);
+    identifierSet.add(base);
+    if (base.includes('.')) identifierSet.add(base.replace(/\.[^.]+$/, ''));
+    // `Foo.bar` names the method bar of Foo.
+    if (!lower.includes('/') && lower.includes('.')) for (const part of lower.split('.')) if (part.length > 2) identifierSet.add(part);
+    if (lower.endsWith('()')) identifierSet.add(lower.slice(0, -2));
+  }
+  return { keywords, terms, identifiers, identifierSet, tokenSet: new Set(terms) };
+}

@@ -1,0 +1,260 @@
+import type { ExperienceKind, FileCategory } from './experience.ts';
+import type { ExperienceDigest } from './experienceDigest.ts';
+import { buildQuery } from './queryBuilder.ts';
+import type { RecallQuery } from './queryBuilder.ts';
+import type { RecallIndex } from './recallIndex.ts';
+import { FileTable } from './fileTable.ts';
+
+/** Ignore everything after this point: a first-parent position, a time (epoch seconds), or both. */
+export interface Cutoff {
+  seq?: number;
+  time?: number;
+}
+
+export interface RecallOptions {
+  k?: number;
+  before?: Cutoff;
+  kinds?: ExperienceKind[];
+  /** Weight of the learned utility in the ranking (a later stage tunes it). */
+  utilityWeight?: number;
+}
+
+export interface RecalledExperience {
+  id: string;
+  sha: string;
+  kind: ExperienceKind;
+  subject: string;
+  time: string;
+  score: number;
+  why: string[];
+  files: string[];
+  symbols: string[];
+}
+
+export interface RecalledFile {
+  path: string;
+  score: number;
+  why: string[];
+}
+
+export interface RecalledSymbol {
+  path: string;
+  name: string;
+  container?: string;
+  kind: string;
+  score: number;
+  why: string[];
+}
+
+export interface RecallResult {
+  query: { text: string; keywords: string[] };
+  experiences: RecalledExperience[];
+  files: RecalledFile[];
+  symbols: RecalledSymbol[];
+}
+
+const CANDIDATES = 200;
+const SPREAD_FROM = 40;
+const CATEGORY_WEIGHT: Partial<Record<FileCategory, number>> = { source: 1, test: 0.8, config: 0.6, docs: 0.4 };
+const W_EXACT = 0.6;
+const W_RECENCY = 0.1;
+const W_PATH = 0.35;
+const W_COCHANGE = 0.25;
+
+interface Scored {
+  digest: ExperienceDigest;
+  score: number;
+  why: string[];
+}
+
+/**
+ * Ranks experiences by lexical relevance (BM25+ over message, keywords, paths, symbols) fused with
+ * structural signals — exact mention of a file or symbol, recency, whether the change was reverted,
+ * learned utility — then spreads that evidence onto files and symbols, adding path matches and
+ * co-change with the strongest files. Every result says why it was chosen.
+ */
+export function recall(index: RecallIndex, text: string, options: RecallOptions = {}): RecallResult {
+  const k = options.k ?? 10;
+  const query = buildQuery(text);
+  const allowed = (digest: ExperienceDigest) =>
+    (options.before?.seq === undefined || digest.seq < options.before.seq) &&
+    (options.before?.time === undefined || digest.time < options.before.time) &&
+    (!options.kinds || options.kinds.includes(digest.kind));
+  const visible = [...index.digests()].filter(allowed);
+  const table = new FileTable(visible);
+  const scored = scoreExperiences(index, query, allowed, table, options.utilityWeight ?? 0.2);
+  return {
+    query: { text, keywords: query.keywords },
+    experiences: scored.slice(0, k).map(present),
+    files: rankFiles(scored, query, table, k),
+    symbols: rankSymbols(scored, query, table, k),
+  };
+}
+
+function scoreExperiences(index: RecallIndex, query: RecallQuery, allowed: (d: ExperienceDigest) => boolean, table: FileTable, utilityWeight: number): Scored[] {
+  const hits = index.query(query.terms, allowed).slice(0, CANDIDATES);
+  // Experiences that touched a file or symbol the text names are candidates even without word overlap.
+  const named = new Set<string>();
+  for (const path of table.filesNamedBy(query)) for (const sha of table.history(path)) named.add(sha);
+  const maxLex = hits[0]?.score ?? 1;
+  const newest = table.newestSeq;
+  const span = Math.max(1, newest - table.oldestSeq);
+  const byId = new Map<string, Scored>();
+  const consider = (digest: ExperienceDigest, lexical: number, terms: string[]) => {
+    const why: string[] = [];
+    let score = lexical / maxLex;
+    if (terms.length) why.push(`its message, files or symbols share ${quoteList(terms, 5)} with the query`);
+    const exact = exactMentions(digest, query);
+    if (exact.length) {
+      score += W_EXACT * Math.min(1, exact.length / Math.max(1, query.identifiers.length));
+      why.push(`touched ${quoteList(exact, 3)}, named in the query`);
+    }
+    const age = newest - digest.seq;
+    score += W_RECENCY * Math.exp(-age / (0.2 * span + 25));
+    if (age <= Math.max(10, span * 0.05)) why.push(`recent (${age === 0 ? 'the newest mined commit' : `${age} commits before the newest`})`);
+    if (digest.q !== 0) {
+      score += utilityWeight * Math.tanh(digest.q);
+      why.push(`learned utility ${digest.q.toFixed(2)}`);
+    }
+    if (digest.reverted) {
+      score *= 0.5;
+      why.push('was reverted later (down-weighted)');
+    }
+    if (digest.isRevert) score *= 0.7;
+    byId.set(digest.sha, { digest, score, why });
+  };
+  for (const hit of hits) consider(hit.digest, hit.score, hit.terms);
+  for (const sha of named) {
+    if (byId.has(sha)) continue;
+    const digest = index.digest(sha);
+    if (digest && allowed(digest)) consider(digest, 0, []);
+  }
+  return [...byId.values()].sort((a, b) => b.score - a.score || b.digest.seq - a.digest.seq);
+}
+
+function exactMentions(digest: ExperienceDigest, query: RecallQuery): string[] {
+  if (query.identifierSet.size === 0) return [];
+  const found = new Set<string>();
+  for (const file of digest.files) {
+    const base = file.path.slice(file.path.lastIndexOf('/') + 1).toLowerCase();
+    const stem = base.replace(/\.[^.]+$/, '');
+    if (query.identifierSet.has(file.path.toLowerCase()) || query.identifierSet.has(base) || query.identifierSet.has(stem)) found.add(file.path);
+  }
+  for (const symbol of digest.symbols) {
+    if (query.identifierSet.has(symbol.name.toLowerCase())) found.add(symbol.container ? `${symbol.container}.${symbol.name}` : symbol.name);
+  }
+  return [...found];
+}
+
+function rankFiles(scored: Scored[], query: RecallQuery, table: FileTable, k: number): RecalledFile[] {
+  const files = new Map<string, { score: number; from: Scored[]; why: string[] }>();
+  const entry = (path: string) => {
+    let e = files.get(path);
+    if (!e) files.set(path, (e = { score: 0, from: [], why: [] }));
+    return e;
+  };
+  const top = scored.slice(0, SPREAD_FROM);
+  const best = top[0]?.score ?? 1;
+  for (const item of top) {
+    const relevant = item.digest.files.filter((f) => CATEGORY_WEIGHT[f.category] !== undefined);
+    if (relevant.length === 0) continue;
+    const share = item.score / best / Math.sqrt(relevant.length);
+    for (const file of relevant) {
+      const path = table.current(file.path);
+      if (!path) continue;
+      const e = entry(path);
+      e.score += share * CATEGORY_WEIGHT[file.category]!;
+      if (e.from.length < 2) e.from.push(item);
+    }
+  }
+  for (const e of files.values()) {
+    if (e.from.length) {
+      const [first] = e.from;
+      e.why.push(`changed by ${e.from.length > 1 ? 'similar past changes, e.g.' : 'a similar past change:'} ${first!.digest.sha.slice(0, 10)} "${truncate(first!.digest.subject, 70)}"`);
+    }
+  }
+  for (const match of table.pathMatches(query)) {
+    const e = entry(match.path);
+    e.score += W_PATH * match.strength;
+    e.why.push(match.exact ? 'its path is named in the query' : `its path matches ${quoteList(match.terms, 3)}`);
+  }
+  // Files that usually change together with the strongest candidates.
+  const anchors = [...files].sort((a, b) => b[1].score - a[1].score).slice(0, 3);
+  for (const [anchor, anchorEntry] of anchors) {
+    for (const partner of table.coChanged(anchor, 5)) {
+      const e = entry(partner.path);
+      e.score += W_COCHANGE * anchorEntry.score * partner.ratio;
+      e.why.push(`changes together with ${anchor} (${partner.together} of its ${partner.total} changes)`);
+    }
+  }
+  return [...files]
+    .filter(([, e]) => e.score > 0)
+    .sort((a, b) => b[1].score - a[1].score || a[0].localeCompare(b[0]))
+    .slice(0, k)
+    .map(([path, e]) => ({ path, score: round(e.score), why: e.why }));
+}
+
+function rankSymbols(scored: Scored[], query: RecallQuery, table: FileTable, k: number): RecalledSymbol[] {
+  const symbols = new Map<string, RecalledSymbol>();
+  const best = scored[0]?.score ?? 1;
+  for (const item of scored.slice(0, SPREAD_FROM)) {
+    const share = item.score / best / Math.sqrt(Math.max(1, item.digest.symbols.length));
+    for (const symbol of item.digest.symbols) {
+      const path = table.current(symbol.path);
+      if (!path) continue;
+      const id = `${path}#${symbol.container ?? ''}.${symbol.name}`;
+      let s = symbols.get(id);
+      if (!s) {
+        s = { path, name: symbol.name, kind: symbol.kind, score: 0, why: [] };
+        if (symbol.container) s.container = symbol.container;
+        symbols.set(id, s);
+      }
+      s.score += share;
+      if (s.why.length === 0) s.why.push(`changed by ${item.digest.sha.slice(0, 10)} "${truncate(item.digest.subject, 70)}"`);
+    }
+  }
+  for (const symbol of table.symbolsNamedBy(query)) {
+    const id = `${symbol.path}#${symbol.container ?? ''}.${symbol.name}`;
+    let s = symbols.get(id);
+    if (!s) {
+      s = { path: symbol.path, name: symbol.name, kind: symbol.kind, score: 0, why: [] };
+      if (symbol.container) s.container = symbol.container;
+      symbols.set(id, s);
+    }
+    s.score += W_EXACT;
+    s.why.unshift('named in the query');
+  }
+  return [...symbols.values()]
+    .sort((a, b) => b.score - a.score || a.path.localeCompare(b.path) || a.name.localeCompare(b.name))
+    .slice(0, k)
+    .map((s) => ({ ...s, score: round(s.score) }));
+}
+
+function present(item: Scored): RecalledExperience {
+  const d = item.digest;
+  return {
+    id: `commit:${d.sha}`,
+    sha: d.sha,
+    kind: d.kind,
+    subject: d.subject,
+    time: new Date(d.time * 1000).toISOString(),
+    score: round(item.score),
+    why: item.why,
+    files: d.files.slice(0, 8).map((f) => f.path),
+    symbols: d.symbols.slice(0, 8).map((s) => (s.container ? `${s.container}.${s.name}` : s.name)),
+  };
+}
+
+function quoteList(items: readonly string[], max: number): string {
+  const shown = items.slice(0, max).map((t) => `"${t}"`);
+  return items.length > max ? `${shown.join(', ')} and ${items.length - max} more` : shown.join(', ');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+

@@ -1,0 +1,145 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import MiniSearch from 'minisearch';
+import type { SearchResult } from 'minisearch';
+import { digestOf, searchFieldsOf } from './experienceDigest.ts';
+import type { ExperienceDigest } from './experienceDigest.ts';
+import type { MemoryStore } from './store.ts';
+import { shardOf } from './store.ts';
+import { tokenize } from './tokenize.ts';
+
+const CACHE_VERSION = 1;
+const FIELDS = ['subject', 'body', 'keywords', 'paths', 'symbols'] as const;
+export const FIELD_BOOSTS = { subject: 3, body: 1, keywords: 2, paths: 1.5, symbols: 2 };
+
+interface IndexDoc {
+  id: string;
+  subject: string;
+  body: string;
+  keywords: string;
+  paths: string;
+  symbols: string;
+}
+
+interface CacheFile {
+  version: number;
+  shardRevs: Record<string, number>;
+  digests: ExperienceDigest[];
+  index: unknown;
+}
+
+function newMiniSearch(): MiniSearch<IndexDoc> {
+  return new MiniSearch<IndexDoc>({
+    fields: [...FIELDS],
+    storeFields: [],
+    tokenize,
+    processTerm: (term) => term,
+    searchOptions: { tokenize, processTerm: (term) => term },
+  });
+}
+
+/**
+ * The lexical index over experiences (MiniSearch, BM25+) plus their digests. It is cached in
+ * `<store>/cache/` and refreshed shard by shard: after one new commit only the newest shard is
+ * indexed again.
+ */
+export class RecallIndex {
+  private constructor(
+    private readonly search: MiniSearch<IndexDoc>,
+    private readonly bySha: Map<string, ExperienceDigest>,
+  ) {}
+
+  get size(): number {
+    return this.bySha.size;
+  }
+
+  digests(): IterableIterator<ExperienceDigest> {
+    return this.bySha.values();
+  }
+
+  digest(sha: string): ExperienceDigest | undefined {
+    return this.bySha.get(sha);
+  }
+
+  query(terms: string[], filter?: (digest: ExperienceDigest) => boolean): Array<{ digest: ExperienceDigest; score: number; terms: string[] }> {
+    if (terms.length === 0) return [];
+    const results: SearchResult[] = this.search.search(terms.join(' '), {
+      boost: FIELD_BOOSTS,
+      combineWith: 'OR',
+      prefix: (term) => term.length >= 5,
+      fuzzy: (term) => (term.length >= 7 ? 0.15 : false),
+      ...(filter ? { filter: (result: SearchResult) => { const d = this.bySha.get(String(result.id)); return d !== undefined && filter(d); } } : {}),
+    });
+    const out: Array<{ digest: ExperienceDigest; score: number; terms: string[] }> = [];
+    for (const result of results) {
+      const digest = this.bySha.get(String(result.id));
+      if (digest) out.push({ digest, score: result.score, terms: result.terms });
+    }
+    return out;
+  }
+
+  /** Loads the index for `store`, re-indexing only the shards that changed since the cache was written. */
+  static async load(store: MemoryStore): Promise<RecallIndex> {
+    const cachePath = join(store.dir, 'cache', 'recall-index.json');
+    const wanted = Object.fromEntries(Object.entries(store.state.shards).map(([n, s]) => [n, s.rev]));
+    const cache = await readCache(cachePath);
+    let search: MiniSearch<IndexDoc>;
+    const bySha = new Map<string, ExperienceDigest>();
+    const fresh = new Set<string>();
+    if (cache) {
+      search = MiniSearch.loadJS(cache.index as never, {
+        fields: [...FIELDS],
+        storeFields: [],
+        tokenize,
+        processTerm: (term: string) => term,
+        searchOptions: { tokenize, processTerm: (term: string) => term },
+      });
+      for (const digest of cache.digests) bySha.set(digest.sha, digest);
+      for (const [shard, rev] of Object.entries(cache.shardRevs)) if (wanted[shard] === rev) fresh.add(shard);
+    } else {
+      search = newMiniSearch();
+    }
+    const stale = new Set(Object.keys({ ...wanted, ...(cache?.shardRevs ?? {}) }).filter((shard) => !fresh.has(shard)));
+    if (stale.size === 0 && cache) return new RecallIndex(search, bySha);
+    for (const digest of [...bySha.values()]) {
+      if (stale.has(String(shardOf(digest.seq)))) {
+        search.discard(digest.sha);
+        bySha.delete(digest.sha);
+      }
+    }
+    for (const shard of stale) {
+      if (wanted[shard] === undefined) continue;
+      const docs: IndexDoc[] = [];
+      for (const experience of await store.loadShard(Number(shard))) {
+        if (bySha.has(experience.sha)) continue;
+        bySha.set(experience.sha, digestOf(experience));
+        docs.push({ id: experience.sha, ...searchFieldsOf(experience) });
+      }
+      search.addAll(docs);
+    }
+    const index = new RecallIndex(search, bySha);
+    await writeCache(cachePath, { version: CACHE_VERSION, shardRevs: wanted, digests: [...bySha.values()], index: search.toJSON() });
+    return index;
+  }
+}
+
+async function readCache(path: string): Promise<CacheFile | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as CacheFile;
+    return parsed.version === CACHE_VERSION ? parsed : undefined;
+  } catch {
+    // A missing or broken cache is rebuilt from the store; it holds nothing of its own.
+    return undefined;
+  }
+}
+
+async function writeCache(path: string, cache: CacheFile): Promise<void> {
+  await mkdir(join(path, '..'), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(temp, JSON.stringify(cache));
+    await rename(temp, path);
+  } catch {
+    // A read-only store still recalls; it just rebuilds the index next time.
+  }
+}
