@@ -41,6 +41,7 @@ export interface LineRange {
 
 const defaultSymbolLimit = 64;
 const defaultOutlineLimit = 200;
+const maxCandidates = 4096;
 
 /**
  * The line ranges a hunk list touches on one side, for symbolsInLines. A side with no lines
@@ -97,6 +98,8 @@ interface LanguageRuntime {
   readonly prefix: Uint8Array;
   readonly comment: Uint8Array;
   readonly hasPrefixes: boolean;
+  /** Set when the owning SymbolParser is disposed and the parser freed. */
+  parserFreed: boolean;
 }
 
 function buildRuntime(id: LanguageId, language: Language): LanguageRuntime {
@@ -126,7 +129,7 @@ function buildRuntime(id: LanguageId, language: Language): LanguageRuntime {
   }
   const parser = new Parser();
   parser.setLanguage(language);
-  return { id, parser, typeNames, rules, transparent, wrapper, prefix, comment, hasPrefixes: spec.prefixes.length > 0 };
+  return { id, parser, typeNames, rules, transparent, wrapper, prefix, comment, hasPrefixes: spec.prefixes.length > 0, parserFreed: false };
 }
 
 export class SymbolParser {
@@ -161,11 +164,14 @@ export class SymbolParser {
     this.runtime(id);
   }
 
-  /** Frees the parsers; ParsedFiles already made stay valid until disposed. */
+  /** Frees the parsers; ParsedFiles already made can still be queried (not toPreImage'd) until disposed. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const runtime of this.runtimes.values()) runtime.parser.delete();
+    for (const runtime of this.runtimes.values()) {
+      runtime.parserFreed = true;
+      runtime.parser.delete();
+    }
     this.runtimes.clear();
   }
 
@@ -255,7 +261,8 @@ export class ParsedFile {
     const tree = this.liveTree();
     const rows = mergeRanges(ranges);
     if (rows.length === 0) return [];
-    const collector: Collector = { found: new Map(), limit: Number.POSITIVE_INFINITY, order: 0 };
+    // Sorting needs every candidate, but a whole-file hunk on a huge file must stay bounded.
+    const collector: Collector = { found: new Map(), limit: Math.max(limit, maxCandidates), order: 0 };
     this.walk(tree, rows, false, collector);
     return [...collector.found.values()]
       .sort((a, b) => a.height - b.height || a.symbol.startLine - b.symbol.startLine || a.order - b.order)
@@ -296,6 +303,7 @@ export class ParsedFile {
    */
   toPreImage(hunks: readonly Hunk[], noEolBefore = false): ParsedFile {
     const tree = this.liveTree();
+    if (this.runtime.parserFreed) throw new Error('toPreImage after SymbolParser.dispose()');
     const edits = this.reverseEdits(hunks, noEolBefore);
     let pre = '';
     let cursor = 0;
@@ -442,12 +450,17 @@ export class ParsedFile {
     return height;
   }
 
-  /** Only the named children overlapping some query rows, each with the rows it overlaps. */
+  /**
+   * Only the named children overlapping some query rows, each with the rows it overlaps. Children
+   * are reached by index lookups and sibling steps, not by listing them all, so a query into a file
+   * with hundreds of top-level declarations touches only the few it overlaps.
+   */
   private visitOverlapping(node: Node, cx: WalkContext, rows: readonly RowQuery[], collector: Collector): number {
     const rt = this.runtime;
-    const children = node.namedChildren;
-    const first = rows[0];
-    if (!first || children.length === 0) return -1;
+    const starts = this.lineStarts();
+    const lineStart = (row: number): number => starts[Math.min(row, starts.length - 1)] ?? this.text.length;
+    const firstRows = rows[0];
+    if (!firstRows) return -1;
     let height = -1;
     let ri = 0;
     // Rows hit on a decorator/attribute, handed to the declaration it belongs to.
@@ -456,8 +469,9 @@ export class ParsedFile {
       const h = this.visit(child, end, cx, childRows, false, undefined, collector);
       if (h > height) height = h;
     };
-    for (let i = Math.max(0, lastStartingBefore(children, first.first)); i < children.length; i++) {
-      const child = children[i] as Node;
+    // The first named child ending after the start of the first queried line.
+    let child = node.firstNamedChildForIndex(lineStart(firstRows.first));
+    while (child) {
       const childStart = child.startPosition;
       while (ri < rows.length && (rows[ri] as RowQuery).last < childStart.row) ri++;
       if (ri >= rows.length && !pending) break;
@@ -465,9 +479,11 @@ export class ParsedFile {
       const isPrefix = rt.prefix[childType] === 1;
       const isComment = rt.comment[childType] === 1;
       if (ri >= rows.length) {
-        if (isPrefix || isComment || !pending) continue;
-        visitChild(child, undefined, pending);
-        pending = undefined;
+        if (!isPrefix && !isComment && pending) {
+          visitChild(child, undefined, pending);
+          pending = undefined;
+        }
+        child = child.nextNamedSibling;
         continue;
       }
       const row = rows[ri] as RowQuery;
@@ -479,9 +495,9 @@ export class ParsedFile {
             visitChild(child, end, pending);
             pending = undefined;
           }
-          // Children are in order and do not overlap: skip to the last one starting before the range.
-          const jump = lastStartingBefore(children, row.first);
-          if (jump > i + 1) i = jump - 1;
+          // Jump over the gap to the next query range; step instead if that would not move forward.
+          const jump = node.firstNamedChildForIndex(lineStart(row.first));
+          child = jump && jump.startIndex > child.startIndex ? jump : child.nextNamedSibling;
           continue;
         }
       }
@@ -495,11 +511,11 @@ export class ParsedFile {
       const childRows = rj === ri + 1 ? [row] : rows.slice(ri, rj);
       if (isPrefix) {
         pending = childRows;
-        continue;
+      } else if (!isComment) {
+        visitChild(child, end, childRows);
+        pending = undefined;
       }
-      if (isComment) continue;
-      visitChild(child, end, childRows);
-      pending = undefined;
+      child = child.nextNamedSibling;
     }
     return height;
   }
@@ -551,7 +567,7 @@ export class ParsedFile {
     if (line < count || this.endsWithNewline()) return { row: line, column: 0 };
     const starts = this.lineStarts();
     const lastStart = starts[count - 1] ?? 0;
-    return { row: count - 1, column: Buffer.byteLength(this.text.slice(lastStart)) };
+    return { row: count - 1, column: this.text.length - lastStart };
   }
 
   private reverseEdits(hunks: readonly Hunk[], noEolBefore: boolean): Array<{ startIndex: number; oldEndIndex: number; replacement: string; edit: Edit }> {
@@ -594,23 +610,6 @@ export class ParsedFile {
     }
     return edits;
   }
-}
-
-/** Index of the last node starting on a row before `row`, or -1; nodes are in document order. */
-function lastStartingBefore(nodes: readonly Node[], row: number): number {
-  let lo = 0;
-  let hi = nodes.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if ((nodes[mid] as Node).startPosition.row < row) {
-      found = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  return found;
 }
 
 function countNewlines(text: string): number {

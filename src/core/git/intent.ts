@@ -8,7 +8,9 @@ const ISSUE_PATTERNS: RegExp[] = [
   /https?:\/\/[^\s)]+\/(?:issues|pull|merge_requests)\/(\d+)/g,
 ];
 const REVERT_BODY = /This reverts commit ([0-9a-f]{7,40})/i;
-const TRAILER = /^[A-Za-z][\w-]{1,40}:\s.+$/;
+const TRAILER = /^(?:[A-Za-z][\w-]{1,40}|BREAKING CHANGE):\s.+$/;
+/** Dash-number words that look like JIRA keys but are standards and algorithms. */
+const NOT_ISSUE_KEYS = new Set(['UTF', 'ISO', 'SHA', 'AES', 'HTTP', 'TLS', 'SSL', 'RSA', 'MD', 'IPV', 'ES', 'ECMA', 'WIN', 'RFC', 'UTC', 'GMT', 'PEP', 'X']);
 
 /** Splits a commit message into a cleaned subject and body, and reads the conventions people use. */
 export function parseIntent(message: string): Intent {
@@ -34,7 +36,7 @@ export function parseIntent(message: string): Intent {
   if (match?.groups) {
     intent.type = match.groups.type!.toLowerCase();
     if (match.groups.scope) intent.scope = match.groups.scope.trim();
-    if (match.groups.breaking || /^BREAKING[ -]CHANGE:/m.test(body)) intent.breaking = true;
+    if (match.groups.breaking || /^BREAKING[ -]CHANGE:/m.test(message)) intent.breaking = true;
   }
   return intent;
 }
@@ -44,6 +46,7 @@ function findIssues(text: string): string[] {
   for (const pattern of ISSUE_PATTERNS) {
     for (const m of text.matchAll(pattern)) {
       const whole = m[0];
+      if (/^[A-Z]/.test(whole) && !whole.startsWith('GH-') && NOT_ISSUE_KEYS.has(whole.slice(0, whole.indexOf('-')))) continue;
       found.add(whole.startsWith('http') ? whole : whole.startsWith('#') || whole.startsWith('GH-') ? `#${m[1]}` : m[1]!);
       if (found.size >= 20) return [...found];
     }

@@ -1,3 +1,4 @@
+import { hunkLineRanges } from '../code/symbolParser.ts';
 import type { ParsedFile, SymbolParser, SymbolRef } from '../code/symbolParser.ts';
 import type { SymbolChange } from '../memory/experience.ts';
 import type { BlobReader } from './blobReader.ts';
@@ -11,13 +12,17 @@ export interface SymbolMapperLimits {
   /** Parsed file versions kept between commits (text bytes); bounds memory on any history. */
   maxCachedBytes: number;
   maxCachedFiles: number;
+  /** Larger files (often generated or minified) are recorded at file level only. */
+  maxFileBytes: number;
 }
 
 export const DEFAULT_SYMBOL_LIMITS: SymbolMapperLimits = {
   maxFilesPerCommit: 60,
   maxSymbolsPerCommit: 80,
-  maxCachedBytes: 12 * 1024 * 1024,
-  maxCachedFiles: 600,
+  // A parsed tree costs about 20x its text in WebAssembly memory, which never shrinks.
+  maxCachedBytes: 4 * 1024 * 1024,
+  maxCachedFiles: 400,
+  maxFileBytes: 384 * 1024,
 };
 
 /**
@@ -29,7 +34,8 @@ export const DEFAULT_SYMBOL_LIMITS: SymbolMapperLimits = {
  * blob is read from git.
  */
 export class SymbolMapper {
-  private readonly cache = new Map<string, ParsedFile>();
+  /** Path -> the parsed version of that file just before the last commit walked, and its blob id. */
+  private readonly cache = new Map<string, { file: ParsedFile; blob: string }>();
   private cachedBytes = 0;
 
   constructor(
@@ -76,89 +82,91 @@ export class SymbolMapper {
     const path = change.path;
     if (change.status === 'added') {
       this.forget(path);
-      const file = this.parser.parse(path, joinLines(hunks.flatMap((h) => h.added), change.newNoEol));
+      const text = joinLines(hunks.flatMap((h) => h.added), change.newNoEol);
+      if (text.length > this.limits.maxFileBytes) return;
+      const file = this.parser.parse(path, text);
       for (const symbol of file.outline(this.limits.maxSymbolsPerCommit)) found.push(toChange(path, symbol, 'added'));
       file.dispose();
       return;
     }
     if (change.status === 'deleted') {
-      const file = this.parser.parse(path, joinLines(hunks.flatMap((h) => h.removed), change.oldNoEol));
+      const text = joinLines(hunks.flatMap((h) => h.removed), change.oldNoEol);
+      if (text.length > this.limits.maxFileBytes) return this.forget(path);
+      const file = this.parser.parse(path, text);
       for (const symbol of file.outline(this.limits.maxSymbolsPerCommit)) found.push(toChange(path, symbol, 'deleted'));
-      this.remember(path, file);
+      this.remember(path, file, change.oldBlob);
       return;
     }
-    let post = this.take(path);
+    let post = this.take(path, change.newBlob);
     if (post && !post.isPostImageOf(hunks)) {
       post.dispose();
       post = undefined;
     }
     if (!post) {
       const blob = await this.blobs.read(change.newBlob);
-      if (!blob) return;
+      if (!blob || blob.length > this.limits.maxFileBytes) return;
       post = this.parser.parse(path, blob.toString('utf8'));
     }
     const seen = new Set<string>();
-    const addedRanges = hunks.filter((h) => h.newLines > 0).map((h) => ({ start: h.newStart, end: h.newStart + h.newLines - 1 }));
-    // A hunk that only deletes is located by the line it follows in the new version.
-    const deletionPoints = hunks.filter((h) => h.newLines === 0).map((h) => ({ start: Math.max(1, h.newStart), end: Math.max(1, h.newStart) }));
+    // Each side only where it has lines: an insertion point says nothing about the code around it.
+    const addedRanges = hunkLineRanges(hunks.filter((h) => h.newLines > 0), 'new');
     for (const symbol of post.symbolsInLines(addedRanges)) {
       seen.add(key(symbol));
       found.push(toChange(path, symbol, coveredBy(symbol, addedRanges) ? 'added' : 'modified'));
     }
     const pre = post.toPreImage(hunks, change.oldNoEol);
-    const removedRanges = hunks.filter((h) => h.oldLines > 0).map((h) => ({ start: h.oldStart, end: h.oldStart + h.oldLines - 1 }));
+    const removedRanges = hunkLineRanges(hunks.filter((h) => h.oldLines > 0), 'old');
     for (const symbol of pre.symbolsInLines(removedRanges)) {
       if (seen.has(key(symbol))) continue;
       seen.add(key(symbol));
       found.push(toChange(path, symbol, coveredBy(symbol, removedRanges) ? 'deleted' : 'modified'));
     }
-    if (deletionPoints.length > 0 && removedRanges.length === 0) {
-      for (const symbol of pre.symbolsInLines(deletionPoints)) {
-        if (!seen.has(key(symbol))) found.push(toChange(path, symbol, 'modified'));
-      }
-    }
-    if (change.oldPath && change.oldPath !== path) this.forget(change.oldPath);
-    this.remember(change.oldPath ?? path, pre);
+    if (change.oldPath && change.oldPath !== path) this.forget(path);
+    this.remember(change.oldPath ?? path, pre, change.oldBlob);
   }
 
-  private take(path: string): ParsedFile | undefined {
-    const file = this.cache.get(path);
-    if (file) {
-      this.cache.delete(path);
-      this.cachedBytes -= file.text.length;
+  /** Takes the cached version of `path` if it is exactly blob `blob` (else drops it). */
+  private take(path: string, blob?: string): ParsedFile | undefined {
+    const entry = this.cache.get(path);
+    if (!entry) return undefined;
+    this.cache.delete(path);
+    this.cachedBytes -= entry.file.text.length;
+    if (blob !== undefined && entry.blob !== blob) {
+      entry.file.dispose();
+      return undefined;
     }
-    return file;
+    return entry.file;
   }
 
-  private remember(path: string, file: ParsedFile): void {
+  private remember(path: string, file: ParsedFile, blob: string): void {
     this.forget(path);
     if (file.text.length > this.limits.maxCachedBytes / 4) {
       file.dispose();
       return;
     }
-    this.cache.set(path, file);
+    this.cache.set(path, { file, blob });
     this.cachedBytes += file.text.length;
     // Map iteration order is insertion order: the first entries are the least recently used.
     for (const [oldest, entry] of this.cache) {
       if (this.cachedBytes <= this.limits.maxCachedBytes && this.cache.size <= this.limits.maxCachedFiles) break;
       this.cache.delete(oldest);
-      this.cachedBytes -= entry.text.length;
-      entry.dispose();
+      this.cachedBytes -= entry.file.text.length;
+      entry.file.dispose();
     }
   }
 
   private move(from: string, to: string): void {
+    const entry = this.cache.get(from);
     const file = this.take(from);
-    if (file) this.remember(to, file);
+    if (file && entry) this.remember(to, file, entry.blob);
   }
 
   private forget(path: string): void {
-    const file = this.take(path);
-    file?.dispose();
+    this.take(path)?.dispose();
   }
 
   dispose(): void {
-    for (const file of this.cache.values()) file.dispose();
+    for (const entry of this.cache.values()) entry.file.dispose();
     this.cache.clear();
     this.cachedBytes = 0;
   }

@@ -80,8 +80,7 @@ export function recall(index: RecallIndex, text: string, options: RecallOptions 
     (options.before?.seq === undefined || digest.seq < options.before.seq) &&
     (options.before?.time === undefined || digest.time < options.before.time) &&
     (!options.kinds || options.kinds.includes(digest.kind));
-  const visible = [...index.digests()].filter(allowed);
-  const table = new FileTable(visible);
+  const table = index.derive(`files:${JSON.stringify([options.before ?? null, options.kinds ?? null])}`, () => new FileTable([...index.digests()].filter(allowed)));
   const scored = scoreExperiences(index, query, allowed, table, options.utilityWeight ?? 0.2);
   return {
     query: { text, keywords: query.keywords },

@@ -44,6 +44,8 @@ function newMiniSearch(): MiniSearch<IndexDoc> {
  * indexed again.
  */
 export class RecallIndex {
+  private readonly derived = new Map<string, unknown>();
+
   private constructor(
     private readonly search: MiniSearch<IndexDoc>,
     private readonly bySha: Map<string, ExperienceDigest>,
@@ -51,6 +53,15 @@ export class RecallIndex {
 
   get size(): number {
     return this.bySha.size;
+  }
+
+  /** Memoizes a value derived from the digests (a few per index: one per cutoff in use). */
+  derive<T>(key: string, build: () => T): T {
+    if (this.derived.has(key)) return this.derived.get(key) as T;
+    if (this.derived.size >= 8) this.derived.delete(this.derived.keys().next().value!);
+    const value = build();
+    this.derived.set(key, value);
+    return value;
   }
 
   digests(): IterableIterator<ExperienceDigest> {

@@ -274,6 +274,7 @@ const ASSIGNMENT_ANCHOR = new RegExp(
 );
 const MAX_KEY_LENGTH = 80;
 const SEPARATOR = /(["'`]?\]?)([ \t]*)(:=|\?=|=>|=(?![=~])|[?!]?:(?![:=]))([ \t]*)/y;
+const COMPARED_LITERAL = /[ \t]*(?:===?|!==?)[ \t]*(?=["'`])/y;
 const XML_ATTRIBUTE_VALUE = /["'][ \t]+value[ \t]*=[ \t]*/y;
 const STRING_PREFIX = /(?:[rbfuRBFU]{1,2}|@)(?=["'])/y;
 const QUOTED: Record<string, RegExp> = {
@@ -287,7 +288,7 @@ const UNQUOTED_LINE_VALUE = /[^\s]{1,1024}/y;
 /** Unquoted value mid-line (code, query strings, connection strings): stops at delimiters. */
 const UNQUOTED_MID_VALUE = /[^\s;,&'"`)\]}<>]{1,512}/y;
 /** After a type annotation that was left alone (`password: str = "..."`), the initializer. */
-const ANNOTATED_INITIALIZER = /[^\r\n=;{}()]{0,80}?=(?![=>])[ \t]*/y;
+const ANNOTATED_INITIALIZER = /[^\r\n=;{}()]{0,60}=(?![=>])[ \t]*/y;
 const AUTH_SCHEME = /(bearer|basic|token|digest|bot|negotiate|ntlm)[ \t]+/iy;
 const AUTH_SCHEME_PREFIX = /^(bearer|basic|token|digest|bot|negotiate|ntlm)[ \t]+/i;
 const AUTH_SCHEME_VALUE = /[^\s"'`,;)}\]]{1,4096}/y;
@@ -319,7 +320,7 @@ interface ValueVerdict {
   start: number;
   /** Where scanning may resume. */
   end: number;
-  /** Whether the value was left alone as a type annotation, so an initializer may follow. */
+  /** Whether the value was left alone and may be a type annotation with an initializer after it. */
   annotation: boolean;
 }
 
@@ -378,12 +379,13 @@ function redactFlagValues(text: string, tally: Tally): string {
 
 function redactAssignedValue(text: string, keyStart: number, keyEnd: number, key: KeyInfo): ValueVerdict | undefined {
   const before = text.charCodeAt(keyStart - 1);
-  // <password>value</password>
-  if (before === 60 /* < */ && text.charCodeAt(keyEnd) === 62 /* > */) {
+  // <password>value</password>; a generic such as Promise<CryptoKey> has a name glued in front.
+  if (before === 60 /* < */ && text.charCodeAt(keyEnd) === 62 /* > */ && !isIdentifierChar(text.charCodeAt(keyStart - 2))) {
     XML_TEXT.lastIndex = keyEnd + 1;
     const value = XML_TEXT.exec(text)?.[0] ?? '';
     const end = keyEnd + 1 + value.length;
-    return { edit: quotedIsSecret(value, key) ? { start: keyEnd + 1, end, kind: key.kind } : undefined, start: keyEnd + 1, end, annotation: false };
+    const closed = text.startsWith('</', end);
+    return { edit: closed && quotedIsSecret(value, key) ? { start: keyEnd + 1, end, kind: key.kind } : undefined, start: keyEnd + 1, end, annotation: false };
   }
   // <add key="DbPassword" value="..."/>
   if (before === 34 || before === 39) {
@@ -392,17 +394,25 @@ function redactAssignedValue(text: string, keyStart: number, keyEnd: number, key
       return judgeValue(text, XML_ATTRIBUTE_VALUE.lastIndex, key, { lineStart: false, strict: false, tight: false });
     }
   }
+  // if (password === "hunter2"): a literal compared with a secret is a hard-coded secret.
+  COMPARED_LITERAL.lastIndex = keyEnd;
+  if (COMPARED_LITERAL.exec(text) !== null) {
+    return judgeValue(text, COMPARED_LITERAL.lastIndex, key, { lineStart: false, strict: false, tight: false });
+  }
   SEPARATOR.lastIndex = keyEnd;
   const sep = SEPARATOR.exec(text);
   if (sep === null) return undefined;
   const spacedBefore = (sep[2] ?? '') !== '';
   const spacedAfter = (sep[4] ?? '') !== '';
   const operator = sep[3] ?? '';
+  // console.log('password:', x): the quote after the colon closes the string the key sits in.
+  if ((before === 34 || before === 39 || before === 96) && sep[1] === '' && text.charCodeAt(SEPARATOR.lastIndex) === before) return undefined;
   const lineStart = isConfigLineStart(text, keyStart);
   const context: ValueContext = {
     lineStart,
     strict: lineStart && operator === '=' && !spacedBefore,
-    tight: !spacedBefore && !spacedAfter,
+    // Only `=`: a glued colon is as often a namespace or label (auth:login) as an assignment.
+    tight: operator.endsWith('=') && !spacedBefore && !spacedAfter,
   };
   const verdict = judgeValue(text, SEPARATOR.lastIndex, key, context);
   if (verdict.edit === undefined && verdict.annotation && operator.endsWith(':')) {
@@ -426,10 +436,12 @@ function judgeValue(text: string, at: number, key: KeyInfo, context: ValueContex
     const body = m?.[1] ?? '';
     const start = quoteAt + 1;
     const end = m === null ? start : quoteAt + m[0].length;
-    const scheme = AUTH_SCHEME_PREFIX.exec(body)?.[0].length ?? 0;
+    // "Token imprevisto." is a message, so only Authorization values and "Bearer x" have a scheme.
+    const schemeMatch = AUTH_SCHEME_PREFIX.exec(body);
+    const scheme = schemeMatch !== null && (key.authorization || /^bearer/i.test(body)) && !key.weak ? schemeMatch[0].length : 0;
     const secret = body.slice(scheme);
-    if (scheme > 0 && !key.weak) {
-      return { edit: isInert(secret) ? undefined : { start: start + scheme, end: start + body.length, kind: schemeKind(body, key) }, end, annotation: false };
+    if (scheme > 0) {
+      return { edit: isInert(secret) ? undefined : { start: start + scheme, end: start + body.length, kind: schemeKind(body, key) }, start: at, end, annotation: false };
     }
     return { edit: quotedIsSecret(body, key) ? { start, end: start + body.length, kind: key.kind } : undefined, start: at, end, annotation: false };
   }
@@ -442,7 +454,7 @@ function judgeValue(text: string, at: number, key: KeyInfo, context: ValueContex
       const start = AUTH_SCHEME.lastIndex;
       const end = start + value.length;
       if (value === '') return { edit: undefined, start: at, end, annotation: false };
-      return { edit: isInert(value) ? undefined : { start, end, kind: schemeKind(scheme[0], key) }, end, annotation: false };
+      return { edit: isInert(value) ? undefined : { start, end, kind: schemeKind(scheme[0], key) }, start: at, end, annotation: false };
     }
   }
   const pattern = context.lineStart ? UNQUOTED_LINE_VALUE : UNQUOTED_MID_VALUE;
@@ -465,7 +477,7 @@ function judgeValue(text: string, at: number, key: KeyInfo, context: ValueContex
     edit: secret ? { start: at, end, kind: key.kind } : undefined,
     start: at,
     end,
-    annotation: !secret && following !== ',' && following !== ';' && following !== ')',
+    annotation: !secret && following !== '' && '=|&[]<>'.includes(following),
   };
 }
 
@@ -483,6 +495,10 @@ function schemeKind(scheme: string, key: KeyInfo): string {
 
 function isKeyChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
+}
+
+function isIdentifierChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
 }
 
 function isConfigLineStart(text: string, keyStart: number): boolean {
@@ -518,8 +534,24 @@ const WEAK_WORDS = new Set(['key', 'salt', 'seed', 'signature', 'sig', 'hmac', '
 /** Trailing words that describe a secret's encoding rather than change what it is. */
 const NOISE_WORDS = new Set(['value', 'val', 'str', 'string', 'b64', 'base64', 'hex', 'raw', 'plain', 'plaintext', 'enc', 'encrypted', 'base']);
 
+/** Key names repeat a lot across a history (and within hostile input), so verdicts are memoised. */
+const keyCache = new Map<string, KeyInfo | null>();
+const KEY_CACHE_LIMIT = 4096;
+
 function classifyKey(rawKey: string): KeyInfo | undefined {
-  const words = rawKey
+  let info = keyCache.get(rawKey);
+  if (info === undefined) {
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+    info = classifyKeyUncached(rawKey) ?? null;
+    keyCache.set(rawKey, info);
+  }
+  return info ?? undefined;
+}
+
+function classifyKeyUncached(rawKey: string): KeyInfo | undefined {
+  // Only the last dotted segment names the thing: db.password is a password, token.value is not.
+  const lastSegment = rawKey.slice(rawKey.lastIndexOf('.') + 1);
+  const words = lastSegment
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z])([A-Z][a-z])/g, '$1 $2')
     .toLowerCase()
@@ -529,21 +561,24 @@ function classifyKey(rawKey: string): KeyInfo | undefined {
   while (words.length > 1 && NOISE_WORDS.has(words[words.length - 1] ?? '')) words.pop();
   const last = words[words.length - 1] ?? '';
   const previous = words[words.length - 2] ?? '';
-  const lastSegment = rawKey.slice(rawKey.lastIndexOf('.') + 1);
-  const names = [normalize(rawKey), normalize(lastSegment)];
-  const info = (kind: string, weak = false): KeyInfo => ({
-    kind: isAwsSecretKey(words) ? 'aws-secret-access-key' : kind,
+  let kind: string | undefined = SECRET_WORDS.get(last);
+  let weak = false;
+  if (kind === undefined && last === 'key' && KEY_QUALIFIERS.has(previous)) kind = previous === 'api' ? 'api-key' : 'secret';
+  if (kind === undefined) {
+    const suffix = SECRET_SUFFIXES.find((word) => last.endsWith(word));
+    if (suffix !== undefined) kind = SECRET_WORDS.get(suffix) ?? 'secret';
+  }
+  if (kind === undefined && (WEAK_WORDS.has(last) || last.endsWith('key'))) {
+    kind = 'high-entropy-secret';
+    weak = true;
+  }
+  if (kind === undefined) return undefined;
+  return {
+    kind: !weak && isAwsSecretKey(words) ? 'aws-secret-access-key' : kind,
     weak,
     authorization: last === 'authorization',
-    names,
-  });
-  const direct = SECRET_WORDS.get(last);
-  if (direct !== undefined) return info(direct);
-  if (last === 'key' && KEY_QUALIFIERS.has(previous)) return info(previous === 'api' ? 'api-key' : 'secret');
-  const suffix = SECRET_SUFFIXES.find((word) => last.endsWith(word));
-  if (suffix !== undefined) return info(SECRET_WORDS.get(suffix) ?? 'secret');
-  if (WEAK_WORDS.has(last) || last.endsWith('key')) return info('high-entropy-secret', true);
-  return undefined;
+    names: [normalize(rawKey), normalize(lastSegment)],
+  };
 }
 
 function isAwsSecretKey(words: readonly string[]): boolean {
@@ -561,16 +596,18 @@ function normalize(value: string): string {
 /**
  * Values that are syntactically not secrets: empty, our own markers, masks, placeholders and
  * environment look-ups. Anchored and applied to bounded strings, so the `.*` cannot run away.
+ * Closing braces are optional because a mid-line value stops at `}`.
  */
 const INERT_VALUE = new RegExp(
   '^(?:' +
     [
       '',
       '\\[REDACTED:[a-z0-9-]*\\]?',
+      '[~^<>=v]{0,3}\\d+(?:\\.[\\dx*]+)+(?:[-+][\\w.-]*)?', // versions, as in "canceltoken": "^1.0.0"
       '\\*+', '[xX]{3,}', '\\.{3,}', '\u2026', '\u2022+', '#+', '-{3,}',
       '<[^<>]*>',
-      '\\$\\{\\{.*\\}\\}', '\\$\\{[^{}]*\\}', '\\$[A-Za-z_][A-Za-z0-9_]*', '\\$\\(.*', '`.*',
-      '%[A-Za-z_][A-Za-z0-9_]*%', '\\{\\{.*\\}\\}', '%\\([A-Za-z_]\\w*\\)[sdr]', '%[sdr]', '\\{[A-Za-z0-9_]*\\}', '#\\{[^}]*\\}',
+      '\\$\\{\\{.*', '\\$\\{[^{}]*\\}?', '\\$[A-Za-z_][A-Za-z0-9_]*', '\\$\\(.*', '`.*',
+      '%[A-Za-z_][A-Za-z0-9_]*%', '\\{\\{.*', '%\\([A-Za-z_]\\w*\\)[sdr]', '%[sdr]', '\\{[A-Za-z0-9_]*\\}', '#\\{[^}]*\\}',
       '(?:process\\.env|import\\.meta\\.env|os\\.environ|os\\.getenv|System\\.getenv|Deno\\.env|ENV\\[|env\\(|getenv\\(|\\$env:|secrets\\.|vars\\.).*',
     ].join('|') +
     ')$',
@@ -578,6 +615,15 @@ const INERT_VALUE = new RegExp(
 /** Interpolations inside a quoted value: `"Bearer ${token}"` holds no literal secret. */
 const INTERPOLATION = /\$\{\{[^}]{0,200}\}\}|\$\{[^}]{0,200}\}|\{\{[^}]{0,200}\}\}|\$[A-Za-z_]\w*|%\([A-Za-z_]\w*\)[sdr]|%[A-Za-z_]\w*%|#\{[^}]{0,200}\}|\{[A-Za-z_]\w*\}/g;
 const LITERAL_RUN = /[A-Za-z0-9+/=_-]{8,}/;
+/**
+ * Messages such as "Unexpected token." or "Your token has expired": two or more plain words.
+ * Only counted as prose with sentence punctuation or a function word, so a passphrase of bare
+ * words ("correct horse battery staple") is still redacted.
+ */
+const SENTENCE = /^[A-Za-z][a-z']*(?:[,;]? [A-Za-z][a-z']*)+[.!?:]?$/;
+/** Secrets are ASCII; letters beyond it mean human language ("Jeton inattendu", "意外的标记"). */
+const NON_ASCII_LETTER = /[^\p{ASCII}]/u;
+const STOP_WORD = / (?:the|a|an|is|are|was|were|has|have|had|not|no|to|of|for|in|on|at|by|with|your|you|be|been|must|this|that|it|or|and)\b/i;
 /** Quoted values that are settings, not secrets (`credentials: 'include'` in fetch calls). */
 const NON_SECRET_WORDS = new Set(['include', 'omit', 'same-origin', 'none', 'null', 'nil', 'undefined', 'true', 'false', 'required', 'optional']);
 /** Unquoted values that are keywords, literals or type names, as in `password: string`. */
@@ -606,6 +652,9 @@ function isInert(value: string): boolean {
 function quotedIsSecret(value: string, key: KeyInfo): boolean {
   if (isInert(value)) return false;
   if (NON_SECRET_WORDS.has(value.toLowerCase())) return false;
+  if (value.length <= 8 && !/[A-Za-z0-9]/.test(value)) return false; // operators: '&&=', ','
+  if (SENTENCE.test(value) && (/[.!?:]$/.test(value) || STOP_WORD.test(value))) return false; // messages
+  if (NON_ASCII_LETTER.test(value) && !value.split(/\s+/).some((word) => word.length >= 8 && /\d/.test(word))) return false; // localised messages
   INTERPOLATION.lastIndex = 0;
   if (INTERPOLATION.test(value) && !LITERAL_RUN.test(value.replace(INTERPOLATION, ''))) return false;
   if (key.weak) return isHighEntropy(value);

@@ -6,325 +6,8 @@ import { languageForPath } from '../../../src/core/code/languages.ts';
 import { SymbolParser, hunkLineRanges } from '../../../src/core/code/symbolParser.ts';
 import type { Hunk, ParsedFile, SymbolRef } from '../../../src/core/code/symbolParser.ts';
 import { defaultWasmDirs } from '../../../src/core/code/wasmLocation.ts';
+import { codeSamples, goSample, javascriptSample, rustSample, typescriptSample } from '../../helpers/codeSamples.ts';
 import { gitDiffHunks, parseUnifiedHunks } from '../../helpers/unifiedHunks.ts';
-
-// ---------- samples ----------
-
-interface Sample {
-  path: string;
-  text: string;
-  /** A line inside a method, and the method it belongs to. */
-  inMethod: { marker: string; name: string; container: string; kind: SymbolRef['kind'] };
-  /** Two adjacent top-level functions (or methods) a single hunk can span. */
-  span: { from: string; to: string; names: [string, string] };
-  /** A whole function to add at the end, and its name. */
-  added: { text: string; name: string };
-}
-
-const typescript: Sample = {
-  path: 'src/service/orderService.ts',
-  text: `import type { Order } from './order.ts';
-import { logger } from '../log.ts';
-
-export const MAX_RETRIES = 3;
-
-export interface Repository<T> {
-  find(id: string): Promise<T | undefined>;
-  save(item: T): Promise<void>;
-}
-
-@injectable()
-export class OrderService {
-  private readonly cache = new Map<string, Order>();
-
-  constructor(private readonly repo: Repository<Order>) {}
-
-  async place(order: Order): Promise<void> {
-    if (order.items.length === 0) {
-      throw new Error('empty order');
-    }
-    this.cache.set(order.id, order);
-    await this.repo.save(order);
-  }
-
-  cancel = async (id: string): Promise<boolean> => {
-    const order = await this.repo.find(id);
-    return order !== undefined;
-  };
-}
-
-export function totalOf(order: Order): number {
-  return order.items.reduce((sum, item) => sum + item.price, 0);
-}
-
-export function describeOrder(order: Order): string {
-  return \`\${order.id}: \${totalOf(order)}\`;
-}
-
-export const formatPrice = (cents: number): string => {
-  return (cents / 100).toFixed(2);
-};
-`,
-  inMethod: { marker: "throw new Error('empty order')", name: 'place', container: 'OrderService', kind: 'method' },
-  span: { from: 'return order.items.reduce', to: 'return `${order.id}', names: ['totalOf', 'describeOrder'] },
-  added: { text: 'export function refund(order: Order): void {\n  logger.info(order.id);\n}\n', name: 'refund' },
-};
-
-const tsx: Sample = {
-  path: 'web/components/OrderList.tsx',
-  text: `import React, { useState } from 'react';
-
-type Props = { orders: string[]; onPick: (id: string) => void };
-
-export const OrderList = ({ orders, onPick }: Props) => {
-  const [open, setOpen] = useState(false);
-  return (
-    <ul className="orders">
-      {orders.map((id) => (
-        <li key={id} onClick={() => onPick(id)}>{id}</li>
-      ))}
-    </ul>
-  );
-};
-
-export class Panel extends React.Component<Props> {
-  render() {
-    return <div className="panel">{this.props.orders.length}</div>;
-  }
-
-  componentDidMount() {
-    console.log('mounted');
-  }
-}
-
-export function Empty() {
-  return <p>Nothing here</p>;
-}
-
-function Footer() {
-  return <footer>© shop</footer>;
-}
-`,
-  inMethod: { marker: "console.log('mounted')", name: 'componentDidMount', container: 'Panel', kind: 'method' },
-  span: { from: 'return <p>Nothing', to: 'return <footer>', names: ['Empty', 'Footer'] },
-  added: { text: 'export function Header() {\n  return <h1>Orders</h1>;\n}\n', name: 'Header' },
-};
-
-const javascript: Sample = {
-  path: 'lib/cart.js',
-  text: `'use strict';
-const { EventEmitter } = require('events');
-
-class Cart extends EventEmitter {
-  constructor() {
-    super();
-    this.items = [];
-  }
-
-  add(item) {
-    this.items.push(item);
-    this.emit('change', this.items);
-  }
-
-  get size() {
-    return this.items.length;
-  }
-}
-
-function Legacy(name) {
-  this.name = name;
-}
-
-Legacy.prototype.greet = function () {
-  return 'hi ' + this.name;
-};
-
-function sum(items) {
-  return items.reduce((a, b) => a + b.price, 0);
-}
-
-function render(cart) {
-  return <span>{cart.size}</span>;
-}
-
-module.exports = { Cart, Legacy, sum, render };
-`,
-  inMethod: { marker: "this.emit('change'", name: 'add', container: 'Cart', kind: 'method' },
-  span: { from: 'return items.reduce', to: 'return <span>', names: ['sum', 'render'] },
-  added: { text: 'function clear(cart) {\n  cart.items = [];\n}\n', name: 'clear' },
-};
-
-const python: Sample = {
-  path: 'shop/orders.py',
-  text: `"""Order handling."""
-from dataclasses import dataclass
-
-MAX_ITEMS = 50
-
-
-@dataclass
-class Order:
-    id: str
-    items: list
-
-    def total(self) -> int:
-        return sum(item.price for item in self.items)
-
-    @property
-    def empty(self) -> bool:
-        return not self.items
-
-    async def persist(self, repo):
-        await repo.save(self)
-
-
-def load(repo, order_id):
-    return repo.get(order_id)
-
-
-def dump(order):
-    return {"id": order.id, "total": order.total()}
-`,
-  inMethod: { marker: 'return sum(item.price', name: 'total', container: 'Order', kind: 'method' },
-  span: { from: 'return repo.get', to: 'return {"id"', names: ['load', 'dump'] },
-  added: { text: '\n\ndef cancel(order):\n    order.items.clear()\n', name: 'cancel' },
-};
-
-const go: Sample = {
-  path: 'internal/order/order.go',
-  text: `package order
-
-import (
-	"errors"
-	"fmt"
-)
-
-const MaxItems = 50
-
-type Order struct {
-	ID    string
-	Items []Item
-}
-
-type Store interface {
-	Save(o *Order) error
-}
-
-func (o *Order) Total() int {
-	total := 0
-	for _, it := range o.Items {
-		total += it.Price
-	}
-	return total
-}
-
-func (o Order) String() string {
-	return fmt.Sprintf("%s (%d)", o.ID, o.Total())
-}
-
-func Validate(o *Order) error {
-	if len(o.Items) == 0 {
-		return errors.New("empty")
-	}
-	return nil
-}
-
-func New(id string) *Order {
-	return &Order{ID: id}
-}
-`,
-  inMethod: { marker: 'total += it.Price', name: 'Total', container: 'Order', kind: 'method' },
-  span: { from: 'return errors.New', to: 'return &Order{ID', names: ['Validate', 'New'] },
-  added: { text: '\nfunc Cancel(o *Order) {\n\to.Items = nil\n}\n', name: 'Cancel' },
-};
-
-const rust: Sample = {
-  path: 'src/order.rs',
-  text: `use std::fmt;
-
-pub const MAX_ITEMS: usize = 50;
-
-#[derive(Debug, Clone)]
-pub struct Order {
-    pub id: String,
-    pub items: Vec<Item>,
-}
-
-impl Order {
-    pub fn new(id: &str) -> Self {
-        Order { id: id.to_string(), items: Vec::new() }
-    }
-
-    pub fn total(&self) -> u64 {
-        self.items.iter().map(|i| i.price).sum()
-    }
-}
-
-impl fmt::Display for Order {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{} ({})", self.id, self.total())
-    }
-}
-
-pub trait Store {
-    fn save(&mut self, order: &Order) -> Result<(), String>;
-}
-
-pub fn validate(order: &Order) -> bool {
-    !order.items.is_empty()
-}
-
-fn describe(order: &Order) -> String {
-    format!("{}", order)
-}
-`,
-  inMethod: { marker: 'self.items.iter().map', name: 'total', container: 'Order', kind: 'method' },
-  span: { from: '!order.items.is_empty()', to: 'format!("{}", order)', names: ['validate', 'describe'] },
-  added: { text: '\npub fn cancel(order: &mut Order) {\n    order.items.clear();\n}\n', name: 'cancel' },
-};
-
-const java: Sample = {
-  path: 'src/main/java/shop/OrderService.java',
-  text: `package shop;
-
-import java.util.ArrayList;
-import java.util.List;
-
-@Service
-public class OrderService {
-    private final List<Order> orders = new ArrayList<>();
-
-    public OrderService() {
-    }
-
-    public void place(Order order) {
-        if (order.isEmpty()) {
-            throw new IllegalArgumentException("empty");
-        }
-        orders.add(order);
-    }
-
-    public int count() {
-        return orders.size();
-    }
-
-    public long total() {
-        return orders.stream().mapToLong(Order::total).sum();
-    }
-
-    static class Audit {
-        void log(String message) {
-            System.out.println(message);
-        }
-    }
-}
-`,
-  inMethod: { marker: 'System.out.println(message)', name: 'log', container: 'OrderService.Audit', kind: 'method' },
-  span: { from: 'return orders.size()', to: 'return orders.stream()', names: ['count', 'total'] },
-  added: { text: 'class Refund {\n    void apply() {\n    }\n}\n', name: 'Refund' },
-};
-
-const samples: Sample[] = [typescript, tsx, javascript, python, go, rust, java];
 
 // ---------- helpers ----------
 
@@ -431,7 +114,7 @@ describe('SymbolParser', () => {
     assert.throws(() => parser.parse('docs/guide.md', '# hi'), /No grammar/);
   });
 
-  for (const sample of samples) {
+  for (const sample of codeSamples) {
     describe(sample.path, () => {
       it('finds the method enclosing a changed line, with its container', () => {
         const file = parser.parse(sample.path, sample.text);
@@ -559,16 +242,16 @@ describe('SymbolParser', () => {
   }
 
   it('handles deletion points (start === end) and keeps innermost first', () => {
-    const file = parser.parse(typescript.path, typescript.text);
+    const file = parser.parse(typescriptSample.path, typescriptSample.text);
     try {
-      const line = lineOf(typescript.text, 'this.cache.set');
+      const line = lineOf(typescriptSample.text, 'this.cache.set');
       const symbols = file.symbolsInLines([{ start: line, end: line }]);
       assert.deepEqual(
         symbols.map((s) => [s.kind, qualified(s)]),
         [['method', 'OrderService.place'], ['class', 'OrderService']],
       );
       // Two ranges, one in a method and one in a top-level function: leaves first, then parents.
-      const other = lineOf(typescript.text, 'return (cents / 100)');
+      const other = lineOf(typescriptSample.text, 'return (cents / 100)');
       const both = file.symbolsInLines([{ start: other, end: other }, { start: line, end: line }]);
       assert.deepEqual(both.map(qualified), ['OrderService.place', 'formatPrice', 'OrderService']);
       assert.deepEqual(file.symbolsInLines([{ start: 1, end: 1 }]), []);
@@ -579,15 +262,48 @@ describe('SymbolParser', () => {
     }
   });
 
-  it('includes decorators and attributes in the declaration', () => {
-    const ts = parser.parse(typescript.path, typescript.text);
-    const rs = parser.parse(rust.path, rust.text);
+  it('finds symbols after non-ASCII text (indices are UTF-16 units)', () => {
+    const text = [
+      "const banner = '😀😀😀 café ñandú 🦤🦤';",
+      ...Array.from({ length: 30 }, (_, i) => `export const v${i} = '${'é😀'.repeat(i)}';`),
+      'export class Ünicode {',
+      "  greet(): string { return '👋'; }",
+      '  shout(): string {',
+      "    return '📣📣📣'.toUpperCase();",
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const file = parser.parse('src/u.ts', text);
     try {
-      const decorator = lineOf(typescript.text, '@injectable()');
+      const line = lineOf(text, "return '📣📣📣'");
+      assert.deepEqual(file.symbolsInLines([{ start: line, end: line }]).map(qualified), ['Ünicode.shout', 'Ünicode']);
+      const v7 = lineOf(text, 'export const v7 ');
+      assert.deepEqual(file.symbolsInLines([{ start: v7, end: v7 }, { start: line - 2, end: line - 2 }]).map(qualified), ['v7', 'Ünicode.greet', 'Ünicode']);
+    } finally {
+      file.dispose();
+    }
+  });
+
+  it('turns hunks into line ranges on either side', () => {
+    const hunks: Hunk[] = [
+      { oldStart: 3, oldLines: 2, newStart: 3, newLines: 0, removed: ['a', 'b'], added: [] },
+      { oldStart: 10, oldLines: 0, newStart: 9, newLines: 3, removed: [], added: ['x', 'y', 'z'] },
+      { oldStart: 1, oldLines: 1, newStart: 0, newLines: 0, removed: ['q'], added: [] },
+    ];
+    assert.deepEqual(hunkLineRanges(hunks, 'old'), [{ start: 3, end: 4 }, { start: 10, end: 10 }, { start: 1, end: 1 }]);
+    assert.deepEqual(hunkLineRanges(hunks, 'new'), [{ start: 3, end: 3 }, { start: 9, end: 11 }, { start: 1, end: 1 }]);
+  });
+
+  it('includes decorators and attributes in the declaration', () => {
+    const ts = parser.parse(typescriptSample.path, typescriptSample.text);
+    const rs = parser.parse(rustSample.path, rustSample.text);
+    try {
+      const decorator = lineOf(typescriptSample.text, '@injectable()');
       const [cls] = ts.symbolsInLines([{ start: decorator, end: decorator }]);
       assert.equal(cls?.name, 'OrderService');
       assert.equal(cls.startLine, decorator);
-      const derive = lineOf(rust.text, '#[derive');
+      const derive = lineOf(rustSample.text, '#[derive');
       const [struct] = rs.symbolsInLines([{ start: derive, end: derive }]);
       assert.deepEqual(struct, { name: 'Order', kind: 'struct', startLine: derive, endLine: derive + 4 });
     } finally {
@@ -597,18 +313,18 @@ describe('SymbolParser', () => {
   });
 
   it('names Go receivers, Rust impls and JS prototype methods as containers', () => {
-    const goFile = parser.parse(go.path, go.text);
-    const rsFile = parser.parse(rust.path, rust.text);
-    const jsFile = parser.parse(javascript.path, javascript.text);
+    const goFile = parser.parse(goSample.path, goSample.text);
+    const rsFile = parser.parse(rustSample.path, rustSample.text);
+    const jsFile = parser.parse(javascriptSample.path, javascriptSample.text);
     try {
       const at = (f: ParsedFile, text: string, marker: string): string[] => {
         const line = lineOf(text, marker);
         return f.symbolsInLines([{ start: line, end: line }]).map((s) => `${s.kind} ${qualified(s)}`);
       };
-      assert.deepEqual(at(goFile, go.text, 'fmt.Sprintf'), ['method Order.String']);
-      assert.deepEqual(at(rsFile, rust.text, 'write!(f'), ['method Order.fmt', 'impl Order']);
-      assert.deepEqual(at(jsFile, javascript.text, "return 'hi '"), ['method Legacy.greet']);
-      assert.deepEqual(at(jsFile, javascript.text, 'return this.items.length'), ['method Cart.size', 'class Cart']);
+      assert.deepEqual(at(goFile, goSample.text, 'fmt.Sprintf'), ['method Order.String']);
+      assert.deepEqual(at(rsFile, rustSample.text, 'write!(f'), ['method Order.fmt', 'impl Order']);
+      assert.deepEqual(at(jsFile, javascriptSample.text, "return 'hi '"), ['method Legacy.greet']);
+      assert.deepEqual(at(jsFile, javascriptSample.text, 'return this.items.length'), ['method Cart.size', 'class Cart']);
     } finally {
       goFile.dispose();
       rsFile.dispose();
@@ -617,7 +333,7 @@ describe('SymbolParser', () => {
   });
 
   it('rejects hunks that do not fit, leaving the file usable', () => {
-    const file = parser.parse(go.path, go.text);
+    const file = parser.parse(goSample.path, goSample.text);
     try {
       const hunk: Hunk = { oldStart: 500, oldLines: 1, newStart: 500, newLines: 1, removed: ['x'], added: ['y'] };
       assert.equal(file.isPostImageOf([hunk]), false);

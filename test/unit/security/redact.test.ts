@@ -22,6 +22,8 @@ const ANTHROPIC = join('sk', '-ant-', 'api03-', alnum(80), '-', alnum(10));
 const GOOGLE = join('AI', 'za', 'Sy', alnum(33));
 const NPM = join('np', 'm_', alnum(36));
 const JWT = join('ey', 'JhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9', '.', 'ey', 'JzdWIiOiIxMjM0NTY3ODkwIn0', '.', 'dQw4w9WgXcQ-abc_DEF123');
+/** PEM armour lines, assembled so no literal key header sits in this file. */
+const armor = (edge: 'BEGIN' | 'END', label = '', tail = ''): string => join('-----', edge, ' ', label, 'PRIV', 'ATE KEY', tail, '-----');
 const PEM_BODY = ['MIIEowIBAAKCAQEA' + alnum(48), alnum(64), b64(64), 'zQ==' ].join('\n');
 
 function check(input: string, expectedKinds: string[]): string {
@@ -41,14 +43,14 @@ function unchanged(input: string): void {
 describe('redactSecrets: private keys', () => {
   for (const label of ['RSA ', 'EC ', 'DSA ', 'OPENSSH ', 'ENCRYPTED ', '']) {
     it(`redacts a ${label || 'PKCS#8 '}PRIVATE KEY block and keeps the text around it`, () => {
-      const block = `-----BEGIN ${label}PRIVATE KEY-----\n${PEM_BODY}\n-----END ${label}PRIVATE KEY-----`;
+      const block = `${armor('BEGIN', label)}\n${PEM_BODY}\n${armor('END', label)}`;
       const out = check(`Add deploy key\n\n${block}\nthanks`, ['private-key']);
       assert.equal(out, 'Add deploy key\n\n[REDACTED:private-key]\nthanks');
     });
   }
 
   it('redacts a PGP private key block', () => {
-    const block = `-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: GnuPG v2\n\n${PEM_BODY}\n=abcd\n-----END PGP PRIVATE KEY BLOCK-----`;
+    const block = `${armor('BEGIN', 'PGP ', ' BLOCK')}\nVersion: GnuPG v2\n\n${PEM_BODY}\n=abcd\n${armor('END', 'PGP ', ' BLOCK')}`;
     assert.equal(check(`x ${block} y`, ['private-key']), 'x [REDACTED:private-key] y');
   });
 
@@ -56,9 +58,9 @@ describe('redactSecrets: private keys', () => {
     const diff = [
       'diff --git a/id_rsa b/id_rsa',
       '@@ -0,0 +1,4 @@',
-      '+-----BEGIN RSA PRIVATE KEY-----',
+      `+${armor('BEGIN', 'RSA ')}`,
       ...PEM_BODY.split('\n').map((line) => `+${line}`),
-      '+-----END RSA PRIVATE KEY-----',
+      `+${armor('END', 'RSA ')}`,
       ' unrelated context',
     ].join('\n');
     const out = check(diff, ['private-key']);
@@ -67,24 +69,24 @@ describe('redactSecrets: private keys', () => {
   });
 
   it('redacts to the end of the text when the END line is missing', () => {
-    const out = check(`key:\n-----BEGIN OPENSSH PRIVATE KEY-----\n${PEM_BODY}`, ['private-key']);
+    const out = check(`key:\n${armor('BEGIN', 'OPENSSH ')}\n${PEM_BODY}`, ['private-key']);
     assert.equal(out, 'key:\n[REDACTED:private-key]');
   });
 
   it('redacts a cut-off key only up to the next hunk', () => {
-    const diff = `@@ -1,3 +1,3 @@\n+-----BEGIN EC PRIVATE KEY-----\n+${alnum(64)}\n@@ -40,2 +40,2 @@\n-old line\n+new line`;
+    const diff = `@@ -1,3 +1,3 @@\n+${armor('BEGIN', 'EC ')}\n+${alnum(64)}\n@@ -40,2 +40,2 @@\n-old line\n+new line`;
     const out = check(diff, ['private-key']);
     assert.equal(out, '@@ -1,3 +1,3 @@\n+[REDACTED:private-key]\n@@ -40,2 +40,2 @@\n-old line\n+new line');
   });
 
   it('redacts a key embedded with escaped newlines in a string', () => {
-    const out = check(`const k = "-----BEGIN PRIVATE KEY-----\\n${alnum(64)}\\n-----END PRIVATE KEY-----\\n";`, ['private-key']);
+    const out = check(`const k = "${armor('BEGIN')}\\n${alnum(64)}\\n${armor('END')}\\n";`, ['private-key']);
     assert.equal(out, 'const k = "[REDACTED:private-key]\\n";');
   });
 
   it('redacts the private_key of a GCP service-account JSON', () => {
-    const json = `{\n  "type": "service_account",\n  "private_key_id": "${'0a1b2c3d4e5f'.repeat(3)}abcd",\n  "private_key": "-----BEGIN PRIVATE KEY-----\\n${alnum(64)}\\n${b64(64)}\\n-----END PRIVATE KEY-----\\n",\n  "client_email": "bot@proj.iam.gserviceaccount.com"\n}`;
-    const out = check(json, ['gcp-service-account-key', 'high-entropy-secret']);
+    const json = `{\n  "type": "service_account",\n  "private_key_id": "${'0a1b2c3d4e5f'.repeat(3)}abcd",\n  "private_key": "${armor('BEGIN')}\\n${alnum(64)}\\n${b64(64)}\\n${armor('END')}\\n",\n  "client_email": "bot@proj.iam.gserviceaccount.com"\n}`;
+    const out = check(json, ['gcp-service-account-key']);
     assert.ok(out.includes('"private_key": "[REDACTED:gcp-service-account-key]"'), out);
     assert.ok(out.includes('"client_email": "bot@proj.iam.gserviceaccount.com"'));
     assert.ok(!out.includes(alnum(64)));
@@ -198,6 +200,9 @@ describe('redactSecrets: assignments', () => {
     ['signing.salt=' + b64(32), 'signing.salt=[REDACTED:high-entropy-secret]', ['high-entropy-secret']],
     ['token = ' + alnum(32), 'token = [REDACTED:token]', ['token']],
     ['Authorization: abc123', 'Authorization: [REDACTED:credential]', ['credential']],
+    ['if password == "admin":', 'if password == "[REDACTED:password]":', ['password']],
+    ["if (token !== 'abc123') throw err;", "if (token !== '[REDACTED:token]') throw err;", ['token']],
+    ['def login(user, password="admin"):', 'def login(user, password="[REDACTED:password]"):', ['password']],
   ];
   for (const [input, expected, kinds] of cases) {
     it(`redacts ${JSON.stringify(input)}`, () => {
@@ -230,6 +235,8 @@ describe('redactSecrets: leaves ordinary text alone', () => {
     'constructor(private token: CancellationToken) {}',
     'if (token === undefined) return;',
     'if (password !== confirm) throw new Error();',
+    'if (token === "") return;',
+    'filter: token => token.value === "if",',
     'Rotate API token handling',
     'Fix password reset flow for SSO users',
     'auth: fix login redirect loop',
@@ -276,6 +283,16 @@ describe('redactSecrets: leaves ordinary text alone', () => {
     'use sk-learn for this',
     'ask-for-permission-before-deleting-things',
     '[REDACTED:password] and token = "[REDACTED:token]"',
+    "console.log('password:', password);",
+    '"@esfx/canceltoken": "^1.0.0",',
+    'logLogin("hello"); //auth:login hello',
+    '"Unexpected_token_1012": "Unexpected token.",',
+    '"Unexpected_token_1012": "Jeton inattendu.",',
+    'token_expired: "Your token has expired"',
+    "[SyntaxKind.CommaToken]: ',',",
+    'importKey(format: KeyFormat): Promise<CryptoKey>;',
+    '* @returns {Array<Token>}',
+    'curl -u user -H "X-Token: $API_TOKEN" "https://x.test/?token=${TOKEN}&a=1"',
   ];
   for (const text of negatives) {
     it(`leaves ${JSON.stringify(text)}`, () => unchanged(text));
@@ -302,8 +319,8 @@ describe('redactSecrets: leaves ordinary text alone', () => {
 describe('redactSecrets: robustness', () => {
   it('is idempotent', () => {
     const inputs = [
-      `-----BEGIN RSA PRIVATE KEY-----\n${PEM_BODY}\n-----END RSA PRIVATE KEY-----`,
-      `-----BEGIN RSA PRIVATE KEY-----\n${PEM_BODY}`,
+      `${armor('BEGIN', 'RSA ')}\n${PEM_BODY}\n${armor('END', 'RSA ')}`,
+      `${armor('BEGIN', 'RSA ')}\n${PEM_BODY}`,
       `token ${GITHUB} and ${AWS_ID} and ${JWT} and ${OPENAI} and ${ANTHROPIC}`,
       'postgres://admin:S3cretPw@db/app and PASSWORD=hunter2 and "api_key": "abc"',
       `AccountKey=${b64(86)}==; Authorization: Bearer ${alnum(40)}; Authorization: Basic abc`,
@@ -346,8 +363,8 @@ describe('redactSecrets: robustness', () => {
       fill('"password": "\\'),
       fill('://a:'),
       fill('://:@'),
-      fill('-----BEGIN PRIVATE KEY-----'),
-      fill('-----BEGIN PRIVATE KEY-----\n@@ '),
+      fill(armor('BEGIN')),
+      fill(`${armor('BEGIN')}\n@@ `),
       fill('-----BEGIN '),
       fill('Bearer '),
       fill('Authorization: '),
@@ -367,7 +384,7 @@ describe('redactSecrets: robustness', () => {
       const result = redactSecrets(input);
       const elapsed = performance.now() - started;
       assert.equal(typeof result.text, 'string');
-      assert.ok(elapsed < 500, `${JSON.stringify(input.slice(0, 24))}... took ${elapsed.toFixed(0)} ms`);
+      assert.ok(elapsed < 750, `${JSON.stringify(input.slice(0, 24))}... took ${elapsed.toFixed(0)} ms`);
     }
   });
 

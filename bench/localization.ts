@@ -1,0 +1,104 @@
+import { execFileSync } from 'node:child_process';
+import MiniSearch from 'minisearch';
+import { categorizePath, isNoiseCategory } from '../src/core/git/fileCategory.ts';
+import { BlobReader } from '../src/core/git/blobReader.ts';
+import { recall } from '../src/core/memory/recall.ts';
+import { RecallIndex } from '../src/core/memory/recallIndex.ts';
+import { MemoryStore } from '../src/core/memory/store.ts';
+import { tokenize } from '../src/core/memory/tokenize.ts';
+
+export interface Metrics {
+  recallAt1: number;
+  recallAt5: number;
+  recallAt10: number;
+  mrr: number;
+}
+
+export interface LocalizationReport {
+  repo: string;
+  commits: number;
+  cutoffSeq: number;
+  queries: number;
+  ours: Metrics;
+  bm25: Metrics;
+}
+
+const MAX_BLOB = 512 * 1024;
+
+/**
+ * Splits the mined history at a cutoff. Every later commit's message is a query and the files it
+ * modified (that existed at the cutoff) are the truth. Ours: recall with memory before the cutoff.
+ * Baseline: BM25 (MiniSearch) over the contents of every file at the cutoff.
+ */
+export async function measureLocalization(repoDir: string, storeDir: string, options: { cutoffFraction?: number; maxQueries?: number } = {}): Promise<LocalizationReport> {
+  const store = await MemoryStore.open(storeDir);
+  const index = await RecallIndex.load(store);
+  const all = (await store.loadAll()).sort((a, b) => a.seq - b.seq);
+  const cutoff = all[Math.floor(all.length * (options.cutoffFraction ?? 0.7)) - 1]!;
+  const existing = listFiles(repoDir, cutoff.sha);
+  const baseline = await contentIndex(repoDir, cutoff.sha, existing);
+  const later = all.filter((e) => e.seq > cutoff.seq).slice(0, options.maxQueries ?? 400);
+  const ours: number[][] = [];
+  const bm25: number[][] = [];
+  let queries = 0;
+  for (const experience of later) {
+    const truth = new Set(
+      experience.files
+        .filter((f) => f.status !== 'added' && !isNoiseCategory(f.category) && f.category !== 'docs' && existing.has(f.oldPath ?? f.path))
+        .map((f) => f.oldPath ?? f.path),
+    );
+    if (truth.size === 0) continue;
+    const text = `${experience.intent.subject}\n${experience.intent.body}`;
+    const mine = recall(index, text, { k: 10, before: { seq: cutoff.seq + 1 } }).files.map((f) => f.path);
+    const theirs = baseline.search(text).slice(0, 10).map((r) => String(r.id));
+    ours.push(hits(mine, truth));
+    bm25.push(hits(theirs, truth));
+    queries++;
+  }
+  return { repo: repoDir, commits: all.length, cutoffSeq: cutoff.seq, queries, ours: summarize(ours), bm25: summarize(bm25) };
+}
+
+/** Per query: [hits in top 1, top 5, top 10, |truth|, rank of first hit or 0]. */
+function hits(ranked: string[], truth: Set<string>): number[] {
+  const at = (k: number) => ranked.slice(0, k).filter((p) => truth.has(p)).length;
+  const first = ranked.findIndex((p) => truth.has(p));
+  return [at(1), at(5), at(10), truth.size, first === -1 ? 0 : 1 / (first + 1)];
+}
+
+function summarize(rows: number[][]): Metrics {
+  const mean = (f: (row: number[]) => number) => rows.reduce((sum, row) => sum + f(row), 0) / Math.max(1, rows.length);
+  return {
+    recallAt1: mean((r) => r[0]! / r[3]!),
+    recallAt5: mean((r) => r[1]! / r[3]!),
+    recallAt10: mean((r) => r[2]! / r[3]!),
+    mrr: mean((r) => r[4]!),
+  };
+}
+
+function listFiles(repoDir: string, sha: string): Set<string> {
+  const out = execFileSync('git', ['-c', 'core.quotePath=false', 'ls-tree', '-r', '-z', '--name-only', sha], { cwd: repoDir, maxBuffer: 1 << 28 }).toString('utf8');
+  return new Set(out.split('\0').filter(Boolean));
+}
+
+async function contentIndex(repoDir: string, sha: string, files: Set<string>): Promise<MiniSearch<{ id: string; path: string; content: string }>> {
+  const search = new MiniSearch<{ id: string; path: string; content: string }>({
+    fields: ['path', 'content'],
+    tokenize,
+    processTerm: (term) => term,
+    searchOptions: { tokenize, processTerm: (term) => term, combineWith: 'OR' },
+  });
+  const docs: Array<{ id: string; path: string; content: string }> = [];
+  const blobs = new BlobReader(repoDir, MAX_BLOB);
+  try {
+    for (const path of files) {
+      if (isNoiseCategory(categorizePath(path)) || categorizePath(path) === 'docs' || path.includes('\n')) continue;
+      const content = await blobs.read(`${sha}:${path}`);
+      if (!content || content.includes(0)) continue;
+      docs.push({ id: path, path: path.replace(/[/.]/g, ' '), content: content.toString('utf8') });
+    }
+  } finally {
+    blobs.close();
+  }
+  search.addAll(docs);
+  return search;
+}
