@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.coevolve/**', '.bench/**', 'out/**', '**/*.mjs', 'eslint.config.js', '.scratch/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.coevolve/**', '.bench/**', 'out/**', '**/*.mjs', '**/*.cjs', 'eslint.config.js', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
