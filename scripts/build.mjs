@@ -29,6 +29,7 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: [join(root, 'src/extension/extension.ts')], outfile: join(dist, 'extension.cjs'), external: ['vscode'] }),
+  build({ ...common, entryPoints: [join(root, 'src/core/git/symbolWorker.ts')], outfile: join(dist, 'symbolWorker.cjs') }),
   build({
     ...common,
     entryPoints: [join(root, 'src/cli/main.ts')],

@@ -1,13 +1,15 @@
 import { CoevolveError, throwIfAborted } from '../errors.ts';
-import { SymbolParser } from '../code/symbolParser.ts';
-import type { CommitExperience } from '../memory/experience.ts';
-import { MemoryStore } from '../memory/store.ts';
+import type { CommitExperience, SymbolChange } from '../memory/experience.ts';
+import { MemoryStore, SHARD_SIZE, shardOf } from '../memory/store.ts';
 import type { StoreTransaction } from '../memory/store.ts';
-import { BlobReader } from './blobReader.ts';
 import { buildExperience } from './experienceBuilder.ts';
 import { streamFirstParentLog } from './logStream.ts';
 import { Repository } from './repository.ts';
-import { SymbolMapper } from './symbolMapper.ts';
+import type { RawCommit } from './rawCommit.ts';
+import type { SymbolMapperLimits, SymbolStats } from './symbolMapper.ts';
+import { createSymbolSource } from './symbolSource.ts';
+import { wantsSymbols } from './symbolScope.ts';
+import type { SymbolSource } from './symbolSource.ts';
 
 export interface MineOptions {
   /** The store folder (normally `<repo>/.coevolve`). */
@@ -18,6 +20,8 @@ export interface MineOptions {
   since?: string;
   /** Map hunks to symbols with tree-sitter (default true). */
   symbols?: boolean;
+  /** Bounds for symbol mapping (memory, per-commit work); the defaults suit any history. */
+  symbolLimits?: Partial<SymbolMapperLimits>;
   batchSize?: number;
   signal?: AbortSignal;
   onProgress?: (progress: MineProgress) => void;
@@ -50,10 +54,14 @@ export interface MineResult {
   complete: boolean;
   shallow: boolean;
   counts: MineCounts;
+  /** How symbol mapping did its parsing (absent with symbols off). */
+  symbolStats?: SymbolStats;
   /** Things the user should know, in plain sentences. */
   notices: string[];
   durationMs: number;
 }
+
+const PIPELINE_WINDOW = 64;
 
 type SegmentKind = 'fresh' | 'new' | 'older' | 'hole';
 
@@ -91,9 +99,7 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
   const headSeq = await repo.firstParentDepth(head);
   const segments = await planSegments(repo, store, head, headSeq, shallow, result);
 
-  const parser = options.symbols === false ? undefined : await SymbolParser.create();
-  const blobs = parser ? new BlobReader(repo.root) : undefined;
-  const mapper = parser && blobs ? new SymbolMapper(parser, blobs) : undefined;
+  const symbols = options.symbols === false ? undefined : await createSymbolSource(repo.root, options.symbolLimits);
   let budget = options.maxCommits && options.maxCommits > 0 ? options.maxCommits : Number.POSITIVE_INFINITY;
   const total = segments.reduce((sum, s) => sum + s.count, 0);
   const progress: MineProgress = { done: 0, total: Math.min(total, budget) };
@@ -101,13 +107,13 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
   try {
     for (const segment of segments) {
       if (budget <= 0) break;
-      const mined = await mineSegment(repo, store, segment, { ...options, budget, mapper, counts, progress, shallow });
+      const mined = await mineSegment(repo, store, segment, { ...options, budget, symbolSource: symbols, counts, progress, shallow });
       budget -= mined;
       result.mined += mined;
     }
   } finally {
-    mapper?.dispose();
-    blobs?.close();
+    const stats = await symbols?.close();
+    if (stats) result.symbolStats = stats;
   }
   await store.refresh();
   const state = store.state.mining;
@@ -191,14 +197,14 @@ async function planSegments(repo: Repository, store: MemoryStore, head: string, 
 
 interface SegmentContext extends MineOptions {
   budget: number;
-  mapper: SymbolMapper | undefined;
+  symbolSource: SymbolSource | undefined;
   counts: MineCounts;
   progress: MineProgress;
   shallow: boolean;
 }
 
 async function mineSegment(repo: Repository, store: MemoryStore, segment: Segment, context: SegmentContext): Promise<number> {
-  const batchSize = context.batchSize ?? 250;
+  const batchSize = context.batchSize ?? SHARD_SIZE;
   const maxCount = Math.min(segment.count, context.budget);
   let seq = segment.startSeq;
   let batch: CommitExperience[] = [];
@@ -210,7 +216,8 @@ async function mineSegment(repo: Repository, store: MemoryStore, segment: Segmen
     batch = [];
     lastFlush = performance.now();
     await store.transaction(async (tx) => {
-      await linkReverts(tx, pending);
+      // Only a segment above what was stored before can revert something already stored.
+      await linkReverts(tx, pending, segment.kind === 'new' || segment.kind === 'hole');
       await tx.upsert(pending);
       updateState(tx, segment, pending, finished, reachedRoot, context.shallow);
     });
@@ -220,23 +227,34 @@ async function mineSegment(repo: Repository, store: MemoryStore, segment: Segmen
       revisions: segment.revisions,
       maxCount,
       ...(context.since ? { since: context.since } : {}),
-      wantHunks: (change) => context.mapper?.wants(change) ?? false,
+      wantHunks: context.symbolSource ? wantsSymbols : () => false,
       ...(context.signal ? { signal: context.signal } : {}),
     });
-    for await (const raw of stream) {
-      const symbols = context.mapper ? await context.mapper.map(raw) : [];
-      const experience = buildExperience(raw, seq, symbols);
-      seq--;
+    // Symbols are mapped (on a worker thread) while later commits are read: keep a bounded window.
+    const inflight: Array<{ raw: RawCommit; seq: number; symbols: Promise<SymbolChange[]> }> = [];
+    const settle = async () => {
+      throwIfAborted(context.signal);
+      const job = inflight.shift()!;
+      const experience = buildExperience(job.raw, job.seq, await job.symbols);
       mined++;
-      count(context.counts, experience, raw.changes.filter((c) => c.submodule).length);
-      reachedRoot = raw.parents.length === 0;
+      count(context.counts, experience, job.raw.changes.filter((c) => c.submodule).length);
+      reachedRoot = job.raw.parents.length === 0;
+      // Flush at shard boundaries so each write touches one shard once.
+      if (batch.length > 0 && shardOf(experience.seq) !== shardOf(batch[batch.length - 1]!.seq)) await flush(false);
       batch.push(experience);
       context.progress.done++;
-      context.progress.sha = raw.sha;
+      context.progress.sha = job.raw.sha;
       context.progress.subject = experience.intent.subject;
       context.onProgress?.(context.progress);
-      if (batch.length >= batchSize || performance.now() - lastFlush > 2000) await flush(false);
+      if (batch.length >= batchSize || performance.now() - lastFlush > 5000) await flush(false);
+    };
+    for await (const raw of stream) {
+      const symbols = context.symbolSource ? context.symbolSource.map(raw) : Promise.resolve([]);
+      symbols.catch(() => undefined); // awaited in order by settle(); this only marks it handled
+      inflight.push({ raw, seq: seq--, symbols });
+      while (inflight.length > PIPELINE_WINDOW) await settle();
     }
+    while (inflight.length > 0) await settle();
     await flush(mined < maxCount || reachedRoot);
   } catch (error) {
     // Keep what was mined: the next run resumes after it.
@@ -257,7 +275,7 @@ function count(counts: MineCounts, experience: CommitExperience, submodules: num
 }
 
 /** A revert marks the commit it undid, whether that commit is in this batch, stored, or still to come. */
-async function linkReverts(tx: StoreTransaction, batch: CommitExperience[]): Promise<void> {
+async function linkReverts(tx: StoreTransaction, batch: CommitExperience[], lookInStore: boolean): Promise<void> {
   const pending = tx.meta.mining.pendingReverts;
   for (const experience of batch) {
     for (const [target, revert] of Object.entries(pending)) {
@@ -267,7 +285,7 @@ async function linkReverts(tx: StoreTransaction, batch: CommitExperience[]): Pro
       }
     }
     if (!experience.revertOf) continue;
-    const stored = await tx.find(experience.revertOf);
+    const stored = lookInStore ? await tx.find(experience.revertOf) : undefined;
     if (stored && stored.sha !== experience.sha) {
       stored.revertedBy = experience.sha;
       tx.touch(stored);

@@ -2,8 +2,8 @@ import { hunkLineRanges } from '../code/symbolParser.ts';
 import type { ParsedFile, SymbolParser, SymbolRef } from '../code/symbolParser.ts';
 import type { SymbolChange } from '../memory/experience.ts';
 import type { BlobReader } from './blobReader.ts';
-import { categorizePath, isNoiseCategory } from './fileCategory.ts';
 import type { RawChange, RawCommit } from './rawCommit.ts';
+import { wantsSymbols } from './symbolScope.ts';
 
 export interface SymbolMapperLimits {
   /** Files per commit whose symbols are mapped; a huge commit degrades to file level past this. */
@@ -16,12 +16,20 @@ export interface SymbolMapperLimits {
   maxFileBytes: number;
 }
 
+export interface SymbolStats {
+  incremental: number;
+  fullParses: number;
+  blobReads: number;
+  skippedLarge: number;
+  reusedForAdd: number;
+}
+
 export const DEFAULT_SYMBOL_LIMITS: SymbolMapperLimits = {
   maxFilesPerCommit: 60,
   maxSymbolsPerCommit: 80,
   // A parsed tree costs about 20x its text in WebAssembly memory, which never shrinks.
-  maxCachedBytes: 4 * 1024 * 1024,
-  maxCachedFiles: 400,
+  maxCachedBytes: 6 * 1024 * 1024,
+  maxCachedFiles: 1000,
   maxFileBytes: 384 * 1024,
 };
 
@@ -37,6 +45,8 @@ export class SymbolMapper {
   /** Path -> the parsed version of that file just before the last commit walked, and its blob id. */
   private readonly cache = new Map<string, { file: ParsedFile; blob: string }>();
   private cachedBytes = 0;
+  /** How the parse work was done: the cache's hit rate decides mining speed. */
+  readonly stats: SymbolStats = { incremental: 0, fullParses: 0, blobReads: 0, skippedLarge: 0, reusedForAdd: 0 };
 
   constructor(
     private readonly parser: SymbolParser,
@@ -44,18 +54,11 @@ export class SymbolMapper {
     private readonly limits: SymbolMapperLimits = DEFAULT_SYMBOL_LIMITS,
   ) {}
 
-  /** Whether the log parser should keep this file's hunks. */
-  wants(change: RawChange): boolean {
-    if (change.binary || change.submodule || change.status === 'typechange') return false;
-    if (!this.parser.supports(change.path)) return false;
-    return !isNoiseCategory(categorizePath(change.path));
-  }
-
-  async map(commit: RawCommit): Promise<SymbolChange[]> {
+  async map(commit: Pick<RawCommit, 'changes'>): Promise<SymbolChange[]> {
     const found: SymbolChange[] = [];
     let mapped = 0;
     for (const change of commit.changes) {
-      if (!change.hunks || !this.wants(change) || mapped >= this.limits.maxFilesPerCommit) {
+      if (!change.hunks || !wantsSymbols(change) || mapped >= this.limits.maxFilesPerCommit) {
         this.forget(change.path);
         if (change.oldPath) this.forget(change.oldPath);
         if (!change.hunks && change.status === 'renamed' && change.oldPath && change.score === 100) {
@@ -81,10 +84,15 @@ export class SymbolMapper {
     const hunks = change.hunks!;
     const path = change.path;
     if (change.status === 'added') {
-      this.forget(path);
-      const text = joinLines(hunks.flatMap((h) => h.added), change.newNoEol);
-      if (text.length > this.limits.maxFileBytes) return;
-      const file = this.parser.parse(path, text);
+      // The version newer commits left us is usually exactly the one this commit created.
+      let file = this.take(path, change.newBlob);
+      if (file) this.stats.reusedForAdd++;
+      if (!file) {
+        const text = joinLines(hunks.flatMap((h) => h.added), change.newNoEol);
+        if (text.length > this.limits.maxFileBytes) return;
+        file = this.parser.parse(path, text);
+        this.stats.fullParses++;
+      }
       for (const symbol of file.outline(this.limits.maxSymbolsPerCommit)) found.push(toChange(path, symbol, 'added'));
       file.dispose();
       return;
@@ -93,6 +101,7 @@ export class SymbolMapper {
       const text = joinLines(hunks.flatMap((h) => h.removed), change.oldNoEol);
       if (text.length > this.limits.maxFileBytes) return this.forget(path);
       const file = this.parser.parse(path, text);
+      this.stats.fullParses++;
       for (const symbol of file.outline(this.limits.maxSymbolsPerCommit)) found.push(toChange(path, symbol, 'deleted'));
       this.remember(path, file, change.oldBlob);
       return;
@@ -104,8 +113,13 @@ export class SymbolMapper {
     }
     if (!post) {
       const blob = await this.blobs.read(change.newBlob);
-      if (!blob || blob.length > this.limits.maxFileBytes) return;
+      this.stats.blobReads++;
+      if (!blob || blob.length > this.limits.maxFileBytes) {
+        this.stats.skippedLarge++;
+        return;
+      }
       post = this.parser.parse(path, blob.toString('utf8'));
+      this.stats.fullParses++;
     }
     const seen = new Set<string>();
     // Each side only where it has lines: an insertion point says nothing about the code around it.
@@ -115,6 +129,7 @@ export class SymbolMapper {
       found.push(toChange(path, symbol, coveredBy(symbol, addedRanges) ? 'added' : 'modified'));
     }
     const pre = post.toPreImage(hunks, change.oldNoEol);
+    this.stats.incremental++;
     const removedRanges = hunkLineRanges(hunks.filter((h) => h.oldLines > 0), 'old');
     for (const symbol of pre.symbolsInLines(removedRanges)) {
       if (seen.has(key(symbol))) continue;
