@@ -4,9 +4,16 @@ import { tokenize } from './tokenize.ts';
 
 interface FileState {
   exists: boolean;
+  test: boolean;
   history: string[];
   tokens: string[];
+  /** What history says about the file: the names changed in it and why, newest last (capped). */
+  symbols: Set<string>;
+  subjects: string[];
 }
+
+const MAX_SUBJECTS = 40;
+const MAX_FILE_SYMBOLS = 200;
 
 const NOISE = new Set(['lock', 'vendored', 'generated', 'binary', 'submodule']);
 const MAX_HOPS = 32;
@@ -22,6 +29,7 @@ export class FileTable {
   private readonly symbolsByName = new Map<string, Array<{ path: string; name: string; container?: string; kind: string }>>();
   readonly newestSeq: number;
   readonly oldestSeq: number;
+  experienceCount = 0;
 
   constructor(digests: readonly ExperienceDigest[]) {
     const ordered = [...digests].sort((a, b) => a.seq - b.seq);
@@ -38,13 +46,22 @@ export class FileTable {
         }
         this.renamedTo.delete(file.path);
         let state = this.files.get(file.path);
-        if (!state) this.files.set(file.path, (state = { exists: true, history: [], tokens: pathTokens(file.path) }));
+        if (!state) {
+          const previous = file.oldPath ? this.files.get(file.oldPath) : undefined;
+          state = { exists: true, test: file.category === 'test', history: [], tokens: pathTokens(file.path), symbols: new Set(previous?.symbols), subjects: [...(previous?.subjects ?? [])] };
+          this.files.set(file.path, state);
+        }
         state.exists = !file.deleted;
         state.history.push(digest.sha);
+        if (state.subjects.length >= MAX_SUBJECTS) state.subjects.shift();
+        state.subjects.push(digest.subject);
         touched.push(file.path);
       }
       this.filesBySha.set(digest.sha, touched);
+      this.experienceCount++;
       for (const symbol of digest.symbols) {
+        const owner = this.files.get(symbol.path);
+        if (owner && owner.symbols.size < MAX_FILE_SYMBOLS) owner.symbols.add(symbol.container ? `${symbol.container}.${symbol.name}` : symbol.name);
         const key = symbol.name.toLowerCase();
         const list = this.symbolsByName.get(key) ?? [];
         if (!list.some((s) => s.path === symbol.path && s.container === symbol.container) && list.length < 50) list.push(symbol);
@@ -62,6 +79,24 @@ export class FileTable {
       name = next;
     }
     return this.files.get(name)?.exists ? name : undefined;
+  }
+
+  isTest(path: string): boolean {
+    return this.files.get(path)?.test ?? false;
+  }
+
+  /** How specific a file is to any one change: rarely changed files say more when they match. */
+  specificity(path: string): number {
+    const df = this.files.get(path)?.history.length ?? 1;
+    return Math.log(1 + this.experienceCount / df) / Math.log(1 + this.experienceCount);
+  }
+
+  /** Existing files with the text history holds about them, for the file-level lexical index. */
+  *documents(): Generator<{ path: string; symbols: string; subjects: string; tokens: string }> {
+    for (const [path, state] of this.files) {
+      if (!state.exists) continue;
+      yield { path, tokens: state.tokens.join(' '), symbols: [...state.symbols].join(' '), subjects: state.subjects.join('\n') };
+    }
   }
 
   history(path: string): string[] {

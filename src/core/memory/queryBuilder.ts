@@ -12,6 +12,8 @@ export interface RecallQuery {
   /** Lower-cased identifiers, paths, and the base names and stems of paths. */
   identifierSet: Set<string>;
   tokenSet: Set<string>;
+  /** The text asks for tests (a `test:` commit, "add tests for …"): test files rank higher. */
+  aboutTests: boolean;
 }
 
 /**
@@ -50,5 +52,6 @@ export function buildQuery(text: string): RecallQuery {
     if (!lower.includes('/') && lower.includes('.')) for (const part of lower.split('.')) if (part.length > 2) identifierSet.add(part);
     if (lower.endsWith('()')) identifierSet.add(lower.slice(0, -2));
   }
-  return { keywords, terms, identifiers, identifierSet, tokenSet: new Set(terms) };
+  const aboutTests = /^test(\(|:|s?\b)|\b(unit|missing|more|add|cover(age)?)\s+tests?\b|\btests? for\b/i.test(clipped);
+  return { keywords, terms, identifiers, identifierSet, tokenSet: new Set(terms), aboutTests };
 }

@@ -4,6 +4,7 @@ import { buildQuery } from './queryBuilder.ts';
 import type { RecallQuery } from './queryBuilder.ts';
 import type { RecallIndex } from './recallIndex.ts';
 import { FileTable } from './fileTable.ts';
+import { FileSearch } from './fileSearch.ts';
 
 /** Ignore everything after this point: a first-parent position, a time (epoch seconds), or both. */
 export interface Cutoff {
@@ -58,8 +59,11 @@ const SPREAD_FROM = 40;
 const CATEGORY_WEIGHT: Partial<Record<FileCategory, number>> = { source: 1, test: 0.8, config: 0.6, docs: 0.4 };
 const W_EXACT = 0.6;
 const W_RECENCY = 0.1;
-const W_PATH = 0.35;
+const W_PATH = 0.5;
 const W_COCHANGE = 0.25;
+const W_EVIDENCE = 1;
+const W_SYMBOL = 1;
+const W_FILE_TEXT = 1;
 
 interface Scored {
   digest: ExperienceDigest;
@@ -80,12 +84,14 @@ export function recall(index: RecallIndex, text: string, options: RecallOptions 
     (options.before?.seq === undefined || digest.seq < options.before.seq) &&
     (options.before?.time === undefined || digest.time < options.before.time) &&
     (!options.kinds || options.kinds.includes(digest.kind));
-  const table = index.derive(`files:${JSON.stringify([options.before ?? null, options.kinds ?? null])}`, () => new FileTable([...index.digests()].filter(allowed)));
+  const scope = JSON.stringify([options.before ?? null, options.kinds ?? null]);
+  const table = index.derive(`files:${scope}`, () => new FileTable([...index.digests()].filter(allowed)));
+  const fileSearch = index.derive(`file-search:${scope}`, () => new FileSearch(table));
   const scored = scoreExperiences(index, query, allowed, table, options.utilityWeight ?? 0.2);
   return {
     query: { text, keywords: query.keywords },
     experiences: scored.slice(0, k).map(present),
-    files: rankFiles(scored, query, table, k),
+    files: rankFiles(scored, query, table, fileSearch, k),
     symbols: rankSymbols(scored, query, table, k),
   };
 }
@@ -145,48 +151,75 @@ function exactMentions(digest: ExperienceDigest, query: RecallQuery): string[] {
   return [...found];
 }
 
-function rankFiles(scored: Scored[], query: RecallQuery, table: FileTable, k: number): RecalledFile[] {
-  const files = new Map<string, { score: number; from: Scored[]; why: string[] }>();
+function rankFiles(scored: Scored[], query: RecallQuery, table: FileTable, files: FileSearch, k: number): RecalledFile[] {
+  const ranked = new Map<string, { score: number; why: string[] }>();
   const entry = (path: string) => {
-    let e = files.get(path);
-    if (!e) files.set(path, (e = { score: 0, from: [], why: [] }));
+    let e = ranked.get(path);
+    if (!e) ranked.set(path, (e = { score: 0, why: [] }));
     return e;
   };
-  const top = scored.slice(0, SPREAD_FROM);
-  const best = top[0]?.score ?? 1;
-  for (const item of top) {
+  // Channel 1: what similar past changes touched, damped for files that change with everything.
+  const evidence = new Map<string, { score: number; from: Scored[] }>();
+  const best = scored[0]?.score ?? 1;
+  for (const item of scored.slice(0, SPREAD_FROM)) {
     const relevant = item.digest.files.filter((f) => CATEGORY_WEIGHT[f.category] !== undefined);
     if (relevant.length === 0) continue;
     const share = item.score / best / Math.sqrt(relevant.length);
     for (const file of relevant) {
       const path = table.current(file.path);
       if (!path) continue;
-      const e = entry(path);
-      e.score += share * CATEGORY_WEIGHT[file.category]!;
+      let e = evidence.get(path);
+      if (!e) evidence.set(path, (e = { score: 0, from: [] }));
+      e.score += share * CATEGORY_WEIGHT[file.category]! * table.specificity(path);
       if (e.from.length < 2) e.from.push(item);
     }
   }
-  for (const e of files.values()) {
-    if (e.from.length) {
-      const [first] = e.from;
-      e.why.push(`changed by ${e.from.length > 1 ? 'similar past changes, e.g.' : 'a similar past change:'} ${first!.digest.sha.slice(0, 10)} "${truncate(first!.digest.subject, 70)}"`);
-    }
+  const maxEvidence = Math.max(1e-9, ...[...evidence.values()].map((e) => e.score));
+  for (const [path, e] of evidence) {
+    const target = entry(path);
+    target.score += W_EVIDENCE * (e.score / maxEvidence);
+    const [first] = e.from;
+    target.why.push(`changed by ${e.from.length > 1 ? 'similar past changes, e.g.' : 'a similar past change:'} ${first!.digest.sha.slice(0, 10)} "${truncate(first!.digest.subject, 70)}"`);
+  }
+  // Channel 2: the file's own history text (its path, the symbols changed in it, why it changed).
+  const lexical = files.query(query.terms);
+  const maxLexical = lexical[0]?.score ?? 1;
+  for (const hit of lexical) {
+    const target = entry(hit.path);
+    target.score += W_FILE_TEXT * (hit.score / maxLexical);
+    target.why.push(`its path, symbols or change history mention ${quoteList(hit.terms, 4)}`);
+  }
+  // A symbol the text names exactly is the strongest pointer there is.
+  const named = new Map<string, string[]>();
+  for (const symbol of table.symbolsNamedBy(query)) {
+    const list = named.get(symbol.path) ?? [];
+    list.push(symbol.container ? `${symbol.container}.${symbol.name}` : symbol.name);
+    named.set(symbol.path, list);
+  }
+  for (const [path, names] of named) {
+    const target = entry(path);
+    target.score += W_SYMBOL;
+    target.why.unshift(`has ${quoteList([...new Set(names)], 3)}, named in the query`);
+  }
+  if (query.aboutTests) {
+    for (const [path, e] of ranked) e.score *= table.isTest(path) ? 1.4 : 0.85;
   }
   for (const match of table.pathMatches(query)) {
-    const e = entry(match.path);
-    e.score += W_PATH * match.strength;
-    e.why.push(match.exact ? 'its path is named in the query' : `its path matches ${quoteList(match.terms, 3)}`);
+    if (!match.exact && !ranked.has(match.path)) continue;
+    const target = entry(match.path);
+    target.score += W_PATH * match.strength;
+    if (match.exact) target.why.unshift('its path is named in the query');
   }
   // Files that usually change together with the strongest candidates.
-  const anchors = [...files].sort((a, b) => b[1].score - a[1].score).slice(0, 3);
+  const anchors = [...ranked].sort((a, b) => b[1].score - a[1].score).slice(0, 3);
   for (const [anchor, anchorEntry] of anchors) {
     for (const partner of table.coChanged(anchor, 5)) {
-      const e = entry(partner.path);
-      e.score += W_COCHANGE * anchorEntry.score * partner.ratio;
-      e.why.push(`changes together with ${anchor} (${partner.together} of its ${partner.total} changes)`);
+      const target = entry(partner.path);
+      target.score += W_COCHANGE * anchorEntry.score * partner.ratio;
+      target.why.push(`changes together with ${anchor} (${partner.together} of its ${partner.total} changes)`);
     }
   }
-  return [...files]
+  return [...ranked]
     .filter(([, e]) => e.score > 0)
     .sort((a, b) => b[1].score - a[1].score || a[0].localeCompare(b[0]))
     .slice(0, k)

@@ -1,0 +1,38 @@
+import MiniSearch from 'minisearch';
+import type { FileTable } from './fileTable.ts';
+import { tokenize } from './tokenize.ts';
+
+interface FileDoc {
+  id: string;
+  tokens: string;
+  symbols: string;
+  subjects: string;
+}
+
+/**
+ * A lexical index with one document per existing file, made only from memory: its path words, the
+ * symbols changed in it, and the subjects of the changes that touched it. It lets a task match a
+ * file even when no single past change matches the task well.
+ */
+export class FileSearch {
+  private readonly search = new MiniSearch<FileDoc>({
+    fields: ['tokens', 'symbols', 'subjects'],
+    tokenize,
+    processTerm: (term) => term,
+    searchOptions: { tokenize, processTerm: (term) => term },
+  });
+
+  constructor(table: FileTable) {
+    const docs: FileDoc[] = [];
+    for (const doc of table.documents()) docs.push({ id: doc.path, tokens: doc.tokens, symbols: doc.symbols, subjects: doc.subjects });
+    this.search.addAll(docs);
+  }
+
+  query(terms: string[]): Array<{ path: string; score: number; terms: string[] }> {
+    if (terms.length === 0) return [];
+    return this.search
+      .search(terms.join(' '), { boost: { tokens: 2, symbols: 1.5, subjects: 1 }, combineWith: 'OR', prefix: (t) => t.length >= 5 })
+      .slice(0, 100)
+      .map((r) => ({ path: String(r.id), score: r.score, terms: r.terms }));
+  }
+}
