@@ -63,7 +63,7 @@ const W_PATH = 0.5;
 const W_COCHANGE = 0.25;
 const W_EVIDENCE = 1;
 const W_SYMBOL = 1;
-const W_FILE_TEXT = 1;
+const W_FILE_TEXT = 0.6;
 
 interface Scored {
   digest: ExperienceDigest;
