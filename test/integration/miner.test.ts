@@ -374,3 +374,24 @@ describe('secrets', () => {
     repo.remove();
   });
 });
+
+describe('switching lines of history', () => {
+  it('mines again from scratch when the old head is no longer on the first-parent line', async () => {
+    const repo = GitRepo.create();
+    repo.commit('feat: base', { 'src/a.ts': 'export const a = 1;\n' });
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit('feat: feature work', { 'src/f.ts': 'export const f = 1;\n' });
+    const storeDir = join(tempDir(), 'store');
+    await mineAll(repo, storeDir);
+    repo.git('checkout', '-q', 'main');
+    repo.commit('feat: main work', { 'src/m.ts': 'export const m = 1;\n' });
+    repo.git('merge', '-q', '--no-ff', 'feature', '-m', 'Merge feature');
+    const result = await mineAll(repo, storeDir);
+    const all = await experiences(storeDir);
+    const firstParent = repo.git('rev-list', '--first-parent', 'HEAD').trim().split('\n');
+    assert.deepEqual(new Set(all.map((e) => e.sha)), new Set(firstParent), 'memory holds exactly the first-parent line of HEAD');
+    assert.deepEqual(all.map((e) => e.seq).sort(), [1, 2, 3]);
+    assert.ok(result.notices.some((n) => /mining again from scratch/.test(n)));
+    repo.remove();
+  });
+});

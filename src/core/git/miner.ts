@@ -96,12 +96,13 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
   throwIfAborted(options.signal);
   const shallow = await repo.isShallow();
   result.shallow = shallow;
-  const headSeq = await repo.firstParentDepth(head);
-  const segments = await planSegments(repo, store, head, headSeq, shallow, result);
+  const segments = await planSegments(repo, store, head, shallow, result);
 
-  const symbols = options.symbols === false ? undefined : await createSymbolSource(repo.root, options.symbolLimits);
   let budget = options.maxCommits && options.maxCommits > 0 ? options.maxCommits : Number.POSITIVE_INFINITY;
   const total = segments.reduce((sum, s) => sum + s.count, 0);
+  // A worker pays off over many commits; for a handful its start-up would dominate.
+  const symbols =
+    options.symbols === false || total === 0 ? undefined : await createSymbolSource(repo.root, options.symbolLimits, { worker: Math.min(total, budget) > 64 });
   const progress: MineProgress = { done: 0, total: Math.min(total, budget) };
   options.onProgress?.(progress);
   try {
@@ -133,21 +134,29 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
   return result;
 }
 
-async function planSegments(repo: Repository, store: MemoryStore, head: string, headSeq: number, shallow: boolean, result: MineResult): Promise<Segment[]> {
+async function planSegments(repo: Repository, store: MemoryStore, head: string, shallow: boolean, result: MineResult): Promise<Segment[]> {
   const segments: Segment[] = [];
   let state = store.state.mining;
   let reset = false;
+  let headSeq: number | undefined;
   if (state.head && state.shallow && !shallow) {
     reset = true;
     result.notices.push('The clone is no longer shallow, so commit positions changed: mining the whole history again.');
-  } else if (state.head && state.head !== head) {
-    const known = await repo.exists(state.head);
-    if (known && (await repo.isAncestor(state.head, head)) && (await repo.firstParentDepth(state.head)) === state.headSeq) {
-      segments.push({ kind: 'new', revisions: [head, `^${state.head}`], startSeq: headSeq, count: headSeq - state.headSeq!, head });
+  } else if (state.head && state.head === head) {
+    headSeq = state.headSeq;
+  } else if (state.head) {
+    // The common case, new commits on top: counting them avoids walking the whole history.
+    const distance = state.headSeq !== undefined ? await repo.firstParentDistance(head, state.head) : undefined;
+    if (distance !== undefined) {
+      headSeq = state.headSeq! + distance;
+      segments.push({ kind: 'new', revisions: [head, `^${state.head}`], startSeq: headSeq, count: distance, head });
     } else {
-      const base = known ? await repo.mergeBase(state.head, head) : undefined;
-      const baseSeq = base ? await repo.firstParentDepth(base) : 0;
-      const baseKnown = base ? await store.transaction(async (tx) => (await tx.find(base))?.seq === baseSeq) : false;
+      headSeq = await repo.firstParentDepth(head);
+      // Keep what lies below the last commit both lines share, if it is on the new first-parent line.
+      const base = (await repo.exists(state.head)) ? await repo.mergeBase(state.head, head) : undefined;
+      const distance = base ? await repo.firstParentDistance(head, base) : undefined;
+      const baseSeq = distance === undefined ? 0 : headSeq - distance;
+      const baseKnown = base && distance !== undefined ? await store.transaction(async (tx) => (await tx.find(base))?.seq === baseSeq) : false;
       if (base && baseKnown) {
         const removed = await store.transaction(async (tx) => {
           const count = await tx.removeAbove(baseSeq);
@@ -176,10 +185,12 @@ async function planSegments(repo: Repository, store: MemoryStore, head: string, 
   }
   state = store.state.mining;
   if (!state.head) {
-    segments.push({ kind: 'fresh', revisions: [head], startSeq: headSeq, count: headSeq });
+    const depth = await repo.firstParentDepth(head);
+    segments.push({ kind: 'fresh', revisions: [head], startSeq: depth, count: depth });
     return segments;
   }
   for (const hole of state.holes) {
+    headSeq ??= await repo.firstParentDepth(head);
     const top = Math.min(hole.to, state.headSeq ?? hole.to);
     const skip = headSeq - top;
     if (skip < 0) continue;

@@ -95,6 +95,21 @@ export class Repository {
     return Number((await this.run(['rev-list', '--count', '--first-parent', sha, '--'])).trim());
   }
 
+  /**
+   * How many first-parent steps lead from `tip` down to `ancestor`, or undefined when `ancestor`
+   * is not on `tip`'s first-parent line (history was rewritten, or it was only merged in).
+   * Walks only the commits in between, unlike a depth count from the root.
+   */
+  async firstParentDistance(tip: string, ancestor: string): Promise<number | undefined> {
+    try {
+      const count = Number((await this.git.raw(['rev-list', '--count', '--first-parent', tip, `^${ancestor}`, '--'])).trim());
+      const landed = (await this.git.raw(['rev-parse', '--verify', '--quiet', `${tip}~${count}^{commit}`])).trim();
+      return landed === ancestor ? count : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Resolves a sha, branch, tag or other revision to a commit. */
   async resolve(revision: string): Promise<CommitRef | undefined> {
     try {

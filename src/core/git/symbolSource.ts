@@ -27,8 +27,8 @@ export interface SymbolSource {
 }
 
 /** Prefers a worker thread; falls back to mapping on this thread if no worker can start. */
-export async function createSymbolSource(repoRoot: string, limits: Partial<SymbolMapperLimits> = {}): Promise<SymbolSource> {
-  const entry = workerEntry();
+export async function createSymbolSource(repoRoot: string, limits: Partial<SymbolMapperLimits> = {}, options: { worker?: boolean } = {}): Promise<SymbolSource> {
+  const entry = options.worker === false ? undefined : workerEntry();
   if (entry) {
     try {
       return await WorkerSymbolSource.start(repoRoot, entry, limits);
