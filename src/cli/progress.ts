@@ -32,12 +32,15 @@ export function createProgress(what: string, stream: NodeJS.WriteStream): Progre
       },
     };
   }
+  // In logs: a line every tenth of the work or every 2 s, whichever comes first.
   let last = 0;
   let lastDone = -1;
   return {
     update(done, total) {
       const now = Date.now();
-      if (done === lastDone || (now - last < 2000 && done !== total)) return;
+      const step = Math.max(1, Math.ceil(total / 10));
+      const crossedStep = Math.floor(done / step) > Math.floor(Math.max(0, lastDone) / step);
+      if (done === lastDone || (now - last < 2000 && done !== total && !crossedStep && lastDone >= 0)) return;
       last = now;
       lastDone = done;
       stream.write(`${what}: ${done}/${total}\n`);

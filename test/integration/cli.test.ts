@@ -108,3 +108,32 @@ describe('coevolve CLI', () => {
     assert.match(result.stderr, /Run `coevolve mine` first/);
   });
 });
+
+describe('coevolve mine, interrupted', () => {
+  it('stops cleanly on Ctrl-C with exit 130, keeps what it mined, and resumes', async () => {
+    const { createSyntheticRepo } = await import('../../bench/corpus/syntheticRepo.ts');
+    const { spawn } = await import('node:child_process');
+    const dir = join(tempDir(), 'repo');
+    await createSyntheticRepo(dir, { commits: 3000, seed: 3 });
+    const storeDir = join(tempDir(), 'store');
+    const child = spawn(process.execPath, [CLI, 'mine', dir, '--store', storeDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/mining: [1-9]\d*\/3000/.test(stderr)) child.kill('SIGINT');
+      });
+      child.once('close', resolve);
+    });
+    assert.equal(code, 130, `stdout: ${stdout}\nstderr: ${stderr}`);
+    assert.match(stderr, /Mining was cancelled after \d+ commit\(s\)\./);
+    assert.match(stderr, /run mine again to continue/);
+    const stats = JSON.parse(run(['stats', '--json', '--store', storeDir], dir).stdout);
+    assert.ok(stats.experiences > 0 && stats.experiences < 3000, `kept ${stats.experiences}`);
+    const resumed = run(['mine', dir, '--store', storeDir], dir);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(JSON.parse(run(['stats', '--json', '--store', storeDir], dir).stdout).experiences, 3000);
+  });
+});

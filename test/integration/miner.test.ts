@@ -395,3 +395,21 @@ describe('switching lines of history', () => {
     repo.remove();
   });
 });
+
+describe('--since', () => {
+  it('mines only commits newer than the date and continues with older ones later', async () => {
+    const repo = GitRepo.create();
+    for (let i = 1; i <= 6; i++) repo.commit(`feat: step ${i}`, { 'src/a.ts': `export const a = ${i};\n` });
+    const times = repo.git('log', '--format=%ct').trim().split('\n').map(Number);
+    const storeDir = join(tempDir(), 'store');
+    // Newer than the third commit from the top: the two newest.
+    const since = new Date((times[2]! + 1) * 1000).toISOString();
+    const recent = await mineAll(repo, storeDir, { since });
+    assert.equal(recent.mined, 2);
+    assert.equal(recent.complete, false);
+    const rest = await mineAll(repo, storeDir);
+    assert.equal(rest.mined, 4);
+    assert.equal(rest.complete, true);
+    repo.remove();
+  });
+});

@@ -112,6 +112,13 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
       budget -= mined;
       result.mined += mined;
     }
+  } catch (error) {
+    if (CoevolveError.is(error, 'cancelled')) {
+      throw new CoevolveError('cancelled', `Mining was cancelled after ${progress.done} commit(s).`, {
+        hint: 'What was mined is kept; run mine again to continue.',
+      });
+    }
+    throw error;
   } finally {
     const stats = await symbols?.close();
     if (stats) result.symbolStats = stats;

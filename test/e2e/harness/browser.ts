@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { E2E_DIR } from './codeServer.ts';
+
+/** Debian's chromium; `npx playwright install` cannot download browsers here. Override with E2E_CHROMIUM. */
+export const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const SCREENSHOT_DIR = process.env.E2E_SCREENSHOTS ?? join(E2E_DIR, 'screenshots');
+
+export interface Session {
+  browser: Browser;
+  page: Page;
+  /** Console errors and uncaught page errors, for a failure message. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<Session> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    });
+    let closed = false;
+    const close = async (): Promise<void> => {
+      if (closed) return;
+      closed = true;
+      // browser.close() can hang on a wedged renderer; the launch's process is killed regardless.
+      await Promise.race([browser.close(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      browser.process()?.kill('SIGKILL');
+    };
+    return { browser, page, errors, close };
+  } catch (error) {
+    await browser.close().catch(() => {});
+    throw error;
+  }
+}
+
+/** Opens `folder` in the workbench served at `url` and waits until the workbench is interactive. */
+export async function openWorkbench(page: Page, url: string, folder: string, timeoutMs = 60_000): Promise<void> {
+  await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.locator('.monaco-workbench .part.activitybar, .monaco-workbench .part.sidebar').first().waitFor({ state: 'visible', timeout: timeoutMs });
+  // The explorer shows the folder once the remote file system answered: the server side is connected.
+  const name = folder.split('/').filter(Boolean).pop() ?? folder;
+  await page
+    .locator('.monaco-workbench .explorer-folders-view, .monaco-workbench .pane-header')
+    .filter({ hasText: new RegExp(escapeRegExp(name), 'i') })
+    .first()
+    .waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: false, timeout: 30_000 });
+  return path;
+}
+
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,98 @@
+// End to end in a real VS Code (code-server 4.139.1 = VS Code 1.139.1, in Debian's Chromium): the built VSIX is
+// installed, a fixture repository is opened, "Co-evolve: Mine Project History" is run from the command palette,
+// and both the notification and the store on disk are checked. `npm run test:e2e` sets up, packages and runs it.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { GitRepo } from '../helpers/gitRepo.ts';
+import { launchBrowser, openWorkbench, screenshot, SCREENSHOT_DIR } from './harness/browser.ts';
+import type { Session } from './harness/browser.ts';
+import { assertInstalled, createProfile, installExtension, REPO_ROOT, startCodeServer } from './harness/codeServer.ts';
+import type { CodeServer } from './harness/codeServer.ts';
+import { notifications, runCommand, waitForNotification } from './harness/palette.ts';
+
+const VSIX = process.env.E2E_VSIX ?? join(REPO_ROOT, 'coevolve.vsix');
+
+function fixtureRepo(): GitRepo {
+  const repo = GitRepo.create('coevolve-e2e-fixture-');
+  repo.commit('feat(parser): add a tokenizer for arithmetic expressions', {
+    'src/parser.ts': 'export function tokenize(input: string): string[] {\n  return input.split(/\\s+/);\n}\n',
+    'package.json': '{ "name": "fixture", "version": "1.0.0" }\n',
+  });
+  repo.commit('fix(parser): handle empty input in tokenize', {
+    'src/parser.ts': 'export function tokenize(input: string): string[] {\n  if (!input.trim()) return [];\n  return input.trim().split(/\\s+/);\n}\n',
+  });
+  repo.commit('test(parser): cover whitespace-only input', {
+    'test/parser.test.ts': "import { tokenize } from '../src/parser';\n\ntest('blank', () => expect(tokenize('  ')).toEqual([]));\n",
+  });
+  repo.commit('docs: describe the parser', { 'README.md': '# Fixture\n\n`tokenize` splits an expression into tokens.\n' });
+  return repo;
+}
+
+test('Co-evolve: Mine Project History mines the open folder in a real VS Code', { timeout: 300_000 }, async (t) => {
+  assertInstalled();
+  const repo = fixtureRepo();
+  const commits = Number(repo.git('rev-list', '--count', '--first-parent', 'HEAD').trim());
+  assert.equal(commits, 4);
+  const profile = createProfile();
+  let server: CodeServer | undefined;
+  let session: Session | undefined;
+  const started = Date.now();
+  const lap = (what: string) => t.diagnostic(`${what} at ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  try {
+    installExtension(profile, VSIX);
+    lap('VSIX installed');
+    server = await startCodeServer(profile, { folder: repo.dir });
+    lap(`code-server listening on ${server.url}`);
+    session = await launchBrowser();
+    const { page } = session;
+    await openWorkbench(page, server.url, repo.dir);
+    lap('workbench ready');
+
+    await runCommand(page, 'Co-evolve: Mine Project History');
+    lap('command run');
+    // The first Co-evolve notification that is not the progress toast is the outcome (success or error).
+    const outcome = await waitForNotification(page, /^Co-evolve: (?!mining project history)/, 120_000);
+    lap('notification shown');
+    const shot = await screenshot(page, 'mine-notification');
+    t.diagnostic(`screenshot: ${shot}`);
+
+    assert.equal(outcome.text, `Co-evolve: Mined ${commits} commits: ${commits} experiences in memory.`);
+    assert.equal(outcome.severity, 'info');
+
+    const metaFile = join(repo.dir, '.coevolve', 'memory', 'meta.json');
+    assert.ok(existsSync(metaFile), `${metaFile} was not written`);
+    const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as {
+      counts: { experiences: number };
+      shards: Record<string, { count: number }>;
+      mining: { head?: string; complete: boolean };
+    };
+    assert.equal(meta.counts.experiences, commits);
+    assert.equal(Object.values(meta.shards).reduce((sum, shard) => sum + shard.count, 0), commits);
+    assert.equal(meta.mining.head, repo.head());
+    assert.equal(meta.mining.complete, true);
+    const shard = JSON.parse(readFileSync(join(repo.dir, '.coevolve', 'memory', 'experiences', 'shard-000000.json'), 'utf8')) as {
+      items: Array<{ sha: string }>;
+    };
+    assert.deepEqual(
+      shard.items.map((item) => item.sha).sort(),
+      repo.git('rev-list', '--first-parent', 'HEAD').trim().split('\n').sort(),
+    );
+  } catch (error) {
+    if (session) {
+      const shot = await screenshot(session.page, 'mine-failure').catch(() => 'none');
+      const onScreen = await notifications(session.page).catch(() => []);
+      t.diagnostic(`failure screenshot: ${shot}; notifications: ${JSON.stringify(onScreen)}`);
+      t.diagnostic(`browser errors:\n${session.errors.slice(-20).join('\n')}`);
+    }
+    if (server) t.diagnostic(`code-server output:\n${server.output().slice(-4000)}`);
+    throw error;
+  } finally {
+    await session?.close();
+    await server?.stop();
+    repo.remove();
+    profile.remove();
+    t.diagnostic(`screenshots in ${SCREENSHOT_DIR}`);
+  }
+});
