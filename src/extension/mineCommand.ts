@@ -47,7 +47,7 @@ export async function mineProjectHistory(host: Host): Promise<void> {
       ? 'This repository has no commits yet.'
       : result.mined === 0
         ? `Memory is up to date: ${result.experiences} experiences.`
-        : `Mined ${result.mined} commits: ${result.experiences} experiences in memory.`;
+        : `Mined ${result.mined} commits: ${result.experiences} experiences in memory.${result.complete ? '' : ' Older history remains: run the command again to continue.'}`;
     void vscode.window.showInformationMessage(`Co-evolve: ${summary}${result.notices.length && !result.empty ? ` ${result.notices[0]}` : ''}`);
   } catch (error) {
     if (CoevolveError.is(error, 'cancelled')) {

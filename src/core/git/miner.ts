@@ -133,9 +133,6 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
       `This is a shallow clone: only the commits present locally were mined (${result.experiences} in memory). Run \`git fetch --unshallow\` and mine again for the full history.`,
     );
   }
-  if (!result.complete && !shallow && budget <= 0) {
-    result.notices.push('Stopped at the --max limit; run mine again to continue with older history.');
-  }
   if (counts.secretsRedacted > 0) result.notices.push(`Redacted ${counts.secretsRedacted} secret(s) found in commit messages or diffs before storing them.`);
   result.durationMs = performance.now() - started;
   return result;
