@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import MiniSearch from 'minisearch';
-import { categorizePath, isNoiseCategory } from '../src/core/git/fileCategory.ts';
+import { categorizePath } from '../src/core/git/fileCategory.ts';
 import { BlobReader } from '../src/core/git/blobReader.ts';
 import { recall } from '../src/core/memory/recall.ts';
 import { RecallIndex } from '../src/core/memory/recallIndex.ts';
@@ -44,12 +44,16 @@ export async function measureLocalization(repoDir: string, storeDir: string, opt
   for (const experience of later) {
     const truth = new Set(
       experience.files
-        .filter((f) => f.status !== 'added' && !isNoiseCategory(f.category) && f.category !== 'docs' && existing.has(f.oldPath ?? f.path))
+        .filter((f) => f.status !== 'added' && (f.category === 'source' || f.category === 'test') && existing.has(f.oldPath ?? f.path))
         .map((f) => f.oldPath ?? f.path),
     );
     if (truth.size === 0) continue;
     const text = `${experience.intent.subject}\n${experience.intent.body}`;
-    const mine = recall(index, text, { k: 10, before: { seq: cutoff.seq + 1 } }).files.map((f) => f.path);
+    // Both rankings are judged on code files: the truth holds only source and test files.
+    const mine = recall(index, text, { k: 30, before: { seq: cutoff.seq + 1 } })
+      .files.map((f) => f.path)
+      .filter(isCode)
+      .slice(0, 10);
     const theirs = baseline.search(text).slice(0, 10).map((r) => String(r.id));
     ours.push(hits(mine, truth));
     bm25.push(hits(theirs, truth));
@@ -75,6 +79,11 @@ function summarize(rows: number[][]): Metrics {
   };
 }
 
+function isCode(path: string): boolean {
+  const category = categorizePath(path);
+  return category === 'source' || category === 'test';
+}
+
 function listFiles(repoDir: string, sha: string): Set<string> {
   const out = execFileSync('git', ['-c', 'core.quotePath=false', 'ls-tree', '-r', '-z', '--name-only', sha], { cwd: repoDir, maxBuffer: 1 << 28 }).toString('utf8');
   return new Set(out.split('\0').filter(Boolean));
@@ -91,7 +100,8 @@ async function contentIndex(repoDir: string, sha: string, files: Set<string>): P
   const blobs = new BlobReader(repoDir, MAX_BLOB);
   try {
     for (const path of files) {
-      if (isNoiseCategory(categorizePath(path)) || categorizePath(path) === 'docs' || path.includes('\n')) continue;
+      const category = categorizePath(path);
+      if ((category !== 'source' && category !== 'test') || path.includes('\n')) continue;
       const content = await blobs.read(`${sha}:${path}`);
       if (!content || content.includes(0)) continue;
       docs.push({ id: path, path: path.replace(/[/.]/g, ' '), content: content.toString('utf8') });

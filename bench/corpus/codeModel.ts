@@ -4,7 +4,7 @@
  */
 import type { Rng } from './prng.ts';
 import type { Domain } from './vocabulary.ts';
-import { ADJECTIVES, GENERIC_NOUNS, PROPS, VERBS, camel, capitalize, gerund, kebab, pascal, snake, upperSnake } from './vocabulary.ts';
+import { ADJECTIVES, GENERIC_NOUNS, PROPS, VERBS, camel, capitalize, gerund, kebab, pascal, plural, snake, thirdPerson, upperSnake } from './vocabulary.ts';
 
 export type Lang = 'ts' | 'tsx' | 'js' | 'py' | 'go' | 'rs' | 'java';
 
@@ -72,6 +72,10 @@ function propName(lang: Lang, prop: string): string {
   return prop;
 }
 
+const NAME_SUFFIXES = [['batch'], ['by', 'id'], ['if', 'needed'], ['safely'], ['all'], ['for', 'tenant'], ['in', 'place'], ['async'], ['once']];
+const VAR_ADJECTIVES = ['pending', 'active', 'cached', 'next', 'previous', 'filtered', 'resolved', 'existing', 'current', 'remaining', 'expired', 'stale', 'new', 'matching'];
+const VAR_SUFFIXES = ['count', 'ids', 'map', 'list', 'key', 'result', 'index', 'total', 'set'];
+
 export type BlockKind = 'decl' | 'guard' | 'loop' | 'log' | 'metric' | 'compute' | 'tryCatch' | 'assign';
 
 /** Emits statement blocks for one function body, tracking the names in scope. */
@@ -90,17 +94,34 @@ export class BodyGen {
   }
 
   private newVar(): string {
-    const ws = this.rng.chance(0.5) ? [this.noun()] : this.rng.chance(0.5) ? [this.rng.pick(GENERIC_NOUNS)] : [this.rng.pick(ADJECTIVES), this.noun()];
-    let name = varName(this.lang, ws);
-    if (['default', 'new', 'type', 'match', 'range', 'package', 'null', 'import'].includes(name)) name += 'Value';
-    if (this.locals.includes(name) || this.scope.params.includes(name)) name = `${name}${this.locals.length + 2}`;
+    const taken = (n: string): boolean => this.locals.includes(n) || this.scope.params.includes(n) || ['default', 'new', 'type', 'match', 'range', 'package', 'import', 'context', 'self', 'this'].includes(n);
+    let name = '';
+    for (let attempt = 0; attempt < 8 && (name === '' || taken(name)); attempt++) {
+      const r = this.rng.next();
+      const ws = r < 0.35 ? [this.noun()] : r < 0.55 ? [this.rng.pick(GENERIC_NOUNS)] : r < 0.8 ? [this.rng.pick(VAR_ADJECTIVES), this.noun()] : [this.noun(), this.rng.pick(VAR_SUFFIXES)];
+      name = varName(this.lang, ws);
+    }
+    if (taken(name)) name = varName(this.lang, [this.rng.pick(VAR_ADJECTIVES), this.noun(), this.rng.pick(VAR_SUFFIXES)]);
     this.locals.push(name);
     return name;
   }
 
   private anyVar(): string {
     const pool = [...this.locals, ...this.scope.params.filter((p) => p !== 'ctx')];
-    return pool.length > 0 ? this.rng.pick(pool) : varName(this.lang, [this.rng.pick(GENERIC_NOUNS)]);
+    if (pool.length > 0) return this.rng.pick(pool);
+    // Nothing in scope yet: read state the object holds rather than an undeclared name.
+    if (this.scope.self !== null && this.scope.fields.length > 0) {
+      const field = this.rng.pick(this.scope.fields);
+      return this.lang === 'py' ? `self._${field}` : this.lang === 'java' ? field : `${this.scope.self}.${field}`;
+    }
+    return this.newVarDeclaredElsewhere();
+  }
+
+  /** A module-level name (constant or default instance) for functions with nothing in scope. */
+  private newVarDeclaredElsewhere(): string {
+    if (this.scope.consts.length > 0 && this.rng.chance(0.5)) return this.rng.pick(this.scope.consts);
+    const ws = ['default', this.noun(), 'config'];
+    return this.lang === 'py' || this.lang === 'rs' || this.lang === 'java' ? snake(ws).toUpperCase() : camel(ws);
   }
 
   private receiver(): string {
@@ -158,7 +179,8 @@ export class BodyGen {
       case 'decl': {
         const recv = this.receiver();
         const args = this.rng.chance(0.3) ? '' : this.anyVar();
-        return [`const ${this.newVar()} = ${aw}${recv}.${this.method()}(${args});`];
+        const v = this.newVar();
+        return [`const ${v} = ${aw}${recv}.${this.method()}(${args});`];
       }
       case 'guard': {
         const v = this.anyVar();
@@ -208,8 +230,11 @@ export class BodyGen {
     const verb = this.rng.pick(VERBS);
     const aw = this.scope.isAsync && this.rng.chance(0.6) ? 'await ' : '';
     switch (kind) {
-      case 'decl':
-        return [`${this.newVar()} = ${aw}${this.receiver()}.${this.method()}(${this.rng.chance(0.3) ? '' : this.anyVar()})`];
+      case 'decl': {
+        const recv = this.receiver();
+        const args = this.rng.chance(0.3) ? '' : this.anyVar();
+        return [`${this.newVar()} = ${aw}${recv}.${this.method()}(${args})`];
+      }
       case 'guard': {
         const v = this.anyVar();
         if (this.rng.chance(0.5)) return [`if not ${v}:`, '\treturn None'];
@@ -262,11 +287,13 @@ export class BodyGen {
     const ctx = this.scope.params.includes('ctx') ? 'ctx, ' : '';
     switch (kind) {
       case 'decl': {
+        const recv = this.receiver();
+        const arg = this.anyVar();
         const v = this.newVar();
         if (this.rng.chance(0.6)) {
-          return [`${v}, err := ${this.receiver()}.${this.method()}(${ctx}${this.anyVar()})`, 'if err != nil {', `\treturn ${zero}fmt.Errorf("${verb} ${noun}: %w", err)`, '}'];
+          return [`${v}, err := ${recv}.${this.method()}(${ctx}${arg})`, 'if err != nil {', `\treturn ${zero}fmt.Errorf("${verb} ${noun}: %w", err)`, '}'];
         }
-        return [`${v} := ${this.receiver()}.${this.method()}(${this.anyVar()})`];
+        return [`${v} := ${recv}.${this.method()}(${arg})`];
       }
       case 'guard': {
         const v = this.anyVar();
@@ -312,8 +339,11 @@ export class BodyGen {
     const noun = this.noun();
     const verb = this.rng.pick(VERBS);
     switch (kind) {
-      case 'decl':
-        return [`let ${this.newVar()} = ${this.receiver()}.${this.method()}(&${this.anyVar()})${this.rng.chance(0.5) ? '?' : ''};`];
+      case 'decl': {
+        const recv = this.receiver();
+        const arg = this.anyVar();
+        return [`let ${this.newVar()} = ${recv}.${this.method()}(&${arg})${this.rng.chance(0.5) ? '?' : ''};`];
+      }
       case 'guard': {
         const v = this.anyVar();
         if (this.rng.chance(0.5)) return [`if ${v}.is_empty() {`, `\treturn Err(Error::Invalid${pascal([noun])}(format!("${noun} must not be empty")));`, '}'];
@@ -345,7 +375,7 @@ export class BodyGen {
         ])];
       }
       case 'tryCatch':
-        return [`match ${this.receiver()}.${this.method()}(&${this.anyVar()}) {`, '\tOk(value) => value,', '\tErr(err) => {', `\t\ttracing::warn!(error = %err, "failed to ${verb} ${noun}");`, '\t\treturn Err(err.into());', '\t}', '};'];
+        return [`let ${this.newVar()} = match ${this.receiver()}.${this.method()}(&${this.anyVar()}) {`, '\tOk(value) => value,', '\tErr(err) => {', `\t\ttracing::warn!(error = %err, "failed to ${verb} ${noun}");`, '\t\treturn Err(err.into());', '\t}', '};'];
       default: {
         const v = this.anyVar();
         if (this.scope.self !== null && this.scope.fields.length > 0) return [`self.${this.rng.pick(this.scope.fields)}.insert(${v}.id.clone(), ${v}.clone());`];
@@ -359,8 +389,11 @@ export class BodyGen {
     const verb = this.rng.pick(VERBS);
     const getter = (): string => `get${capitalize(this.rng.pick(PROPS))}()`;
     switch (kind) {
-      case 'decl':
-        return [`var ${this.newVar()} = ${this.receiver()}.${this.method()}(${this.rng.chance(0.3) ? '' : this.anyVar()});`];
+      case 'decl': {
+        const recv = this.receiver();
+        const args = this.rng.chance(0.3) ? '' : this.anyVar();
+        return [`var ${this.newVar()} = ${recv}.${this.method()}(${args});`];
+      }
       case 'guard': {
         const v = this.anyVar();
         if (this.rng.chance(0.5)) return [`if (${v} == null) {`, `\treturn ${this.scope.ret === 'void' ? '' : this.scope.ret === 'boolean' ? 'false' : this.scope.ret.startsWith('Optional') ? 'Optional.empty()' : 'null'};`.replace(' ;', ';'), '}'];
@@ -431,29 +464,36 @@ export class BodyGen {
     const noun = this.noun();
     const v = varName('tsx', [this.rng.pick(ADJECTIVES), noun]);
     const kind = this.rng.weighted({ state: 3, effect: 2, memo: 2, handler: 3 });
-    if (kind === 'state') {
+    const stateVars = this.locals.filter((l) => !l.startsWith('handle') && !l.startsWith('visible'));
+    if (kind === 'state' || stateVars.length === 0) {
+      if (this.locals.includes(v)) return [`const ${v}Count = ${v}.length;`];
       this.locals.push(v);
       return [`const [${v}, set${capitalize(v)}] = useState<${pascal([noun])}[]>([]);`];
     }
     if (kind === 'effect') {
-      const recv = this.anyVar();
-      return ['useEffect(() => {', `\tif (!${recv}) return;`, `\tvoid ${this.domain.name}Api.${this.method()}(${recv}).then(set${capitalize(this.locals.find((l) => l !== recv) ?? 'State')});`, `}, [${recv}]);`];
+      const recv = this.rng.pick(this.scope.params.filter((p) => !p.startsWith('on')));
+      const target = this.rng.pick(stateVars);
+      return ['useEffect(() => {', `\tif (!${recv}) return;`, `\tvoid ${this.domain.name}Api.${this.method()}(${recv}).then(set${capitalize(target)});`, `}, [${recv}]);`];
     }
     if (kind === 'memo') {
-      const src = this.anyVar();
-      const name = varName('tsx', ['visible', noun]);
+      const src = this.rng.pick(stateVars);
+      const name = varName('tsx', ['visible', src.replace(/^[a-z]+(?=[A-Z])/, '').toLowerCase() || noun]);
+      if (this.locals.includes(name)) return [`const ${name}Total = ${name}.length;`];
       this.locals.push(name);
       return [`const ${name} = useMemo(`, `\t() => ${src}.filter((x) => x.${this.prop()} !== undefined),`, `\t[${src}],`, ');'];
     }
     const handler = `handle${pascal([this.rng.pick(VERBS), noun])}`;
+    if (this.locals.includes(handler)) return [`const ${varName('tsx', [noun, 'label'])} = t('${this.domain.name}.${noun}.label');`];
+    const arg = this.rng.pick(stateVars);
+    const callback = this.rng.pick(['onChange', 'onSelect']);
     this.locals.push(handler);
-    return [`const ${handler} = useCallback(() => {`, `\ton${pascal([this.rng.pick(['change', 'select', 'save', 'submit'])])}?.(${this.anyVar()});`, `}, [${this.anyVar()}]);`];
+    return [`const ${handler} = useCallback(() => {`, `\t${callback}?.(${arg});`, `}, [${arg}, ${callback}]);`];
   }
 
   componentTail(component: string): string[] {
     const noun = this.noun();
-    const list = this.locals.find((l) => /^visible|^[a-z]+[A-Z]/.test(l)) ?? this.anyVar();
-    const handler = this.locals.find((l) => l.startsWith('handle')) ?? 'onClose';
+    const list = this.locals.find((l) => l.startsWith('visible')) ?? this.locals.find((l) => !l.startsWith('handle')) ?? this.scope.params[0] ?? 'items';
+    const handler = this.locals.find((l) => l.startsWith('handle')) ?? 'onSelect';
     return [
       'return (',
       `\t<section className="${kebab([this.domain.name, noun])}">`,
@@ -473,13 +513,13 @@ export class BodyGen {
 function paramType(lang: Lang, rng: Rng, noun: string): { type: string; nameWords: string[] } {
   const N = pascal([noun]);
   const options: [string, string[]][] = {
-    ts: [[N, [noun]], ['string', [noun, 'id']], ['number', ['limit']], [`${N}[]`, [noun + 's']], [`${N}Options`, ['options']], ['boolean', ['force']]],
-    tsx: [[N, [noun]], ['string', [noun, 'id']], ['number', ['limit']], [`${N}[]`, [noun + 's']], [`${N}Options`, ['options']], ['boolean', ['force']]],
-    js: [[N, [noun]], ['string', [noun, 'id']], ['number', ['limit']], [`${N}[]`, [noun + 's']], [`${N}Options`, ['options']], ['boolean', ['force']]],
-    py: [[N, [noun]], ['str', [noun, 'id']], ['int', ['limit']], [`list[${N}]`, [noun + 's']], [`${N}Options | None`, ['options']], ['bool', ['force']]],
-    go: [[`*${N}`, [noun]], ['string', [noun, 'id']], ['int', ['limit']], [`[]*${N}`, [noun + 's']], [`${N}Options`, ['opts']], ['bool', ['force']]],
-    rs: [[`&${N}`, [noun]], ['&str', [noun, 'id']], ['usize', ['limit']], [`&[${N}]`, [noun + 's']], [`&${N}Options`, ['options']], ['bool', ['force']]],
-    java: [[N, [noun]], ['String', [noun, 'id']], ['int', ['limit']], [`List<${N}>`, [noun + 's']], [`${N}Options`, ['options']], ['boolean', ['force']]],
+    ts: [[N, [noun]], ['string', [noun, 'id']], ['number', ['limit']], [`${N}[]`, [plural(noun)]], [`${N}Options`, ['options']], ['boolean', ['force']]],
+    tsx: [[N, [noun]], ['string', [noun, 'id']], ['number', ['limit']], [`${N}[]`, [plural(noun)]], [`${N}Options`, ['options']], ['boolean', ['force']]],
+    js: [[N, [noun]], ['string', [noun, 'id']], ['number', ['limit']], [`${N}[]`, [plural(noun)]], [`${N}Options`, ['options']], ['boolean', ['force']]],
+    py: [[N, [noun]], ['str', [noun, 'id']], ['int', ['limit']], [`list[${N}]`, [plural(noun)]], [`${N}Options | None`, ['options']], ['bool', ['force']]],
+    go: [[`*${N}`, [noun]], ['string', [noun, 'id']], ['int', ['limit']], [`[]*${N}`, [plural(noun)]], [`${N}Options`, ['opts']], ['bool', ['force']]],
+    rs: [[`&${N}`, [noun]], ['&str', [noun, 'id']], ['usize', ['limit']], [`&[${N}]`, [plural(noun)]], [`&${N}Options`, ['options']], ['bool', ['force']]],
+    java: [[N, [noun]], ['String', [noun, 'id']], ['int', ['limit']], [`List<${N}>`, [plural(noun)]], [`${N}Options`, ['options']], ['boolean', ['force']]],
   }[lang].map(([t, w]) => [t, w] as [string, string[]]);
   const [type, nameWords] = rng.pick(options);
   return { type, nameWords };
@@ -540,10 +580,13 @@ export function makeUnit(spec: UnitSpec): Unit {
   const { lang, rng, domain, cls } = spec;
   const noun = rng.pick(domain.nouns);
   let ws = spec.words ?? (rng.chance(0.25) ? [rng.pick(VERBS), rng.pick(ADJECTIVES), noun] : [rng.pick(VERBS), noun]);
-  let name = fnName(lang, ws, cls !== null || rng.chance(0.6));
-  for (let i = 2; spec.taken.has(name); i++) {
-    ws = [...ws.slice(0, 1), rng.pick(domain.nouns), ...ws.slice(1)].slice(0, 3 + Math.floor(i / 3));
-    name = fnName(lang, ws, true) + (i > 6 ? String(i) : '');
+  const exported = cls !== null || rng.chance(0.6);
+  let name = fnName(lang, ws, exported);
+  for (let i = 0; spec.taken.has(name); i++) {
+    if (i < 4) ws = [rng.pick(VERBS), rng.pick(domain.nouns)];
+    else if (i < 12) ws = [rng.pick(VERBS), rng.pick(domain.nouns), ...rng.pick(NAME_SUFFIXES)];
+    else ws = [rng.pick(VERBS), rng.pick(ADJECTIVES), rng.pick(domain.nouns), ...rng.pick(NAME_SUFFIXES)];
+    name = fnName(lang, ws, exported);
   }
   spec.taken.add(name);
   const isAsync = (lang === 'ts' || lang === 'js' || lang === 'py') && rng.chance(0.3);
@@ -559,25 +602,25 @@ export function makeUnit(spec: UnitSpec): Unit {
   const body: string[][] = [];
   for (let i = 0; i < spec.size; i++) body.push(gen.block());
   const adj = rng.pick(ADJECTIVES);
-  const doc = `${capitalize(gerund(ws[0] ?? 'handle').replace(/ing$/, 'es').replace(/eses$/, 'es'))} the ${ws.slice(1).join(' ')}${rng.chance(0.4) ? `, skipping ${adj} ${rng.pick(domain.nouns)}s` : ''}.`;
+  const doc = `${capitalize(thirdPerson(ws[0] ?? 'handle'))} the ${ws.slice(1).join(' ')}${rng.chance(0.4) ? `, skipping ${adj} ${plural(rng.pick(domain.nouns))}` : ''}.`;
   return { name, words: ws, params, ret, isAsync, doc, body, tail: gen.tail(), isPrivate: cls !== null && rng.chance(0.15), component: false };
 }
 
 /** Generates a React function component. */
 export function makeComponent(rng: Rng, domain: Domain, name: string, size: number): Unit {
   const noun = rng.pick(domain.nouns);
-  const props = [varName('tsx', [noun]), varName('tsx', [noun, 'id']), 'onChange', 'onSelect'].slice(0, rng.int(2, 4));
+  const props = [varName('tsx', [noun]), varName('tsx', [noun, 'id']), 'onChange', 'onSelect'];
   const gen = new BodyGen('tsx', rng, domain, { params: props, fields: [], self: null, consts: [], ret: '', isAsync: false, className: name });
   const body: string[][] = [["const { t } = useTranslation();"]];
   for (let i = 0; i < size; i++) body.push(gen.componentBlock());
-  return { name, words: [noun, 'view'], params: props.map((p) => ({ name: p, type: '' })), ret: '', isAsync: false, doc: `Shows the ${noun}s of the ${domain.name} area.`, body, tail: gen.componentTail(name), isPrivate: false, component: true };
+  return { name, words: [noun, 'view'], params: props.map((p) => ({ name: p, type: '' })), ret: '', isAsync: false, doc: `Shows the ${plural(noun)} of the ${domain.name} area.`, body, tail: gen.componentTail(name), isPrivate: false, component: true };
 }
 
 /** A fresh statement block for an existing unit, with the unit's names in scope. */
-export function freshBlock(file: CodeFile, cls: ClassUnit | null, unit: Unit, rng: Rng, domain: Domain, kind?: BlockKind): string[] {
+export function freshBlock(file: CodeFile, cls: ClassUnit | null, unit: Unit, rng: Rng, domain: Domain, kind?: BlockKind, at = unit.body.length): string[] {
   const gen = new BodyGen(file.lang, rng, domain, { params: unit.params.map((p) => p.name), fields: fieldNames(file.lang, cls), self: selfName(file.lang, cls), consts: constNames(file), ret: unit.ret, isAsync: unit.isAsync, className: cls?.name ?? '' });
   // Borrow names declared earlier in the body so the new block reads as part of it.
-  for (const block of unit.body) {
+  for (const block of unit.body.slice(0, at)) {
     for (const line of block) {
       const m = /^(?:const|let|var)\s+(?:mut\s+)?(\w+)|^(\w+)\s*:?=\s/.exec(line);
       const name = m?.[1] ?? m?.[2];
@@ -617,7 +660,7 @@ export function makeDecl(lang: Lang, rng: Rng, noun: string): string[] {
     case 'py':
       return ['@dataclass(frozen=True)', `class ${N}Options:`, ...props.map((p) => `\t${propName('py', p)}: ${p.endsWith('At') ? 'datetime | None = None' : p === 'size' || p === 'total' || p === 'weight' ? 'int = 0' : 'str = ""'}`)];
     case 'go':
-      return [`// ${N}Options tunes how ${noun}s are handled.`, `type ${N}Options struct {`, ...props.map((p) => `\t${propName('go', p)} ${p.endsWith('At') ? 'time.Time' : p === 'size' || p === 'total' || p === 'weight' ? 'int' : 'string'}`), '}'];
+      return [`// ${N}Options tunes how ${plural(noun)} are handled.`, `type ${N}Options struct {`, ...props.map((p) => `\t${propName('go', p)} ${p.endsWith('At') ? 'time.Time' : p === 'size' || p === 'total' || p === 'weight' ? 'int' : 'string'}`), '}'];
     case 'rs':
       return ['#[derive(Debug, Clone, Default)]', `pub struct ${N}Options {`, ...props.map((p) => `\tpub ${propName('rs', p)}: ${p.endsWith('At') ? 'Option<SystemTime>' : p === 'size' || p === 'total' || p === 'weight' ? 'usize' : 'String'},`), '}'];
     case 'java':
@@ -633,38 +676,39 @@ function classFields(lang: Lang, rng: Rng, domain: Domain, cls: string): string[
   const deps = rng.sample(domain.nouns, rng.int(1, 3)).map((n) => ({ n, N: pascal([n]) }));
   switch (lang) {
     case 'py':
-      return [`def __init__(self, ${deps.map((d) => `${d.n}_store: ${d.N}Store`).join(', ')}, metrics: Metrics) -> None:`, ...deps.map((d) => `\tself._${d.n}_store = ${d.n}_store`), '\tself._metrics = metrics', `\tself._${deps[0]!.n}s: dict[str, ${deps[0]!.N}] = {}`];
+      return [`def __init__(self, ${deps.map((d) => `${d.n}_store: ${d.N}Store`).join(', ')}, metrics: Metrics) -> None:`, ...deps.map((d) => `\tself._${d.n}_store = ${d.n}_store`), '\tself._metrics = metrics', `\tself._${plural(deps[0]!.n)}: dict[str, ${deps[0]!.N}] = {}`];
     case 'go':
-      return ['\tmu      sync.Mutex', ...deps.map((d) => `\t${d.n}Store ${d.N}Store`), `\t${deps[0]!.n}s map[string]*${deps[0]!.N}`, '\tlogger *slog.Logger', '\tmetrics *Registry'];
+      return ['\tmu      sync.Mutex', ...deps.map((d) => `\t${d.n}Store ${d.N}Store`), `\t${plural(deps[0]!.n)} map[string]*${deps[0]!.N}`, '\tlogger *slog.Logger', '\tmetrics *Registry'];
     case 'rs':
-      return [...deps.map((d) => `\t${d.n}_store: Arc<dyn ${d.N}Store>,`), `\t${deps[0]!.n}s: HashMap<String, ${deps[0]!.N}>,`];
+      return [...deps.map((d) => `\t${d.n}_store: Arc<dyn ${d.N}Store>,`), `\t${plural(deps[0]!.n)}: HashMap<String, ${deps[0]!.N}>,`];
     case 'java':
-      return [`private static final Logger LOG = LoggerFactory.getLogger(${cls}.class);`, '', ...deps.map((d) => `private final ${d.N}Repository ${d.n}Repository;`), `private final Map<String, ${deps[0]!.N}> ${deps[0]!.n}s = new ConcurrentHashMap<>();`, 'private final MeterRegistry metrics;', '', `public ${cls}(${deps.map((d) => `${d.N}Repository ${d.n}Repository`).join(', ')}, MeterRegistry metrics) {`, ...deps.map((d) => `\tthis.${d.n}Repository = ${d.n}Repository;`), '\tthis.metrics = metrics;', '}'];
+      return [`private static final Logger LOG = LoggerFactory.getLogger(${cls}.class);`, '', ...deps.map((d) => `private final ${d.N}Repository ${d.n}Repository;`), `private final Map<String, ${deps[0]!.N}> ${plural(deps[0]!.n)} = new ConcurrentHashMap<>();`, 'private final MeterRegistry metrics;', '', `public ${cls}(${deps.map((d) => `${d.N}Repository ${d.n}Repository`).join(', ')}, MeterRegistry metrics) {`, ...deps.map((d) => `\tthis.${d.n}Repository = ${d.n}Repository;`), '\tthis.metrics = metrics;', '}'];
     case 'js':
-      return [`constructor(${deps.map((d) => `${d.n}Store`).join(', ')}, { logger, metrics } = {}) {`, ...deps.map((d) => `\tthis.${d.n}Store = ${d.n}Store;`), `\tthis.${deps[0]!.n}s = new Map();`, '\tthis.logger = logger ?? console;', '\tthis.metrics = metrics;', '}'];
+      return [`constructor(${deps.map((d) => `${d.n}Store`).join(', ')}, { logger, metrics } = {}) {`, ...deps.map((d) => `\tthis.${d.n}Store = ${d.n}Store;`), `\tthis.${plural(deps[0]!.n)} = new Map();`, '\tthis.logger = logger ?? console;', '\tthis.metrics = metrics;', '}'];
     default:
-      return [`private readonly ${deps[0]!.n}s = new Map<string, ${deps[0]!.N}>();`, '', 'constructor(', ...deps.map((d) => `\tprivate readonly ${d.n}Store: ${d.N}Store,`), '\tprivate readonly logger: Logger,', '\tprivate readonly metrics: Metrics,', ') {}'];
+      return [`private readonly ${plural(deps[0]!.n)} = new Map<string, ${deps[0]!.N}>();`, '', 'constructor(', ...deps.map((d) => `\tprivate readonly ${d.n}Store: ${d.N}Store,`), '\tprivate readonly logger: Logger,', '\tprivate readonly metrics: Metrics,', ') {}'];
   }
 }
 
 function moduleImports(lang: Lang, rng: Rng, domain: Domain, siblings: string[]): string[] {
-  const N = pascal([rng.pick(domain.nouns)]);
+  // Import the main type of each sibling module, so module dependencies look real.
   const sib = siblings.slice(0, 3);
+  const typeOf = (module: string): string => pascal(module.split(/[_-]|(?=[A-Z])/).map((w) => w.toLowerCase()));
   switch (lang) {
     case 'py':
-      return ['from __future__ import annotations', '', 'import logging', 'import time', 'from dataclasses import dataclass', 'from datetime import datetime', '', `from acme.common.metrics import Metrics`, `from acme.${domain.name}.errors import ${pascal([domain.name])}Error`, ...sib.map((s) => `from acme.${domain.name}.${s} import ${N}`)];
+      return ['from __future__ import annotations', '', 'import logging', 'import time', 'from dataclasses import dataclass', 'from datetime import datetime', '', `from acme.common.metrics import Metrics`, `from acme.${domain.name}.errors import ${pascal([domain.name])}Error`, ...sib.map((s) => `from acme.${domain.name}.${s} import ${typeOf(s)}`)];
     case 'go':
       return ['import (', '\t"context"', '\t"errors"', '\t"fmt"', '\t"log/slog"', '\t"strings"', '\t"sync"', '\t"time"', '', `\t"github.com/acme/platform/internal/${rng.pick(['platform', 'observability', 'storage'])}"`, ')'];
     case 'rs':
-      return ['use std::collections::HashMap;', 'use std::sync::Arc;', 'use std::time::SystemTime;', '', 'use crate::error::Error;', ...sib.map((s) => `use crate::${s}::${N};`)];
+      return ['use std::collections::HashMap;', 'use std::sync::Arc;', 'use std::time::SystemTime;', '', 'use crate::error::Error;', ...sib.map((s) => `use crate::${s}::${typeOf(s)};`)];
     case 'java':
       return ['import java.time.Duration;', 'import java.time.Instant;', 'import java.util.ArrayList;', 'import java.util.List;', 'import java.util.Map;', 'import java.util.Optional;', 'import java.util.concurrent.ConcurrentHashMap;', 'import java.util.stream.Collectors;', '', 'import io.micrometer.core.instrument.MeterRegistry;', 'import org.slf4j.Logger;', 'import org.slf4j.LoggerFactory;'];
     case 'js':
-      return [`import { metrics } from '../metrics/registry.js';`, ...sib.map((s) => `import { ${N} } from './${s}.js';`)];
+      return [`import { metrics } from '../metrics/registry.js';`, ...sib.map((s) => `import { ${typeOf(s)} } from './${s}.js';`)];
     case 'tsx':
-      return ["import { useCallback, useEffect, useMemo, useState } from 'react';", "import { useTranslation } from 'react-i18next';", '', `import { ${domain.name}Api } from '../../api/${domain.name}';`, `import type { ${N} } from '@acme/${domain.name}';`];
+      return ["import { useCallback, useEffect, useMemo, useState } from 'react';", "import { useTranslation } from 'react-i18next';", '', `import { ${domain.name}Api } from '../../api/${domain.name}';`, `import type { ${pascal([rng.pick(domain.nouns)])} } from '@acme/${domain.name}';`];
     default:
-      return [`import type { Logger } from '@acme/logging';`, `import type { Metrics } from '@acme/metrics';`, '', `import { ${pascal([domain.name])}Error } from './errors.ts';`, ...sib.map((s) => `import type { ${N} } from './${s}.ts';`)];
+      return [`import type { Logger } from '@acme/logging';`, `import type { Metrics } from '@acme/metrics';`, '', `import { ${pascal([domain.name])}Error } from './errors.ts';`, ...sib.map((s) => `import type { ${typeOf(s)} } from './${s}.ts';`)];
   }
 }
 
@@ -692,8 +736,9 @@ export function makeSourceFile(opts: { lang: Lang; rng: Rng; domain: Domain; bas
   }
   let lines = renderCode(file, '').split('\n').length;
   while (lines < opts.targetLines) {
-    const unit = makeUnit({ lang, rng, domain, taken, cls: cls && (lang === 'java' || rng.chance(0.75)) ? cls : null, consts: constNames(file), size: rng.int(1, 7) });
-    if (cls && (lang === 'java' || file.classes[0]!.methods.length < 3 || rng.chance(0.75))) cls.methods.push(unit);
+    const owner = cls && (lang === 'java' || cls.methods.length < 3 || rng.chance(0.75)) ? cls : null;
+    const unit = makeUnit({ lang, rng, domain, taken, cls: owner, consts: constNames(file), size: rng.int(1, 7) });
+    if (owner) owner.methods.push(unit);
     else file.functions.push(unit);
     lines = renderCode(file, '').split('\n').length;
   }
@@ -759,8 +804,18 @@ function renderUnit(lang: Lang, unit: Unit, cls: ClassUnit | null, base: string)
   }
 }
 
-function joinSections(sections: string[][]): string {
-  return `${sections.filter((s) => s.length > 0).map((s) => s.join('\n')).join('\n\n')}\n`;
+function joinSections(sections: string[][], blank = 1): string {
+  return `${sections.filter((s) => s.length > 0).map((s) => s.join('\n')).join('\n'.repeat(blank + 1))}\n`;
+}
+
+/** gofmt aligns struct field types in a column. */
+function alignGoFields(lines: string[]): string[] {
+  const rows = lines.map((l) => /^\t(\w+)\s+(.+)$/.exec(l));
+  const width = Math.max(0, ...rows.map((m) => m?.[1]?.length ?? 0));
+  return lines.map((l, i) => {
+    const m = rows[i];
+    return m ? `\t${m[1]!.padEnd(width)} ${m[2]}` : l;
+  });
 }
 
 /** Renders a source or test file. `path` only feeds header comments. */
@@ -775,14 +830,14 @@ export function renderCode(file: CodeFile, path: string): string {
   if (file.imports.length > 0) sections.push(file.imports.map((l) => l.replace(/^\t/, ind)));
   if (lang === 'py') sections.push(['logger = logging.getLogger(__name__)']);
   if (lang !== 'java' && file.consts.length > 0) sections.push(file.consts);
-  for (const decl of file.decls) sections.push(indentLines(decl, '', ind));
+  for (const decl of file.decls) sections.push(indentLines(lang === 'go' ? alignGoFields(decl) : decl, '', ind));
   if (lang === 'tsx' && file.functions[0]?.component) {
     const c = file.functions[0];
     sections.push([`export interface ${c.name}Props {`, ...c.params.map((p) => `${ind}readonly ${p.name}${p.name.startsWith('on') ? '?: (value: unknown) => void' : ': string'};`), '}']);
   }
   for (const cls of file.classes) {
     if (lang === 'go') {
-      sections.push([`// ${cls.name} ${cls.doc.charAt(0).toLowerCase()}${cls.doc.slice(1)}`, `type ${cls.name} struct {`, ...indentLines(cls.fields, '', ind), '}']);
+      sections.push([`// ${cls.name} ${cls.doc.charAt(0).toLowerCase()}${cls.doc.slice(1)}`, `type ${cls.name} struct {`, ...alignGoFields(cls.fields), '}']);
       for (const m of cls.methods) sections.push(renderUnit(lang, m, cls, ''));
       continue;
     }
@@ -803,7 +858,7 @@ export function renderCode(file: CodeFile, path: string): string {
     sections.push([...head, parts.map((p) => p.join('\n')).join('\n\n'), ...(lang === 'py' ? [] : ['}'])]);
   }
   if (lang !== 'java') for (const f of file.functions) sections.push(renderUnit(lang, f, null, ''));
-  return joinSections(sections);
+  return joinSections(sections, lang === 'py' ? 2 : 1);
 }
 
 /** Test files keep one suite (classes[0]) whose methods are the test cases. */
@@ -831,11 +886,15 @@ export function addTestCase(test: CodeFile, subject: CodeFile, rng: Rng, domain:
   const phrase = [...outcome.split(' '), adj, noun];
   const base = chosen?.cls?.name ?? '';
   const inst = varName(lang, [chosen?.cls ? chosen.cls.name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`).trim().split(' ').pop() ?? 'subject' : 'subject']);
-  const call = chosen?.cls ? `${inst}.${fn}` : fn;
+  const owner = subject.classes[0]?.name ?? '';
+  // Java keeps free functions as static methods of the file's class.
+  const call = chosen?.cls ? `${inst}.${fn}` : lang === 'java' ? `${owner}.${fn}` : fn;
+  if (chosen && !chosen.cls && fn !== suite.name && !test.imports.includes(fn)) test.imports.push(fn);
+  const style = lang === 'tsx' && !chosen?.unit.component ? 'ts' : lang;
   const arg = lang === 'py' || lang === 'rs' ? snake(['sample', noun]) : camel(['sample', noun]);
   let name: string;
   let body: string[][];
-  switch (lang) {
+  switch (style) {
     case 'py':
       name = snake(['test', ...fn.split('_'), ...phrase]);
       body = [[...(chosen?.cls ? [`${inst} = ${base}(FakeStore(), FakeMetrics())`] : [])], [`${arg} = make_${noun}(${rng.pick(PROPS).replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}=${rng.chance(0.5) ? 'None' : rng.int(0, 99)})`], rng.chance(0.3) ? [`with pytest.raises(${pascal([domain.name])}Error):`, `\t${call}(${arg})`] : [`result = ${call}(${arg})`, `assert result ${rng.pick(['is None', '== []', `== ${arg}`, 'is not None'])}`]];
@@ -876,7 +935,7 @@ function renderTest(file: CodeFile): string {
   const cases = (render: (u: Unit) => string[]): string[][] => suite.methods.map(render);
   switch (lang) {
     case 'py':
-      return joinSections([['import pytest', '', `from acme.${file.domain}.${subject.replace(/\.py$/, '')} import ${suite.name}`, `from acme.${file.domain}.errors import ${pascal([file.domain])}Error`, 'from tests.fakes import FakeMetrics, FakeStore, make_fixture'], ...cases((u) => [`def ${u.name}():`, ...indentLines(u.body.flat(), ind, ind)])]);
+      return joinSections([['import pytest', '', `from acme.${file.domain}.${subject.replace(/\.py$/, '')} import ${[suite.name, ...file.imports].join(', ')}`, `from acme.${file.domain}.errors import ${pascal([file.domain])}Error`, 'from tests.fakes import FakeMetrics, FakeStore, make_fixture'], ...cases((u) => [`def ${u.name}():`, ...indentLines(u.body.flat(), ind, ind)])], 2);
     case 'go':
       return joinSections([[`package ${file.module}`], ['import (', `${ind}"context"`, `${ind}"testing"`, ')'], ...cases((u) => [`func ${u.name.replace(/\W/g, '')}(t *testing.T) {`, ...indentLines(u.body.flat(), ind, ind), '}'])]);
     case 'rs':
@@ -886,8 +945,8 @@ function renderTest(file: CodeFile): string {
     default: {
       const ext = lang === 'js' ? '.js' : lang === 'tsx' ? '' : '.ts';
       const head = lang === 'tsx'
-        ? ["import { fireEvent, render, screen } from '@testing-library/react';", "import { describe, expect, it, vi } from 'vitest';", '', `import { ${suite.name} } from './${subject.replace(/\.tsx$/, '')}';`]
-        : ["import { describe, expect, it } from 'vitest';", '', `import { ${suite.name} } from './${subject.replace(/\.(test\.)?[jt]s$/, '')}${ext}';`, `import { fakeLogger, fakeMetrics, fakeStore } from '../../../test/fakes${ext}';`];
+        ? ["import { fireEvent, render, screen } from '@testing-library/react';", "import { describe, expect, it, vi } from 'vitest';", '', `import { ${[suite.name, ...file.imports].join(', ')} } from './${subject.replace(/\.tsx$/, '')}';`]
+        : ["import { describe, expect, it } from 'vitest';", '', `import { ${[suite.name, ...file.imports].join(', ')} } from './${subject.replace(/\.(test\.)?[jt]sx?$/, '')}${ext}';`, `import { fakeLogger, fakeMetrics, fakeStore } from '../../../test/fakes${ext}';`];
       const its = suite.methods.map((u) => [`${ind}it('${u.name.replace(/'/g, '')}', ${u.isAsync ? 'async ' : ''}() => {`, ...indentLines(u.body.flat(), ind + ind, ind), `${ind}});`].join('\n'));
       return joinSections([head, [`describe('${suite.name}', () => {`, its.join('\n\n'), '});']]);
     }

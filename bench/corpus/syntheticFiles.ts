@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import type { Rng } from './prng.ts';
 import type { Domain } from './vocabulary.ts';
-import { PROPS, capitalize, pascal } from './vocabulary.ts';
+import { PROPS, capitalize, pascal, plural } from './vocabulary.ts';
 
 export interface Dep {
   name: string;
@@ -96,9 +96,9 @@ export function renderPom(deps: Dep[]): string[] {
 }
 
 export function domainDoc(domain: Domain, rng: Rng, highlights: string[]): string[] {
-  const lines = [`# ${capitalize(domain.name)}`, '', `The ${domain.name} area owns ${domain.nouns.slice(0, -1).join(', ')} and ${domain.nouns[domain.nouns.length - 1]}s.`, ''];
+  const lines = [`# ${capitalize(domain.name)}`, '', `The ${domain.name} area owns ${domain.nouns.slice(0, -1).map(plural).join(', ')} and ${plural(domain.nouns[domain.nouns.length - 1] ?? 'item')}.`, ''];
   for (const noun of domain.nouns) {
-    lines.push(`## ${capitalize(noun)}s`, '', `A ${noun} ${rng.pick(['is created when', 'is refreshed whenever', 'is validated before', 'is discarded after'])} a ${rng.pick(domain.nouns)} ${rng.pick(['changes', 'is stored', 'expires', 'is requested'])}. ${capitalize(domain.synonyms[noun] ?? noun)} limits are configured per tenant.`, '');
+    lines.push(`## ${capitalize(plural(noun))}`, '', `A ${noun} ${rng.pick(['is created when', 'is refreshed whenever', 'is validated before', 'is discarded after'])} a ${rng.pick(domain.nouns)} ${rng.pick(['changes', 'is stored', 'expires', 'is requested'])}. ${capitalize(domain.synonyms[noun] ?? noun)} limits are configured per tenant.`, '');
   }
   if (highlights.length > 0) lines.push('## API', '', ...highlights.map((h) => `- \`${h}\``), '');
   return lines;

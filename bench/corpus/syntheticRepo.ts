@@ -8,8 +8,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { ClassUnit, CodeFile, Lang, Unit } from './codeModel.ts';
-import { addTestCase, allUnits, fnName, freshBlock, makeConst, makeDecl, makeSourceFile, makeTestFile, makeUnit, renderCode, replaceIdentifier } from './codeModel.ts';
-import type { Ident } from './fastImport.ts';
+import { addTestCase, allUnits, fnName, freshBlock, makeSourceFile, makeTestFile, makeUnit, renderCode, replaceIdentifier } from './codeModel.ts';
+import type { FileChange, Ident } from './fastImport.ts';
 import { FastImport } from './fastImport.ts';
 import { Rng } from './prng.ts';
 import type { ApiType, Dep } from './syntheticFiles.ts';
@@ -18,7 +18,7 @@ import {
   rebuildBundle, renderApiTypes, renderBundle, renderCargoLock, renderCargoToml, renderGoMod, renderGoSum, renderPackageJson, renderPackageLock, renderPbGo, renderPom,
 } from './syntheticFiles.ts';
 import type { Domain } from './vocabulary.ts';
-import { ADJECTIVES, AUTHORS, BOT, DOMAINS, PROPS, ROLES, UI_ROLES, VERBS, camel, capitalize, gerund, kebab, pascal, snake } from './vocabulary.ts';
+import { ADJECTIVES, AUTHORS, BOT, DOMAINS, PROPS, ROLES, UI_ROLES, VERBS, camel, capitalize, gerund, kebab, pascal, plural, snake, thirdPerson } from './vocabulary.ts';
 
 const run = promisify(execFile);
 
@@ -69,7 +69,16 @@ interface CommitRecord {
   revertible: boolean;
 }
 
+interface Staged {
+  msg: Message;
+  changes: FileChange[];
+  before: Map<string, RepoFile | null>;
+}
+
 class Locked extends Error {}
+
+const KIND_WEIGHTS = { fix: 26, feat: 18, refactor: 10, large: 1.2, test: 7, docs: 5, perf: 3, deps: 5, ci: 2, bundle: 1.5, asset: 0.5, vendor: 0.6, generated: 1.5, delete: 1.5, vague: 3, style: 1 };
+type Kind = keyof typeof KIND_WEIGHTS;
 
 const START = Date.UTC(2019, 2, 4, 9, 12, 0) / 1000;
 const SPAN = 5 * 365 * 24 * 3600;
@@ -130,10 +139,23 @@ function testPathFor(lang: Lang, path: string, domain: string): string {
   }
 }
 
+function cloneUnit(u: Unit): Unit {
+  return { ...u, words: [...u.words], params: u.params.map((p) => ({ ...p })), body: u.body.map((b) => [...b]), tail: [...u.tail] };
+}
+
+/** Snapshots a file; strings are immutable, so copying the arrays is enough (and far cheaper than structuredClone). */
 function cloneFile(file: RepoFile | null | undefined): RepoFile | null {
   if (!file) return null;
   if (file.kind === 'raw') return { kind: 'raw', data: file.data };
-  return structuredClone(file);
+  if (file.kind === 'text') return { kind: 'text', lines: [...file.lines] };
+  return {
+    ...file,
+    imports: [...file.imports],
+    consts: [...file.consts],
+    decls: file.decls.map((d) => [...d]),
+    classes: file.classes.map((c) => ({ ...c, fields: [...c.fields], methods: c.methods.map(cloneUnit) })),
+    functions: file.functions.map(cloneUnit),
+  };
 }
 
 function renderFile(path: string, file: RepoFile): string | Buffer {
@@ -150,6 +172,8 @@ class Simulator {
   readonly tests = new Map<string, string>();
   readonly domainLangs = new Map<string, Lang[]>();
   private touched = new Map<string, RepoFile | null>();
+  /** Last rendering of each path, so a commit only renders what it touched once. */
+  private readonly rendered = new Map<string, string | Buffer>();
   private locked = new Set<string>();
   private readonly lastTouched = new Map<string, number>();
   private readonly history: CommitRecord[] = [];
@@ -173,7 +197,9 @@ class Simulator {
   private ciNode = 16;
   private ciSteps: string[] = [];
   private makeTargets = ['test', 'lint', 'build'];
-  private readonly addRate: number;
+  private addRate: number;
+  private readonly vendorVersions = new Map<string, string>();
+  private readonly renamedShared = new Set<string>();
 
   constructor(
     private readonly total: number,
@@ -324,6 +350,10 @@ class Simulator {
     else this.setText(`crates/${domain.name}/src/lib.rs`, [`//! ${capitalize(domain.name)} crate.`, '', 'pub mod error;', ...modules.map((m) => `pub mod ${m};`)]);
   }
 
+  private langsOf(domain: Domain): Lang[] {
+    return this.domainLangs.get(domain.name) ?? ['ts'];
+  }
+
   private docPath(domain: Domain): string {
     return `docs/${domain.name}.md`;
   }
@@ -347,10 +377,10 @@ class Simulator {
         this.setText(`crates/${domain.name}/src/error.rs`, ['#[derive(Debug, thiserror::Error)]', 'pub enum Error {', ...domain.nouns.flatMap((n) => [`    #[error("invalid ${n}: {0}")]`, `    Invalid${pascal([n])}(String),`, `    #[error("${n} not found")]`, `    ${pascal([n])}NotFound,`]), '}']);
       }
     }
-    const initialSources = 190;
+    const initialSources = 210;
     for (let i = 0; i < initialSources; i++) {
       const domain = this.rng.pick(DOMAINS);
-      const lang = this.rng.pick(this.domainLangs.get(domain.name) ?? ['ts']);
+      const lang = this.rng.pick(this.langsOf(domain));
       this.addSource(domain, lang, this.rng.chance(0.5));
     }
     for (const domain of DOMAINS) this.setText(this.docPath(domain), domainDoc(domain, this.rng, []));
@@ -401,9 +431,8 @@ class Simulator {
       this.touch(`vendor/${module}/${part}.go`);
       this.files.set(`vendor/${module}/${part}.go`, file);
     }
-    const modules = this.files.get('vendor/modules.txt');
-    const lines = modules?.kind === 'text' ? modules.lines.filter((l) => !l.includes(`${module} `) && l !== `## explicit; go 1.21 ${module}`) : [];
-    this.setText('vendor/modules.txt', [...lines, `# ${module} ${version}`, `## explicit; go 1.21`, module].filter((l, i, all) => !(l === '## explicit; go 1.21' && all[i - 1] === undefined)));
+    this.vendorVersions.set(module, version);
+    this.setText('vendor/modules.txt', [...this.vendorVersions].sort().flatMap(([m, v]) => [`# ${m} ${v}`, '## explicit; go 1.21', m]));
   }
 
   // ---- edits --------------------------------------------------------------------------------
@@ -450,21 +479,21 @@ class Simulator {
     const pos = this.rng.int(0, body.length);
     switch (mode) {
       case 'guard':
-        body.splice(Math.min(pos, 1), 0, freshBlock(file, cls, unit, this.rng, domain, 'guard'));
+        body.splice(Math.min(pos, 1), 0, freshBlock(file, cls, unit, this.rng, domain, 'guard', Math.min(pos, 1)));
         break;
       case 'cache':
-        body.splice(pos, 0, freshBlock(file, cls, unit, this.rng, domain, this.rng.pick(['assign', 'compute'] as const)));
+        body.splice(pos, 0, freshBlock(file, cls, unit, this.rng, domain, this.rng.pick(['assign', 'compute'] as const), pos));
         break;
       case 'delete':
         if (body.length > 1) body.splice(this.rng.int(0, body.length - 1), 1);
         else body.push(freshBlock(file, cls, unit, this.rng, domain));
         break;
       case 'insert':
-        body.splice(pos, 0, freshBlock(file, cls, unit, this.rng, domain));
+        body.splice(pos, 0, freshBlock(file, cls, unit, this.rng, domain, undefined, pos));
         break;
       default:
         if (body.length === 0) body.push(freshBlock(file, cls, unit, this.rng, domain));
-        else body[Math.min(pos, body.length - 1)] = freshBlock(file, cls, unit, this.rng, domain);
+        else body[Math.min(pos, body.length - 1)] = freshBlock(file, cls, unit, this.rng, domain, undefined, Math.min(pos, body.length - 1));
     }
     return picked;
   }
@@ -478,12 +507,15 @@ class Simulator {
       return this.addTest(path);
     }
     const test = this.code(testPath);
-    if (this.rng.chance(0.75) || test.classes[0]!.methods.length === 0) addTestCase(test, this.code(path), this.rng, this.domainOf(path), unit);
-    else {
-      const c = this.rng.pick(test.classes[0]!.methods);
-      c.body[this.rng.int(0, c.body.length - 1)] = [...(c.body[0] ?? []).slice(0, 1)];
-      addTestCase(test, this.code(path), this.rng, this.domainOf(path), unit);
+    const cases = test.classes[0]!.methods;
+    if (this.rng.chance(0.3) && cases.length > 0) {
+      // Adjust an existing case's fixture or expectation instead of adding one.
+      const c = this.rng.pick(cases);
+      const before = JSON.stringify(c.body);
+      c.body = c.body.map((b) => b.map((l) => l.replace(/\b(\d+)\b/, () => String(this.rng.int(0, 120)))));
+      if (JSON.stringify(c.body) !== before) return testPath;
     }
+    addTestCase(test, this.code(path), this.rng, this.domainOf(path), unit);
     return testPath;
   }
 
@@ -534,17 +566,17 @@ class Simulator {
     }
     let subject: string;
     if (perf) {
-      subject = mode === 'concept' || mode === 'vague' ? `perf${scope}: avoid repeated ${gerund(verb)} of ${c}s` : `perf${scope}: cache ${c} lookups in ${ref}`;
+      subject = mode === 'concept' || mode === 'vague' ? `perf${scope}: avoid repeated ${gerund(verb)} of ${plural(c)}` : `perf${scope}: cache ${c} lookups in ${ref}`;
     } else if (mode === 'vague') {
       subject = this.rng.pick([`fix${scope}: edge case`, 'fix: address review feedback', `fix${scope}: small fixes`, `fix${scope}: handle ${adj} input`]);
     } else if (mode === 'concept') {
       subject = this.rng.pick([`fix${scope}: avoid crash when ${c} is ${adj}`, `fix${scope}: correct ${c} ${this.rng.pick(['count', 'ordering', 'expiry check', 'validation', 'lookup'])}`, `fix${scope}: ${c} ${this.rng.pick(['not refreshed after', 'lost during', 'duplicated on'])} ${gerund(this.rng.pick(VERBS))}`]);
     } else {
-      subject = this.rng.pick([`fix${scope}: handle ${adj} ${c} in ${ref}`, `fix${scope}: ${ref} ${this.rng.pick(['ignored', 'dropped', 'duplicated', 'mis-ordered'])} ${adj} ${c}s`, `fix${scope}: guard ${ref} against ${adj} ${c}`]);
+      subject = this.rng.pick([`fix${scope}: handle ${adj} ${c} in ${ref}`, `fix${scope}: ${ref} ${this.rng.pick(['ignored', 'dropped', 'duplicated', 'mis-ordered'])} ${adj} ${plural(c)}`, `fix${scope}: guard ${ref} against ${adj} ${c}`]);
     }
     let body: string | undefined;
     if (this.rng.chance(0.6)) {
-      const why = `${capitalize(c)}s that were ${adj} reached ${mode === 'named' ? ref : `the ${gerund(verb)} path`} and ${this.rng.pick(['were silently dropped', 'raised an unhandled error', 'produced a wrong total', 'leaked into the cache', 'caused a retry loop'])}.`;
+      const why = `${capitalize(plural(c))} that were ${adj} reached ${mode === 'named' ? ref : `the ${gerund(verb)} path`} and ${this.rng.pick(['were silently dropped', 'raised an unhandled error', 'produced a wrong total', 'leaked into the cache', 'caused a retry loop'])}.`;
       const what = this.rng.pick([`Check for them up front${cls ? ` in ${cls.name}` : ''}.`, `Return early instead of ${gerund(this.rng.pick(VERBS))} them.`, `Validate the ${c} before ${gerund(verb)} it.`, 'Add a regression test.']);
       body = `${why} ${what}${this.rng.chance(0.5) ? `\n\n${this.issueRef()}` : ''}`;
     }
@@ -554,7 +586,7 @@ class Simulator {
   private feat(): Message | null {
     if (this.locked.size === 0 && this.rng.chance(Math.min(0.5, this.addRate / 0.18))) {
       const domain = this.rng.pick(DOMAINS);
-      const lang = this.rng.pick(this.domainLangs.get(domain.name) ?? ['ts']);
+      const lang = this.rng.pick(this.langsOf(domain));
       const path = this.addSource(domain, lang, this.rng.chance(0.6));
       const file = this.code(path);
       const name = file.classes[0]?.name ?? file.functions[0]?.name ?? path;
@@ -587,7 +619,7 @@ class Simulator {
       comp.body.push(freshBlock(file, null, comp, this.rng, domain));
       if (this.rng.chance(0.3)) this.rebuild();
       const noun = this.rng.pick(domain.nouns);
-      return { subject: `feat(web): ${this.rng.pick(['show', 'let users filter', 'add sorting for', 'highlight'])} ${noun}s in ${comp.name}`, body: this.rng.chance(0.4) ? `Requested by the ${domain.name} team.` : undefined };
+      return { subject: `feat(web): ${this.rng.pick(['show', 'let users filter', 'add sorting for', 'highlight'])} ${plural(noun)} in ${comp.name}`, body: this.rng.chance(0.4) ? `Requested by the ${domain.name} team.` : undefined };
     }
     const unit = makeUnit({ lang: meta.lang, rng: this.rng, domain, taken, cls, consts: [], size: this.rng.int(2, 6) });
     if (cls) cls.methods.push(unit);
@@ -609,7 +641,7 @@ class Simulator {
     const subject = mode === 'named'
       ? this.rng.pick([`feat${scope}: add ${unit.name}${cls ? ` to ${cls.name}` : ''}`, `feat${scope}: expose ${this.fnRef(unit, cls)}`])
       : mode === 'concept'
-        ? this.rng.pick([`feat${scope}: support ${this.rng.pick(ADJECTIVES)} ${c}s`, `feat${scope}: allow ${gerund(unit.words[0] ?? 'handle')} ${c}s ${this.rng.pick(['in bulk', 'by id', 'with a deadline', 'per tenant', 'asynchronously'])}`])
+        ? this.rng.pick([`feat${scope}: support ${this.rng.pick(ADJECTIVES)} ${plural(c)}`, `feat${scope}: allow ${gerund(unit.words[0] ?? 'handle')} ${plural(c)} ${this.rng.pick(['in bulk', 'by id', 'with a deadline', 'per tenant', 'asynchronously'])}`])
         : this.rng.pick([`feat${scope}: improvements`, `feat: ${domain.name} follow-ups`]);
     const body = this.rng.chance(0.5) ? `${this.rng.pick(['This is needed by', 'Groundwork for', 'Part of'])} the ${c} ${this.rng.pick(['migration', 'redesign', 'rollout', 'cleanup'])}.${this.rng.chance(0.4) ? `\n\n${this.issueRef()}` : ''}` : undefined;
     return { subject, body };
@@ -621,7 +653,7 @@ class Simulator {
     const lines = this.text(path);
     if (!lines.includes('## API')) lines.push('## API', '');
     const at = lines.indexOf('## API') + 2;
-    lines.splice(at, 0, `- \`${name}\`: ${this.rng.pick(['returns', 'updates', 'validates', 'resolves'])} ${this.rng.pick(domain.nouns)}s.`);
+    lines.splice(at, 0, `- \`${name}\`: ${this.rng.pick(['returns', 'updates', 'validates', 'resolves'])} ${plural(this.rng.pick(domain.nouns))}.`);
   }
 
   private refactor(): Message | null {
@@ -649,7 +681,7 @@ class Simulator {
         const t = this.tests.get(p);
         if (t && this.files.has(t)) replaceIdentifier(this.code(t), oldName, newName);
       }
-      return { subject: `refactor${scope}: rename ${oldName} to ${newName}`, body: this.rng.chance(0.4) ? `The old name did not say that it ${this.rng.pick(['also', 'only'])} ${gerund(ws[0] ?? 'handle').replace(/ing$/, 's')} the ${ws.slice(1).join(' ')}.` : undefined, structural: true };
+      return { subject: `refactor${scope}: rename ${oldName} to ${newName}`, body: this.rng.chance(0.4) ? `The old name did not say that it ${this.rng.pick(['also', 'only'])} ${thirdPerson(ws[0] ?? 'handle')} the ${ws.slice(1).join(' ')}.` : undefined, structural: true };
     }
     if (kind === 'extract') {
       const file = this.code(path);
@@ -718,7 +750,7 @@ class Simulator {
     this.updateIndex(meta.domain, meta.lang);
     const scope = this.scope(meta.domain);
     if (newDir) return { subject: `refactor${scope}: move ${oldModule} into ${dir.slice(dir.lastIndexOf('/') + 1)}/`, structural: true };
-    return { subject: this.rng.pick([`refactor${scope}: rename ${oldClass ?? oldModule} to ${newClass}`, `refactor${scope}: ${oldModule} -> ${newModule}`]), body: this.rng.chance(0.4) ? `It ${this.rng.pick(['does more than', 'no longer just'])} ${this.rng.pick(VERBS)}s ${meta.baseWords[0]}s.` : undefined, structural: true };
+    return { subject: this.rng.pick([`refactor${scope}: rename ${oldClass ?? oldModule} to ${newClass}`, `refactor${scope}: ${oldModule} -> ${newModule}`]), body: this.rng.chance(0.4) ? (this.rng.chance(0.5) ? `It does more than ${this.rng.pick(VERBS)} ${plural(meta.baseWords[0] ?? 'item')} now.` : `It no longer just ${thirdPerson(this.rng.pick(VERBS))} ${plural(meta.baseWords[0] ?? 'item')}.`) : undefined, structural: true };
   }
 
   private largeRefactor(): Message | null {
@@ -726,18 +758,18 @@ class Simulator {
     if (kind === 'renameClass') {
       const path = this.pickSource((p, m) => m.lang !== 'tsx' && (this.files.get(p) as CodeFile | undefined)?.classes.length === 1);
       if (!path) return null;
+      const domain = this.domainOf(path);
       const msg = this.moveFile(path);
       if (!msg) return null;
-      const meta = [...this.sources.values()].find((m) => m.domain === this.touchedDomain());
       for (let i = this.rng.int(1, 3); i > 0; i--) {
-        const other = this.pickSource((_p, m) => m.domain === meta?.domain);
+        const other = this.pickSource((_p, m) => m.domain === domain);
         if (other) this.editBody(other, 'replace');
       }
-      return { ...msg, body: `${msg.body ?? ''}${msg.body ? '\n\n' : ''}Update call sites across the ${meta?.domain.name ?? ''} module.` };
+      return { ...msg, body: `${msg.body ?? ''}${msg.body ? '\n\n' : ''}Update call sites across the ${domain.name} module.` };
     }
     if (kind === 'moveDir') {
       const domain = this.rng.pick(DOMAINS);
-      const lang = this.rng.pick(this.domainLangs.get(domain.name) ?? ['ts']);
+      const lang = this.rng.pick(this.langsOf(domain));
       if (lang !== 'ts' && lang !== 'py' && lang !== 'js') return null;
       const paths = [...this.sources.entries()].filter(([, m]) => m.domain === domain && m.lang === lang && m.dir === defaultDir(lang, domain.name)).map(([p]) => p);
       if (paths.length < 3) return null;
@@ -755,15 +787,9 @@ class Simulator {
       if (f?.kind === 'code' && JSON.stringify(f).includes(from) && replaceIdentifier(this.code(p), from, to)) touched++;
     }
     if (touched === 0) return null;
+    if (this.renamedShared.has(from)) return { subject: `refactor: migrate remaining ${from} usages to ${to}`, structural: true };
+    this.renamedShared.add(from);
     return { subject: `refactor: rename ${from} to ${to}${lang === 'ts' ? '' : ` in ${lang === 'py' ? 'python workers' : 'jvm services'}`}`, body: `Mechanical rename across ${touched} files to match the shared observability package.`, structural: true };
-  }
-
-  private touchedDomain(): string | undefined {
-    for (const p of this.touched.keys()) {
-      const m = this.sources.get(p);
-      if (m) return m.domain.name;
-    }
-    return undefined;
   }
 
   private testCommit(): Message | null {
@@ -799,15 +825,15 @@ class Simulator {
     const path = this.docPath(domain);
     const lines = this.text(path);
     const noun = this.rng.pick(domain.nouns);
-    const at = lines.findIndex((l) => l === `## ${capitalize(noun)}s`);
+    const at = lines.findIndex((l) => l === `## ${capitalize(plural(noun))}`);
     if (at >= 0 && this.rng.chance(0.6)) {
-      lines[at + 2] = `${lines[at + 2] ?? ''} ${capitalize(this.concept(domain, noun))}s ${this.rng.pick(['expire after the configured TTL', 'are never shared between tenants', 'are retried with backoff', 'must be unique per account'])}.`;
+      lines[at + 2] = `${lines[at + 2] ?? ''} ${capitalize(plural(this.concept(domain, noun)))} ${this.rng.pick(['expire after the configured TTL', 'are never shared between tenants', 'are retried with backoff', 'must be unique per account'])}.`;
       return { subject: this.rng.pick([`docs${this.scope(domain)}: explain ${this.concept(domain, noun)} lifecycle`, `docs(${domain.name}): clarify ${noun} limits`]) };
     }
-    const i = this.rng.int(0, lines.length - 1);
-    lines[i] = (lines[i] ?? '').replace(/\bthe\b/, 'teh').replace('teh', 'the') + (this.rng.chance(0.5) ? '' : ' ');
-    lines[i] = lines[i]!.trimEnd();
-    lines.splice(i + 1, 0, '');
+    const prose = lines.map((l, i) => [l, i] as const).filter(([l]) => l.length > 20 && !l.startsWith('#'));
+    if (prose.length === 0) return null;
+    const [line, i] = this.rng.pick(prose);
+    lines[i] = /\bis\b/.test(line) && this.rng.chance(0.5) ? line.replace(/\bis\b/, 'gets') : `${line} ${this.rng.pick(['See the API section.', 'This is configurable.', 'Defaults are listed below.'])}`;
     return { subject: this.rng.pick([`docs: fix typo in ${domain.name} guide`, `docs(${domain.name}): formatting`]) };
   }
 
@@ -975,8 +1001,8 @@ class Simulator {
   }
 
   /** Turns the pending model changes into file changes; null when nothing actually changed. */
-  private collectChanges(): { path: string; content?: string | Buffer }[] | null {
-    const changes: { path: string; content?: string | Buffer }[] = [];
+  private collectChanges(): FileChange[] | null {
+    const changes: FileChange[] = [];
     for (const [path, before] of [...this.touched.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const after = this.files.get(path);
       if (!after) {
@@ -985,7 +1011,7 @@ class Simulator {
       }
       const content = renderFile(path, after);
       if (before) {
-        const old = renderFile(path, before);
+        const old = this.rendered.get(path) ?? renderFile(path, before);
         if (typeof old === 'string' ? old === content : Buffer.isBuffer(content) && old.equals(content)) continue;
       }
       changes.push({ path, content });
@@ -998,7 +1024,7 @@ class Simulator {
   }
 
   /** Runs one planner; returns the staged message or null (model restored) when it did not apply. */
-  private plan(planner: () => Message | null): { msg: Message; changes: { path: string; content?: string | Buffer }[]; before: Map<string, RepoFile | null> } | null {
+  private plan(planner: () => Message | null): Staged | null {
     this.touched = new Map();
     let msg: Message | null;
     try {
@@ -1014,17 +1040,25 @@ class Simulator {
     }
     const before = this.touched;
     this.touched = new Map();
+    this.remember(changes);
     return { msg, changes, before };
   }
 
-  private async emit(ref: string, staged: { msg: Message; changes: { path: string; content?: string | Buffer }[]; before: Map<string, RepoFile | null> }, extra: { from?: number; merge?: number; committer?: Ident } = {}): Promise<number> {
+  private remember(changes: FileChange[]): void {
+    for (const change of changes) {
+      if (change.content === undefined) this.rendered.delete(change.path);
+      else this.rendered.set(change.path, change.content);
+    }
+  }
+
+  private async emit(ref: string, staged: Staged, extra: { from?: number; merge?: number; committer?: Ident } = {}): Promise<number> {
     const mark = ++this.mark;
     const author = staged.msg.author ?? this.author();
     await this.fi.commit({ ref, mark, author, committer: extra.committer ?? author, time: this.nextTime(), message: this.message(staged.msg), from: extra.from, merge: extra.merge, changes: staged.changes });
     return mark;
   }
 
-  private async emitMain(staged: NonNullable<ReturnType<Simulator['plan']>>, opts: { revertible: boolean; merge?: number; committer?: Ident }): Promise<void> {
+  private async emitMain(staged: Staged, opts: { revertible: boolean; merge?: number; committer?: Ident }): Promise<void> {
     const mark = await this.emit('refs/heads/main', staged, { merge: opts.merge, committer: opts.committer, from: opts.merge !== undefined ? this.mainHead : undefined });
     this.mainHead = mark;
     this.seq++;
@@ -1034,10 +1068,8 @@ class Simulator {
     if (this.history.length > 40) this.history.shift();
   }
 
-  private readonly kinds = { fix: 26, feat: 18, refactor: 10, large: 1.2, test: 7, docs: 5, perf: 3, deps: 5, ci: 2, bundle: 1.5, asset: 0.5, vendor: 0.6, generated: 1.5, delete: 1.5, vague: 3, style: 1 };
-
-  private planner(kind: keyof Simulator['kinds']): () => Message | null {
-    const table: Record<keyof Simulator['kinds'], () => Message | null> = {
+  private planner(kind: Kind): () => Message | null {
+    const table: Record<Kind, () => Message | null> = {
       fix: () => this.fix(),
       feat: () => this.feat(),
       refactor: () => this.refactor(),
@@ -1058,8 +1090,8 @@ class Simulator {
     return table[kind];
   }
 
-  private stageNormal(allowed?: (keyof Simulator['kinds'])[]): NonNullable<ReturnType<Simulator['plan']>> {
-    const weights = allowed ? Object.fromEntries(allowed.map((k) => [k, this.kinds[k]])) as Record<keyof Simulator['kinds'], number> : this.kinds;
+  private stageNormal(allowed?: Kind[]): Staged {
+    const weights = allowed ? (Object.fromEntries(allowed.map((k) => [k, KIND_WEIGHTS[k]])) as Record<Kind, number>) : KIND_WEIGHTS;
     for (let attempt = 0; attempt < 100; attempt++) {
       const staged = this.plan(this.planner(this.rng.weighted(weights)));
       if (staged) return staged;
@@ -1089,14 +1121,14 @@ class Simulator {
   /** A side branch of 1-3 commits merged with --no-ff, maybe after unrelated mainline commits. */
   private async mergeGroup(budget: number): Promise<void> {
     const fork = this.mainHead;
-    const branchKinds: (keyof Simulator['kinds'])[] = ['fix', 'feat', 'test', 'docs', 'perf', 'refactor'];
+    const branchKinds: Kind[] = ['fix', 'feat', 'test', 'docs', 'perf', 'refactor'];
     const branchTouched = new Set<string>();
     const author = this.author();
     const titles: string[] = [];
     let tip = fork;
     const addRate = this.addRate;
     // Structural changes on a branch would need rename-aware merges; keep the branch to in-place edits.
-    (this as { addRate: number }).addRate = 0;
+    this.addRate = 0;
     this.locked = new Set(['CHANGELOG.md', 'package.json', 'package-lock.json']);
     for (let i = this.rng.int(1, 3); i > 0; i--) {
       const staged = this.stageNormal(branchKinds);
@@ -1109,7 +1141,7 @@ class Simulator {
     const intermediates = Math.min(budget - 1, this.rng.chance(0.5) ? this.rng.int(1, 2) : 0);
     for (let i = 0; i < intermediates; i++) await this.emitMain(this.stageNormal(['fix', 'test', 'docs', 'perf', 'vague', 'refactor']), { revertible: false });
     this.locked = new Set();
-    (this as { addRate: number }).addRate = addRate;
+    this.addRate = addRate;
     const changes = [...branchTouched].sort().map((path) => {
       const f = this.files.get(path);
       return f ? { path, content: renderFile(path, f) } : { path };
@@ -1133,6 +1165,7 @@ class Simulator {
     if (!initial) throw new Error('empty initial tree');
     const before = this.touched;
     this.touched = new Map();
+    this.remember(initial);
     await this.emitMain({ msg: { subject: 'chore: initial commit', author: AUTHORS[0] }, changes: initial, before }, { revertible: false });
     while (this.seq < this.total) {
       const left = this.total - this.seq;

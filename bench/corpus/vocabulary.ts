@@ -37,10 +37,21 @@ export const VERBS = ['get', 'load', 'find', 'resolve', 'build', 'apply', 'compu
 
 /** -ing forms for message prose; irregular ones spelled out. */
 export function gerund(verb: string): string {
-  const irregular: Record<string, string> = { get: 'getting', emit: 'emitting', lookup: 'looking up', list: 'listing', set: 'setting' };
+  const irregular: Record<string, string> = { get: 'getting', emit: 'emitting', lookup: 'looking up', list: 'listing', set: 'setting', format: 'formatting' };
   if (irregular[verb]) return irregular[verb];
   if (verb.endsWith('e') && !verb.endsWith('ee')) return `${verb.slice(0, -1)}ing`;
   return `${verb}ing`;
+}
+
+export function plural(noun: string): string {
+  if (/[^aeiou]y$/.test(noun)) return `${noun.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/.test(noun)) return `${noun}es`;
+  return `${noun}s`;
+}
+
+export function thirdPerson(verb: string): string {
+  if (verb === 'lookup') return 'looks up';
+  return plural(verb);
 }
 
 export const ROLES = ['Store', 'Manager', 'Service', 'Client', 'Parser', 'Resolver', 'Validator', 'Builder', 'Registry', 'Handler', 'Controller', 'Repository', 'Cache', 'Scheduler', 'Formatter', 'Serializer', 'Loader', 'Policy', 'Mapper', 'Adapter', 'Tracker', 'Planner', 'Reader', 'Writer'];

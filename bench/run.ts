@@ -1,0 +1,185 @@
+// `npm run bench`: prints the figures the issues ask for, each next to a baseline measured in the
+// same run on the same machine. Options: --repo <path> (mine an existing repository instead of the
+// synthetic one), --commits <n> (synthetic size, default 10000), --skip-npm (no npm corpora).
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createSyntheticRepo } from './corpus/syntheticRepo.ts';
+import { buildNpmHistoryRepo, DEFAULT_NPM_CORPORA } from './corpus/npmHistoryRepo.ts';
+import { measureLocalization } from './localization.ts';
+import type { LocalizationReport } from './localization.ts';
+import { CLI, runCli, timeCommand } from './processes.ts';
+import { median, ms, percentile, ratio } from './stats.ts';
+import { mineHistory } from '../src/core/git/miner.ts';
+import { MemoryStore } from '../src/core/memory/store.ts';
+import { RecallIndex } from '../src/core/memory/recallIndex.ts';
+import { recall } from '../src/core/memory/recall.ts';
+
+const { values } = parseArgs({
+  options: {
+    repo: { type: 'string' },
+    commits: { type: 'string', default: '10000' },
+    'skip-npm': { type: 'boolean', default: false },
+  },
+});
+
+const root = join(import.meta.dirname, '..');
+const work = join(root, '.bench');
+mkdirSync(work, { recursive: true });
+if (!existsSync(CLI)) throw new Error('Build first: npm run build');
+
+function line(label: string, value: string, note = ''): void {
+  process.stdout.write(`  ${label.padEnd(44)} ${value.padStart(14)}  ${note}\n`);
+}
+
+function header(title: string): void {
+  process.stdout.write(`\n${title}\n`);
+}
+
+async function syntheticRepo(commits: number): Promise<string> {
+  const dir = join(work, `synthetic-${commits}`);
+  if (!existsSync(join(dir, '.git'))) {
+    rmSync(dir, { recursive: true, force: true });
+    const made = await createSyntheticRepo(dir, { commits, seed: 42 });
+    process.stdout.write(`  (created a synthetic repository of ${made.commits} commits in ${made.seconds.toFixed(1)} s)\n`);
+  }
+  return dir;
+}
+
+async function miningSpeed(repo: string): Promise<{ storeDir: string; commits: number }> {
+  header(`Mining speed — ${repo}`);
+  const commits = Number(execFileSync('git', ['rev-list', '--count', '--first-parent', 'HEAD'], { cwd: repo }).toString().trim());
+  line('first-parent commits', String(commits));
+  // Warm the OS cache once, then alternate baseline and ours so both see the same machine state.
+  await timeCommand('git', ['log', '-p', '--numstat'], repo);
+  const baselines: number[] = [];
+  const ours: number[] = [];
+  const oursNoSymbols: number[] = [];
+  let peakRss = 0;
+  const storeDir = join(work, 'stores', `speed-${process.pid}`);
+  for (let round = 0; round < 2; round++) {
+    baselines.push(await timeCommand('git', ['log', '-p', '--numstat'], repo));
+    rmSync(storeDir, { recursive: true, force: true });
+    const run = await runCli(['mine', repo, '--store', storeDir], repo);
+    ours.push(run.ms);
+    peakRss = Math.max(peakRss, run.maxRssMb);
+    const bare = join(work, 'stores', `nosym-${process.pid}`);
+    rmSync(bare, { recursive: true, force: true });
+    oursNoSymbols.push((await runCli(['mine', repo, '--store', bare, '--no-symbols'], repo)).ms);
+    rmSync(bare, { recursive: true, force: true });
+  }
+  const base = median(baselines);
+  line('baseline: git log -p --numstat', ms(base), `(runs: ${baselines.map((b) => b.toFixed(0)).join(', ')} ms)`);
+  line('coevolve mine (symbols on)', ms(median(ours)), `${ratio(median(ours), base)} of git  (goal <= 2x)`);
+  line('coevolve mine --no-symbols', ms(median(oursNoSymbols)), `${ratio(median(oursNoSymbols), base)} of git`);
+  line('mining throughput (symbols on)', `${((commits / median(ours)) * 1000).toFixed(0)} commits/s`);
+  line(`peak RSS mining ${commits} commits`, `${peakRss.toFixed(0)} MB`, '(goal <= 500 MB)');
+  return { storeDir, commits };
+}
+
+async function incremental(repo: string, storeDir: string): Promise<void> {
+  header('Incremental update — one new commit at a time');
+  const clone = join(work, `incremental-${process.pid}`);
+  rmSync(clone, { recursive: true, force: true });
+  execFileSync('git', ['clone', '-q', repo, clone]);
+  const store = join(work, 'stores', `incremental-${process.pid}`);
+  cpSync(storeDir, store, { recursive: true });
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'b@x', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'b@x' };
+  const experiences = (await MemoryStore.open(store)).state.counts.experiences;
+  const times: number[] = [];
+  const floor: number[] = [];
+  for (let i = 0; i < 25; i++) {
+    execFileSync('bash', ['-c', `echo "export const bench${i} = ${i};" >> bench_incremental.ts && git add -A && git commit -qm "feat(bench): add constant bench${i}"`], { cwd: clone, env });
+    const started = performance.now();
+    const result = await mineHistory(clone, { storeDir: store });
+    times.push(performance.now() - started);
+    if (result.mined !== 1) throw new Error(`expected one new commit, mined ${result.mined}`);
+    floor.push(await timeCommand('git', ['log', '-1', '-p', '--numstat'], clone));
+  }
+  line('store size before', `${experiences} experiences`);
+  line('mine one new commit, p50', ms(percentile(times, 50)));
+  line('mine one new commit, p95', ms(percentile(times, 95)), `(goal <= 200 ms)  ${ratio(percentile(times, 95), median(floor))} of one \`git log -1 -p\` (${ms(median(floor))})`);
+  rmSync(clone, { recursive: true, force: true });
+  rmSync(store, { recursive: true, force: true });
+}
+
+async function recallLatency(storeDir: string): Promise<void> {
+  header('Recall latency');
+  // Cold: a fresh process opens the store and loads the index (first without, then with its cache).
+  const script = `import { MemoryStore } from '${join(root, 'src/core/memory/store.ts')}';
+import { RecallIndex } from '${join(root, 'src/core/memory/recallIndex.ts')}';
+const t0 = performance.now();
+const store = await MemoryStore.open(process.argv[1]);
+const index = await RecallIndex.load(store);
+process.stdout.write(JSON.stringify({ ms: performance.now() - t0, size: index.size }));`;
+  const coldRun = () => JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, storeDir], { cwd: root }).toString()) as { ms: number; size: number };
+  rmSync(join(storeDir, 'cache'), { recursive: true, force: true });
+  const build = coldRun();
+  const cold = [coldRun(), coldRun(), coldRun()].map((r) => r.ms);
+  const nodeFloor = [0, 1, 2].map(() => {
+    const t = performance.now();
+    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', 'process.stdout.write("")'], { cwd: root });
+    return performance.now() - t;
+  });
+  line('experiences indexed', String(build.size));
+  line('first load, building the index', ms(build.ms));
+  line('cold load (store + cached index)', ms(median(cold)), `(goal <= 500 ms; a bare tsx process start is ${ms(median(nodeFloor))}, not included)`);
+
+  const store = await MemoryStore.open(storeDir);
+  const index = await RecallIndex.load(store);
+  const all = await store.loadAll();
+  const queries: string[] = [];
+  for (let i = 0; i < all.length && queries.length < 300; i += Math.max(1, Math.floor(all.length / 300))) {
+    const e = all[i]!;
+    queries.push(i % 3 === 0 ? `${e.intent.subject}\n${e.intent.body}` : i % 3 === 1 ? `TypeError: cannot read properties of undefined at ${e.symbols[0]?.name ?? 'handler'} (${e.files[0]?.path ?? 'src/index.ts'}:10:5)` : e.intent.subject);
+  }
+  for (const q of queries.slice(0, 20)) recall(index, q);
+  const times: number[] = [];
+  const lexicalOnly: number[] = [];
+  for (const q of queries) {
+    let t = performance.now();
+    recall(index, q, { k: 10 });
+    times.push(performance.now() - t);
+    t = performance.now();
+    index.query(q.toLowerCase().split(/\W+/).filter((w) => w.length > 2).slice(0, 40));
+    lexicalOnly.push(performance.now() - t);
+  }
+  line(`recall p50 over ${queries.length} queries`, ms(percentile(times, 50)));
+  line('recall p95', ms(percentile(times, 95)), `(goal <= 20 ms)  ${ratio(percentile(times, 95), percentile(lexicalOnly, 95))} of a bare MiniSearch query (${ms(percentile(lexicalOnly, 95))})`);
+}
+
+function printLocalization(name: string, report: LocalizationReport): void {
+  header(`Localization quality — ${name} (${report.commits} commits, cutoff at #${report.cutoffSeq}, ${report.queries} queries)`);
+  const row = (label: string, m: LocalizationReport['ours']) =>
+    line(label, '', `R@1 ${m.recallAt1.toFixed(3)}   R@5 ${m.recallAt5.toFixed(3)}   R@10 ${m.recallAt10.toFixed(3)}   MRR ${m.mrr.toFixed(3)}`);
+  row('coevolve recall (history memory)', report.ours);
+  row('baseline: BM25 over file contents', report.bm25);
+  line('MRR ratio (ours / baseline)', ratio(report.ours.mrr, report.bm25.mrr));
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(`Co-evolve benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores\n`);
+  const repo = values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits));
+  const { storeDir } = await miningSpeed(repo);
+  await incremental(repo, storeDir);
+  await recallLatency(storeDir);
+  printLocalization(values.repo ? repo : 'synthetic repository (messages generated with the code)', await measureLocalization(repo, storeDir));
+  if (!values['skip-npm']) {
+    for (const pkg of DEFAULT_NPM_CORPORA) {
+      try {
+        const dir = join(work, 'npm', pkg);
+        if (!existsSync(join(dir, '.git'))) await buildNpmHistoryRepo(pkg, dir, { cacheDir: join(work, 'npm-cache') });
+        const npmStore = join(work, 'stores', `npm-${pkg}`);
+        rmSync(npmStore, { recursive: true, force: true });
+        await mineHistory(dir, { storeDir: npmStore });
+        printLocalization(`${pkg} (real history rebuilt from npm releases)`, await measureLocalization(dir, npmStore, { cutoffFraction: 0.6 }));
+      } catch (error) {
+        process.stdout.write(`  ${pkg}: skipped (${error instanceof Error ? error.message : String(error)})\n`);
+      }
+    }
+  }
+  rmSync(storeDir, { recursive: true, force: true });
+}
+
+await main();
