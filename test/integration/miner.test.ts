@@ -175,6 +175,9 @@ describe('mining a realistic history', () => {
     const stored = await experiences(storeDir);
     assert.equal(new Set(stored.map((e) => e.sha)).size, 11);
     assert.equal(stored.find((e) => e.sha === repo.head())!.seq, 11);
+    assert.equal((await mineAll(repo, storeDir)).mined, 0, 'the new head was recorded');
+    repo.commit('fix(parser): one more', { 'src/parser.ts': PARSER_V2 });
+    assert.equal((await mineAll(repo, storeDir)).mined, 1);
   });
 });
 

@@ -270,7 +270,8 @@ async function mineSegment(repo: Repository, store: MemoryStore, segment: Segmen
       while (inflight.length > PIPELINE_WINDOW) await settle();
     }
     while (inflight.length > 0) await settle();
-    await flush(mined < maxCount || reachedRoot);
+    // Finished: the whole segment was read, or git ran out of commits first (root, shallow boundary, --since).
+    await flush(mined === segment.count || mined < maxCount || reachedRoot);
   } catch (error) {
     // Keep what was mined: the next run resumes after it.
     if (batch.length > 0 && CoevolveError.is(error, 'cancelled')) await flush(false);
