@@ -119,11 +119,15 @@ describe('coevolve mine, interrupted', () => {
     const child = spawn(process.execPath, [CLI, 'mine', dir, '--store', storeDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let stdout = '';
+    let interrupted = false;
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const code = await new Promise<number | null>((resolve) => {
       child.stderr.on('data', (d: Buffer) => {
         stderr += d.toString();
-        if (/mining: [1-9]\d*\/3000/.test(stderr)) child.kill('SIGINT');
+        if (!interrupted && /mining: [1-9]\d*\/3000/.test(stderr)) {
+          interrupted = true;
+          child.kill('SIGINT');
+        }
       });
       child.once('close', resolve);
     });

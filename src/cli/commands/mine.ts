@@ -4,6 +4,7 @@ import type { MineResult } from '../../core/git/miner.ts';
 import { resolveWorkspace } from '../../core/workspace.ts';
 import { positiveIntegerOption } from '../options.ts';
 import { createProgress } from '../progress.ts';
+import { EXIT } from '../exitCodes.ts';
 
 export function registerMine(program: Command): void {
   program
@@ -18,8 +19,12 @@ export function registerMine(program: Command): void {
     .action(async (path: string, options: { max?: number; since?: string; store?: string; symbols: boolean; json?: boolean }) => {
       const workspace = await resolveWorkspace(path, options.store ?? process.env.COEVOLVE_STORE, { requireGit: true });
       const controller = new AbortController();
-      const onSigint = () => controller.abort();
-      process.once('SIGINT', onSigint);
+      // First Ctrl-C: stop after saving what was mined. A second one: quit at once.
+      const onSigint = () => {
+        if (controller.signal.aborted) process.exit(EXIT.cancelled);
+        controller.abort();
+      };
+      process.on('SIGINT', onSigint);
       const progress = createProgress('mining', process.stderr);
       try {
         const result = await mineHistory(workspace.root, {

@@ -5,6 +5,7 @@ import { categorizePath, isNoiseCategory } from './fileCategory.ts';
 import { classifyKind, parseIntent, revertTarget } from './intent.ts';
 import type { RawChange, RawCommit } from './rawCommit.ts';
 import { extractKeywords } from '../memory/keywords.ts';
+import { CODE_KEYWORDS } from './codeKeywords.ts';
 
 const MAX_SUMMARY_CHARS = 1500;
 const MAX_BODY_CHARS = 4000;
@@ -23,7 +24,18 @@ export function toFileChange(change: RawChange): FileChange {
   if (change.binary) file.binary = true;
   if (change.rawPath) file.rawPath = change.rawPath;
   if (change.truncated) file.truncated = true;
+  if (change.words && change.words.size > 0) file.words = topWords(change.words);
   return file;
+}
+
+const WORDS_PER_FILE = 16;
+
+function topWords(counts: Map<string, number>): string[] {
+  return [...counts]
+    .filter(([word]) => !CODE_KEYWORDS.has(word.toLowerCase()))
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, WORDS_PER_FILE)
+    .map(([word]) => word);
 }
 
 /** Turns what git reported about one commit into the record the store keeps. */

@@ -2,6 +2,8 @@ import type { FileStatus } from '../memory/experience.ts';
 import type { Hunk } from '../code/symbolParser.ts';
 import type { RawChange, RawCommit } from './rawCommit.ts';
 import { decodeText } from '../util/decodeText.ts';
+import { categorizePath, isNoiseCategory } from './fileCategory.ts';
+import { redact } from '../security/redact.ts';
 
 /**
  * The `git log` arguments this parser understands. `-z` keeps paths byte-exact in the raw section,
@@ -34,6 +36,8 @@ export interface LogParserLimits {
   maxLineBytes: number;
   /** Changed lines sampled per file for the summary. */
   sampleLinesPerFile: number;
+  /** Changed lines per file scanned for identifiers. */
+  wordLinesPerFile: number;
 }
 
 export const DEFAULT_LOG_LIMITS: LogParserLimits = {
@@ -42,6 +46,7 @@ export const DEFAULT_LOG_LIMITS: LogParserLimits = {
   maxHunkBytesPerCommit: 16 * 1024 * 1024,
   maxLineBytes: 64 * 1024,
   sampleLinesPerFile: 4,
+  wordLinesPerFile: 200,
 };
 
 const RS = 0x1e;
@@ -347,6 +352,10 @@ export class LogParser {
     }
     this.current = change;
     if (change && !change.submodule && !repeat && this.wantHunks(change)) change.hunks = [];
+    if (change && !change.submodule && !repeat && !isNoiseCategory(categorizePath(change.path))) {
+      change.words = new Map();
+      change.wordLines = 0;
+    }
   }
 
   private startHunk(line: Buffer, change: RawChange): void {
@@ -370,6 +379,10 @@ export class LogParser {
   }
 
   private keepLine(change: RawChange, line: Buffer, overflow: boolean, side: 'added' | 'removed'): void {
+    if (change.words && change.wordLines! < this.limits.wordLinesPerFile) {
+      change.wordLines!++;
+      collectIdentifiers(line, change.words);
+    }
     if (change.sample.length < this.limits.sampleLinesPerFile && !change.truncated) {
       const text = line.subarray(0, 200).toString('utf8').trimEnd();
       if (text.length > 1 && text.trim().length > 1) change.sample.push(text);
@@ -407,6 +420,21 @@ const STATUS: Record<string, FileStatus> = {
   C: 'copied',
   T: 'typechange',
 };
+
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]{2,39}/g;
+
+/**
+ * Counts identifiers in a patch line. The line is redacted first: a key or password in a diff must
+ * not reach memory as a "word"; long tokens mixing letters and digits are dropped as well.
+ */
+function collectIdentifiers(line: Buffer, words: Map<string, number>): void {
+  const text = redact(line.toString('utf8', 1, Math.min(line.length, 400)));
+  for (const match of text.matchAll(IDENTIFIER)) {
+    const word = match[0];
+    if (word.length >= 16 && /\d/.test(word) && /[A-Za-z]/.test(word)) continue;
+    words.set(word, (words.get(word) ?? 0) + 1);
+  }
+}
 
 function startsWith(line: Buffer, prefix: string): boolean {
   if (line.length < prefix.length) return false;

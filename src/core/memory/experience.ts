@@ -23,6 +23,8 @@ export interface FileChange {
   rawPath?: string;
   /** Set when the patch was too large to read in full (counts are then lower bounds). */
   truncated?: boolean;
+  /** The most frequent identifiers in the changed lines: what the change was written in terms of. */
+  words?: string[];
 }
 
 export interface SymbolChange {

@@ -10,7 +10,7 @@ export interface ExperienceDigest {
   time: number;
   kind: ExperienceKind;
   subject: string;
-  files: Array<{ path: string; oldPath?: string; category: FileCategory; deleted?: boolean }>;
+  files: Array<{ path: string; oldPath?: string; category: FileCategory; deleted?: boolean; words?: string[] }>;
   symbols: Array<{ path: string; name: string; container?: string; kind: string }>;
   reverted: boolean;
   isRevert: boolean;
@@ -28,6 +28,7 @@ export function digestOf(experience: CommitExperience): ExperienceDigest {
       const file: ExperienceDigest['files'][number] = { path: f.path, category: f.category };
       if (f.oldPath !== undefined) file.oldPath = f.oldPath;
       if (f.status === 'deleted') file.deleted = true;
+      if (f.words) file.words = f.words;
       return file;
     }),
     symbols: experience.symbols.map((s) => {
@@ -47,7 +48,7 @@ export function searchFieldsOf(experience: CommitExperience): Record<'subject' |
     subject: [experience.intent.subject, experience.intent.scope ?? ''].join(' '),
     body: experience.intent.body.slice(0, 2000),
     keywords: experience.keywords.join(' '),
-    paths: experience.files.map((f) => (f.oldPath ? `${f.path} ${f.oldPath}` : f.path)).join(' '),
+    paths: experience.files.map((f) => `${f.oldPath ? `${f.path} ${f.oldPath}` : f.path} ${(f.words ?? []).join(' ')}`).join(' '),
     symbols: experience.symbols.map((s) => (s.container ? `${s.container}.${s.name}` : s.name)).join(' '),
   };
 }

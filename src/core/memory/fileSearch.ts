@@ -7,6 +7,7 @@ interface FileDoc {
   tokens: string;
   symbols: string;
   subjects: string;
+  words: string;
 }
 
 /**
@@ -16,7 +17,7 @@ interface FileDoc {
  */
 export class FileSearch {
   private readonly search = new MiniSearch<FileDoc>({
-    fields: ['tokens', 'symbols', 'subjects'],
+    fields: ['tokens', 'symbols', 'subjects', 'words'],
     tokenize,
     processTerm: (term) => term,
     searchOptions: { tokenize, processTerm: (term) => term },
@@ -24,14 +25,14 @@ export class FileSearch {
 
   constructor(table: FileTable) {
     const docs: FileDoc[] = [];
-    for (const doc of table.documents()) docs.push({ id: doc.path, tokens: doc.tokens, symbols: doc.symbols, subjects: doc.subjects });
+    for (const doc of table.documents()) docs.push({ id: doc.path, tokens: doc.tokens, symbols: doc.symbols, subjects: doc.subjects, words: doc.words });
     this.search.addAll(docs);
   }
 
   query(terms: string[]): Array<{ path: string; score: number; terms: string[] }> {
     if (terms.length === 0) return [];
     return this.search
-      .search(terms.join(' '), { boost: { tokens: 2, symbols: 1.5, subjects: 1 }, combineWith: 'OR', prefix: (t) => t.length >= 5 })
+      .search(terms.join(' '), { boost: { tokens: 2, symbols: 1.5, subjects: 1, words: 1 }, combineWith: 'OR', prefix: (t) => t.length >= 6 })
       .slice(0, 100)
       .map((r) => ({ path: String(r.id), score: r.score, terms: r.terms }));
   }

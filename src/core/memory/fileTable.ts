@@ -10,10 +10,12 @@ interface FileState {
   /** What history says about the file: the names changed in it and why, newest last (capped). */
   symbols: Set<string>;
   subjects: string[];
+  words: Set<string>;
 }
 
 const MAX_SUBJECTS = 40;
 const MAX_FILE_SYMBOLS = 200;
+const MAX_FILE_WORDS = 400;
 
 const NOISE = new Set(['lock', 'vendored', 'generated', 'binary', 'submodule']);
 const MAX_HOPS = 32;
@@ -48,13 +50,22 @@ export class FileTable {
         let state = this.files.get(file.path);
         if (!state) {
           const previous = file.oldPath ? this.files.get(file.oldPath) : undefined;
-          state = { exists: true, test: file.category === 'test', history: [], tokens: pathTokens(file.path), symbols: new Set(previous?.symbols), subjects: [...(previous?.subjects ?? [])] };
+          state = {
+            exists: true,
+            test: file.category === 'test',
+            history: [],
+            tokens: pathTokens(file.path),
+            symbols: new Set(previous?.symbols),
+            subjects: [...(previous?.subjects ?? [])],
+            words: new Set(previous?.words),
+          };
           this.files.set(file.path, state);
         }
         state.exists = !file.deleted;
         state.history.push(digest.sha);
         if (state.subjects.length >= MAX_SUBJECTS) state.subjects.shift();
         state.subjects.push(digest.subject);
+        for (const word of file.words ?? []) if (state.words.size < MAX_FILE_WORDS) state.words.add(word);
         touched.push(file.path);
       }
       this.filesBySha.set(digest.sha, touched);
@@ -92,10 +103,10 @@ export class FileTable {
   }
 
   /** Existing files with the text history holds about them, for the file-level lexical index. */
-  *documents(): Generator<{ path: string; symbols: string; subjects: string; tokens: string }> {
+  *documents(): Generator<{ path: string; symbols: string; subjects: string; tokens: string; words: string }> {
     for (const [path, state] of this.files) {
       if (!state.exists) continue;
-      yield { path, tokens: state.tokens.join(' '), symbols: [...state.symbols].join(' '), subjects: state.subjects.join('\n') };
+      yield { path, tokens: state.tokens.join(' '), symbols: [...state.symbols].join(' '), subjects: state.subjects.join('\n'), words: [...state.words].join(' ') };
     }
   }
 

@@ -2,6 +2,8 @@ import { exactIdentifiers, tokenize } from './tokenize.ts';
 
 const MAX_TEXT = 8000;
 const MAX_TERMS = 40;
+/** Numbers and version tags (`10`, `v7`, `1.2.3`) match everything and mean nothing here. */
+const NOISE_TOKEN = /^(v?\d+([._-]\d+)*[a-z]?|0x[0-9a-f]+)$/;
 
 export interface RecallQuery {
   /** The short keyword query, identifiers and paths kept exactly as written. */
@@ -24,7 +26,7 @@ export function buildQuery(text: string): RecallQuery {
   const clipped = text.slice(0, MAX_TEXT);
   const identifiers = exactIdentifiers(clipped).map((id) => id.replace(/:\d+(:\d+)?$/, ''));
   const counts = new Map<string, number>();
-  for (const token of tokenize(clipped)) counts.set(token, (counts.get(token) ?? 0) + 1);
+  for (const token of tokenize(clipped)) if (!NOISE_TOKEN.test(token)) counts.set(token, (counts.get(token) ?? 0) + 1);
   const keywords: string[] = [];
   const seen = new Set<string>();
   for (const id of identifiers) {
@@ -40,7 +42,7 @@ export function buildQuery(text: string): RecallQuery {
       seen.add(word);
     }
   }
-  const terms = [...new Set(keywords.flatMap((k) => tokenize(k)))].slice(0, MAX_TERMS * 2);
+  const terms = [...new Set(keywords.flatMap((k) => tokenize(k)).filter((t) => !NOISE_TOKEN.test(t)))].slice(0, MAX_TERMS * 2);
   const identifierSet = new Set<string>();
   for (const id of identifiers) {
     const lower = id.toLowerCase();
@@ -48,8 +50,11 @@ export function buildQuery(text: string): RecallQuery {
     const base = lower.slice(lower.lastIndexOf('/') + 1);
     identifierSet.add(base);
     if (base.includes('.')) identifierSet.add(base.replace(/\.[^.]+$/, ''));
-    // `Foo.bar` names the method bar of Foo.
-    if (!lower.includes('/') && lower.includes('.')) for (const part of lower.split('.')) if (part.length > 2) identifierSet.add(part);
+    // `Foo.bar` names the method bar of Foo (the member is the specific part).
+    if (!lower.includes('/') && lower.includes('.')) {
+      const member = lower.slice(lower.lastIndexOf('.') + 1).replace(/\(\)$/, '');
+      if (member.length > 3) identifierSet.add(member);
+    }
     if (lower.endsWith('()')) identifierSet.add(lower.slice(0, -2));
   }
   const aboutTests = /^test(\(|:|s?\b)|\b(unit|missing|more|add|cover(age)?)\s+tests?\b|\btests? for\b/i.test(clipped);

@@ -5,6 +5,7 @@ import type { RecallQuery } from './queryBuilder.ts';
 import type { RecallIndex } from './recallIndex.ts';
 import { FileTable } from './fileTable.ts';
 import { FileSearch } from './fileSearch.ts';
+import { tokenize } from './tokenize.ts';
 
 /** Ignore everything after this point: a first-parent position, a time (epoch seconds), or both. */
 export interface Cutoff {
@@ -55,6 +56,8 @@ export interface RecallResult {
 }
 
 const CANDIDATES = 200;
+const COMMON_TERM_SHARE = 0.08;
+const MAX_QUERY_TERMS = 16;
 const SPREAD_FROM = 40;
 const CATEGORY_WEIGHT: Partial<Record<FileCategory, number>> = { source: 1, test: 0.8, config: 0.6, docs: 0.4 };
 const W_EXACT = 0.6;
@@ -97,7 +100,7 @@ export function recall(index: RecallIndex, text: string, options: RecallOptions 
 }
 
 function scoreExperiences(index: RecallIndex, query: RecallQuery, allowed: (d: ExperienceDigest) => boolean, table: FileTable, utilityWeight: number): Scored[] {
-  const hits = index.query(query.terms, allowed).slice(0, CANDIDATES);
+  const hits = index.query(informativeTerms(index, query), allowed).slice(0, CANDIDATES);
   // Experiences that touched a file or symbol the text names are candidates even without word overlap.
   const named = new Set<string>();
   for (const path of table.filesNamedBy(query)) for (const sha of table.history(path)) named.add(sha);
@@ -135,6 +138,23 @@ function scoreExperiences(index: RecallIndex, query: RecallQuery, allowed: (d: E
     if (digest && allowed(digest)) consider(digest, 0, []);
   }
   return [...byId.values()].sort((a, b) => b.score - a.score || b.digest.seq - a.digest.seq);
+}
+
+/**
+ * Words that start most commit subjects ("fix", "add", a busy scope) match thousands of experiences,
+ * cost the most to score and say the least: they are dropped, and the query is kept short, names first.
+ */
+function informativeTerms(index: RecallIndex, query: RecallQuery): string[] {
+  const df = index.derive('subject-df', () => {
+    const counts = new Map<string, number>();
+    for (const digest of index.digests()) for (const term of new Set(tokenize(digest.subject))) counts.set(term, (counts.get(term) ?? 0) + 1);
+    return counts;
+  });
+  const limit = Math.max(20, index.size * COMMON_TERM_SHARE);
+  const named = new Set(query.identifiers.flatMap((id) => tokenize(id)));
+  const kept = query.terms.filter((term) => named.has(term) || (df.get(term) ?? 0) <= limit);
+  kept.sort((a, b) => Number(named.has(b)) - Number(named.has(a)) || (df.get(a) ?? 0) - (df.get(b) ?? 0));
+  return kept.slice(0, MAX_QUERY_TERMS);
 }
 
 function exactMentions(digest: ExperienceDigest, query: RecallQuery): string[] {

@@ -8,17 +8,16 @@ import type { MemoryStore } from './store.ts';
 import { shardOf } from './store.ts';
 import { tokenize } from './tokenize.ts';
 
-const CACHE_VERSION = 1;
-const FIELDS = ['subject', 'body', 'keywords', 'paths', 'symbols'] as const;
-export const FIELD_BOOSTS = { subject: 3, body: 1, keywords: 2, paths: 1.5, symbols: 2 };
+const CACHE_VERSION = 3;
+// Few fields keep each query cheap: every field is another lookup and scoring pass per term.
+const FIELDS = ['title', 'body', 'code'] as const;
+export const FIELD_BOOSTS = { title: 3, body: 1, code: 2 };
 
 interface IndexDoc {
   id: string;
-  subject: string;
+  title: string;
   body: string;
-  keywords: string;
-  paths: string;
-  symbols: string;
+  code: string;
 }
 
 interface CacheFile {
@@ -77,8 +76,8 @@ export class RecallIndex {
     const results: SearchResult[] = this.search.search(terms.join(' '), {
       boost: FIELD_BOOSTS,
       combineWith: 'OR',
-      prefix: (term) => term.length >= 5,
-      fuzzy: (term) => (term.length >= 7 ? 0.15 : false),
+      // Prefixes catch plurals and verb forms (migrate, migrations); fuzzy matching cost more than it found.
+      prefix: (term) => term.length >= 6,
       ...(filter ? { filter: (result: SearchResult) => { const d = this.bySha.get(String(result.id)); return d !== undefined && filter(d); } } : {}),
     });
     const out: Array<{ digest: ExperienceDigest; score: number; terms: string[] }> = [];
@@ -124,7 +123,8 @@ export class RecallIndex {
       for (const experience of await store.loadShard(Number(shard))) {
         if (bySha.has(experience.sha)) continue;
         bySha.set(experience.sha, digestOf(experience));
-        docs.push({ id: experience.sha, ...searchFieldsOf(experience) });
+        const fields = searchFieldsOf(experience);
+        docs.push({ id: experience.sha, title: `${fields.subject} ${fields.keywords}`, body: fields.body, code: `${fields.paths} ${fields.symbols}` });
       }
       search.addAll(docs);
     }
