@@ -10,7 +10,7 @@ import { launchBrowser, openWorkbench, screenshot, SCREENSHOT_DIR } from './harn
 import type { Session } from './harness/browser.ts';
 import { assertInstalled, createProfile, installExtension, REPO_ROOT, startCodeServer } from './harness/codeServer.ts';
 import type { CodeServer } from './harness/codeServer.ts';
-import { notifications, runCommand, waitForNotification } from './harness/palette.ts';
+import { notifications, runCommand, waitForNotification, waitForNotificationGone, waitForToastsSettled } from './harness/palette.ts';
 
 const VSIX = process.env.E2E_VSIX ?? join(REPO_ROOT, 'coevolve.vsix');
 
@@ -55,11 +55,13 @@ test('Co-evolve: Mine Project History mines the open folder in a real VS Code', 
     // The first Co-evolve notification that is not the progress toast is the outcome (success or error).
     const outcome = await waitForNotification(page, /^Co-evolve: (?!mining project history)/, 120_000);
     lap('notification shown');
-    const shot = await screenshot(page, 'mine-notification');
-    t.diagnostic(`screenshot: ${shot}`);
-
     assert.equal(outcome.text, `Co-evolve: Mined ${commits} commits: ${commits} experiences in memory.`);
     assert.equal(outcome.severity, 'info');
+    // The progress toast closes once mining is done; the screenshot shows what the user is left with.
+    await waitForNotificationGone(page, /^Co-evolve: mining project history/);
+    await waitForToastsSettled(page);
+    const shot = await screenshot(page, 'mine-notification');
+    t.diagnostic(`screenshot: ${shot}`);
 
     const metaFile = join(repo.dir, '.coevolve', 'memory', 'meta.json');
     assert.ok(existsSync(metaFile), `${metaFile} was not written`);
@@ -73,12 +75,16 @@ test('Co-evolve: Mine Project History mines the open folder in a real VS Code', 
     assert.equal(meta.mining.head, repo.head());
     assert.equal(meta.mining.complete, true);
     const shard = JSON.parse(readFileSync(join(repo.dir, '.coevolve', 'memory', 'experiences', 'shard-000000.json'), 'utf8')) as {
-      items: Array<{ sha: string }>;
+      items: Array<{ sha: string; intent: { subject: string }; symbols: Array<{ path: string; name: string; kind: string; change: string }> }>;
     };
     assert.deepEqual(
       shard.items.map((item) => item.sha).sort(),
       repo.git('rev-list', '--first-parent', 'HEAD').trim().split('\n').sort(),
     );
+    // Symbols come from web-tree-sitter and the grammars shipped in the VSIX: they load in VS Code's extension host.
+    const fix = shard.items.find((item) => item.intent.subject === 'fix(parser): handle empty input in tokenize');
+    assert.ok(fix, 'the fix commit is in memory');
+    assert.deepEqual(fix.symbols, [{ path: 'src/parser.ts', name: 'tokenize', kind: 'function', change: 'modified' }]);
   } catch (error) {
     if (session) {
       const shot = await screenshot(session.page, 'mine-failure').catch(() => 'none');
@@ -89,10 +95,21 @@ test('Co-evolve: Mine Project History mines the open folder in a real VS Code', 
     if (server) t.diagnostic(`code-server output:\n${server.output().slice(-4000)}`);
     throw error;
   } finally {
-    await session?.close();
-    await server?.stop();
-    repo.remove();
-    profile.remove();
+    // Every step runs even if one before it failed: no browser or code-server outlives the test.
+    const cleanup: Array<[string, () => unknown]> = [
+      ['close the browser', () => session?.close()],
+      ['stop code-server', () => server?.stop()],
+      ['remove the fixture', () => repo.remove()],
+      ['remove the profile', () => profile.remove()],
+    ];
+    for (const [what, step] of cleanup) {
+      try {
+        await step();
+      } catch (error) {
+        t.diagnostic(`could not ${what}: ${String(error)}`);
+      }
+    }
+    lap('cleaned up');
     t.diagnostic(`screenshots in ${SCREENSHOT_DIR}`);
   }
 });

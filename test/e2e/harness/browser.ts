@@ -27,8 +27,14 @@ export interface Session {
 }
 
 export async function launchBrowser(): Promise<Session> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+  // launchServer (not launch) keeps a handle on the browser process, so close() can always kill it.
+  const server = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+  const browserProcess = server.process();
+  const killOnExit = () => browserProcess.kill('SIGKILL');
+  process.on('exit', killOnExit);
+  let browser: Browser | undefined;
   try {
+    browser = await chromium.connect(server.wsEndpoint(), { timeout: 30_000 });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -40,13 +46,18 @@ export async function launchBrowser(): Promise<Session> {
     const close = async (): Promise<void> => {
       if (closed) return;
       closed = true;
-      // browser.close() can hang on a wedged renderer; the launch's process is killed regardless.
-      await Promise.race([browser.close(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      browser.process()?.kill('SIGKILL');
+      // A graceful close can hang on a wedged renderer; the browser process is killed regardless.
+      let timer: NodeJS.Timeout | undefined;
+      const graceful = browser?.close().then(() => server.close());
+      await Promise.race([graceful, new Promise((resolve) => (timer = setTimeout(resolve, 10_000)))]).catch(() => {});
+      clearTimeout(timer);
+      await server.kill().catch(() => {});
+      process.off('exit', killOnExit);
     };
     return { browser, page, errors, close };
   } catch (error) {
-    await browser.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await server.kill().catch(() => {});
     throw error;
   }
 }

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -41,6 +42,7 @@ export const QUIET_SETTINGS: Record<string, unknown> = {
   'update.mode': 'none',
   'chat.disableAIFeatures': true,
   'git.openRepositoryInParentFolders': 'never',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 export function createProfile(settings: Record<string, unknown> = {}): Profile {
@@ -153,6 +155,11 @@ async function startOn(port: number, profile: Profile, options: { folder?: strin
   // Its own process group, so stop() reaches the extension host and other children too.
   const child = spawn(NODE24, args, { env: profile.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
+  // Should a test forget stop(), a live server must not keep the test process alive: unref it (the
+  // 'exit' hook above kills it when the process ends).
+  child.unref();
+  (child.stdout as unknown as Socket).unref();
+  (child.stderr as unknown as Socket).unref();
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -160,6 +167,7 @@ async function startOn(port: number, profile: Profile, options: { folder?: strin
 
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
+      child.ref(); // keep this process alive until the exit is seen
       killGroup(child, 'SIGTERM');
       const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5_000);
       await exited;

@@ -21,20 +21,33 @@ export async function openPalette(page: Page, timeoutMs = 30_000): Promise<void>
 
 /**
  * Runs a command the way a user does: F1, type its title ("Category: Title"), Enter.
- * Presses Enter only once the highlighted entry is that command.
+ * Presses Enter only once the highlighted entry is that command. An extension's commands reach the
+ * palette only once the (remote) extension host has registered it, and an open palette does not pick
+ * them up later: so while the command is not listed, close the palette and type it again.
  */
-export async function runCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
-  await openPalette(page, timeoutMs);
+export async function runCommand(page: Page, title: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   const input = page.locator(`${QUICK_INPUT} input`);
-  await input.fill(`>${title}`);
-  const exact = new RegExp(`^${escapeRegExp(title)}\\b`, 'i');
-  const focused = page.locator(`${QUICK_INPUT} .monaco-list-row.focused`);
-  await focused.filter({ hasText: exact }).first().waitFor({ state: 'visible', timeout: timeoutMs }).catch(async (error: unknown) => {
-    const rows = await page.locator(`${QUICK_INPUT} .monaco-list-row`).allTextContents();
-    throw new Error(`"${title}" is not the highlighted palette entry; entries: ${JSON.stringify(rows)}`, { cause: error });
-  });
+  // The entry's own label, exactly (a row's text also holds its keybinding and separator).
+  const exact = new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`);
+  const wanted = page.locator(`${QUICK_INPUT} .monaco-list-row.focused .label-name`).filter({ hasText: exact }).first();
+  for (;;) {
+    await openPalette(page, Math.max(deadline - Date.now(), 5_000));
+    await input.fill(`>${title}`);
+    try {
+      await wanted.waitFor({ state: 'visible', timeout: 3_000 });
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        const rows = await page.locator(`${QUICK_INPUT} .monaco-list-row .label-name`).allTextContents();
+        throw new Error(`"${title}" is not the highlighted palette entry after ${timeoutMs} ms; entries: ${JSON.stringify(rows)}`, { cause: error });
+      }
+      await page.keyboard.press('Escape');
+      await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 5_000 });
+    }
+  }
   await input.press('Enter');
-  await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: timeoutMs });
+  await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
 export interface Notification {
@@ -65,4 +78,20 @@ export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs
     }
     await page.waitForTimeout(200);
   }
+}
+
+/** Waits until no notification toast matches `pattern` (e.g. a progress toast closing). */
+export async function waitForNotificationGone(page: Page, pattern: RegExp, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await notifications(page)).some((n) => pattern.test(n.text))) {
+    if (Date.now() > deadline) {
+      throw new Error(`a notification matching ${pattern} is still shown after ${timeoutMs} ms; on screen: ${JSON.stringify(await notifications(page))}`);
+    }
+    await page.waitForTimeout(200);
+  }
+}
+
+/** Waits until every toast has finished fading in, so a screenshot shows them as a user sees them. */
+export async function waitForToastsSettled(page: Page, timeoutMs = 5_000): Promise<void> {
+  await page.locator('.notifications-toasts .notification-toast:not(.notification-fade-in-done)').first().waitFor({ state: 'detached', timeout: timeoutMs });
 }
