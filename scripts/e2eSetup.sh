@@ -66,6 +66,13 @@ else
   # headers (the machine's ~/.npmrc points nodedir at /usr, Node 20's headers: the env var wins).
   (
     cd "$E2E/code-server"
+    # Run from `npm run test:e2e`, the outer npm (on Node 20) leaves npm_* variables behind that the
+    # inner npm reads as its own config; code-server's postinstall then sees "node/v20" in the user
+    # agent and refuses. Start the inner install clean.
+    while IFS='=' read -r name _; do
+      case "$name" in npm_*|NPM_*|npm_config_*) unset "$name" ;; esac
+    done < <(env)
+    export npm_config_cache="$E2E/npm-cache" npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
     export PATH="$NODE_DIR/bin:$PATH"
     export npm_config_nodedir="$NODE_DIR"
     export npm_config_jobs="$(nproc)" JOBS="$(nproc)"
