@@ -142,7 +142,7 @@ process.stdout.write(JSON.stringify({ ms: performance.now() - t0, size: index.si
     recall(index, q, { k: 10 });
     times.push(performance.now() - t);
     t = performance.now();
-    index.query(q.toLowerCase().split(/\W+/).filter((w) => w.length > 2).slice(0, 40));
+    index.query(q.toLowerCase().split(/\W+/).filter((w) => w.length > 2).slice(0, 40), 200);
     lexicalOnly.push(performance.now() - t);
   }
   line(`recall p50 over ${queries.length} queries`, ms(percentile(times, 50)));

@@ -60,6 +60,17 @@ export function hunkLineRanges(hunks: readonly Hunk[], side: 'old' | 'new'): Lin
   });
 }
 
+/**
+ * web-tree-sitter reads a string input through `text.slice(index)` and copies 10 KB per call while
+ * reporting the whole remainder's length; handing it bounded chunks does the same work with less
+ * copying (measured: parse callbacks were a tenth of mining time).
+ */
+function textInput(text: string): (index: number) => string {
+  return (index) => text.slice(index, index + INPUT_CHUNK);
+}
+
+const INPUT_CHUNK = 10 * 1024;
+
 // ---------- runtime and grammars ----------
 
 // The project's libs (ES2023 + node types) do not declare the WebAssembly global; this is the part used.
@@ -154,7 +165,7 @@ export class SymbolParser {
     const id = languageForPath(path);
     if (id === undefined) throw new Error(`No grammar for ${path}`);
     const runtime = this.runtime(id);
-    const tree = runtime.parser.parse(text);
+    const tree = runtime.parser.parse(textInput(text));
     if (!tree) throw new Error(`tree-sitter returned no tree for ${path}`);
     return new ParsedFile(path, text, runtime, tree);
   }
@@ -320,7 +331,7 @@ export class ParsedFile {
     this.tree = undefined;
     let next: Tree | null;
     try {
-      next = this.runtime.parser.parse(pre, tree);
+      next = this.runtime.parser.parse(textInput(pre), tree);
     } finally {
       tree.delete();
     }

@@ -1,6 +1,6 @@
 import { EXPERIENCE_SCHEMA, emptyUtility } from '../memory/experience.ts';
 import type { CommitExperience, FileChange, SymbolChange } from '../memory/experience.ts';
-import { redactSecrets } from '../security/redact.ts';
+import { redact, redactSecrets } from '../security/redact.ts';
 import { categorizePath, isNoiseCategory } from './fileCategory.ts';
 import { classifyKind, parseIntent, revertTarget } from './intent.ts';
 import type { RawChange, RawCommit } from './rawCommit.ts';
@@ -24,15 +24,29 @@ export function toFileChange(change: RawChange): FileChange {
   if (change.binary) file.binary = true;
   if (change.rawPath) file.rawPath = change.rawPath;
   if (change.truncated) file.truncated = true;
-  if (change.words && change.words.size > 0) file.words = topWords(change.words);
+  if (change.wordText && change.wordText.length > 0) {
+    const words = changeVocabulary(change.wordText.join('\n'));
+    if (words.length > 0) file.words = words;
+  }
   return file;
 }
 
-const WORDS_PER_FILE = 16;
+const WORDS_PER_FILE = 12;
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]{2,39}/g;
 
-function topWords(counts: Map<string, number>): string[] {
+/**
+ * The most frequent identifiers of a file's changed lines. The text is redacted first: a key or a
+ * password in a diff must not reach memory as a "word"; long letter-and-digit tokens are dropped too.
+ */
+function changeVocabulary(text: string): string[] {
+  const counts = new Map<string, number>();
+  for (const match of redact(text).matchAll(IDENTIFIER)) {
+    const word = match[0];
+    if (CODE_KEYWORDS.has(word.toLowerCase())) continue;
+    if (word.length >= 16 && /\d/.test(word)) continue;
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
   return [...counts]
-    .filter(([word]) => !CODE_KEYWORDS.has(word.toLowerCase()))
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, WORDS_PER_FILE)
     .map(([word]) => word);

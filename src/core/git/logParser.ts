@@ -3,7 +3,6 @@ import type { Hunk } from '../code/symbolParser.ts';
 import type { RawChange, RawCommit } from './rawCommit.ts';
 import { decodeText } from '../util/decodeText.ts';
 import { categorizePath, isNoiseCategory } from './fileCategory.ts';
-import { redact } from '../security/redact.ts';
 
 /**
  * The `git log` arguments this parser understands. `-z` keeps paths byte-exact in the raw section,
@@ -36,8 +35,8 @@ export interface LogParserLimits {
   maxLineBytes: number;
   /** Changed lines sampled per file for the summary. */
   sampleLinesPerFile: number;
-  /** Changed lines per file scanned for identifiers. */
-  wordLinesPerFile: number;
+  /** Bytes of changed lines per file kept to read identifiers from. */
+  wordBytesPerFile: number;
 }
 
 export const DEFAULT_LOG_LIMITS: LogParserLimits = {
@@ -46,7 +45,7 @@ export const DEFAULT_LOG_LIMITS: LogParserLimits = {
   maxHunkBytesPerCommit: 16 * 1024 * 1024,
   maxLineBytes: 64 * 1024,
   sampleLinesPerFile: 4,
-  wordLinesPerFile: 200,
+  wordBytesPerFile: 4096,
 };
 
 const RS = 0x1e;
@@ -353,8 +352,8 @@ export class LogParser {
     this.current = change;
     if (change && !change.submodule && !repeat && this.wantHunks(change)) change.hunks = [];
     if (change && !change.submodule && !repeat && !isNoiseCategory(categorizePath(change.path))) {
-      change.words = new Map();
-      change.wordLines = 0;
+      change.wordText = [];
+      change.wordBytes = 0;
     }
   }
 
@@ -379,9 +378,10 @@ export class LogParser {
   }
 
   private keepLine(change: RawChange, line: Buffer, overflow: boolean, side: 'added' | 'removed'): void {
-    if (change.words && change.wordLines! < this.limits.wordLinesPerFile) {
-      change.wordLines!++;
-      collectIdentifiers(line, change.words);
+    if (change.wordText && change.wordBytes! < this.limits.wordBytesPerFile) {
+      const piece = line.toString('utf8', 1, Math.min(line.length, 1 + this.limits.wordBytesPerFile - change.wordBytes!));
+      change.wordText.push(piece);
+      change.wordBytes! += piece.length + 1;
     }
     if (change.sample.length < this.limits.sampleLinesPerFile && !change.truncated) {
       const text = line.subarray(0, 200).toString('utf8').trimEnd();
@@ -420,21 +420,6 @@ const STATUS: Record<string, FileStatus> = {
   C: 'copied',
   T: 'typechange',
 };
-
-const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]{2,39}/g;
-
-/**
- * Counts identifiers in a patch line. The line is redacted first: a key or password in a diff must
- * not reach memory as a "word"; long tokens mixing letters and digits are dropped as well.
- */
-function collectIdentifiers(line: Buffer, words: Map<string, number>): void {
-  const text = redact(line.toString('utf8', 1, Math.min(line.length, 400)));
-  for (const match of text.matchAll(IDENTIFIER)) {
-    const word = match[0];
-    if (word.length >= 16 && /\d/.test(word) && /[A-Za-z]/.test(word)) continue;
-    words.set(word, (words.get(word) ?? 0) + 1);
-  }
-}
 
 function startsWith(line: Buffer, prefix: string): boolean {
   if (line.length < prefix.length) return false;

@@ -25,9 +25,9 @@ export interface RawChange {
   newNoEol?: boolean;
   /** A few changed lines, for the diff summary. */
   sample: string[];
-  /** Identifier counts from the first changed lines of a code file: the change's vocabulary. */
-  words?: Map<string, number>;
-  wordLines?: number;
+  /** The first changed lines of a code file (bounded), from which the change's vocabulary is read. */
+  wordText?: string[];
+  wordBytes?: number;
   /** The patch of this file was larger than the caps: counts are exact, hunks and samples are not kept. */
   truncated: boolean;
 }

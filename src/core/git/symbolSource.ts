@@ -96,7 +96,7 @@ class WorkerSymbolSource implements SymbolSource {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     // Only what mapping needs crosses the thread boundary.
-    const changes = commit.changes.map((c) => ({ ...c, sample: [] }));
+    const changes = commit.changes.map((c) => ({ ...c, sample: [], wordText: undefined }));
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, changes } satisfies SymbolJob);

@@ -48,7 +48,7 @@ export function searchFieldsOf(experience: CommitExperience): Record<'subject' |
     subject: [experience.intent.subject, experience.intent.scope ?? ''].join(' '),
     body: experience.intent.body.slice(0, 2000),
     keywords: experience.keywords.join(' '),
-    paths: experience.files.map((f) => `${f.oldPath ? `${f.path} ${f.oldPath}` : f.path} ${(f.words ?? []).join(' ')}`).join(' '),
+    paths: experience.files.map((f) => (f.oldPath ? `${f.path} ${f.oldPath}` : f.path)).join(' '),
     symbols: experience.symbols.map((s) => (s.container ? `${s.container}.${s.name}` : s.name)).join(' '),
   };
 }

@@ -32,6 +32,7 @@ export class FileTable {
   readonly newestSeq: number;
   readonly oldestSeq: number;
   experienceCount = 0;
+  private paths: { byName: Map<string, string[]>; byToken: Map<string, string[]> } | undefined;
 
   constructor(digests: readonly ExperienceDigest[]) {
     const ordered = [...digests].sort((a, b) => a.seq - b.seq);
@@ -115,30 +116,50 @@ export class FileTable {
   }
 
   filesNamedBy(query: RecallQuery): string[] {
-    if (query.identifierSet.size === 0) return [];
-    const named: string[] = [];
-    for (const [path, state] of this.files) {
-      if (!state.exists) continue;
-      const lower = path.toLowerCase();
-      const base = lower.slice(lower.lastIndexOf('/') + 1);
-      if (query.identifierSet.has(lower) || query.identifierSet.has(base) || (base.includes('.') && query.identifierSet.has(base.replace(/\.[^.]+$/, '')))) named.push(path);
+    const named = new Set<string>();
+    for (const id of query.identifierSet) {
+      for (const path of this.pathIndex().byName.get(id) ?? []) if (this.files.get(path)?.exists) named.add(path);
     }
-    return named;
+    return [...named];
   }
 
   /** Existing files whose path words appear in the query, strongest first. */
   pathMatches(query: RecallQuery): Array<{ path: string; strength: number; terms: string[]; exact: boolean }> {
-    const out: Array<{ path: string; strength: number; terms: string[]; exact: boolean }> = [];
     const named = new Set(this.filesNamedBy(query));
-    for (const [path, state] of this.files) {
-      if (!state.exists) continue;
+    const candidates = new Set(named);
+    for (const term of query.tokenSet) for (const path of this.pathIndex().byToken.get(term) ?? []) candidates.add(path);
+    const out: Array<{ path: string; strength: number; terms: string[]; exact: boolean }> = [];
+    for (const path of candidates) {
+      const state = this.files.get(path);
+      if (!state?.exists) continue;
       const terms = state.tokens.filter((t) => query.tokenSet.has(t));
       const exact = named.has(path);
       if (terms.length === 0 && !exact) continue;
-      const strength = exact ? 1 : terms.length / (state.tokens.length + 1);
-      out.push({ path, strength, terms, exact });
+      out.push({ path, strength: exact ? 1 : terms.length / (state.tokens.length + 1), terms, exact });
     }
-    return out.sort((a, b) => b.strength - a.strength).slice(0, 50);
+    return out.sort((a, b) => b.strength - a.strength || a.path.localeCompare(b.path)).slice(0, 50);
+  }
+
+  /** Lookups from a file's name (full path, base name, stem) and path words to the files, built once. */
+  private pathIndex(): { byName: Map<string, string[]>; byToken: Map<string, string[]> } {
+    if (this.paths) return this.paths;
+    const byName = new Map<string, string[]>();
+    const byToken = new Map<string, string[]>();
+    const add = (map: Map<string, string[]>, key: string, path: string) => {
+      const list = map.get(key);
+      if (!list) map.set(key, [path]);
+      else if (list[list.length - 1] !== path) list.push(path);
+    };
+    for (const [path, state] of this.files) {
+      const lower = path.toLowerCase();
+      const base = lower.slice(lower.lastIndexOf('/') + 1);
+      add(byName, lower, path);
+      add(byName, base, path);
+      if (base.includes('.')) add(byName, base.replace(/\.[^.]+$/, ''), path);
+      for (const token of state.tokens) add(byToken, token, path);
+    }
+    this.paths = { byName, byToken };
+    return this.paths;
   }
 
   /** Files that changed in the same commits as `path`, with how often. */

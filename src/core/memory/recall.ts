@@ -56,8 +56,8 @@ export interface RecallResult {
 }
 
 const CANDIDATES = 200;
-const COMMON_TERM_SHARE = 0.08;
-const MAX_QUERY_TERMS = 16;
+const COMMON_TERM_SHARE = 0.05;
+const MAX_QUERY_TERMS = 12;
 const SPREAD_FROM = 40;
 const CATEGORY_WEIGHT: Partial<Record<FileCategory, number>> = { source: 1, test: 0.8, config: 0.6, docs: 0.4 };
 const W_EXACT = 0.6;
@@ -90,7 +90,9 @@ export function recall(index: RecallIndex, text: string, options: RecallOptions 
   const scope = JSON.stringify([options.before ?? null, options.kinds ?? null]);
   const table = index.derive(`files:${scope}`, () => new FileTable([...index.digests()].filter(allowed)));
   const fileSearch = index.derive(`file-search:${scope}`, () => new FileSearch(table));
-  const scored = scoreExperiences(index, query, allowed, table, options.utilityWeight ?? 0.2);
+  // Without a cutoff or kind filter every experience is allowed: no per-hit callback is needed.
+  const filtered = options.before?.seq !== undefined || options.before?.time !== undefined || options.kinds !== undefined;
+  const scored = scoreExperiences(index, query, allowed, filtered, table, options.utilityWeight ?? 0.2);
   return {
     query: { text, keywords: query.keywords },
     experiences: scored.slice(0, k).map(present),
@@ -99,8 +101,15 @@ export function recall(index: RecallIndex, text: string, options: RecallOptions 
   };
 }
 
-function scoreExperiences(index: RecallIndex, query: RecallQuery, allowed: (d: ExperienceDigest) => boolean, table: FileTable, utilityWeight: number): Scored[] {
-  const hits = index.query(informativeTerms(index, query), allowed).slice(0, CANDIDATES);
+function scoreExperiences(
+  index: RecallIndex,
+  query: RecallQuery,
+  allowed: (d: ExperienceDigest) => boolean,
+  filtered: boolean,
+  table: FileTable,
+  utilityWeight: number,
+): Scored[] {
+  const hits = index.query(informativeTerms(index, query), CANDIDATES, filtered ? allowed : undefined);
   // Experiences that touched a file or symbol the text names are candidates even without word overlap.
   const named = new Set<string>();
   for (const path of table.filesNamedBy(query)) for (const sha of table.history(path)) named.add(sha);
@@ -151,8 +160,9 @@ function informativeTerms(index: RecallIndex, query: RecallQuery): string[] {
     return counts;
   });
   const limit = Math.max(20, index.size * COMMON_TERM_SHARE);
-  const named = new Set(query.identifiers.flatMap((id) => tokenize(id)));
-  const kept = query.terms.filter((term) => named.has(term) || (df.get(term) ?? 0) <= limit);
+  // Names from the text are kept whole even when common, unless nearly every change has them.
+  const named = new Set(query.identifiers.map((id) => id.toLowerCase()));
+  const kept = query.terms.filter((term) => (df.get(term) ?? 0) <= (named.has(term) ? Math.max(limit, index.size * 0.3) : limit));
   kept.sort((a, b) => Number(named.has(b)) - Number(named.has(a)) || (df.get(a) ?? 0) - (df.get(b) ?? 0));
   return kept.slice(0, MAX_QUERY_TERMS);
 }

@@ -8,7 +8,7 @@ import type { MemoryStore } from './store.ts';
 import { shardOf } from './store.ts';
 import { tokenize } from './tokenize.ts';
 
-const CACHE_VERSION = 3;
+const CACHE_VERSION = 4;
 // Few fields keep each query cheap: every field is another lookup and scoring pass per term.
 const FIELDS = ['title', 'body', 'code'] as const;
 export const FIELD_BOOSTS = { title: 3, body: 1, code: 2 };
@@ -71,7 +71,8 @@ export class RecallIndex {
     return this.bySha.get(sha);
   }
 
-  query(terms: string[], filter?: (digest: ExperienceDigest) => boolean): Array<{ digest: ExperienceDigest; score: number; terms: string[] }> {
+  /** The `limit` best experiences for the terms (only those passing `filter`, when given). */
+  query(terms: string[], limit: number, filter?: (digest: ExperienceDigest) => boolean): Array<{ digest: ExperienceDigest; score: number; terms: string[] }> {
     if (terms.length === 0) return [];
     const results: SearchResult[] = this.search.search(terms.join(' '), {
       boost: FIELD_BOOSTS,
@@ -84,6 +85,7 @@ export class RecallIndex {
     for (const result of results) {
       const digest = this.bySha.get(String(result.id));
       if (digest) out.push({ digest, score: result.score, terms: result.terms });
+      if (out.length >= limit) break;
     }
     return out;
   }
