@@ -15,18 +15,31 @@ interface FileDoc {
  * symbols changed in it, and the subjects of the changes that touched it. It lets a task match a
  * file even when no single past change matches the task well.
  */
-export class FileSearch {
-  private readonly search = new MiniSearch<FileDoc>({
-    fields: ['tokens', 'symbols', 'subjects', 'words'],
-    tokenize,
-    processTerm: (term) => term,
-    searchOptions: { tokenize, processTerm: (term) => term },
-  });
+const OPTIONS = {
+  fields: ['tokens', 'symbols', 'subjects', 'words'],
+  tokenize,
+  processTerm: (term: string) => term,
+  searchOptions: { tokenize, processTerm: (term: string) => term },
+};
 
-  constructor(table: FileTable) {
+export class FileSearch {
+  private constructor(private readonly search: MiniSearch<FileDoc>) {}
+
+  static build(table: FileTable): FileSearch {
+    const search = new MiniSearch<FileDoc>(OPTIONS);
     const docs: FileDoc[] = [];
     for (const doc of table.documents()) docs.push({ id: doc.path, tokens: doc.tokens, symbols: doc.symbols, subjects: doc.subjects, words: doc.words });
-    this.search.addAll(docs);
+    search.addAll(docs);
+    return new FileSearch(search);
+  }
+
+  /** Restores an index saved with {@link toJSON} (the recall cache keeps the unfiltered one). */
+  static fromJSON(json: unknown): FileSearch {
+    return new FileSearch(MiniSearch.loadJS<FileDoc>(json as never, OPTIONS));
+  }
+
+  toJSON(): unknown {
+    return this.search.toJSON();
   }
 
   query(terms: string[]): Array<{ path: string; score: number; terms: string[] }> {

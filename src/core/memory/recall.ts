@@ -87,11 +87,14 @@ export function recall(index: RecallIndex, text: string, options: RecallOptions 
     (options.before?.seq === undefined || digest.seq < options.before.seq) &&
     (options.before?.time === undefined || digest.time < options.before.time) &&
     (!options.kinds || options.kinds.includes(digest.kind));
-  const scope = JSON.stringify([options.before ?? null, options.kinds ?? null]);
-  const table = index.derive(`files:${scope}`, () => new FileTable([...index.digests()].filter(allowed)));
-  const fileSearch = index.derive(`file-search:${scope}`, () => new FileSearch(table));
   // Without a cutoff or kind filter every experience is allowed: no per-hit callback is needed.
   const filtered = options.before?.seq !== undefined || options.before?.time !== undefined || options.kinds !== undefined;
+  const { table, search: fileSearch } = filtered
+    ? index.derive(`files:${JSON.stringify([options.before, options.kinds ?? null])}`, () => {
+        const scoped = new FileTable([...index.digests()].filter(allowed));
+        return { table: scoped, search: FileSearch.build(scoped) };
+      })
+    : index.unfilteredFiles();
   const scored = scoreExperiences(index, query, allowed, filtered, table, options.utilityWeight ?? 0.2);
   return {
     query: { text, keywords: query.keywords },

@@ -7,8 +7,10 @@ import type { ExperienceDigest } from './experienceDigest.ts';
 import type { MemoryStore } from './store.ts';
 import { shardOf } from './store.ts';
 import { tokenize } from './tokenize.ts';
+import { FileSearch } from './fileSearch.ts';
+import { FileTable } from './fileTable.ts';
 
-const CACHE_VERSION = 4;
+const CACHE_VERSION = 5;
 // Few fields keep each query cheap: every field is another lookup and scoring pass per term.
 const FIELDS = ['title', 'body', 'code'] as const;
 export const FIELD_BOOSTS = { title: 3, body: 1, code: 2 };
@@ -25,6 +27,8 @@ interface CacheFile {
   shardRevs: Record<string, number>;
   digests: ExperienceDigest[];
   index: unknown;
+  /** The file-level index over all of memory (no cutoff): costly to build, cheap to load. */
+  fileSearch?: unknown;
 }
 
 function newMiniSearch(): MiniSearch<IndexDoc> {
@@ -48,7 +52,18 @@ export class RecallIndex {
   private constructor(
     private readonly search: MiniSearch<IndexDoc>,
     private readonly bySha: Map<string, ExperienceDigest>,
+    private savedFileSearch?: unknown,
   ) {}
+
+  /** The file table and file index over all of memory, restored from the cache when it has them. */
+  unfilteredFiles(): { table: FileTable; search: FileSearch } {
+    return this.derive('files:unfiltered', () => {
+      const table = new FileTable([...this.digests()]);
+      const search = this.savedFileSearch ? FileSearch.fromJSON(this.savedFileSearch) : FileSearch.build(table);
+      this.savedFileSearch = undefined;
+      return { table, search };
+    });
+  }
 
   get size(): number {
     return this.bySha.size;
@@ -112,7 +127,7 @@ export class RecallIndex {
       search = newMiniSearch();
     }
     const stale = new Set(Object.keys({ ...wanted, ...(cache?.shardRevs ?? {}) }).filter((shard) => !fresh.has(shard)));
-    if (stale.size === 0 && cache) return new RecallIndex(search, bySha);
+    if (stale.size === 0 && cache) return new RecallIndex(search, bySha, cache.fileSearch);
     for (const digest of [...bySha.values()]) {
       if (stale.has(String(shardOf(digest.seq)))) {
         search.discard(digest.sha);
@@ -131,7 +146,8 @@ export class RecallIndex {
       search.addAll(docs);
     }
     const index = new RecallIndex(search, bySha);
-    await writeCache(cachePath, { version: CACHE_VERSION, shardRevs: wanted, digests: [...bySha.values()], index: search.toJSON() });
+    const files = index.unfilteredFiles();
+    await writeCache(cachePath, { version: CACHE_VERSION, shardRevs: wanted, digests: [...bySha.values()], index: search.toJSON(), fileSearch: files.search.toJSON() });
     return index;
   }
 }
