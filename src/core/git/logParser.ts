@@ -401,9 +401,7 @@ export class LogParser {
   }
 
   private finishCommit(done: RawCommit[]): void {
-    if (this.pendingRaw) {
-      this.pendingRaw = undefined;
-    }
+    this.pendingRaw = undefined;
     if (this.commit) done.push(this.commit);
     this.commit = undefined;
     this.current = undefined;

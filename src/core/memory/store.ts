@@ -257,9 +257,9 @@ async function readShard(dir: string, shard: number): Promise<ShardFile | null> 
   return shardAdapter(dir, shard).read();
 }
 
-async function readMeta(dir: string): Promise<StoreMeta | null> {
+function metaAdapter(dir: string): DataFile<StoreMeta> {
   const path = metaPath(dir);
-  const adapter = new DataFile<StoreMeta>(path, {
+  return new DataFile<StoreMeta>(path, {
     parse: (text) => {
       let parsed: StoreMeta;
       try {
@@ -279,15 +279,14 @@ async function readMeta(dir: string): Promise<StoreMeta | null> {
     },
     stringify: (data) => `${JSON.stringify(data, null, 2)}\n`,
   });
-  return adapter.read();
+}
+
+async function readMeta(dir: string): Promise<StoreMeta | null> {
+  return metaAdapter(dir).read();
 }
 
 async function writeMeta(dir: string, meta: StoreMeta): Promise<void> {
-  const db = new Low<StoreMeta>(
-    new DataFile<StoreMeta>(metaPath(dir), { parse: (text) => JSON.parse(text) as StoreMeta, stringify: (data) => `${JSON.stringify(data, null, 2)}\n` }),
-    meta,
-  );
-  await db.write();
+  await new Low<StoreMeta>(metaAdapter(dir), meta).write();
 }
 
 function corrupt(path: string, what: string, cause?: unknown): CoevolveError {
