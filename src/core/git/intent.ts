@@ -69,13 +69,24 @@ const TYPE_TO_KIND: Record<string, ExperienceKind> = {
   chore: 'chore', build: 'chore', ci: 'chore', deps: 'chore', release: 'chore', revert: 'revert',
 };
 
+/** The verb a subject starts with says most about it ("Fix …", "Add …", "Rename …"). */
+const LEADING_VERB_KINDS: Array<[RegExp, ExperienceKind]> = [
+  [/^revert\b/i, 'revert'],
+  [/^(fix(e[sd])?|resolve[sd]?|correct(s|ed)?|repair(s|ed)?|handle[sd]?|prevent(s|ed)?|avoid(s|ed)?|guard(s|ed)?|hotfix)\b/i, 'fix'],
+  [/^(refactor(s|ed)?|rename[sd]?|move[sd]?|extract(s|ed)?|simplif(y|ies|ied)|clean(s|ed)?( ?up)?|restructure[sd]?|reorgani[sz]e[sd]?|split|inline[sd]?|tidy|dedupe|deduplicate)\b/i, 'refactor'],
+  [/^(tests?|cover(s|ed)?)\b/i, 'test'],
+  [/^(docs?|document(s|ed)?|readme)\b/i, 'docs'],
+  [/^(bump(s|ed)?|release[sd]?|upgrade[sd]?|chore|ci|build|lint|format(s|ted)?)\b/i, 'chore'],
+  [/^(add(s|ed)?|implement(s|ed)?|introduce[sd]?|support(s|ed)?|allow(s|ed)?|enable[sd]?|create[sd]?|expose[sd]?|new)\b/i, 'feature'],
+];
+
 const KEYWORD_KINDS: Array<[RegExp, ExperienceKind]> = [
   [/^revert\b/i, 'revert'],
   [/\b(fix(e[sd])?|bug|crash|broken|regression|error|fail(s|ing|ure)?|wrong|incorrect|leak|hang|issue)\b/i, 'fix'],
   [/\b(refactor(ed|ing)?|clean ?up|simplif(y|ied)|rename[sd]?|restructure|extract(ed)?|move[sd]?|tidy)\b/i, 'refactor'],
   [/\b(docs?|documentation|readme|typo|comment(s)?|changelog)\b/i, 'docs'],
   [/\b(tests?|spec(s)?|coverage)\b/i, 'test'],
-  [/\b(bump|release|version|deps?|dependenc(y|ies)|upgrade|ci|build|lint|format(ting)?|merge)\b/i, 'chore'],
+  [/\b(bump|release|deps?|dependenc(y|ies)|upgrade|ci|lint|format(ting)?)\b/i, 'chore'],
   [/\b(add(s|ed)?|implement(s|ed)?|introduce[sd]?|support(s)?|new|allow(s)?|enable[sd]?)\b/i, 'feature'],
 ];
 
@@ -89,6 +100,7 @@ export function classifyKind(intent: Intent, files: readonly FileChange[], isRev
   const relevant = files.filter((f) => f.category !== 'lock' && f.category !== 'generated' && f.category !== 'vendored');
   if (relevant.length > 0 && relevant.every((f) => f.category === 'test')) return 'test';
   if (relevant.length > 0 && relevant.every((f) => f.category === 'docs')) return 'docs';
+  for (const [pattern, kind] of LEADING_VERB_KINDS) if (pattern.test(intent.subject)) return kind;
   for (const [pattern, kind] of KEYWORD_KINDS) if (pattern.test(intent.subject)) return kind;
   if (files.length > 0 && files.every((f) => f.category === 'lock' || f.category === 'config')) return 'chore';
   return 'feature';

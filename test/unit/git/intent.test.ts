@@ -35,6 +35,10 @@ describe('intent', () => {
     assert.equal(classifyKind(parseIntent('Explain setup'), [file('docs/setup.md')], false), 'docs');
     assert.equal(classifyKind(parseIntent('Bump lodash to 4.17.21'), [file('package-lock.json')], false), 'chore');
     assert.equal(classifyKind(parseIntent('Implement CSV export'), [file('src/csv.ts')], false), 'feature');
+    // The leading verb wins over words further on.
+    assert.equal(classifyKind(parseIntent('Add tests and docs for the parser'), [file('src/p.ts')], false), 'feature');
+    assert.equal(classifyKind(parseIntent('Rename the fix helper'), [file('src/p.ts')], false), 'refactor');
+    assert.equal(classifyKind(parseIntent('Map symbols while history streams; reuse the cached version'), [file('src/p.ts')], false), 'feature');
   });
 
   it('categorizes paths', () => {
