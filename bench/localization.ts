@@ -1,11 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import MiniSearch from 'minisearch';
-import { categorizePath } from '../src/core/git/fileCategory.ts';
-import { BlobReader } from '../src/core/git/blobReader.ts';
 import { recall } from '../src/core/memory/recall.ts';
 import { RecallIndex } from '../src/core/memory/recallIndex.ts';
 import { MemoryStore } from '../src/core/memory/store.ts';
-import { tokenize } from '../src/core/memory/tokenize.ts';
+import { ContentIndex, isCode } from '../src/core/memory/contentIndex.ts';
 
 export interface Metrics {
   recallAt1: number;
@@ -20,10 +17,11 @@ export interface LocalizationReport {
   cutoffSeq: number;
   queries: number;
   ours: Metrics;
+  /** Ours with the code at the cutoff as one more channel. */
+  oursWithContent: Metrics;
   bm25: Metrics;
 }
 
-const MAX_BLOB = 512 * 1024;
 
 /**
  * Splits the mined history at a cutoff. Every later commit's message is a query and the files it
@@ -36,9 +34,10 @@ export async function measureLocalization(repoDir: string, storeDir: string, opt
   const all = (await store.loadAll()).sort((a, b) => a.seq - b.seq);
   const cutoff = all[Math.floor(all.length * (options.cutoffFraction ?? 0.7)) - 1]!;
   const existing = listFiles(repoDir, cutoff.sha);
-  const baseline = await contentIndex(repoDir, cutoff.sha, existing);
+  const baseline = await ContentIndex.build(repoDir, cutoff.sha);
   const later = all.filter((e) => e.seq > cutoff.seq).slice(0, options.maxQueries ?? 400);
   const ours: number[][] = [];
+  const fused: number[][] = [];
   const bm25: number[][] = [];
   let queries = 0;
   for (const experience of later) {
@@ -54,12 +53,17 @@ export async function measureLocalization(repoDir: string, storeDir: string, opt
       .files.map((f) => f.path)
       .filter(isCode)
       .slice(0, 10);
-    const theirs = baseline.search(text).slice(0, 10).map((r) => String(r.id));
+    const withContent = recall(index, text, { k: 30, before: { seq: cutoff.seq + 1 }, content: baseline })
+      .files.map((f) => f.path)
+      .filter(isCode)
+      .slice(0, 10);
+    const theirs = baseline.query(text, 10).map((r) => r.path);
     ours.push(hits(mine, truth));
+    fused.push(hits(withContent, truth));
     bm25.push(hits(theirs, truth));
     queries++;
   }
-  return { repo: repoDir, commits: all.length, cutoffSeq: cutoff.seq, queries, ours: summarize(ours), bm25: summarize(bm25) };
+  return { repo: repoDir, commits: all.length, cutoffSeq: cutoff.seq, queries, ours: summarize(ours), oursWithContent: summarize(fused), bm25: summarize(bm25) };
 }
 
 /** Per query: [hits in top 1, top 5, top 10, |truth|, rank of first hit or 0]. */
@@ -79,36 +83,7 @@ function summarize(rows: number[][]): Metrics {
   };
 }
 
-function isCode(path: string): boolean {
-  const category = categorizePath(path);
-  return category === 'source' || category === 'test';
-}
-
 function listFiles(repoDir: string, sha: string): Set<string> {
   const out = execFileSync('git', ['-c', 'core.quotePath=false', 'ls-tree', '-r', '-z', '--name-only', sha], { cwd: repoDir, maxBuffer: 1 << 28 }).toString('utf8');
   return new Set(out.split('\0').filter(Boolean));
-}
-
-async function contentIndex(repoDir: string, sha: string, files: Set<string>): Promise<MiniSearch<{ id: string; path: string; content: string }>> {
-  const search = new MiniSearch<{ id: string; path: string; content: string }>({
-    fields: ['path', 'content'],
-    tokenize,
-    processTerm: (term) => term,
-    searchOptions: { tokenize, processTerm: (term) => term, combineWith: 'OR' },
-  });
-  const docs: Array<{ id: string; path: string; content: string }> = [];
-  const blobs = new BlobReader(repoDir, MAX_BLOB);
-  try {
-    for (const path of files) {
-      const category = categorizePath(path);
-      if ((category !== 'source' && category !== 'test') || path.includes('\n')) continue;
-      const content = await blobs.read(`${sha}:${path}`);
-      if (!content || content.includes(0)) continue;
-      docs.push({ id: path, path: path.replace(/[/.]/g, ' '), content: content.toString('utf8') });
-    }
-  } finally {
-    blobs.close();
-  }
-  search.addAll(docs);
-  return search;
 }

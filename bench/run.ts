@@ -159,9 +159,11 @@ function printLocalization(name: string, report: LocalizationReport): void {
   header(`Localization quality — ${name} (${report.commits} commits, cutoff at #${report.cutoffSeq}, ${report.queries} queries)`);
   const row = (label: string, m: LocalizationReport['ours']) =>
     line(label, '', `R@1 ${m.recallAt1.toFixed(3)}   R@5 ${m.recallAt5.toFixed(3)}   R@10 ${m.recallAt10.toFixed(3)}   MRR ${m.mrr.toFixed(3)}`);
-  row('coevolve recall (history memory)', report.ours);
+  row('coevolve recall (history memory only)', report.ours);
+  row('coevolve recall --content (memory + code)', report.oursWithContent);
   row('baseline: BM25 over file contents', report.bm25);
-  line('MRR ratio (ours / baseline)', ratio(report.ours.mrr, report.bm25.mrr));
+  line('MRR ratio, memory only / baseline', ratio(report.ours.mrr, report.bm25.mrr));
+  line('MRR ratio, with --content / baseline', ratio(report.oursWithContent.mrr, report.bm25.mrr));
 }
 
 async function main(): Promise<void> {

@@ -136,6 +136,20 @@ describe('recall', () => {
     assert.equal(result.files[0]?.path, 'src/export/csv.ts');
   });
 
+  it('with --content, also finds a file by what its code says, at the cutoff revision', async () => {
+    const content = `export function slerpQuaternion(a: number[], b: number[]) {\n  return normalizeQuaternion(a.map((x, i) => x + b[i]!));\n}\n`;
+    const added = repo.commit('chore: import vendor-neutral helpers', { 'src/misc/helpers3d.ts': content, 'src/misc/other.ts': 'export const other = 1;\n' });
+    repo.commit('docs: mention the helpers', { 'docs/helpers.md': '# Helpers\n' });
+    await mineHistory(repo.dir, { storeDir: workspace.storeDir });
+    const query = 'slerp between two quaternion values returns NaN';
+    const withContent = await recallInWorkspace(workspace, query, { content: true });
+    assert.equal(withContent.files[0]?.path, 'src/misc/helpers3d.ts', JSON.stringify(withContent.files.slice(0, 3)));
+    assert.ok(withContent.files[0]!.why.some((w) => w.startsWith('its current contents mention')));
+    // Before the file existed, its contents cannot be used.
+    const before = await recallInWorkspace(workspace, query, { content: true, before: added });
+    assert.ok(!before.files.some((f) => f.path === 'src/misc/helpers3d.ts'));
+  });
+
   it('says so when nothing was mined', async () => {
     const empty: Workspace = { root: repo.dir, storeDir: join(tempDir(), 'none') };
     await assert.rejects(recallInWorkspace(empty, 'anything'), (e: unknown) => CoevolveError.is(e, 'store-empty'));

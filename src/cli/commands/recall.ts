@@ -13,10 +13,15 @@ export function registerRecall(program: Command): void {
     .option('--before <sha|date>', 'ignore everything from this commit or date on (temporal cutoff)')
     .option('--path <dir>', 'a folder inside the repository', '.')
     .option('--store <dir>', 'memory store folder (default: <repo>/.coevolve, or $COEVOLVE_STORE)')
+    .option('--content', 'also match the code itself (at HEAD, or at --before); slower, builds an index of the files')
     .option('--json', 'print stable JSON: {experiences, files, symbols}')
-    .action(async (text: string, options: { k: number; before?: string; path: string; store?: string; json?: boolean }) => {
+    .action(async (text: string, options: { k: number; before?: string; path: string; store?: string; content?: boolean; json?: boolean }) => {
       const workspace = await resolveWorkspace(options.path, options.store ?? process.env.COEVOLVE_STORE);
-      const result = await recallInWorkspace(workspace, text, { k: options.k, ...(options.before ? { before: options.before } : {}) });
+      const result = await recallInWorkspace(workspace, text, {
+        k: options.k,
+        ...(options.before ? { before: options.before } : {}),
+        ...(options.content ? { content: true } : {}),
+      });
       process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : describe(result));
     });
 }

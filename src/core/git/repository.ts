@@ -121,6 +121,19 @@ export class Repository {
     }
   }
 
+  /**
+   * The newest commit strictly before a point: the first parent of a commit, or the last
+   * first-parent commit of HEAD before a date. Undefined when nothing came before.
+   */
+  async lastCommitBefore(point: string): Promise<string | undefined> {
+    const commit = await this.resolve(point);
+    if (commit) return this.firstParent(commit.sha);
+    const time = Date.parse(point);
+    if (Number.isNaN(time)) return undefined;
+    const out = await this.run(['rev-list', '-1', '--first-parent', `--before=${Math.floor(time / 1000) - 1}`, 'HEAD', '--']);
+    return out.trim() || undefined;
+  }
+
   /** The first parent of `sha`, or undefined for a root (or a shallow boundary). */
   async firstParent(sha: string): Promise<string | undefined> {
     const out = (await this.run(['rev-list', '--parents', '-n', '1', sha, '--'])).trim().split(' ');

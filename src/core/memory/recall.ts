@@ -5,6 +5,7 @@ import type { RecallQuery } from './queryBuilder.ts';
 import type { RecallIndex } from './recallIndex.ts';
 import { FileTable } from './fileTable.ts';
 import { FileSearch } from './fileSearch.ts';
+import type { ContentIndex } from './contentIndex.ts';
 import { tokenize } from './tokenize.ts';
 
 /** Ignore everything after this point: a first-parent position, a time (epoch seconds), or both. */
@@ -19,6 +20,8 @@ export interface RecallOptions {
   kinds?: ExperienceKind[];
   /** Weight of the learned utility in the ranking (a later stage tunes it). */
   utilityWeight?: number;
+  /** The code as it is at the point of the query, as one more lexical channel for files. */
+  content?: ContentIndex;
 }
 
 export interface RecalledExperience {
@@ -67,6 +70,7 @@ const W_COCHANGE = 0.25;
 const W_EVIDENCE = 1;
 const W_SYMBOL = 1;
 const W_FILE_TEXT = 0.6;
+const W_CONTENT = 2;
 
 interface Scored {
   digest: ExperienceDigest;
@@ -99,7 +103,7 @@ export function recall(index: RecallIndex, text: string, options: RecallOptions 
   return {
     query: { text, keywords: query.keywords },
     experiences: scored.slice(0, k).map(present),
-    files: rankFiles(scored, query, table, fileSearch, k),
+    files: rankFiles(scored, query, table, fileSearch, k, options.content ? { index: options.content, text } : undefined),
     symbols: rankSymbols(scored, query, table, k),
   };
 }
@@ -184,7 +188,14 @@ function exactMentions(digest: ExperienceDigest, query: RecallQuery): string[] {
   return [...found];
 }
 
-function rankFiles(scored: Scored[], query: RecallQuery, table: FileTable, files: FileSearch, k: number): RecalledFile[] {
+function rankFiles(
+  scored: Scored[],
+  query: RecallQuery,
+  table: FileTable,
+  files: FileSearch,
+  k: number,
+  content?: { index: ContentIndex; text: string },
+): RecalledFile[] {
   const ranked = new Map<string, { score: number; why: string[] }>();
   const entry = (path: string) => {
     let e = ranked.get(path);
@@ -221,6 +232,16 @@ function rankFiles(scored: Scored[], query: RecallQuery, table: FileTable, files
     const target = entry(hit.path);
     target.score += W_FILE_TEXT * (hit.score / maxLexical);
     target.why.push(`its path, symbols or change history mention ${quoteList(hit.terms, 4)}`);
+  }
+  // Channel 3 (optional): what the code says now.
+  if (content) {
+    const hits = content.index.query(content.text);
+    const maxContent = hits[0]?.score ?? 1;
+    for (const hit of hits) {
+      const target = entry(hit.path);
+      target.score += W_CONTENT * (hit.score / maxContent);
+      target.why.push(`its current contents mention ${quoteList(hit.terms, 4)}`);
+    }
   }
   // A symbol the text names exactly is the strongest pointer there is.
   const named = new Map<string, string[]>();

@@ -3,11 +3,17 @@ import type { Workspace } from '../workspace.ts';
 import { recall } from './recall.ts';
 import type { Cutoff, RecallOptions, RecallResult } from './recall.ts';
 import { RecallIndex } from './recallIndex.ts';
+import { ContentIndex } from './contentIndex.ts';
 import { MemoryStore } from './store.ts';
 
-export interface WorkspaceRecallOptions extends Omit<RecallOptions, 'before'> {
+export interface WorkspaceRecallOptions extends Omit<RecallOptions, 'before' | 'content'> {
   /** A commit (sha, branch, tag) or a date: everything from that point on is ignored. */
   before?: string;
+  /**
+   * Also match the code itself: the files at HEAD, or at the --before commit (kept in memory only).
+   * Costs an index build per call, so it is opt-in for one-shot use.
+   */
+  content?: boolean;
 }
 
 /** Loads the workspace's memory and recalls what is relevant to `text`. */
@@ -18,9 +24,16 @@ export async function recallInWorkspace(workspace: Workspace, text: string, opti
     throw new CoevolveError('store-empty', `Nothing has been mined into ${workspace.storeDir} yet.`, { hint: 'Run `coevolve mine` first.' });
   }
   const index = await RecallIndex.load(store);
-  const { before, ...rest } = options;
+  const { before, content, ...rest } = options;
   const cutoff = before ? await resolveCutoff(workspace, index, before) : undefined;
-  return recall(index, text, cutoff ? { ...rest, before: cutoff } : rest);
+  const recallOptions: RecallOptions = cutoff ? { ...rest, before: cutoff } : rest;
+  if (content) {
+    if (!workspace.repository) throw new CoevolveError('bad-input', `--content needs a git repository; ${workspace.root} is not one.`);
+    // The code as it was just before the cutoff: the cutoff commit's parent, or the last commit before the date.
+    const revision = before ? await workspace.repository.lastCommitBefore(before) : 'HEAD';
+    if (revision) recallOptions.content = await ContentIndex.build(workspace.root, revision);
+  }
+  return recall(index, text, recallOptions);
 }
 
 async function resolveCutoff(workspace: Workspace, index: RecallIndex, before: string): Promise<Cutoff> {
