@@ -8,6 +8,7 @@ export const EXIT = {
   storeCorrupt: 3,
   storeLocked: 4,
   gitFailed: 5,
+  model: 6,
   cancelled: 130,
 } as const;
 
@@ -26,5 +27,13 @@ export function exitCodeFor(reason: CoevolveErrorReason): number {
       return EXIT.gitFailed;
     case 'cancelled':
       return EXIT.cancelled;
+    case 'llm-auth':
+    case 'llm-rate-limited':
+    case 'llm-timeout':
+    case 'llm-unavailable':
+    case 'llm-bad-request':
+    case 'llm-bad-output':
+    case 'llm-stream-broken':
+      return EXIT.model;
   }
 }

@@ -10,7 +10,14 @@ export type CoevolveErrorReason =
   | 'store-newer-schema'
   | 'store-empty'
   | 'cancelled'
-  | 'bad-input';
+  | 'bad-input'
+  | 'llm-auth'
+  | 'llm-rate-limited'
+  | 'llm-timeout'
+  | 'llm-unavailable'
+  | 'llm-bad-request'
+  | 'llm-bad-output'
+  | 'llm-stream-broken';
 
 export class CoevolveError extends Error {
   readonly reason: CoevolveErrorReason;

@@ -1,0 +1,200 @@
+import OpenAI from 'openai';
+import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import { z } from 'zod';
+import { CoevolveError } from '../errors.ts';
+import type { ResolvedModel } from './providers.ts';
+import { redactKeys } from './redactKeys.ts';
+
+export type ChatMessage = ChatCompletionMessageParam;
+
+export interface ChatRequest {
+  messages: ChatMessage[];
+  tools?: ChatCompletionTool[];
+  temperature?: number;
+  maxTokens?: number;
+  signal?: AbortSignal;
+  /** Streams the answer: called with each piece of text as it arrives. */
+  onDelta?: (text: string) => void;
+  /** JSON schema the answer must follow (structured output). */
+  jsonSchema?: { name: string; schema: Record<string, unknown> };
+}
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: unknown;
+}
+
+export interface ChatResult {
+  text: string;
+  toolCalls: ToolCall[];
+  finishReason: string;
+  model: string;
+  usage: { promptTokens: number; completionTokens: number };
+  latencyMs: number;
+}
+
+export interface ChatClientOptions {
+  /** Per request; the SDK retries timeouts, 429 (honouring Retry-After) and 5xx with backoff and jitter. */
+  timeoutMs?: number;
+  maxRetries?: number;
+}
+
+/** One role's model behind any OpenAI-compatible endpoint, with typed errors and no key in any message. */
+export class ChatClient {
+  private readonly client: OpenAI;
+
+  constructor(
+    readonly model: ResolvedModel,
+    options: ChatClientOptions = {},
+  ) {
+    this.client = new OpenAI({
+      baseURL: model.baseURL,
+      // Local servers take any key; the SDK insists on one.
+      apiKey: model.apiKey ?? 'no-key',
+      timeout: options.timeoutMs ?? 120_000,
+      maxRetries: options.maxRetries ?? 3,
+    });
+  }
+
+  async chat(request: ChatRequest): Promise<ChatResult> {
+    const started = performance.now();
+    const body = {
+      model: this.model.model,
+      messages: request.messages,
+      ...(request.tools?.length ? { tools: request.tools } : {}),
+      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+      ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+      ...(request.jsonSchema ? { response_format: { type: 'json_schema' as const, json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: true } } } : {}),
+    };
+    try {
+      if (!request.onDelta) {
+        const response = await this.client.chat.completions.create({ ...body, stream: false }, { signal: request.signal });
+        const choice = response.choices[0];
+        if (!choice) throw new CoevolveError('llm-bad-output', `${this.where()} returned no choices.`);
+        return {
+          text: choice.message.content ?? '',
+          toolCalls: (choice.message.tool_calls ?? []).flatMap((call) => (call.type === 'function' ? [parseToolCall(call.id, call.function.name, call.function.arguments)] : [])),
+          finishReason: choice.finish_reason,
+          model: response.model,
+          usage: { promptTokens: response.usage?.prompt_tokens ?? 0, completionTokens: response.usage?.completion_tokens ?? 0 },
+          latencyMs: performance.now() - started,
+        };
+      }
+      const stream = await this.client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } }, { signal: request.signal });
+      let text = '';
+      let finishReason: string | undefined;
+      let model = this.model.model;
+      const usage = { promptTokens: 0, completionTokens: 0 };
+      // Tool calls arrive in pieces, keyed by index; they are only parsed once complete.
+      const calls = new Map<number, { id: string; name: string; args: string }>();
+      for await (const chunk of stream) {
+        model = chunk.model || model;
+        if (chunk.usage) {
+          usage.promptTokens = chunk.usage.prompt_tokens;
+          usage.completionTokens = chunk.usage.completion_tokens;
+        }
+        const choice = chunk.choices[0];
+        if (!choice) continue;
+        const delta = choice.delta;
+        if (delta?.content) {
+          text += delta.content;
+          request.onDelta(delta.content);
+        }
+        for (const piece of delta?.tool_calls ?? []) {
+          const call = calls.get(piece.index) ?? { id: '', name: '', args: '' };
+          if (piece.id) call.id = piece.id;
+          if (piece.function?.name) call.name += piece.function.name;
+          if (piece.function?.arguments) call.args += piece.function.arguments;
+          calls.set(piece.index, call);
+        }
+        if (choice.finish_reason) finishReason = choice.finish_reason;
+      }
+      if (!finishReason) {
+        throw new CoevolveError('llm-stream-broken', `${this.where()} ended the stream before the answer was complete; nothing of it was used.`);
+      }
+      return {
+        text,
+        toolCalls: [...calls.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => parseToolCall(c.id, c.name, c.args)),
+        finishReason,
+        model,
+        usage,
+        latencyMs: performance.now() - started,
+      };
+    } catch (error) {
+      throw this.typed(error);
+    }
+  }
+
+  /**
+   * An answer that must match `schema`: asked for with a JSON schema, validated with zod, repaired
+   * once by showing the model its own error, then a typed error. Half-valid output is never returned.
+   */
+  async structured<T>(request: Omit<ChatRequest, 'jsonSchema'>, name: string, schema: z.ZodType<T>): Promise<{ value: T; result: ChatResult; repaired: boolean }> {
+    const jsonSchema = { name, schema: z.toJSONSchema(schema) as Record<string, unknown> };
+    let result = await this.chat({ ...request, jsonSchema });
+    let problem = validate(result.text, schema);
+    if (problem.ok) return { value: problem.value, result, repaired: false };
+    const repairMessages: ChatMessage[] = [
+      ...request.messages,
+      { role: 'assistant', content: result.text },
+      { role: 'user', content: `That answer is not valid: ${problem.error}. Reply again with only JSON that matches the schema "${name}".` },
+    ];
+    result = await this.chat({ ...request, messages: repairMessages, jsonSchema });
+    problem = validate(result.text, schema);
+    if (problem.ok) return { value: problem.value, result, repaired: true };
+    throw new CoevolveError('llm-bad-output', `${this.where()} did not produce valid "${name}" output after one repair: ${problem.error}`);
+  }
+
+  private where(): string {
+    return `The ${this.model.role} model (${this.model.model} at ${this.model.baseURL})`;
+  }
+
+  /** Turns SDK errors into typed ones, with the endpoint named and no key in the text. */
+  private typed(error: unknown): Error {
+    if (CoevolveError.is(error)) return new CoevolveError(error.reason, this.clean(error.message), error.hint === undefined ? undefined : { hint: error.hint });
+    const message = this.clean(error instanceof Error ? error.message : String(error));
+    if (error instanceof OpenAI.APIUserAbortError) return new CoevolveError('cancelled', 'The model request was cancelled.');
+    if (error instanceof OpenAI.APIConnectionTimeoutError) return new CoevolveError('llm-timeout', `${this.where()} did not answer in time.`, { hint: 'Raise the timeout, or check that the server is not overloaded.' });
+    if (error instanceof OpenAI.APIConnectionError) {
+      return new CoevolveError('llm-unavailable', `Could not reach ${this.where()}: ${message}`, { hint: 'Check that the server runs and that the base URL (ending in /v1) is right.' });
+    }
+    if (error instanceof OpenAI.AuthenticationError || error instanceof OpenAI.PermissionDeniedError) {
+      return new CoevolveError('llm-auth', `${this.where()} refused the API key (${error.status}).`);
+    }
+    if (error instanceof OpenAI.RateLimitError) return new CoevolveError('llm-rate-limited', `${this.where()} is rate-limiting us and retries ran out: ${message}`);
+    if (error instanceof OpenAI.NotFoundError) {
+      return new CoevolveError('llm-bad-request', `${this.where()}: not found (404). Is the model name right, and does the base URL end in /v1?`);
+    }
+    if (error instanceof OpenAI.BadRequestError || error instanceof OpenAI.UnprocessableEntityError) {
+      return new CoevolveError('llm-bad-request', `${this.where()} rejected the request: ${message}`);
+    }
+    if (error instanceof OpenAI.InternalServerError) return new CoevolveError('llm-unavailable', `${this.where()} failed (${error.status}) and retries ran out: ${message}`);
+    if (error instanceof OpenAI.APIError) return new CoevolveError('llm-unavailable', `${this.where()} failed: ${message}`);
+    // A connection dropped mid-stream surfaces as a plain error from the body reader.
+    return new CoevolveError('llm-stream-broken', `${this.where()} broke off: ${message}`);
+  }
+
+  private clean(text: string): string {
+    return redactKeys(text, [this.model.apiKey]);
+  }
+}
+
+function parseToolCall(id: string, name: string, args: string): ToolCall {
+  try {
+    return { id, name, arguments: args.trim() === '' ? {} : (JSON.parse(args) as unknown) };
+  } catch {
+    throw new CoevolveError('llm-bad-output', `The model's call to tool "${name}" had arguments that are not JSON: ${args.slice(0, 200)}`);
+  }
+}
+
+function validate<T>(text: string, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; error: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: `not JSON (${error instanceof Error ? error.message : String(error)})` };
+  }
+  const checked = schema.safeParse(parsed);
+  return checked.success ? { ok: true, value: checked.data } : { ok: false, error: z.prettifyError(checked.error).slice(0, 500) };
+}

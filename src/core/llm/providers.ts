@@ -1,0 +1,82 @@
+import { CoevolveError } from '../errors.ts';
+
+export type ProviderPreset = 'openai' | 'openai-compatible' | 'ollama' | 'lmstudio' | 'vllm' | 'sidecar';
+export type Role = 'generator' | 'implementer' | 'rectifier' | 'embedder';
+
+export interface ProviderConfig {
+  preset: ProviderPreset;
+  /** Where the OpenAI-compatible API lives; each preset has the usual default. */
+  baseURL?: string;
+  /** Name of the environment variable holding the key (never the key itself: keys stay out of settings). */
+  apiKeyEnv?: string;
+}
+
+export interface RoleModel {
+  provider: string;
+  model: string;
+}
+
+/**
+ * Which provider and model serves each role. Giving the implementer a small local model and the
+ * rectifier a strong remote one is one line each under `roles`.
+ */
+export interface ModelConfig {
+  providers: Record<string, ProviderConfig>;
+  roles: Partial<Record<Role, RoleModel>> & { default?: RoleModel };
+}
+
+const DEFAULT_BASE_URL: Record<ProviderPreset, string | undefined> = {
+  openai: 'https://api.openai.com/v1',
+  'openai-compatible': undefined,
+  ollama: 'http://127.0.0.1:11434/v1',
+  lmstudio: 'http://127.0.0.1:1234/v1',
+  vllm: 'http://127.0.0.1:8000/v1',
+  sidecar: undefined,
+};
+
+const DEFAULT_KEY_ENV: Partial<Record<ProviderPreset, string>> = { openai: 'OPENAI_API_KEY' };
+
+export interface ResolvedModel {
+  role: Role;
+  providerName: string;
+  preset: ProviderPreset;
+  baseURL: string;
+  model: string;
+  /** The key, read from the environment (CLI) or handed in by the editor's secret storage. */
+  apiKey: string | undefined;
+}
+
+/** Resolves a role to a concrete endpoint and model, with a clear error for each thing missing. */
+export function resolveRole(config: ModelConfig, role: Role, secrets: (name: string) => string | undefined): ResolvedModel {
+  const choice = config.roles[role] ?? config.roles.default;
+  if (!choice) throw new CoevolveError('bad-input', `No model is configured for the ${role} role.`, { hint: 'Set roles.default (or roles.' + role + ') to a provider and model.' });
+  const provider = config.providers[choice.provider];
+  if (!provider) throw new CoevolveError('bad-input', `The ${role} role uses provider "${choice.provider}", which is not configured.`);
+  const baseURL = normalizeBaseURL(provider.baseURL ?? DEFAULT_BASE_URL[provider.preset], provider.preset);
+  const keyName = provider.apiKeyEnv ?? DEFAULT_KEY_ENV[provider.preset];
+  const apiKey = keyName ? secrets(keyName) : undefined;
+  if (provider.preset === 'openai' && !apiKey) {
+    throw new CoevolveError('llm-auth', `No API key for provider "${choice.provider}": set ${keyName ?? 'OPENAI_API_KEY'}.`);
+  }
+  return { role, providerName: choice.provider, preset: provider.preset, baseURL, model: choice.model, apiKey };
+}
+
+/**
+ * The most common wrong-endpoint mistakes, fixed or named: a missing `/v1`, Ollama's native port
+ * path `/api`, a trailing slash.
+ */
+export function normalizeBaseURL(url: string | undefined, preset: ProviderPreset): string {
+  if (!url) throw new CoevolveError('bad-input', `The ${preset} provider needs a baseURL (for example http://127.0.0.1:8000/v1).`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new CoevolveError('bad-input', `"${url}" is not a URL.`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new CoevolveError('bad-input', `"${url}" must start with http:// or https://.`);
+  let path = parsed.pathname.replace(/\/+$/, '');
+  if (preset === 'ollama' && path.endsWith('/api')) path = `${path.slice(0, -4)}/v1`;
+  if (path === '') path = '/v1';
+  parsed.pathname = path;
+  return parsed.toString().replace(/\/$/, '');
+}
