@@ -5,6 +5,7 @@ import { registerMine } from './commands/mine.ts';
 import { registerRecall } from './commands/recall.ts';
 import { registerStats } from './commands/stats.ts';
 import { registerStore } from './commands/store.ts';
+import { registerChat } from './commands/chat.ts';
 import { VERSION } from '../core/version.ts';
 
 const program = new Command('coevolve')
@@ -21,6 +22,7 @@ Exit codes:
   3    the memory store is corrupt or from a newer version (see \`coevolve store repair\`)
   4    the memory store is locked by another process
   5    git failed
+  6    the model failed (unreachable, refused the key, rate-limited, timed out, bad output)
   130  cancelled (Ctrl-C)`,
   )
   .exitOverride();
@@ -29,6 +31,7 @@ registerMine(program);
 registerRecall(program);
 registerStats(program);
 registerStore(program);
+registerChat(program);
 
 async function main(): Promise<void> {
   try {

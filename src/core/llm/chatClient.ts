@@ -71,7 +71,7 @@ export class ChatClient {
       if (!request.onDelta) {
         const response = await this.client.chat.completions.create({ ...body, stream: false }, { signal: request.signal });
         const choice = response.choices[0];
-        if (!choice) throw new CoevolveError('llm-bad-output', `${this.where()} returned no choices.`);
+        if (!choice) throw new CoevolveError('llm-bad-output', `${this.whereAtStart()} returned no choices.`);
         return {
           text: choice.message.content ?? '',
           toolCalls: (choice.message.tool_calls ?? []).flatMap((call) => (call.type === 'function' ? [parseToolCall(call.id, call.function.name, call.function.arguments)] : [])),
@@ -111,7 +111,7 @@ export class ChatClient {
         if (choice.finish_reason) finishReason = choice.finish_reason;
       }
       if (!finishReason) {
-        throw new CoevolveError('llm-stream-broken', `${this.where()} ended the stream before the answer was complete; nothing of it was used.`);
+        throw new CoevolveError('llm-stream-broken', `${this.whereAtStart()} ended the stream before the answer was complete; nothing of it was used.`);
       }
       return {
         text,
@@ -143,11 +143,16 @@ export class ChatClient {
     result = await this.chat({ ...request, messages: repairMessages, jsonSchema });
     problem = validate(result.text, schema);
     if (problem.ok) return { value: problem.value, result, repaired: true };
-    throw new CoevolveError('llm-bad-output', `${this.where()} did not produce valid "${name}" output after one repair: ${problem.error}`);
+    throw new CoevolveError('llm-bad-output', `${this.whereAtStart()} did not produce valid "${name}" output after one repair: ${problem.error}`);
   }
 
   private where(): string {
-    return `The ${this.model.role} model (${this.model.model} at ${this.model.baseURL})`;
+    return `the ${this.model.role} model (${this.model.model} at ${this.model.baseURL})`;
+  }
+
+  private whereAtStart(): string {
+    const where = this.where();
+    return where.charAt(0).toUpperCase() + where.slice(1);
   }
 
   /** Turns SDK errors into typed ones, with the endpoint named and no key in the text. */
@@ -155,24 +160,24 @@ export class ChatClient {
     if (CoevolveError.is(error)) return new CoevolveError(error.reason, this.clean(error.message), error.hint === undefined ? undefined : { hint: error.hint });
     const message = this.clean(error instanceof Error ? error.message : String(error));
     if (error instanceof OpenAI.APIUserAbortError) return new CoevolveError('cancelled', 'The model request was cancelled.');
-    if (error instanceof OpenAI.APIConnectionTimeoutError) return new CoevolveError('llm-timeout', `${this.where()} did not answer in time.`, { hint: 'Raise the timeout, or check that the server is not overloaded.' });
+    if (error instanceof OpenAI.APIConnectionTimeoutError) return new CoevolveError('llm-timeout', `${this.whereAtStart()} did not answer in time.`, { hint: 'Raise the timeout, or check that the server is not overloaded.' });
     if (error instanceof OpenAI.APIConnectionError) {
       return new CoevolveError('llm-unavailable', `Could not reach ${this.where()}: ${message}`, { hint: 'Check that the server runs and that the base URL (ending in /v1) is right.' });
     }
     if (error instanceof OpenAI.AuthenticationError || error instanceof OpenAI.PermissionDeniedError) {
-      return new CoevolveError('llm-auth', `${this.where()} refused the API key (${error.status}).`);
+      return new CoevolveError('llm-auth', `${this.whereAtStart()} refused the API key (${error.status}).`);
     }
-    if (error instanceof OpenAI.RateLimitError) return new CoevolveError('llm-rate-limited', `${this.where()} is rate-limiting us and retries ran out: ${message}`);
+    if (error instanceof OpenAI.RateLimitError) return new CoevolveError('llm-rate-limited', `${this.whereAtStart()} is rate-limiting us and retries ran out: ${message}`);
     if (error instanceof OpenAI.NotFoundError) {
-      return new CoevolveError('llm-bad-request', `${this.where()}: not found (404). Is the model name right, and does the base URL end in /v1?`);
+      return new CoevolveError('llm-bad-request', `${this.whereAtStart()}: not found (404). Is the model name right, and does the base URL end in /v1?`);
     }
     if (error instanceof OpenAI.BadRequestError || error instanceof OpenAI.UnprocessableEntityError) {
-      return new CoevolveError('llm-bad-request', `${this.where()} rejected the request: ${message}`);
+      return new CoevolveError('llm-bad-request', `${this.whereAtStart()} rejected the request: ${message}`);
     }
-    if (error instanceof OpenAI.InternalServerError) return new CoevolveError('llm-unavailable', `${this.where()} failed (${error.status}) and retries ran out: ${message}`);
-    if (error instanceof OpenAI.APIError) return new CoevolveError('llm-unavailable', `${this.where()} failed: ${message}`);
+    if (error instanceof OpenAI.InternalServerError) return new CoevolveError('llm-unavailable', `${this.whereAtStart()} failed (${error.status}) and retries ran out: ${message}`);
+    if (error instanceof OpenAI.APIError) return new CoevolveError('llm-unavailable', `${this.whereAtStart()} failed: ${message}`);
     // A connection dropped mid-stream surfaces as a plain error from the body reader.
-    return new CoevolveError('llm-stream-broken', `${this.where()} broke off: ${message}`);
+    return new CoevolveError('llm-stream-broken', `${this.whereAtStart()} broke off: ${message}`);
   }
 
   private clean(text: string): string {

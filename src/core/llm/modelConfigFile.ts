@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { CoevolveError } from '../errors.ts';
+import type { ModelConfig, ProviderPreset } from './providers.ts';
+
+const PRESETS = ['openai', 'openai-compatible', 'ollama', 'lmstudio', 'vllm', 'sidecar'] as const satisfies readonly ProviderPreset[];
+const RoleModelSchema = z.object({ provider: z.string().min(1), model: z.string().min(1) });
+const ModelConfigSchema = z.object({
+  providers: z.record(
+    z.string(),
+    z.object({ preset: z.enum(PRESETS), baseURL: z.string().optional(), apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional() }).strict(),
+  ),
+  roles: z
+    .object({ default: RoleModelSchema.optional(), generator: RoleModelSchema.optional(), implementer: RoleModelSchema.optional(), rectifier: RoleModelSchema.optional(), embedder: RoleModelSchema.optional() })
+    .strict(),
+});
+
+/**
+ * Reads `<store>/models.json`. It names providers, URLs and which environment variable holds each
+ * key — never a key: a file that carries one is refused.
+ */
+export async function readModelConfig(storeDir: string): Promise<ModelConfig | undefined> {
+  const path = join(storeDir, 'models.json');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new CoevolveError('bad-input', `${path} is not valid JSON.`, { cause: error });
+  }
+  if (/"(api_?key|apiKey|key|token|secret)"\s*:/i.test(text)) {
+    throw new CoevolveError('bad-input', `${path} seems to hold a key. Keys belong in the environment: name the variable with "apiKeyEnv".`);
+  }
+  const parsed = ModelConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new CoevolveError('bad-input', `${path} is not a valid model configuration:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data as ModelConfig;
+}
+
+/** A one-provider configuration from command-line flags (or the environment). */
+export function configFromFlags(flags: { preset?: string; baseUrl?: string; model?: string; apiKeyEnv?: string }): ModelConfig | undefined {
+  if (!flags.baseUrl && !flags.model && !flags.preset) return undefined;
+  const preset = (flags.preset ?? (flags.baseUrl ? 'openai-compatible' : 'openai')) as ProviderPreset;
+  if (!PRESETS.includes(preset)) throw new CoevolveError('bad-input', `Unknown provider preset "${flags.preset}"; use one of ${PRESETS.join(', ')}.`);
+  if (!flags.model) throw new CoevolveError('bad-input', 'Give --model too.');
+  return {
+    providers: { cli: { preset, ...(flags.baseUrl ? { baseURL: flags.baseUrl } : {}), ...(flags.apiKeyEnv ? { apiKeyEnv: flags.apiKeyEnv } : {}) } },
+    roles: { default: { provider: 'cli', model: flags.model } },
+  };
+}

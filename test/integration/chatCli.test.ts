@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ScriptedModelServer } from '../helpers/scriptedModelServer.ts';
+import { tempDir } from '../helpers/gitRepo.ts';
+
+const CLI = join(import.meta.dirname, '../../dist/cli.cjs');
+
+// Async on purpose: the scripted server lives in this process and must keep answering.
+function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('coevolve chat', () => {
+  let server: ScriptedModelServer;
+  before(async () => {
+    server = await ScriptedModelServer.start();
+  });
+  after(() => server.close());
+
+  it('streams the answer and prints the token accounting', async () => {
+    server.script({ kind: 'text', chunks: ['Hello', ' from', ' the model'] });
+    const result = await run(['chat', 'say hello', '--base-url', server.baseURL, '--model', 'scripted-model'], tempDir());
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'Hello from the model\n');
+    assert.match(result.stderr, /scripted-model at http:\/\/127\.0\.0\.1:\d+\/v1: 11 prompt \+ 7 completion tokens, \d+ ms, finish: stop/);
+  });
+
+  it('reads models.json per role, with the key from the environment', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, '.coevolve'));
+    writeFileSync(
+      join(dir, '.coevolve', 'models.json'),
+      JSON.stringify({ providers: { local: { preset: 'vllm', baseURL: server.baseURL, apiKeyEnv: 'LOCAL_KEY' } }, roles: { rectifier: { provider: 'local', model: 'big' } } }),
+    );
+    server.reset();
+    server.script({ kind: 'text', chunks: ['{"ok":true}'] });
+    const result = await run(['chat', 'hi', '--role', 'rectifier', '--json'], dir, { LOCAL_KEY: 'local-secret-123456' });
+    assert.equal(result.code, 0, result.stderr);
+    const json = JSON.parse(result.stdout);
+    assert.equal(json.role, 'rectifier');
+    assert.equal(json.text, '{"ok":true}');
+    assert.equal(server.requests[0]!.authorization, 'Bearer local-secret-123456');
+    assert.equal(server.requests[0]!.body.model, 'big');
+    const noRole = await run(['chat', 'hi', '--role', 'implementer'], dir);
+    assert.equal(noRole.code, 2);
+    assert.match(noRole.stderr, /No model is configured for the implementer role/);
+  });
+
+  it('refuses a models.json that holds a key, and explains a missing configuration', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, '.coevolve'));
+    writeFileSync(join(dir, '.coevolve', 'models.json'), JSON.stringify({ providers: { c: { preset: 'openai', apiKey: 'sk-123' } }, roles: {} }));
+    const withKey = await run(['chat', 'hi'], dir);
+    assert.equal(withKey.code, 2);
+    assert.match(withKey.stderr, /seems to hold a key/);
+    const none = await run(['chat', 'hi'], tempDir());
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /No model is configured/);
+  });
+
+  it('exits 6 with the endpoint named when the model cannot be reached', async () => {
+    const result = await run(['chat', 'hi', '--base-url', 'http://127.0.0.1:9/v1', '--model', 'm', '--timeout', '2'], tempDir());
+    assert.equal(result.code, 6);
+    assert.match(result.stderr, /Could not reach the generator model \(m at http:\/\/127\.0\.0\.1:9\/v1\)/);
+  });
+});
