@@ -6,6 +6,7 @@ import { registerRecall } from './commands/recall.ts';
 import { registerStats } from './commands/stats.ts';
 import { registerStore } from './commands/store.ts';
 import { registerChat } from './commands/chat.ts';
+import { registerModels } from './commands/models.ts';
 import { VERSION } from '../core/version.ts';
 
 const program = new Command('coevolve')
@@ -32,6 +33,7 @@ registerRecall(program);
 registerStats(program);
 registerStore(program);
 registerChat(program);
+registerModels(program);
 
 async function main(): Promise<void> {
   try {

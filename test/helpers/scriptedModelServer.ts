@@ -20,6 +20,10 @@ export interface Recorded {
 
 export class ScriptedModelServer {
   readonly requests: Recorded[] = [];
+  /** Served at GET /v1/models. */
+  models: Array<Record<string, unknown>> = [{ id: 'scripted-model', object: 'model', owned_by: 'test' }];
+  /** Served at POST /api/show, as Ollama does. */
+  ollamaShow: Record<string, unknown> | undefined;
   private steps: Step[] = [];
   private constructor(private readonly server: Server) {}
 
@@ -54,6 +58,14 @@ export class ScriptedModelServer {
     for await (const chunk of req) raw += String(chunk);
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     this.requests.push({ path: req.url ?? '', authorization: req.headers.authorization, body, at: Date.now() });
+    if (req.method === 'GET' && req.url === '/v1/models') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: this.models }));
+      return;
+    }
+    if (req.method === 'POST' && req.url === '/api/show') {
+      res.writeHead(this.ollamaShow ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(this.ollamaShow ?? { error: 'not found' }));
+      return;
+    }
     const step = this.steps.shift();
     if (!step) {
       res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'no scripted step left' } }));

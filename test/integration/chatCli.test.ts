@@ -74,3 +74,43 @@ describe('coevolve chat', () => {
     assert.match(result.stderr, /Could not reach the generator model \(m at http:\/\/127\.0\.0\.1:9\/v1\)/);
   });
 });
+
+describe('coevolve models', () => {
+  let server: ScriptedModelServer;
+  before(async () => {
+    server = await ScriptedModelServer.start();
+  });
+  after(() => server.close());
+
+  it('lists models with the context window the server reports, and says when it cannot', async () => {
+    server.models = [
+      { id: 'qwen-coder', object: 'model', max_model_len: 32768 },
+      { id: 'mystery', object: 'model' },
+    ];
+    const vllm = await run(['models', '--preset', 'vllm', '--base-url', server.baseURL, '--json'], tempDir());
+    assert.equal(vllm.code, 0, vllm.stderr);
+    const [entry] = JSON.parse(vllm.stdout);
+    assert.deepEqual(entry.models, [
+      { id: 'qwen-coder', contextWindow: 32768, contextSource: 'reported by the server' },
+      { id: 'mystery', contextSource: 'not reported by this server' },
+    ]);
+  });
+
+  it("does not trust Ollama's default context, and reports num_ctx when the model sets it", async () => {
+    server.models = [{ id: 'llama3.2', object: 'model' }];
+    server.ollamaShow = { model_info: { 'llama.context_length': 131072 }, parameters: 'stop "<|eot_id|>"' };
+    const ollamaURL = server.baseURL; // the preset maps .../v1 back to .../api/show
+    const first = JSON.parse((await run(['models', '--preset', 'ollama', '--base-url', ollamaURL, '--json'], tempDir())).stdout);
+    assert.equal(first[0].models[0].contextWindow, undefined);
+    assert.match(first[0].models[0].contextSource, /default num_ctx .*trained window: 131072.*Modelfile/);
+    server.ollamaShow = { model_info: { 'llama.context_length': 131072 }, parameters: 'num_ctx                        16384' };
+    const second = JSON.parse((await run(['models', '--preset', 'ollama', '--base-url', ollamaURL, '--json'], tempDir())).stdout);
+    assert.equal(second[0].models[0].contextWindow, 16384);
+  });
+
+  it('exits 6 when no provider answers', async () => {
+    const result = await run(['models', '--base-url', 'http://127.0.0.1:9/v1'], tempDir());
+    assert.equal(result.code, 6);
+    assert.match(result.stdout, /unavailable: Could not reach http:\/\/127\.0\.0\.1:9\/v1\/models/);
+  });
+});

@@ -43,13 +43,16 @@ export async function readModelConfig(storeDir: string): Promise<ModelConfig | u
 }
 
 /** A one-provider configuration from command-line flags (or the environment). */
-export function configFromFlags(flags: { preset?: string; baseUrl?: string; model?: string; apiKeyEnv?: string }): ModelConfig | undefined {
+export function configFromFlags(
+  flags: { preset?: string; baseUrl?: string; model?: string; apiKeyEnv?: string },
+  options: { modelRequired: boolean } = { modelRequired: true },
+): ModelConfig | undefined {
   if (!flags.baseUrl && !flags.model && !flags.preset) return undefined;
   const preset = (flags.preset ?? (flags.baseUrl ? 'openai-compatible' : 'openai')) as ProviderPreset;
   if (!PRESETS.includes(preset)) throw new CoevolveError('bad-input', `Unknown provider preset "${flags.preset}"; use one of ${PRESETS.join(', ')}.`);
-  if (!flags.model) throw new CoevolveError('bad-input', 'Give --model too.');
+  if (!flags.model && options.modelRequired) throw new CoevolveError('bad-input', 'Give --model too.');
   return {
     providers: { cli: { preset, ...(flags.baseUrl ? { baseURL: flags.baseUrl } : {}), ...(flags.apiKeyEnv ? { apiKeyEnv: flags.apiKeyEnv } : {}) } },
-    roles: { default: { provider: 'cli', model: flags.model } },
+    roles: flags.model ? { default: { provider: 'cli', model: flags.model } } : {},
   };
 }

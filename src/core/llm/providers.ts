@@ -36,29 +36,38 @@ const DEFAULT_BASE_URL: Record<ProviderPreset, string | undefined> = {
 
 const DEFAULT_KEY_ENV: Partial<Record<ProviderPreset, string>> = { openai: 'OPENAI_API_KEY' };
 
-export interface ResolvedModel {
+export interface ResolvedModel extends ResolvedProvider {
   role: Role;
+  model: string;
+}
+
+export interface ResolvedProvider {
   providerName: string;
   preset: ProviderPreset;
   baseURL: string;
-  model: string;
   /** The key, read from the environment (CLI) or handed in by the editor's secret storage. */
   apiKey: string | undefined;
 }
 
-/** Resolves a role to a concrete endpoint and model, with a clear error for each thing missing. */
-export function resolveRole(config: ModelConfig, role: Role, secrets: (name: string) => string | undefined): ResolvedModel {
-  const choice = config.roles[role] ?? config.roles.default;
-  if (!choice) throw new CoevolveError('bad-input', `No model is configured for the ${role} role.`, { hint: 'Set roles.default (or roles.' + role + ') to a provider and model.' });
-  const provider = config.providers[choice.provider];
-  if (!provider) throw new CoevolveError('bad-input', `The ${role} role uses provider "${choice.provider}", which is not configured.`);
+/** A configured provider's endpoint and key, with a clear error for each thing missing. */
+export function resolveProvider(config: ModelConfig, name: string, secrets: (name: string) => string | undefined): ResolvedProvider {
+  const provider = config.providers[name];
+  if (!provider) throw new CoevolveError('bad-input', `Provider "${name}" is not configured.`);
   const baseURL = normalizeBaseURL(provider.baseURL ?? DEFAULT_BASE_URL[provider.preset], provider.preset);
   const keyName = provider.apiKeyEnv ?? DEFAULT_KEY_ENV[provider.preset];
   const apiKey = keyName ? secrets(keyName) : undefined;
   if (provider.preset === 'openai' && !apiKey) {
-    throw new CoevolveError('llm-auth', `No API key for provider "${choice.provider}": set ${keyName ?? 'OPENAI_API_KEY'}.`);
+    throw new CoevolveError('llm-auth', `No API key for provider "${name}": set ${keyName ?? 'OPENAI_API_KEY'}.`);
   }
-  return { role, providerName: choice.provider, preset: provider.preset, baseURL, model: choice.model, apiKey };
+  return { providerName: name, preset: provider.preset, baseURL, apiKey };
+}
+
+/** Resolves a role to a concrete endpoint and model. */
+export function resolveRole(config: ModelConfig, role: Role, secrets: (name: string) => string | undefined): ResolvedModel {
+  const choice = config.roles[role] ?? config.roles.default;
+  if (!choice) throw new CoevolveError('bad-input', `No model is configured for the ${role} role.`, { hint: `Set roles.default (or roles.${role}) to a provider and model.` });
+  if (!config.providers[choice.provider]) throw new CoevolveError('bad-input', `The ${role} role uses provider "${choice.provider}", which is not configured.`);
+  return { role, model: choice.model, ...resolveProvider(config, choice.provider, secrets) };
 }
 
 /**
