@@ -15,20 +15,3 @@ export interface Host {
   /** A setting under `coevolve.`; undefined when unset. */
   setting<T>(key: string): T | undefined;
 }
-
-/** A host for plain Node: the CLI and tests. */
-export class NodeHost implements Host {
-  constructor(
-    private readonly folders: string[],
-    private readonly settings: Record<string, unknown> = {},
-    readonly log: Logger = { info: () => undefined, warn: (m) => process.stderr.write(`${m}\n`), error: (m) => process.stderr.write(`${m}\n`) },
-  ) {}
-
-  workspaceFolders(): string[] {
-    return this.folders;
-  }
-
-  setting<T>(key: string): T | undefined {
-    return this.settings[key] as T | undefined;
-  }
-}

@@ -20,13 +20,13 @@ function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<
   });
 }
 
-describe('coevolve chat', () => {
-  let server: ScriptedModelServer;
-  before(async () => {
-    server = await ScriptedModelServer.start();
-  });
-  after(() => server.close());
+let server: ScriptedModelServer;
+before(async () => {
+  server = await ScriptedModelServer.start();
+});
+after(() => server.close());
 
+describe('coevolve chat', () => {
   it('streams the answer and prints the token accounting', async () => {
     server.script({ kind: 'text', chunks: ['Hello', ' from', ' the model'] });
     const result = await run(['chat', 'say hello', '--base-url', server.baseURL, '--model', 'scripted-model'], tempDir());
@@ -76,12 +76,6 @@ describe('coevolve chat', () => {
 });
 
 describe('coevolve models', () => {
-  let server: ScriptedModelServer;
-  before(async () => {
-    server = await ScriptedModelServer.start();
-  });
-  after(() => server.close());
-
   it('lists models with the context window the server reports, and says when it cannot', async () => {
     server.models = [
       { id: 'qwen-coder', object: 'model', max_model_len: 32768 },
