@@ -3,6 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { z } from 'zod';
 import { CoevolveError } from '../../src/core/errors.ts';
 import { ChatClient } from '../../src/core/llm/chatClient.ts';
+import { Accounting } from '../../src/core/llm/accounting.ts';
 import { normalizeBaseURL, resolveRole } from '../../src/core/llm/providers.ts';
 import type { ModelConfig } from '../../src/core/llm/providers.ts';
 import { ScriptedModelServer } from '../helpers/scriptedModelServer.ts';
@@ -101,6 +102,24 @@ describe('ChatClient against a scripted OpenAI-protocol server on loopback', () 
 
     server.script({ kind: 'text', chunks: ['not json'] }, { kind: 'text', chunks: ['{"steps": "x"}'] });
     await assert.rejects(client.structured(ask, 'plan', Plan), (error: unknown) => CoevolveError.is(error, 'llm-bad-output'));
+  });
+
+  it('keeps tokens, cost and latency of every call, failures included, per role', async () => {
+    const accounting = new Accounting({ 'scripted-model': { inputPerMTok: 2, outputPerMTok: 8 } });
+    const counted = new ChatClient(client.model, { timeoutMs: 2_000, maxRetries: 0, accounting });
+    server.script({ kind: 'text', chunks: ['a'] }, { kind: 'tool', name: 't', argChunks: ['{}'] }, { kind: 'status', status: 500, message: `echo ${KEY}` });
+    await counted.chat(ask);
+    await counted.chat({ ...ask, onDelta: () => undefined });
+    await assert.rejects(counted.chat(ask));
+    const totals = accounting.totals();
+    assert.equal(totals.calls, 3);
+    assert.equal(totals.failedCalls, 1);
+    assert.equal(totals.promptTokens, 22);
+    assert.equal(totals.completionTokens, 14);
+    assert.ok(Math.abs(totals.costUsd - (22 * 2 + 14 * 8) / 1e6) < 1e-12);
+    assert.equal(totals.costIncomplete, false);
+    assert.equal(totals.byRole.implementer?.calls, 3);
+    assert.ok(!JSON.stringify(accounting.calls).includes(KEY), 'no key in the records');
   });
 
   it('says which endpoint is unreachable', async () => {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CoevolveError } from '../errors.ts';
 import type { ResolvedModel } from './providers.ts';
 import { redactKeys } from './redactKeys.ts';
+import type { Accounting } from './accounting.ts';
 
 export type ChatMessage = ChatCompletionMessageParam;
 
@@ -38,16 +39,20 @@ export interface ChatClientOptions {
   /** Per request; the SDK retries timeouts, 429 (honouring Retry-After) and 5xx with backoff and jitter. */
   timeoutMs?: number;
   maxRetries?: number;
+  /** Where every call's tokens, cost and latency are recorded (one per task). */
+  accounting?: Accounting;
 }
 
 /** One role's model behind any OpenAI-compatible endpoint, with typed errors and no key in any message. */
 export class ChatClient {
   private readonly client: OpenAI;
+  private readonly accounting: Accounting | undefined;
 
   constructor(
     readonly model: ResolvedModel,
     options: ChatClientOptions = {},
   ) {
+    this.accounting = options.accounting;
     this.client = new OpenAI({
       baseURL: model.baseURL,
       // Local servers take any key; the SDK insists on one.
@@ -59,6 +64,17 @@ export class ChatClient {
 
   async chat(request: ChatRequest): Promise<ChatResult> {
     const started = performance.now();
+    try {
+      const result = await this.send(request, started);
+      this.accounting?.record(this.model, result);
+      return result;
+    } catch (error) {
+      this.accounting?.recordFailure(this.model, performance.now() - started, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  }
+
+  private async send(request: ChatRequest, started: number): Promise<ChatResult> {
     const body = {
       model: this.model.model,
       messages: request.messages,
