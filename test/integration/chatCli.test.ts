@@ -35,6 +35,16 @@ describe('coevolve chat', () => {
     assert.match(result.stderr, /scripted-model at http:\/\/127\.0\.0\.1:\d+\/v1: 11 prompt \+ 7 completion tokens, \d+ ms, finish: stop/);
   });
 
+  it('refuses, before sending, a prompt longer than the window the server reports', async () => {
+    server.reset();
+    server.models = [{ id: 'tiny', object: 'model', max_model_len: 256 }];
+    const result = await run(['chat', 'word '.repeat(400), '--base-url', server.baseURL, '--model', 'tiny'], tempDir());
+    server.models = [{ id: 'scripted-model', object: 'model' }];
+    assert.equal(result.code, 6);
+    assert.match(result.stderr, /context window of 256; it was not sent/);
+    assert.ok(!server.requests.some((r) => r.path === '/v1/chat/completions'), 'nothing was sent to the model');
+  });
+
   it('reads models.json per role, with the key from the environment', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, '.coevolve'));
@@ -49,8 +59,9 @@ describe('coevolve chat', () => {
     const json = JSON.parse(result.stdout);
     assert.equal(json.role, 'rectifier');
     assert.equal(json.text, '{"ok":true}');
-    assert.equal(server.requests[0]!.authorization, 'Bearer local-secret-123456');
-    assert.equal(server.requests[0]!.body.model, 'big');
+    const sent = server.requests.find((r) => r.path === '/v1/chat/completions')!;
+    assert.equal(sent.authorization, 'Bearer local-secret-123456');
+    assert.equal(sent.body.model, 'big');
     const noRole = await run(['chat', 'hi', '--role', 'implementer'], dir);
     assert.equal(noRole.code, 2);
     assert.match(noRole.stderr, /No model is configured for the implementer role/);

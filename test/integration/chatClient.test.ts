@@ -122,6 +122,25 @@ describe('ChatClient against a scripted OpenAI-protocol server on loopback', () 
     assert.ok(!JSON.stringify(accounting.calls).includes(KEY), 'no key in the records');
   });
 
+  it('does not send a request that cannot fit the reported context window', async () => {
+    const small = new ChatClient(client.model, { timeoutMs: 2_000, maxRetries: 0, contextWindow: 1_000 });
+    const long = [{ role: 'user' as const, content: 'x'.repeat(6_000) }];
+    await assert.rejects(small.chat({ messages: long }), (error: unknown) => {
+      assert.ok(CoevolveError.is(error, 'llm-bad-request'));
+      assert.match(error.message, /needs about \d+ tokens but the implementer model .* has a context window of 1000; it was not sent/);
+      return true;
+    });
+    assert.equal(server.requests.length, 0);
+    // What the estimate lets through, the server may still refuse: same typed error, with the reason.
+    server.script({ kind: 'status', status: 400, message: "This model's maximum context length is 512 tokens. However, you requested 900 tokens." });
+    await assert.rejects(small.chat({ messages: [{ role: 'user', content: 'y'.repeat(1_500) }] }), (error: unknown) => {
+      assert.ok(CoevolveError.is(error, 'llm-bad-request'));
+      assert.match(error.message, /longer than its context window/);
+      assert.match(error.hint ?? '', /larger window/);
+      return true;
+    });
+  });
+
   it('says which endpoint is unreachable', async () => {
     const config: ModelConfig = { providers: { gone: { preset: 'vllm', baseURL: 'http://127.0.0.1:9/v1' } }, roles: { default: { provider: 'gone', model: 'm' } } };
     const offline = new ChatClient(resolveRole(config, 'rectifier', () => undefined), { timeoutMs: 1_000, maxRetries: 0 });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CoevolveError } from '../../core/errors.ts';
 import { ChatClient } from '../../core/llm/chatClient.ts';
+import { listModels } from '../../core/llm/modelCatalog.ts';
 import { resolveRole } from '../../core/llm/providers.ts';
 import type { Role } from '../../core/llm/providers.ts';
 import { loadModelConfig, withModelFlags } from './modelFlags.ts';
@@ -20,7 +21,11 @@ export function registerChat(program: Command): void {
   ).action(async (prompt: string, options: ModelFlags & { role: string; timeout: string; json?: boolean }) => {
     if (!ROLES.includes(options.role)) throw new CoevolveError('bad-input', `Unknown role "${options.role}"; use one of ${ROLES.join(', ')}.`);
     const model = resolveRole(await loadModelConfig(options, { modelRequired: true }), options.role as Role, (name) => process.env[name]);
-    const client = new ChatClient(model, { timeoutMs: Number(options.timeout) * 1000 });
+    // Ask the server for the real window first; a server that cannot say is not guessed for.
+    const window = await listModels(model)
+      .then((models) => models.find((m) => m.id === model.model)?.contextWindow)
+      .catch(() => undefined);
+    const client = new ChatClient(model, { timeoutMs: Number(options.timeout) * 1000, ...(window ? { contextWindow: window } : {}) });
     const controller = new AbortController();
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);

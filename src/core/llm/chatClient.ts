@@ -5,6 +5,7 @@ import { CoevolveError } from '../errors.ts';
 import type { ResolvedModel } from './providers.ts';
 import { redactKeys } from './redactKeys.ts';
 import type { Accounting } from './accounting.ts';
+import { estimateTokens } from './tokenEstimate.ts';
 
 export type ChatMessage = ChatCompletionMessageParam;
 
@@ -41,18 +42,22 @@ export interface ChatClientOptions {
   maxRetries?: number;
   /** Where every call's tokens, cost and latency are recorded (one per task). */
   accounting?: Accounting;
+  /** The window the server reported (see listModels); requests that surely exceed it are not sent. */
+  contextWindow?: number;
 }
 
 /** One role's model behind any OpenAI-compatible endpoint, with typed errors and no key in any message. */
 export class ChatClient {
   private readonly client: OpenAI;
   private readonly accounting: Accounting | undefined;
+  private readonly contextWindow: number | undefined;
 
   constructor(
     readonly model: ResolvedModel,
     options: ChatClientOptions = {},
   ) {
     this.accounting = options.accounting;
+    this.contextWindow = options.contextWindow;
     this.client = new OpenAI({
       baseURL: model.baseURL,
       // Local servers take any key; the SDK insists on one.
@@ -75,6 +80,14 @@ export class ChatClient {
   }
 
   private async send(request: ChatRequest, started: number): Promise<ChatResult> {
+    if (this.contextWindow) {
+      const needed = estimateTokens(request.messages, request.tools) + (request.maxTokens ?? 0);
+      if (needed > this.contextWindow) {
+        throw new CoevolveError('llm-bad-request', `The request needs about ${needed} tokens but ${this.where()} has a context window of ${this.contextWindow}; it was not sent.`, {
+          hint: 'Give the role a model with a larger window (or raise num_ctx on Ollama), or send less context.',
+        });
+      }
+    }
     const body = {
       model: this.model.model,
       messages: request.messages,
@@ -188,7 +201,10 @@ export class ChatClient {
       return new CoevolveError('llm-bad-request', `${this.whereAtStart()}: not found (404). Is the model name right, and does the base URL end in /v1?`);
     }
     if (error instanceof OpenAI.BadRequestError || error instanceof OpenAI.UnprocessableEntityError) {
-      return new CoevolveError('llm-bad-request', `${this.whereAtStart()} rejected the request: ${message}`);
+      const overflow = /context (length|window)|too many tokens|maximum.*tokens|exceeds.*context/i.test(message);
+      return new CoevolveError('llm-bad-request', `${this.whereAtStart()} rejected the request${overflow ? ' as longer than its context window' : ''}: ${message}`, {
+        ...(overflow ? { hint: 'Give the role a model with a larger window (or raise num_ctx on Ollama), or send less context.' } : {}),
+      });
     }
     if (error instanceof OpenAI.InternalServerError) return new CoevolveError('llm-unavailable', `${this.whereAtStart()} failed (${error.status}) and retries ran out: ${message}`);
     if (error instanceof OpenAI.APIError) return new CoevolveError('llm-unavailable', `${this.whereAtStart()} failed: ${message}`);
