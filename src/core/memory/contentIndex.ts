@@ -5,7 +5,7 @@ import { CoevolveError } from '../errors.ts';
 import { BlobReader } from '../git/blobReader.ts';
 import { categorizePath } from '../git/fileCategory.ts';
 import { NEUTRAL_GIT_CONFIG } from '../git/repository.ts';
-import { tokenize } from './tokenize.ts';
+import { TEXT_OPTIONS } from './tokenize.ts';
 
 const run = promisify(execFile);
 const MAX_FILE_BYTES = 512 * 1024;
@@ -57,9 +57,8 @@ export class ContentIndex {
     }
     const search = new MiniSearch<ContentDoc>({
       fields: ['path', 'content'],
-      tokenize,
-      processTerm: (term) => term,
-      searchOptions: { tokenize, processTerm: (term) => term, combineWith: 'OR' },
+      ...TEXT_OPTIONS,
+      searchOptions: { ...TEXT_OPTIONS.searchOptions, combineWith: 'OR' },
     });
     search.addAll(docs);
     return new ContentIndex(search);

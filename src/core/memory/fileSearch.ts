@@ -1,6 +1,6 @@
 import MiniSearch from 'minisearch';
 import type { FileTable } from './fileTable.ts';
-import { tokenize } from './tokenize.ts';
+import { TEXT_OPTIONS } from './tokenize.ts';
 
 interface FileDoc {
   id: string;
@@ -15,12 +15,7 @@ interface FileDoc {
  * symbols changed in it, and the subjects of the changes that touched it. It lets a task match a
  * file even when no single past change matches the task well.
  */
-const OPTIONS = {
-  fields: ['tokens', 'symbols', 'subjects', 'words'],
-  tokenize,
-  processTerm: (term: string) => term,
-  searchOptions: { tokenize, processTerm: (term: string) => term },
-};
+const OPTIONS = { fields: ['tokens', 'symbols', 'subjects', 'words'], ...TEXT_OPTIONS };
 
 export class FileSearch {
   private constructor(private readonly search: MiniSearch<FileDoc>) {}

@@ -6,7 +6,7 @@ import { digestOf, searchFieldsOf } from './experienceDigest.ts';
 import type { ExperienceDigest } from './experienceDigest.ts';
 import type { MemoryStore } from './store.ts';
 import { shardOf } from './store.ts';
-import { tokenize } from './tokenize.ts';
+import { TEXT_OPTIONS } from './tokenize.ts';
 import { FileSearch } from './fileSearch.ts';
 import { FileTable } from './fileTable.ts';
 
@@ -31,15 +31,7 @@ interface CacheFile {
   fileSearch?: unknown;
 }
 
-function newMiniSearch(): MiniSearch<IndexDoc> {
-  return new MiniSearch<IndexDoc>({
-    fields: [...FIELDS],
-    storeFields: [],
-    tokenize,
-    processTerm: (term) => term,
-    searchOptions: { tokenize, processTerm: (term) => term },
-  });
-}
+const INDEX_OPTIONS = { fields: [...FIELDS], storeFields: [], ...TEXT_OPTIONS };
 
 /**
  * The lexical index over experiences (MiniSearch, BM25+) plus their digests. It is cached in
@@ -114,17 +106,11 @@ export class RecallIndex {
     const bySha = new Map<string, ExperienceDigest>();
     const fresh = new Set<string>();
     if (cache) {
-      search = MiniSearch.loadJS(cache.index as never, {
-        fields: [...FIELDS],
-        storeFields: [],
-        tokenize,
-        processTerm: (term: string) => term,
-        searchOptions: { tokenize, processTerm: (term: string) => term },
-      });
+      search = MiniSearch.loadJS<IndexDoc>(cache.index as never, INDEX_OPTIONS);
       for (const digest of cache.digests) bySha.set(digest.sha, digest);
       for (const [shard, rev] of Object.entries(cache.shardRevs)) if (wanted[shard] === rev) fresh.add(shard);
     } else {
-      search = newMiniSearch();
+      search = new MiniSearch<IndexDoc>(INDEX_OPTIONS);
     }
     const stale = new Set(Object.keys({ ...wanted, ...(cache?.shardRevs ?? {}) }).filter((shard) => !fresh.has(shard)));
     if (stale.size === 0 && cache) return new RecallIndex(search, bySha, cache.fileSearch);

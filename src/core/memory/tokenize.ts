@@ -45,3 +45,15 @@ export function exactIdentifiers(text: string): string[] {
   }
   return [...found];
 }
+
+const keepTerm = (term: string): string => term;
+
+/**
+ * MiniSearch text options shared by every index: this tokenizer on both sides, terms kept as it
+ * emits them (it already lower-cases and splits).
+ */
+export const TEXT_OPTIONS = {
+  tokenize,
+  processTerm: keepTerm,
+  searchOptions: { tokenize, processTerm: keepTerm },
+};
