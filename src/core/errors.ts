@@ -17,7 +17,16 @@ export type CoevolveErrorReason =
   | 'llm-unavailable'
   | 'llm-bad-request'
   | 'llm-bad-output'
-  | 'llm-stream-broken';
+  | 'llm-stream-broken'
+  | 'sidecar-unavailable'
+  | 'sidecar-bad-model'
+  | 'sandbox-failed'
+  | 'edit-rejected'
+  | 'path-outside-workspace'
+  | 'command-not-approved'
+  | 'workspace-untrusted'
+  | 'check-failed'
+  | 'budget-exceeded';
 
 export class CoevolveError extends Error {
   readonly reason: CoevolveErrorReason;
