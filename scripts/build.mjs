@@ -30,10 +30,13 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: [join(root, 'src/extension/extension.ts')], outfile: join(dist, 'extension.cjs'), external: ['vscode'] }),
   build({ ...common, entryPoints: [join(root, 'src/core/git/symbolWorker.ts')], outfile: join(dist, 'symbolWorker.cjs') }),
+  // node-llama-cpp is found at run time (src/sidecar/llamaModule.ts), never bundled.
+  build({ ...common, entryPoints: [join(root, 'src/sidecar/main.ts')], outfile: join(dist, 'sidecar.cjs'), external: ['node-llama-cpp'] }),
   build({
     ...common,
     entryPoints: [join(root, 'src/cli/main.ts')],
     outfile: join(dist, 'cli.cjs'),
+    external: ['node-llama-cpp'],
     banner: { js: '#!/usr/bin/env node\n' + common.banner.js },
   }),
 ]);

@@ -17,6 +17,9 @@ export function exitCodeFor(reason: CoevolveErrorReason): number {
     case 'not-a-git-repo':
     case 'bad-input':
     case 'store-empty':
+    case 'sidecar-bad-model':
+    case 'path-outside-workspace':
+    case 'workspace-untrusted':
       return EXIT.usage;
     case 'store-corrupt':
     case 'store-newer-schema':
@@ -34,6 +37,13 @@ export function exitCodeFor(reason: CoevolveErrorReason): number {
     case 'llm-bad-request':
     case 'llm-bad-output':
     case 'llm-stream-broken':
+    case 'sidecar-unavailable':
       return EXIT.model;
+    case 'sandbox-failed':
+    case 'edit-rejected':
+    case 'command-not-approved':
+    case 'check-failed':
+    case 'budget-exceeded':
+      return EXIT.failure;
   }
 }

@@ -7,6 +7,7 @@ import { registerStats } from './commands/stats.ts';
 import { registerStore } from './commands/store.ts';
 import { registerChat } from './commands/chat.ts';
 import { registerModels } from './commands/models.ts';
+import { registerSidecar } from './commands/sidecar.ts';
 import { VERSION } from '../core/version.ts';
 
 const program = new Command('coevolve')
@@ -34,6 +35,7 @@ registerStats(program);
 registerStore(program);
 registerChat(program);
 registerModels(program);
+registerSidecar(program);
 
 async function main(): Promise<void> {
   try {

@@ -12,6 +12,8 @@ export type ChatMessage = ChatCompletionMessageParam;
 export interface ChatRequest {
   messages: ChatMessage[];
   tools?: ChatCompletionTool[];
+  /** 'required' makes the model call one of the tools (agents use it for their action step). */
+  toolChoice?: 'auto' | 'required' | 'none' | { name: string };
   temperature?: number;
   maxTokens?: number;
   signal?: AbortSignal;
@@ -92,6 +94,7 @@ export class ChatClient {
       model: this.model.model,
       messages: request.messages,
       ...(request.tools?.length ? { tools: request.tools } : {}),
+      ...(request.tools?.length && request.toolChoice ? { tool_choice: typeof request.toolChoice === 'string' ? request.toolChoice : { type: 'function' as const, function: { name: request.toolChoice.name } } } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
       ...(request.jsonSchema ? { response_format: { type: 'json_schema' as const, json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: true } } } : {}),
@@ -139,6 +142,8 @@ export class ChatClient {
         }
         if (choice.finish_reason) finishReason = choice.finish_reason;
       }
+      // An abort mid-stream can end the iteration quietly rather than throw.
+      if (request.signal?.aborted) throw new CoevolveError('cancelled', 'The model request was cancelled.');
       if (!finishReason) {
         throw new CoevolveError('llm-stream-broken', `${this.whereAtStart()} ended the stream before the answer was complete; nothing of it was used.`);
       }

@@ -1,4 +1,5 @@
 import { CoevolveError } from '../errors.ts';
+import { readSidecarEndpoint } from './sidecarEndpoint.ts';
 
 export type ProviderPreset = 'openai' | 'openai-compatible' | 'ollama' | 'lmstudio' | 'vllm' | 'sidecar';
 export type Role = 'generator' | 'implementer' | 'rectifier' | 'embedder';
@@ -53,6 +54,7 @@ export interface ResolvedProvider {
 export function resolveProvider(config: ModelConfig, name: string, secrets: (name: string) => string | undefined): ResolvedProvider {
   const provider = config.providers[name];
   if (!provider) throw new CoevolveError('bad-input', `Provider "${name}" is not configured.`);
+  if (provider.preset === 'sidecar' && !provider.baseURL) return runningSidecar(name, secrets);
   const baseURL = normalizeBaseURL(provider.baseURL ?? DEFAULT_BASE_URL[provider.preset], provider.preset);
   const keyName = provider.apiKeyEnv ?? DEFAULT_KEY_ENV[provider.preset];
   const apiKey = keyName ? secrets(keyName) : undefined;
@@ -60,6 +62,17 @@ export function resolveProvider(config: ModelConfig, name: string, secrets: (nam
     throw new CoevolveError('llm-auth', `No API key for provider "${name}": set ${keyName ?? 'OPENAI_API_KEY'}.`);
   }
   return { providerName: name, preset: provider.preset, baseURL, apiKey };
+}
+
+/** The sidecar started on this machine registers its URL and token; nothing to configure. */
+function runningSidecar(name: string, secrets: (name: string) => string | undefined): ResolvedProvider {
+  const endpoint = readSidecarEndpoint();
+  if (!endpoint) {
+    throw new CoevolveError('llm-unavailable', `Provider "${name}" is the local sidecar, and none is running.`, {
+      hint: 'Start it with `coevolve sidecar --model <file.gguf>`, or "Co-evolve: Start Local Model Sidecar" in VS Code.',
+    });
+  }
+  return { providerName: name, preset: 'sidecar', baseURL: endpoint.baseURL, apiKey: secrets('COEVOLVE_SIDECAR_TOKEN') ?? endpoint.token };
 }
 
 /** Resolves a role to a concrete endpoint and model. */
