@@ -11,6 +11,7 @@ import { measureLocalization } from './localization.ts';
 import type { LocalizationReport } from './localization.ts';
 import { CLI, runCli, timeCommand } from './processes.ts';
 import { median, ms, percentile, ratio } from './stats.ts';
+import { measureClientOverhead, measureSidecar } from './modelAccess.ts';
 import { mineHistory } from '../src/core/git/miner.ts';
 import { MemoryStore } from '../src/core/memory/store.ts';
 import { RecallIndex } from '../src/core/memory/recallIndex.ts';
@@ -21,6 +22,10 @@ const { values } = parseArgs({
     repo: { type: 'string' },
     commits: { type: 'string', default: '10000' },
     'skip-npm': { type: 'boolean', default: false },
+    // mining | models: run one group only.
+    only: { type: 'string' },
+    // A real GGUF for the sidecar figure (default: a tiny random model written by the bench).
+    gguf: { type: 'string' },
   },
 });
 
@@ -166,8 +171,30 @@ function printLocalization(name: string, report: LocalizationReport): void {
   line('MRR ratio, with --content / baseline', ratio(report.oursWithContent.mrr, report.bm25.mrr));
 }
 
+async function modelAccess(): Promise<void> {
+  header('Model client overhead (ChatClient vs a bare HTTP request, same loopback server, zero server time)');
+  for (const stream of [false, true]) {
+    const r = await measureClientOverhead(stream);
+    const kind = stream ? 'streamed' : 'non-streamed';
+    line(`baseline: bare HTTP request, ${kind}`, `p50 ${ms(r.rawP50)}`, `p95 ${ms(r.rawP95)}`);
+    line(`ChatClient.chat, ${kind}`, `p50 ${ms(r.clientP50)}`, `p95 ${ms(r.clientP95)}  (${ratio(r.clientP50, r.rawP50)} of bare at p50)`);
+    line(`client overhead per call, ${kind}`, `p95 ${ms(r.overheadP95)}`, `p50 ${ms(r.overheadP50)}, ${r.calls} paired calls  (goal p95 <= 5 ms)`);
+  }
+  header('Sidecar generation speed (streamed through its HTTP API vs the same engine in-process)');
+  try {
+    const s = await measureSidecar(work, values.gguf ? { modelPath: resolve(values.gguf) } : {});
+    line(`engine in-process, ${s.backend}`, `${s.direct.toFixed(0)} tok/s`, `model ${s.model}, ${s.tokens} tokens per request`);
+    line(`sidecar over HTTP, ${s.backend}`, `${s.served.toFixed(0)} tok/s`, `${ratio(s.served, s.direct)} of in-process`);
+    if (!values.gguf) line('', '', '(tiny random model: measures the plumbing; pass --gguf <file> for a real model\'s speed)');
+  } catch (error) {
+    line('sidecar', 'skipped', error instanceof Error ? error.message : String(error));
+  }
+}
+
 async function main(): Promise<void> {
   process.stdout.write(`Co-evolve benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores\n`);
+  if (values.only !== 'mining') await modelAccess();
+  if (values.only === 'models') return;
   const repo = values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits));
   const { storeDir } = await miningSpeed(repo);
   await incremental(repo, storeDir);

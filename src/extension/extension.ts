@@ -1,11 +1,32 @@
 import * as vscode from 'vscode';
+import { ApiKeys, setApiKey } from './apiKeys.ts';
 import { mineProjectHistory } from './mineCommand.ts';
+import { workspaceModelConfig } from './modelSetup.ts';
+import { SidecarController } from './sidecarController.ts';
+import { testModelConnection } from './testModelCommand.ts';
 import { VsCodeHost } from './vscodeHost.ts';
+
+let sidecar: SidecarController | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Co-evolve', { log: true });
   const host = new VsCodeHost(log);
-  context.subscriptions.push(log, vscode.commands.registerCommand('coevolve.mineHistory', () => mineProjectHistory(host)));
+  const keys = new ApiKeys(context.secrets);
+  sidecar = new SidecarController(context, host);
+  const controller = sidecar;
+  context.subscriptions.push(
+    log,
+    controller,
+    vscode.commands.registerCommand('coevolve.mineHistory', () => mineProjectHistory(host)),
+    vscode.commands.registerCommand('coevolve.setApiKey', async () => setApiKey(keys, await workspaceModelConfig(host).catch(() => undefined))),
+    vscode.commands.registerCommand('coevolve.testModel', () => testModelConnection(host, keys)),
+    vscode.commands.registerCommand('coevolve.startSidecar', () => controller.start()),
+    vscode.commands.registerCommand('coevolve.stopSidecar', () => controller.stop()),
+    vscode.commands.registerCommand('coevolve.sidecarStatus', () => controller.showStatus()),
+  );
 }
 
-export function deactivate(): void {}
+/** VS Code waits for this promise: the sidecar process never outlives the editor. */
+export function deactivate(): Promise<void> {
+  return sidecar?.stop() ?? Promise.resolve();
+}

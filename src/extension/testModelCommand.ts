@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import { CoevolveError } from '../core/errors.ts';
+import type { Host } from '../core/host.ts';
+import { ChatClient } from '../core/llm/chatClient.ts';
+import { listModels } from '../core/llm/modelCatalog.ts';
+import { resolveRole } from '../core/llm/providers.ts';
+import type { Role } from '../core/llm/providers.ts';
+import type { ApiKeys } from './apiKeys.ts';
+import { workspaceModelConfig } from './modelSetup.ts';
+
+const ROLES: Role[] = ['generator', 'implementer', 'rectifier'];
+
+/** "Co-evolve: Test Model Connection": one short streamed answer per role, with its accounting. */
+export async function testModelConnection(host: Host, keys: ApiKeys): Promise<void> {
+  try {
+    const config = await workspaceModelConfig(host);
+    if (!config) {
+      void vscode.window.showWarningMessage('Co-evolve: no .coevolve/models.json in this workspace. See the README, "Model providers".');
+      return;
+    }
+    const role = (await vscode.window.showQuickPick(ROLES, { placeHolder: 'Which role\'s model?' })) as Role | undefined;
+    if (!role) return;
+    const model = resolveRole(config, role, await keys.lookupFor(config));
+    const summary = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Co-evolve: asking the ${role} model (${model.model})`, cancellable: true },
+      async (_progress, token) => {
+        const controller = new AbortController();
+        const subscription = token.onCancellationRequested(() => controller.abort());
+        try {
+          const window = await listModels(model, controller.signal).then((m) => m.find((x) => x.id === model.model)?.contextWindow).catch(() => undefined);
+          const client = new ChatClient(model, { timeoutMs: 60_000, ...(window ? { contextWindow: window } : {}) });
+          host.log.info(`Testing ${role}: ${model.model} at ${model.baseURL}`);
+          const result = await client.chat({ messages: [{ role: 'user', content: 'Reply with one short sentence: which model are you?' }], maxTokens: 64, signal: controller.signal, onDelta: () => undefined });
+          host.log.info(`Answer: ${result.text.slice(0, 500)}`);
+          return `${result.usage.promptTokens}+${result.usage.completionTokens} tokens in ${Math.round(result.latencyMs)} ms${window ? `, context window ${window}` : ', context window not reported'}`;
+        } finally {
+          subscription.dispose();
+        }
+      },
+    );
+    void vscode.window.showInformationMessage(`Co-evolve: the ${role} model answered (${summary}). The answer is in the Co-evolve output.`);
+  } catch (error) {
+    if (CoevolveError.is(error, 'cancelled')) return;
+    const message = error instanceof Error ? error.message : String(error);
+    host.log.error(message);
+    const hint = CoevolveError.is(error) && error.hint ? ` ${error.hint}` : '';
+    const action = CoevolveError.is(error, 'llm-auth') ? 'Set API Key' : undefined;
+    const choice = await vscode.window.showErrorMessage(`Co-evolve: ${message}${hint}`, ...(action ? [action] : []));
+    if (choice === action) await vscode.commands.executeCommand('coevolve.setApiKey');
+  }
+}
