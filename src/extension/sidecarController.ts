@@ -64,7 +64,7 @@ export class SidecarController implements vscode.Disposable {
       const ready = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Co-evolve: starting the local model sidecar' }, () => supervisor.start());
       const info = ready.info as { backend?: string; gpuLayers?: number; totalLayers?: number; model?: { id?: string } };
       const where = info.backend === 'cpu' ? 'on the CPU' : `on ${String(info.backend).toUpperCase()}, ${info.gpuLayers} of ${info.totalLayers} layers on the GPU`;
-      void vscode.window.showInformationMessage(`Co-evolve: sidecar serving ${info.model?.id ?? 'the model'} ${where}. Providers with preset "sidecar" use it.`);
+      void vscode.window.showInformationMessage(`Co-evolve: sidecar serving ${info.model?.id ?? 'the model'} ${where}.`);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const hint = CoevolveError.is(error) && error.hint ? ` ${error.hint}` : '';
