@@ -32,7 +32,26 @@ describe('coevolve chat', () => {
     const result = await run(['chat', 'say hello', '--base-url', server.baseURL, '--model', 'scripted-model'], tempDir());
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, 'Hello from the model\n');
-    assert.match(result.stderr, /scripted-model at http:\/\/127\.0\.0\.1:\d+\/v1: 11 prompt \+ 7 completion tokens, \d+ ms, finish: stop/);
+    assert.match(result.stderr, /scripted-model at http:\/\/127\.0\.0\.1:\d+\/v1: 11 prompt \+ 7 completion tokens, \d+ ms, cost unknown \(no price in models.json\), finish: stop/);
+  });
+
+  it('prices the call from the prices in models.json', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, '.coevolve'));
+    writeFileSync(
+      join(dir, '.coevolve', 'models.json'),
+      JSON.stringify({
+        providers: { hosted: { preset: 'openai-compatible', baseURL: server.baseURL } },
+        roles: { default: { provider: 'hosted', model: 'scripted-model' } },
+        prices: { 'scripted-model': { inputPerMTok: 2000, outputPerMTok: 8000 } },
+      }),
+    );
+    server.reset();
+    server.script({ kind: 'text', chunks: ['priced'] });
+    const result = await run(['chat', 'hi'], dir);
+    assert.equal(result.code, 0, result.stderr);
+    // 11 prompt tokens at $2000/M + 7 completion tokens at $8000/M = $0.022 + $0.056.
+    assert.match(result.stderr, /11 prompt \+ 7 completion tokens, \d+ ms, \$0\.078, finish: stop/);
   });
 
   it('refuses, before sending, a prompt longer than the window the server reports', async () => {

@@ -1,4 +1,5 @@
 import type { ChatResult } from './chatClient.ts';
+import { LOCAL_PRESETS } from './providers.ts';
 import type { ResolvedModel } from './providers.ts';
 
 /** Prices per million tokens, when the user states them (local models cost nothing per token). */
@@ -40,7 +41,7 @@ export class Accounting {
   constructor(private readonly prices: Record<string, Price> = {}) {}
 
   record(model: ResolvedModel, result: ChatResult): CallRecord {
-    const price = this.prices[`${model.providerName}/${model.model}`] ?? this.prices[model.model];
+    const price = this.prices[`${model.providerName}/${model.model}`] ?? this.prices[model.model] ?? (LOCAL_PRESETS.has(model.preset) ? { inputPerMTok: 0, outputPerMTok: 0 } : undefined);
     const record: CallRecord = {
       role: model.role,
       model: result.model || model.model,

@@ -14,6 +14,7 @@ const ModelConfigSchema = z.object({
   roles: z
     .object({ default: RoleModelSchema.optional(), generator: RoleModelSchema.optional(), implementer: RoleModelSchema.optional(), rectifier: RoleModelSchema.optional(), embedder: RoleModelSchema.optional() })
     .strict(),
+  prices: z.record(z.string(), z.object({ inputPerMTok: z.number().nonnegative(), outputPerMTok: z.number().nonnegative() }).strict()).optional(),
 });
 
 /**

@@ -24,7 +24,12 @@ export interface RoleModel {
 export interface ModelConfig {
   providers: Record<string, ProviderConfig>;
   roles: Partial<Record<Role, RoleModel>> & { default?: RoleModel };
+  /** USD per million tokens, keyed by model name or "provider/model"; used for cost accounting. */
+  prices?: Record<string, { inputPerMTok: number; outputPerMTok: number }>;
 }
+
+/** Presets that run on the user's own hardware: no per-token cost. */
+export const LOCAL_PRESETS: ReadonlySet<ProviderPreset> = new Set(['ollama', 'lmstudio', 'sidecar']);
 
 const DEFAULT_BASE_URL: Record<ProviderPreset, string | undefined> = {
   openai: 'https://api.openai.com/v1',
