@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { CoevolveError } from '../errors.ts';
 import type { CoevolveErrorReason } from '../errors.ts';
 import type { Logger } from '../host.ts';
-import { scrubbedEnv } from '../security/childEnv.ts';
+import { withoutSecrets } from '../security/childEnv.ts';
 import { redactKeys } from './redactKeys.ts';
 
 export interface SidecarLaunch {
@@ -147,7 +147,13 @@ export class SidecarSupervisor {
     if (this.launch.llamaModule) args.push('--llama-module', this.launch.llamaModule);
     if (this.launch.register ?? true) args.push('--register');
     // The token goes by environment, not argv: other users can read a command line in `ps`.
-    const env = scrubbedEnv(process.env, { COEVOLVE_SIDECAR_TOKEN: this.token, ...(this.launch.runAsNode ? { ELECTRON_RUN_AS_NODE: '1' } : {}) });
+    const env: NodeJS.ProcessEnv = {
+      ...withoutSecrets(process.env).env,
+      // Our own settings are withheld from children by default; the sidecar needs these two.
+      ...pick(process.env, ['COEVOLVE_SIDECAR_STATE', 'COEVOLVE_LLAMA_MODULE']),
+      COEVOLVE_SIDECAR_TOKEN: this.token,
+      ...(this.launch.runAsNode ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
+    };
     const child = spawn(this.launch.nodePath ?? process.execPath, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     createInterface({ input: child.stderr! }).on('line', (line) => this.log.info(`[sidecar] ${redactKeys(line, [this.token])}`));
@@ -260,4 +266,8 @@ export class SidecarSupervisor {
     this.currentState = state;
     for (const listener of this.listeners) listener(state, detail);
   }
+}
+
+function pick(env: NodeJS.ProcessEnv, names: string[]): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
 }
