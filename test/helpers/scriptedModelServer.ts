@@ -4,9 +4,18 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
 export type Step =
-  | { kind: 'text'; chunks: string[]; finish?: string }
+  | { kind: 'text'; chunks: string[]; finish?: string; usage?: Usage }
   | { kind: 'tool'; name: string; argChunks: string[] }
+  /** Several whole tool calls in one answer (arguments as raw text, so they may be malformed). */
+  | { kind: 'tools'; calls: { name: string; arguments: string }[]; usage?: Usage }
+  /** Decides from the request itself (its messages, tools): for tests that check what a role was told. */
+  | { kind: 'dynamic'; respond: (body: Record<string, unknown>) => Step }
   | { kind: 'status'; status: number; retryAfter?: string; message?: string }
   | { kind: 'cut'; chunks: string[] }
   | { kind: 'slow'; delayMs: number; then: Step };
@@ -25,6 +34,7 @@ export class ScriptedModelServer {
   /** Served at POST /api/show, as Ollama does. */
   ollamaShow: Record<string, unknown> | undefined;
   private steps: Step[] = [];
+  private readonly byModel = new Map<string, Step[]>();
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<ScriptedModelServer> {
@@ -41,11 +51,24 @@ export class ScriptedModelServer {
 
   reset(): void {
     this.steps = [];
+    this.byModel.clear();
     this.requests.length = 0;
   }
 
   script(...steps: Step[]): void {
     this.steps.push(...steps);
+  }
+
+  /** Steps answered only to requests for `model` (one model name per role plays a team). */
+  scriptFor(model: string, ...steps: Step[]): void {
+    const queue = this.byModel.get(model) ?? [];
+    queue.push(...steps);
+    this.byModel.set(model, queue);
+  }
+
+  /** Steps not yet used, per model ('' for the shared queue). */
+  remaining(): Record<string, number> {
+    return { '': this.steps.length, ...Object.fromEntries([...this.byModel].map(([model, steps]) => [model, steps.length])) };
   }
 
   async close(): Promise<void> {
@@ -66,19 +89,33 @@ export class ScriptedModelServer {
       res.writeHead(this.ollamaShow ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(this.ollamaShow ?? { error: 'not found' }));
       return;
     }
-    const step = this.steps.shift();
+    const own = this.byModel.get(String(body.model ?? ''));
+    const step = own?.length ? own.shift() : this.steps.shift();
     if (!step) {
-      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'no scripted step left' } }));
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `no scripted step left for model ${String(body.model)}` } }));
       return;
     }
-    await this.play(step, body.stream === true, res);
+    await this.play(step, body.stream === true, res, body);
   }
 
-  private async play(step: Step, stream: boolean, res: ServerResponse): Promise<void> {
+  private async play(step: Step, stream: boolean, res: ServerResponse, body: Record<string, unknown> = {}): Promise<void> {
     switch (step.kind) {
+      case 'dynamic':
+        await this.play(step.respond(body), stream, res, body);
+        return;
+      case 'tools': {
+        const calls = step.calls.map((call, i) => ({ id: `call_${i + 1}`, type: 'function', function: { name: call.name, arguments: call.arguments } }));
+        if (!stream) {
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion({ role: 'assistant', content: null, tool_calls: calls }, 'tool_calls', step.usage)));
+          return;
+        }
+        const pieces = calls.map((call, index) => chunk({ tool_calls: [{ index, ...call }] }));
+        this.sse(res, [...pieces, chunk({}, 'tool_calls'), usageChunk(step.usage)], true);
+        return;
+      }
       case 'slow':
         await new Promise((resolve) => setTimeout(resolve, step.delayMs));
-        if (!res.destroyed) await this.play(step.then, stream, res);
+        if (!res.destroyed) await this.play(step.then, stream, res, body);
         return;
       case 'status': {
         const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -89,11 +126,11 @@ export class ScriptedModelServer {
       case 'text':
         if (!stream) {
           res.writeHead(200, { 'content-type': 'application/json' }).end(
-            JSON.stringify(completion({ role: 'assistant', content: step.chunks.join('') }, step.finish ?? 'stop')),
+            JSON.stringify(completion({ role: 'assistant', content: step.chunks.join('') }, step.finish ?? 'stop', step.usage)),
           );
           return;
         }
-        this.sse(res, [...step.chunks.map((content) => chunk({ content })), chunk({}, step.finish ?? 'stop'), usageChunk()], true);
+        this.sse(res, [...step.chunks.map((content) => chunk({ content })), chunk({}, step.finish ?? 'stop'), usageChunk(step.usage)], true);
         return;
       case 'tool': {
         if (!stream) {
@@ -125,14 +162,16 @@ export class ScriptedModelServer {
   }
 }
 
-function completion(message: Record<string, unknown>, finish: string) {
+const DEFAULT_USAGE: Usage = { prompt_tokens: 11, completion_tokens: 7 };
+
+function completion(message: Record<string, unknown>, finish: string, usage: Usage = DEFAULT_USAGE) {
   return {
     id: 'cmpl-1',
     object: 'chat.completion',
     created: 1,
     model: 'scripted-model',
     choices: [{ index: 0, message, finish_reason: finish, logprobs: null }],
-    usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 },
+    usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
   };
 }
 
@@ -140,6 +179,6 @@ function chunk(delta: Record<string, unknown>, finish: string | null = null) {
   return { id: 'cmpl-1', object: 'chat.completion.chunk', created: 1, model: 'scripted-model', choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] };
 }
 
-function usageChunk() {
-  return { id: 'cmpl-1', object: 'chat.completion.chunk', created: 1, model: 'scripted-model', choices: [], usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 } };
+function usageChunk(usage: Usage = DEFAULT_USAGE) {
+  return { id: 'cmpl-1', object: 'chat.completion.chunk', created: 1, model: 'scripted-model', choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } };
 }

@@ -1,15 +1,12 @@
 import { stat } from 'node:fs/promises';
-import type { ChildProcess } from 'node:child_process';
 import type { CheckResult, CheckStatus, StructuredFailure } from '../checkResult.ts';
 import type { CheckSpec } from '../checkSpec.ts';
 import { assertMayRun } from '../guards.ts';
 import { genericFailure, parseFailures, parseKnownFailures } from '../parsers/parseFailures.ts';
 import { formatMs } from '../formatMs.ts';
 import { plainText } from './ansi.ts';
-import { scrubEnvironment } from './environment.ts';
-import { DEFAULT_OUTPUT_LIMIT, OutputCapture } from './outputCapture.ts';
 import type { OutputLimit } from './outputCapture.ts';
-import { killLeftovers, killTree, spawnCheck } from './processTree.ts';
+import { runProcess } from './runProcess.ts';
 
 export interface RunCheckOptions {
   /** From the host; false throws `workspace-untrusted`. */
@@ -22,9 +19,6 @@ export interface RunCheckOptions {
   killGraceMs?: number;
 }
 
-export const DEFAULT_KILL_GRACE_MS = 2000;
-/** After the main process exits, how long to wait for its pipes to close before giving up on them. */
-const DRAIN_MS = 1000;
 
 /** Shell exit statuses for "found but not executable" and "command not found". */
 const CANNOT_RUN = new Map([
@@ -59,7 +53,7 @@ export async function runCheck(spec: CheckSpec, options: RunCheckOptions): Promi
     return finish('error', { error, failures: [{ message: error }] });
   }
 
-  const outcome = await execute(spec, options);
+  const outcome = await runProcess(spec.command, spec.cwd, { ...options, timeoutMs: spec.timeoutMs });
   const output = plainText(outcome.capture.text());
   const common = { exitCode: outcome.exitCode, signal: outcome.signal, output, droppedBytes: outcome.capture.droppedBytes };
   const context = { cwd: spec.cwd };
@@ -82,73 +76,6 @@ export async function runCheck(spec: CheckSpec, options: RunCheckOptions): Promi
   }
   const failures: StructuredFailure[] = parseFailures(output, context);
   return finish('failed', { ...common, failures });
-}
-
-interface Outcome {
-  capture: OutputCapture;
-  exitCode: number | null;
-  signal: string | null;
-  stoppedBy?: 'timeout' | 'abort';
-  spawnError?: NodeJS.ErrnoException;
-}
-
-function execute(spec: CheckSpec, options: RunCheckOptions): Promise<Outcome> {
-  const capture = new OutputCapture(options.outputLimit ?? DEFAULT_OUTPUT_LIMIT);
-  const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-  return new Promise((resolve) => {
-    const outcome: Outcome = { capture, exitCode: null, signal: null };
-    const timers: NodeJS.Timeout[] = [];
-    let child: ChildProcess;
-    let settled = false;
-    const settle = (): void => {
-      if (settled) return;
-      settled = true;
-      for (const timer of timers) clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      resolve(outcome);
-    };
-    const stop = (reason: 'timeout' | 'abort'): void => {
-      if (outcome.stoppedBy || child.exitCode !== null || child.signalCode !== null) return;
-      outcome.stoppedBy = reason;
-      killTree(child, 'SIGTERM');
-      timers.push(setTimeout(() => killTree(child, 'SIGKILL'), grace));
-    };
-    const onAbort = (): void => stop('abort');
-
-    try {
-      child = spawnCheck(spec.command, spec.cwd, options.env ?? scrubEnvironment().env);
-    } catch (error) {
-      outcome.spawnError = error as NodeJS.ErrnoException;
-      settle();
-      return;
-    }
-    child.stdout?.on('data', (chunk: Buffer) => capture.push(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => capture.push(chunk));
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      // Spawn failures (ENOENT, EACCES) come here with no pid; later errors (a failed kill) do not end the run.
-      if (child.pid === undefined) {
-        outcome.spawnError = error;
-        settle();
-      }
-    });
-    child.on('exit', (code, signal) => {
-      outcome.exitCode = code;
-      outcome.signal = signal;
-      killLeftovers(child);
-      timers.push(
-        setTimeout(() => {
-          child.stdout?.destroy();
-          child.stderr?.destroy();
-          settle();
-        }, DRAIN_MS),
-      );
-    });
-    child.on('close', settle);
-    timers.push(setTimeout(() => stop('timeout'), spec.timeoutMs));
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    // Aborted while we were spawning: the listener came too late to hear it.
-    if (options.signal?.aborted) stop('abort');
-  });
 }
 
 function describeSpawnError(spec: CheckSpec, error: NodeJS.ErrnoException): string {

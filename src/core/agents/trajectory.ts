@@ -1,0 +1,58 @@
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { redact } from '../security/redact.ts';
+
+const MAX_TEXT = 20_000;
+
+export type TrajectoryEvent =
+  | { type: 'task'; text: string; memory: { experienceIds: string[]; files: string[]; skillIds: string[]; tokens: number } }
+  | { type: 'checks'; phase: 'before' | 'after'; round: number; results: unknown }
+  | { type: 'model-call'; role: string; model: string; provider: string; messages: unknown; answer: unknown; promptTokens: number; completionTokens: number; costUsd?: number; latencyMs: number; ok: boolean; error?: string }
+  | { type: 'tool-call'; round: number; name: string; arguments: unknown; ok: boolean; result: string; ms: number }
+  | { type: 'plan'; plan: unknown }
+  | { type: 'diagnosis'; round: number; diagnosis: unknown; trigger: string }
+  | { type: 'round'; round: number; outcome: string }
+  | { type: 'end'; status: string; reason?: string };
+
+/**
+ * Everything a run did, one JSON line per event under `<store>/runs/<id>/`: what the co-evolution
+ * loop learns from and what a user reads to see why the agent did what it did. Secrets are redacted
+ * and long texts capped before anything reaches the disk; each line is appended whole, so a crash
+ * leaves a readable prefix.
+ */
+export class Trajectory {
+  readonly id: string;
+  readonly dir: string;
+  private readonly file: string;
+  private readonly started = Date.now();
+
+  constructor(storeDir: string, id = newRunId()) {
+    this.id = id;
+    this.dir = join(storeDir, 'runs', id);
+    mkdirSync(this.dir, { recursive: true });
+    this.file = join(this.dir, 'trajectory.jsonl');
+  }
+
+  record(event: TrajectoryEvent): void {
+    const line = JSON.stringify({ at: new Date().toISOString(), ms: Date.now() - this.started, ...event }, (_key, value: unknown) => (typeof value === 'string' ? clean(value) : value));
+    appendFileSync(this.file, `${line}\n`);
+  }
+
+  writeFile(name: string, content: string): string {
+    const path = join(this.dir, name);
+    writeFileSync(path, redact(content));
+    return path;
+  }
+}
+
+function clean(text: string): string {
+  const safe = redact(text);
+  return safe.length > MAX_TEXT ? `${safe.slice(0, MAX_TEXT)}… [${safe.length - MAX_TEXT} more characters not kept]` : safe;
+}
+
+/** Sortable by time, unique enough for one machine: 20261122-021955-a1b2c3. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
