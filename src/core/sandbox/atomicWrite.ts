@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import { open, rename, symlink, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+/**
+ * Writes a file so that readers see either the old or the new content, never a torn one: the
+ * bytes go to a temp file in the same folder (same file system, so the rename is atomic), are
+ * flushed, and the temp file is renamed over the target.
+ *
+ * `mode` (permission bits) is applied exactly, umask or not, so an existing file keeps its own;
+ * without it a new file gets the usual 0666 minus umask.
+ */
+export async function atomicWriteFile(path: string, data: Uint8Array | string, options: { mode?: number } = {}): Promise<void> {
+  const temp = tempBeside(path);
+  try {
+    const handle = await open(temp, 'wx', options.mode ?? 0o666);
+    try {
+      await handle.writeFile(data);
+      if (options.mode !== undefined) await handle.chmod(options.mode & 0o7777);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Creates or replaces a symbolic link atomically, the same way. */
+export async function atomicSymlink(path: string, target: string): Promise<void> {
+  const temp = tempBeside(path);
+  try {
+    await symlink(target, temp);
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+function tempBeside(path: string): string {
+  // Short on purpose: a long file name plus a suffix could pass the file system's name limit.
+  return join(dirname(path), `.coevolve-${randomBytes(6).toString('hex')}.tmp`);
+}

@@ -1,0 +1,56 @@
+/**
+ * Last-chance cleanup of sandboxes when the process ends without disposing them. Handlers run
+ * synchronously (an `exit` listener cannot wait), so each registered cleanup must be sync.
+ */
+const cleanups = new Set<() => void>();
+const SIGNALS: NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
+let installed = false;
+
+/** Registers `cleanup` to run once if the process exits or is interrupted; returns the unregister. */
+export function onProcessExit(cleanup: () => void): () => void {
+  cleanups.add(cleanup);
+  install();
+  return () => {
+    cleanups.delete(cleanup);
+    if (cleanups.size === 0) uninstall();
+  };
+}
+
+function runAll(): void {
+  const pending = [...cleanups];
+  cleanups.clear();
+  for (const cleanup of pending) {
+    try {
+      cleanup();
+    } catch {
+      // Best effort: the next run's sweep removes whatever is left.
+    }
+  }
+}
+
+function onExit(): void {
+  runAll();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  // Another listener owns shutdown (the CLI cancels gracefully, then exits): our `exit` hook
+  // covers that exit. Alone, ours replaced Node's default of ending the process, so end it.
+  if (process.listenerCount(signal) > 1) return;
+  runAll();
+  uninstall();
+  process.kill(process.pid, signal);
+}
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  process.on('exit', onExit);
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+}
+
+function uninstall(): void {
+  if (!installed) return;
+  installed = false;
+  process.off('exit', onExit);
+  for (const signal of SIGNALS) process.off(signal, onSignal);
+}

@@ -1,0 +1,206 @@
+import { CoevolveError, throwIfAborted } from '../errors.ts';
+import { writeChanges } from './applyChanges.ts';
+import { planChanges } from './changePlan.ts';
+import type { PlannedChange } from './changePlan.ts';
+import { markGone } from './liveSandboxes.ts';
+import { removeSandbox } from './removeSandbox.ts';
+import { runGit, runGitBytes, sandboxGit, splitNul } from './sandboxGit.ts';
+import { commitTree, writeWorkTree } from './snapshot.ts';
+
+export type ChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'type-changed';
+
+export interface ChangedFile {
+  path: string;
+  status: ChangeStatus;
+  /** The path before a rename or copy. */
+  from?: string;
+}
+
+export interface SandboxDiff {
+  /** `git diff --binary` of the agent's changes against the start state, for showing. */
+  patch: string;
+  /** The same patch byte for byte (a file that is not UTF-8 survives); for `git apply` or saving. */
+  patchBytes: Buffer;
+  files: ChangedFile[];
+}
+
+export interface ApplyResult {
+  files: Array<Pick<PlannedChange, 'path' | 'status'>>;
+}
+
+export interface SandboxInit {
+  id: string;
+  dir: string;
+  root: string;
+  userRoot: string;
+  kind: 'worktree' | 'copy';
+  base: string;
+  linkedPaths: readonly string[];
+  startedAt: Date;
+  unregisterExit: () => void;
+}
+
+/**
+ * An isolated copy of the user's tree that the agent team edits. Hands out the agent's changes as
+ * a diff, or writes them into the user's tree once it is safe to. Also what the file tools take as
+ * their root: `readOnlyPaths` are the linked dependency folders, readable but never edited.
+ */
+export class Sandbox {
+  readonly id: string;
+  /** The sandbox's tree, where the agent works. */
+  readonly root: string;
+  /** The user's tree (a repository's top folder) that the sandbox copies. */
+  readonly userRoot: string;
+  readonly kind: 'worktree' | 'copy';
+  readonly readOnlyPaths: readonly string[];
+  readonly startedAt: Date;
+  private readonly dir: string;
+  private readonly unregisterExit: () => void;
+  /** The start state: changes are measured from here (moves on after each apply). */
+  private base: string;
+  private lastPlan: { result: string } | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposing: Promise<void> | undefined;
+
+  constructor(init: SandboxInit) {
+    this.id = init.id;
+    this.dir = init.dir;
+    this.root = init.root;
+    this.userRoot = init.userRoot;
+    this.kind = init.kind;
+    this.base = init.base;
+    this.readOnlyPaths = init.linkedPaths;
+    this.startedAt = init.startedAt;
+    this.unregisterExit = init.unregisterExit;
+  }
+
+  get baseCommit(): string {
+    return this.base;
+  }
+
+  get disposed(): boolean {
+    return this.disposing !== undefined;
+  }
+
+  /** The agent's changes since the start (or since the last apply). */
+  diff(signal?: AbortSignal): Promise<SandboxDiff> {
+    return this.exclusive(signal, async () => {
+      const git = sandboxGit(this.root, signal);
+      const result = await this.resultTree(signal);
+      const patchBytes = await runGitBytes(
+        this.root,
+        ['diff', '--binary', '--full-index', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', this.base, result, '--'],
+        signal,
+      );
+      const names = await runGit(git, ['diff', '--name-status', '-z', '--no-ext-diff', this.base, result, '--'], signal);
+      return { patch: patchBytes.toString('utf8'), patchBytes, files: parseNameStatus(names) };
+    });
+  }
+
+  /**
+   * Each changed file with the user's current content and the new content. Refuses with
+   * `edit-rejected` (naming the files) when any file the change touches differs from what the
+   * sandbox started from: applying would overwrite the user's newer work.
+   */
+  planApply(signal?: AbortSignal): Promise<PlannedChange[]> {
+    return this.exclusive(signal, () => this.plan(signal));
+  }
+
+  /** Checks every touched file, then writes them all, or (on a failed write) none. */
+  applyToUser(signal?: AbortSignal): Promise<ApplyResult> {
+    return this.exclusive(signal, async () => {
+      const changes = await this.plan(signal);
+      throwIfAborted(signal);
+      // From here on, no cancelling: a half-written tree is worse than a finished one.
+      await writeChanges(this.userRoot, changes);
+      await this.settle();
+      return { files: changes.map(({ path, status }) => ({ path, status })) };
+    });
+  }
+
+  /**
+   * Records that the last planApply() was written into the user's tree by someone else (the
+   * editor's WorkspaceEdit), so later diffs show only what the agent does next.
+   */
+  markApplied(signal?: AbortSignal): Promise<void> {
+    return this.exclusive(signal, () => this.settle(signal));
+  }
+
+  /** Removes the sandbox; safe to call twice. The user's linked folders are left alone. */
+  dispose(): Promise<void> {
+    this.disposing ??= this.queue
+      .catch(() => undefined)
+      .then(async () => {
+        this.unregisterExit();
+        await removeSandbox({ dir: this.dir, tree: this.root, kind: this.kind, userRoot: this.userRoot });
+        markGone(this.dir);
+      });
+    return this.disposing;
+  }
+
+  private async plan(signal: AbortSignal | undefined): Promise<PlannedChange[]> {
+    const result = await this.resultTree(signal);
+    const { changes, conflicts } = await planChanges({
+      sandbox: sandboxGit(this.root, signal),
+      // Hash the user's files with the git that hashed them at open: same filters, same attributes.
+      hasher: sandboxGit(this.kind === 'worktree' ? this.userRoot : this.root, signal),
+      userRoot: this.userRoot,
+      tree: this.root,
+      base: this.base,
+      result,
+      signal,
+    });
+    if (conflicts.length) {
+      const list = conflicts.map((c) => `${c.path} ${c.problem}`).join('; ');
+      throw new CoevolveError('edit-rejected', `Nothing was applied: ${conflicts.length} file(s) the change touches differ from when the task started: ${list}.`, {
+        hint: 'Keep your edits and apply the diff by hand, or run the task again on your current files.',
+      });
+    }
+    this.lastPlan = { result };
+    return changes;
+  }
+
+  /** Moves the start state to what was just applied. */
+  private async settle(signal?: AbortSignal): Promise<void> {
+    if (!this.lastPlan) throw new CoevolveError('bad-input', 'markApplied() needs a planApply() first.');
+    const git = sandboxGit(this.root, signal);
+    const next = await commitTree({ git, signal }, this.lastPlan.result, this.base, 'Co-evolve sandbox: applied to the user\'s tree');
+    // HEAD keeps the new start state reachable, so a gc in the user's repository cannot drop it.
+    await runGit(git, ['update-ref', 'HEAD', next], signal);
+    this.base = next;
+    this.lastPlan = undefined;
+  }
+
+  private resultTree(signal: AbortSignal | undefined): Promise<string> {
+    return writeWorkTree({ git: sandboxGit(this.root, signal), signal }, this.readOnlyPaths);
+  }
+
+  /** One operation at a time: they share the sandbox's index. */
+  private exclusive<T>(signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
+    if (this.disposing) return Promise.reject(new CoevolveError('sandbox-failed', `Sandbox ${this.id} was already removed.`));
+    const run = this.queue.catch(() => undefined).then(() => {
+      throwIfAborted(signal);
+      return task();
+    });
+    this.queue = run;
+    return run;
+  }
+}
+
+function parseNameStatus(out: string): ChangedFile[] {
+  const fields = splitNul(out);
+  const files: ChangedFile[] = [];
+  for (let i = 0; i < fields.length; ) {
+    const code = fields[i++]!;
+    const letter = code[0];
+    if (letter === 'R' || letter === 'C') {
+      const from = fields[i++]!;
+      files.push({ path: fields[i++]!, status: letter === 'R' ? 'renamed' : 'copied', from });
+    } else {
+      files.push({ path: fields[i++]!, status: STATUS[letter ?? ''] ?? 'modified' });
+    }
+  }
+  return files;
+}
+
+const STATUS: Record<string, ChangeStatus> = { A: 'added', M: 'modified', D: 'deleted', T: 'type-changed' };
