@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { ensureStoreIgnores } from '../memory/store.ts';
 import { redact } from '../security/redact.ts';
 
 const MAX_TEXT = 20_000;
@@ -31,6 +32,7 @@ export class Trajectory {
     this.id = id;
     this.dir = join(storeDir, 'runs', id);
     mkdirSync(this.dir, { recursive: true });
+    ensureStoreIgnores(storeDir);
     this.file = join(this.dir, 'trajectory.jsonl');
   }
 

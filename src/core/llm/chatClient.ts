@@ -19,6 +19,11 @@ export interface ChatRequest {
   signal?: AbortSignal;
   /** Streams the answer: called with each piece of text as it arrives. */
   onDelta?: (text: string) => void;
+  /**
+   * Return a tool call whose arguments are not JSON (with `invalidArguments` set) instead of failing
+   * the whole call: an agent loop tells the model and lets it try again.
+   */
+  keepMalformedToolCalls?: boolean;
   /** JSON schema the answer must follow (structured output). */
   jsonSchema?: { name: string; schema: Record<string, unknown> };
 }
@@ -27,6 +32,8 @@ export interface ToolCall {
   id: string;
   name: string;
   arguments: unknown;
+  /** Why the arguments could not be read (only with keepMalformedToolCalls). */
+  invalidArguments?: string;
 }
 
 export interface ChatResult {
@@ -106,7 +113,7 @@ export class ChatClient {
         if (!choice) throw new CoevolveError('llm-bad-output', `${this.whereAtStart()} returned no choices.`);
         return {
           text: choice.message.content ?? '',
-          toolCalls: (choice.message.tool_calls ?? []).flatMap((call) => (call.type === 'function' ? [parseToolCall(call.id, call.function.name, call.function.arguments)] : [])),
+          toolCalls: (choice.message.tool_calls ?? []).flatMap((call) => (call.type === 'function' ? [parseToolCall(call.id, call.function.name, call.function.arguments, request.keepMalformedToolCalls)] : [])),
           finishReason: choice.finish_reason,
           model: response.model,
           usage: { promptTokens: response.usage?.prompt_tokens ?? 0, completionTokens: response.usage?.completion_tokens ?? 0 },
@@ -149,7 +156,7 @@ export class ChatClient {
       }
       return {
         text,
-        toolCalls: [...calls.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => parseToolCall(c.id, c.name, c.args)),
+        toolCalls: [...calls.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => parseToolCall(c.id, c.name, c.args, request.keepMalformedToolCalls)),
         finishReason,
         model,
         usage,
@@ -222,10 +229,11 @@ export class ChatClient {
   }
 }
 
-function parseToolCall(id: string, name: string, args: string): ToolCall {
+function parseToolCall(id: string, name: string, args: string, keepMalformed = false): ToolCall {
   try {
     return { id, name, arguments: args.trim() === '' ? {} : (JSON.parse(args) as unknown) };
-  } catch {
+  } catch (error) {
+    if (keepMalformed) return { id, name, arguments: undefined, invalidArguments: `not JSON (${error instanceof Error ? error.message : String(error)}): ${args.slice(0, 200)}` };
     throw new CoevolveError('llm-bad-output', `The model's call to tool "${name}" had arguments that are not JSON: ${args.slice(0, 200)}`);
   }
 }

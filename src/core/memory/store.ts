@@ -1,4 +1,5 @@
-import { mkdir, readdir, rename, writeFile, access } from 'node:fs/promises';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
@@ -298,13 +299,25 @@ function corrupt(path: string, what: string, cause?: unknown): CoevolveError {
 
 async function ensureLayout(dir: string): Promise<void> {
   await mkdir(join(MemoryStore.memoryDir(dir), 'experiences'), { recursive: true });
+  ensureStoreIgnores(dir);
+}
+
+// Caches, locks and run trajectories (prompts, code, outputs) are per machine; memory/ is what a
+// team may commit.
+const PER_MACHINE = ['cache/', '*.lock', '*.bak', 'runs/'];
+
+/** Keeps the store's .gitignore listing what is per machine, adding what an older version left out. */
+export function ensureStoreIgnores(dir: string): void {
   const ignore = join(dir, '.gitignore');
-  const present = await access(ignore).then(
-    () => true,
-    () => false,
-  );
-  // Caches and locks are per machine; memory/ is what a team may commit.
-  if (!present) await writeFile(ignore, 'cache/\n*.lock\n*.bak\n');
+  let text = '';
+  try {
+    text = readFileSync(ignore, 'utf8');
+  } catch {
+    mkdirSync(dir, { recursive: true });
+  }
+  const present = new Set(text.split(/\r?\n/).map((line) => line.trim()));
+  const missing = PER_MACHINE.filter((entry) => !present.has(entry));
+  if (missing.length) writeFileSync(ignore, `${text}${text && !text.endsWith('\n') ? '\n' : ''}${missing.join('\n')}\n`);
 }
 
 export interface RepairReport {

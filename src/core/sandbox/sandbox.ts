@@ -5,7 +5,7 @@ import type { PlannedChange } from './changePlan.ts';
 import { markGone } from './liveSandboxes.ts';
 import { removeSandbox } from './removeSandbox.ts';
 import { runGit, runGitBytes, sandboxGit, splitNul } from './sandboxGit.ts';
-import { commitTree, writeWorkTree } from './snapshot.ts';
+import { commitTree, excludeSpec, writeWorkTree } from './snapshot.ts';
 
 export type ChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'type-changed';
 
@@ -124,6 +124,31 @@ export class Sandbox {
    */
   markApplied(signal?: AbortSignal): Promise<void> {
     return this.exclusive(signal, () => this.settle(signal));
+  }
+
+  /**
+   * Puts the sandbox's files back to the start state: the agent's edits and anything a check left
+   * behind are gone (ignored files and the linked dependency folders stay). Used after the baseline
+   * checks and when the team starts over with a new approach.
+   */
+  resetToBase(signal?: AbortSignal): Promise<void> {
+    return this.exclusive(signal, () => this.restoreTree(this.base, signal));
+  }
+
+  /** The current state of the sandbox's files, to come back to with restore(). */
+  checkpoint(signal?: AbortSignal): Promise<string> {
+    return this.exclusive(signal, () => this.resultTree(signal));
+  }
+
+  /** Back to a checkpoint: what ran since (a check writing reports, caches) leaves no trace. */
+  restore(tree: string, signal?: AbortSignal): Promise<void> {
+    return this.exclusive(signal, () => this.restoreTree(tree, signal));
+  }
+
+  private async restoreTree(treeish: string, signal?: AbortSignal): Promise<void> {
+    const git = sandboxGit(this.root, signal);
+    await runGit(git, ['read-tree', '--reset', '-u', treeish], signal);
+    await runGit(git, ['clean', '-fdq', '--', ':/', ...this.readOnlyPaths.map(excludeSpec)], signal);
   }
 
   /** Removes the sandbox; safe to call twice. The user's linked folders are left alone. */

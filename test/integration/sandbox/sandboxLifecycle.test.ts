@@ -353,3 +353,38 @@ describe('opening', () => {
     execFileSync('git', ['fsck', '--no-dangling'], { cwd: repo.dir, stdio: 'pipe' });
   });
 });
+
+describe('resetting a sandbox to its start state', () => {
+  it('drops the agent\'s edits and files a check left behind, and keeps dependencies and ignored files', async () => {
+    const repo = busyRepo();
+    const sandbox = await openSandbox({ root: repo.dir, baseDir: scratch() });
+    try {
+      writeFileSync(join(sandbox.root, 'a.txt'), 'changed by the agent\n');
+      rmSync(join(sandbox.root, 'notes.md'));
+      writeFileSync(join(sandbox.root, 'coverage.json'), '{"lines": 3}\n');
+      writeFileSync(join(sandbox.root, 'run.log'), 'ignored output\n');
+      assert.equal((await sandbox.diff()).files.length, 3);
+      await sandbox.resetToBase();
+      assert.deepEqual((await sandbox.diff()).files, []);
+      assert.equal(read(sandbox.root, 'a.txt'), 'alpha, edited by the user\n');
+      assert.equal(read(sandbox.root, 'notes.md'), 'untracked notes\n');
+      assert.equal(existsSync(join(sandbox.root, 'coverage.json')), false);
+      assert.equal(read(sandbox.root, 'run.log'), 'ignored output\n');
+      assert.ok(lstatSync(join(sandbox.root, 'node_modules')).isSymbolicLink(), 'the dependency link survives');
+      assert.equal(read(sandbox.root, 'node_modules/pkg/index.js'), 'module.exports = 1;\n');
+
+      // A checkpoint taken after an edit comes back without what ran since.
+      writeFileSync(join(sandbox.root, 'a.txt'), 'the agent\'s change\n');
+      const checkpoint = await sandbox.checkpoint();
+      writeFileSync(join(sandbox.root, 'a.txt'), 'a check rewrote it\n');
+      mkdirSync(join(sandbox.root, 'reports'));
+      writeFileSync(join(sandbox.root, 'reports/junit.xml'), '<testsuite/>\n');
+      await sandbox.restore(checkpoint);
+      assert.equal(read(sandbox.root, 'a.txt'), 'the agent\'s change\n');
+      assert.equal(existsSync(join(sandbox.root, 'reports')), false);
+      assert.deepEqual((await sandbox.diff()).files, [{ path: 'a.txt', status: 'modified' }]);
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+});

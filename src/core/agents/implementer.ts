@@ -1,0 +1,92 @@
+import type { ChatMessage, ToolCall } from '../llm/chatClient.ts';
+import { markUntrusted } from '../memory/untrustedText.ts';
+import type { Sandbox } from '../sandbox/sandbox.ts';
+import { runTool, toolDefinition } from '../sandbox/tools/sandboxTool.ts';
+import type { SandboxTool } from '../sandbox/tools/sandboxTool.ts';
+import { SANDBOX_TOOLS } from '../sandbox/tools/sandboxTools.ts';
+import type { CommandPolicy } from './commandPolicy.ts';
+import type { SolveEvent } from './events.ts';
+import { runModelCommand } from './modelCommand.ts';
+import { IMPLEMENTER_PROMPT } from './prompts.ts';
+import type { Team, TeamRole } from './team.ts';
+import { agentToolDefinitions, FINISH, finishSchema, RUN_COMMAND, runCommandSchema } from './tools/agentTools.ts';
+import { viewSymbolTool } from './tools/viewSymbolTool.ts';
+import type { Trajectory } from './trajectory.ts';
+
+const FILE_TOOLS: readonly SandboxTool[] = [...SANDBOX_TOOLS, viewSymbolTool];
+// Tools whose output is repository text: shown to the model as data, never as instructions.
+const READS_REPOSITORY = new Set(['read_file', 'search', 'view_symbol', 'list_files', RUN_COMMAND]);
+const MAX_STEPS = 40;
+const MAX_NUDGES = 2;
+
+export interface ImplementerInput {
+  round: number;
+  role: TeamRole;
+  /** Task, plan, memory, and on later rounds the rectifier's instructions. */
+  brief: string;
+  sandbox: Sandbox;
+  policy: CommandPolicy;
+  /** Stop and hand over to the rectifier when the task's tokens pass this. */
+  tokenBudget: number;
+  signal?: AbortSignal;
+  onEvent: (event: SolveEvent) => void;
+  trajectory: Trajectory;
+}
+
+export type RoundOutcome = { kind: 'finished'; summary: string } | { kind: 'over-budget' } | { kind: 'out-of-steps' } | { kind: 'gave-up'; text: string };
+
+/** One implementation round: the model works through the tools until it calls finish. */
+export async function implement(team: Team, input: ImplementerInput): Promise<RoundOutcome> {
+  const tools = [...FILE_TOOLS.map(toolDefinition), ...agentToolDefinitions()];
+  const messages: ChatMessage[] = [{ role: 'system', content: IMPLEMENTER_PROMPT }, { role: 'user', content: input.brief }];
+  let nudges = 0;
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const result = await team.chat(input.role, { messages, tools, toolChoice: 'auto', keepMalformedToolCalls: true, ...(input.signal ? { signal: input.signal } : {}) });
+    if (!result.toolCalls.length) {
+      if (nudges++ >= MAX_NUDGES) return { kind: 'gave-up', text: result.text };
+      messages.push({ role: 'assistant', content: result.text || '(no answer)' }, { role: 'user', content: 'Make the change with the tools, then call finish. Do not answer in prose.' });
+      continue;
+    }
+    messages.push({
+      role: 'assistant',
+      content: result.text || null,
+      tool_calls: result.toolCalls.map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: call.invalidArguments ? '{}' : JSON.stringify(call.arguments ?? {}) } })),
+    });
+    let finished: string | undefined;
+    for (const call of result.toolCalls) {
+      const started = performance.now();
+      const { ok, output, finish } = await executeCall(call, input);
+      if (finish !== undefined) finished = finish;
+      input.trajectory.record({ type: 'tool-call', round: input.round, name: call.name, arguments: call.arguments ?? call.invalidArguments ?? null, ok, result: output, ms: Math.round(performance.now() - started) });
+      input.onEvent({ type: 'tool', round: input.round, name: call.name, detail: describeCall(call), ok });
+      messages.push({ role: 'tool', tool_call_id: call.id, content: ok && READS_REPOSITORY.has(call.name) ? markUntrusted(output, `${call.name} output`) : output });
+    }
+    if (finished !== undefined) return { kind: 'finished', summary: finished };
+    if (team.tokensUsed() > input.tokenBudget) return { kind: 'over-budget' };
+  }
+  return { kind: 'out-of-steps' };
+}
+
+async function executeCall(call: ToolCall, input: ImplementerInput): Promise<{ ok: boolean; output: string; finish?: string }> {
+  if (call.invalidArguments) return { ok: false, output: `Error: the arguments of ${call.name} were ${call.invalidArguments}. Send them again as one JSON object.` };
+  if (call.name === FINISH) {
+    const args = finishSchema.safeParse(call.arguments ?? {});
+    return { ok: true, output: 'Finished; the checks run now.', finish: args.success ? args.data.summary : '' };
+  }
+  if (call.name === RUN_COMMAND) {
+    const args = runCommandSchema.safeParse(call.arguments ?? {});
+    if (!args.success) return { ok: false, output: `Error: run_command needs {"command": "...", "reason": "..."}.` };
+    const outcome = await runModelCommand(input.policy, args.data.command, args.data.reason, input.sandbox.root, input.signal);
+    return { ok: outcome.ran, output: outcome.text };
+  }
+  const tool = FILE_TOOLS.find((t) => t.name === call.name);
+  if (!tool) return { ok: false, output: `Error: there is no tool "${call.name}". The tools are: ${[...FILE_TOOLS.map((t) => t.name), RUN_COMMAND, FINISH].join(', ')}.` };
+  return runTool(tool, input.sandbox, call.arguments, input.signal);
+}
+
+function describeCall(call: ToolCall): string {
+  if (call.invalidArguments) return '(malformed arguments)';
+  const args = (call.arguments ?? {}) as Record<string, unknown>;
+  const first = args.path ?? args.command ?? args.pattern ?? args.query ?? args.summary ?? '';
+  return String(first).slice(0, 120);
+}

@@ -1,0 +1,44 @@
+import { markUntrusted } from '../memory/untrustedText.ts';
+import { diagnosisSchema, renderPlan } from './plan.ts';
+import type { Diagnosis, Plan } from './plan.ts';
+import { RECTIFIER_PROMPT } from './prompts.ts';
+import type { Team } from './team.ts';
+
+const MAX_DIFF = 12_000;
+
+export interface RectifierInput {
+  task: string;
+  plan: Pick<Plan, 'summary' | 'steps' | 'risks'>;
+  trigger: 'checks' | 'budget';
+  /** The new failures, already rendered as untrusted data. */
+  failures: string;
+  diff: string;
+  history: Diagnosis[];
+  /** The same failures survived a revision: the answer must be a new approach. */
+  mustChangeApproach: boolean;
+  tokensUsed: number;
+  tokenBudget: number;
+  signal?: AbortSignal;
+}
+
+/** Diagnoses a failed round and decides how the next one differs. */
+export async function diagnose(team: Team, input: RectifierInput): Promise<{ diagnosis: Diagnosis; overridden: boolean }> {
+  const diff = input.diff.length > MAX_DIFF ? `${input.diff.slice(0, MAX_DIFF)}\n[diff cut at ${MAX_DIFF} characters]` : input.diff;
+  const why = input.trigger === 'budget'
+    ? `The implementer used ${input.tokensUsed} tokens of a ${input.tokenBudget}-token budget without finishing. Narrow the plan so the rest fits.`
+    : 'The change failed the project\'s checks. New failures (the change is blamed only for these):';
+  const earlier = input.history.map((d, i) => `Round ${i + 1}: ${d.strategy} — ${d.rootCause}`).join('\n');
+  const content = [
+    `Task:\n${input.task}`,
+    renderPlan(input.plan),
+    why,
+    input.trigger === 'checks' ? input.failures : '',
+    `The change so far:\n${markUntrusted(diff || '(no changes)', 'diff')}`,
+    earlier ? `Earlier diagnoses:\n${earlier}` : '',
+    input.mustChangeApproach ? 'The same failures survived the last revision: choose new-approach with a genuinely different idea.' : '',
+  ].filter(Boolean).join('\n\n');
+  const diagnosis = await team.structured('rectifier', { messages: [{ role: 'system', content: RECTIFIER_PROMPT }, { role: 'user', content }], ...(input.signal ? { signal: input.signal } : {}) }, 'diagnosis', diagnosisSchema);
+  // SE-Agent's "revision": after a repeated failure, retrying the same thing is not allowed.
+  if (input.mustChangeApproach && diagnosis.strategy !== 'new-approach') return { diagnosis: { ...diagnosis, strategy: 'new-approach' }, overridden: true };
+  return { diagnosis, overridden: false };
+}

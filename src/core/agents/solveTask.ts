@@ -1,0 +1,314 @@
+import { CoevolveError } from '../errors.ts';
+import type { AccountingTotals } from '../llm/accounting.ts';
+import type { ModelConfig } from '../llm/providers.ts';
+import { recallInWorkspace } from '../memory/recallService.ts';
+import { markUntrusted } from '../memory/untrustedText.ts';
+import { openSandbox } from '../sandbox/openSandbox.ts';
+import type { ChangedFile, Sandbox } from '../sandbox/sandbox.ts';
+import { runGit, sandboxGit, splitNul } from '../sandbox/sandboxGit.ts';
+import { sweepStaleSandboxes } from '../sandbox/sweep.ts';
+import type { CheckRun } from '../verify/checkResult.ts';
+import type { CheckPlan } from '../verify/checkSpec.ts';
+import { compareRuns } from '../verify/compare.ts';
+import type { VerificationReport } from '../verify/compare.ts';
+import { formatReport } from '../verify/formatReport.ts';
+import { planChecks } from '../verify/plan.ts';
+import type { ConfiguredMode } from '../verify/plan.ts';
+import { runChecks } from '../verify/runChecks.ts';
+import type { Workspace } from '../workspace.ts';
+import type { CommandPolicy } from './commandPolicy.ts';
+import type { SolveEvent } from './events.ts';
+import { newFailureKeys, renderNewFailures } from './failureDigest.ts';
+import { generatePlan } from './generator.ts';
+import { implement } from './implementer.ts';
+import type { RoundOutcome } from './implementer.ts';
+import { buildMemoryContext, DEFAULT_MEMORY_BUDGET_TOKENS } from './memoryContext.ts';
+import type { MatchedSkill, MemoryContext } from './memoryContext.ts';
+import { renderPlan } from './plan.ts';
+import type { Diagnosis, Plan } from './plan.ts';
+import { diagnose } from './rectifier.ts';
+import { describeTask } from './task.ts';
+import type { TaskInput } from './task.ts';
+import { Team } from './team.ts';
+import { Trajectory } from './trajectory.ts';
+
+export const DEFAULT_MAX_RECTIFICATIONS = 3;
+
+export interface SolveOptions {
+  workspace: Workspace;
+  task: TaskInput;
+  models: ModelConfig;
+  secrets: (name: string) => string | undefined;
+  policy: CommandPolicy;
+  /** `coevolve.verify` / --verify commands, and how they combine with detection. */
+  verify?: { configured?: unknown; mode?: ConfiguredMode; timeoutMs?: number };
+  /** Caps the user sets; the generator may choose less, never more. */
+  budget?: { tokens?: number; costUsd?: number; maxRectifications?: number };
+  memoryBudgetTokens?: number;
+  /** Skills and mistake notes whose trigger matches (the co-evolution library). */
+  skills?: (task: string) => Promise<MatchedSkill[]>;
+  sandboxBaseDir?: string;
+  modelTimeoutMs?: number;
+  signal?: AbortSignal;
+  onEvent?: (event: SolveEvent) => void;
+}
+
+export type SolveStatus = 'passed' | 'failed' | 'unverified' | 'budget-exceeded';
+
+export interface Solution {
+  runId: string;
+  runDir: string;
+  status: SolveStatus;
+  /** Why the status is what it is, in a sentence. */
+  reason: string;
+  plan: Plan;
+  summary: string;
+  rounds: number;
+  diff: string;
+  files: ChangedFile[];
+  report: VerificationReport | undefined;
+  reportText: string;
+  accounting: AccountingTotals;
+  /** The sandbox stays until accept or reject: the editor previews and applies from it. */
+  sandbox: Sandbox;
+  /** Writes the change into the user's tree (all or nothing), then removes the sandbox. */
+  accept(signal?: AbortSignal): Promise<ChangedFile[]>;
+  /** Removes the sandbox; the user's tree was never touched. */
+  reject(): Promise<void>;
+}
+
+const DEFAULT_TOKEN_BUDGET = 400_000;
+
+/**
+ * The team's whole job: retrieve, plan, implement in a sandbox, verify with the project's own checks,
+ * rectify on failure, and hand back a verified diff. The user's tree is untouched until accept();
+ * the sandbox is removed on any failure, cancellation included.
+ */
+export async function solveTask(options: SolveOptions): Promise<Solution> {
+  const emit = (event: SolveEvent): void => options.onEvent?.(event);
+  const { workspace, signal } = options;
+  const trajectory = new Trajectory(workspace.storeDir);
+  const team = new Team({ models: options.models, secrets: options.secrets, trajectory, ...(options.modelTimeoutMs ? { timeoutMs: options.modelTimeoutMs } : {}) });
+  team.prepare();
+  const taskText = describeTask(options.task);
+
+  let sandbox: Sandbox | undefined;
+  try {
+    const swept = await sweepStaleSandboxes({ root: workspace.root, ...(options.sandboxBaseDir ? { baseDir: options.sandboxBaseDir } : {}) }).catch(() => ({ removed: [] as string[] }));
+    if (swept.removed.length) emit({ type: 'note', text: `Removed ${swept.removed.length} sandbox(es) left behind by a process that ended.` });
+
+    emit({ type: 'stage', stage: 'memory' });
+    const memory = await retrieve(options, taskText, emit);
+    trajectory.record({ type: 'task', text: taskText, memory: { experienceIds: memory.experienceIds, files: memory.files, skillIds: memory.skillIds, tokens: memory.tokens } });
+
+    emit({ type: 'stage', stage: 'sandbox' });
+    sandbox = await openSandbox({ root: workspace.root, ...(signal ? { signal } : {}), ...(options.sandboxBaseDir ? { baseDir: options.sandboxBaseDir } : {}) });
+    const checks = await planChecks(sandbox.root, { ...(options.verify?.configured !== undefined ? { configured: options.verify.configured } : {}), ...(options.verify?.mode ? { configuredMode: options.verify.mode } : {}), ...(options.verify?.timeoutMs ? { defaultTimeoutMs: options.verify.timeoutMs } : {}) });
+    emit({ type: 'checks', checks: checks.checks.map((c) => ({ id: c.id, command: c.display })), notes: [...checks.notes] });
+
+    emit({ type: 'stage', stage: 'baseline' });
+    const baseline = await verify(checks, options, 'before', 0, emit, trajectory);
+    // Whatever the baseline run wrote (reports, caches) is not part of anyone's change.
+    await sandbox.resetToBase(signal);
+
+    emit({ type: 'stage', stage: 'plan' });
+    const plan = await generatePlan(team, { task: taskText, memory, checks, layout: await projectLayout(sandbox, signal), ...(signal ? { signal } : {}) });
+    trajectory.record({ type: 'plan', plan });
+    emit({ type: 'plan', plan, team: { generator: team.describe('generator'), implementer: team.describe(plan.team.implementerModel), rectifier: team.describe('rectifier') } });
+
+    const maxRectifications = Math.min(options.budget?.maxRectifications ?? DEFAULT_MAX_RECTIFICATIONS, Math.max(0, plan.team.rounds - 1));
+    const tokenBudget = Math.min(options.budget?.tokens ?? DEFAULT_TOKEN_BUDGET, plan.team.tokenBudget);
+    const hardTokenLimit = options.budget?.tokens ?? tokenBudget * 2;
+
+    let steps = plan.steps;
+    let instructions = '';
+    let failures = '';
+    let previousKeys: Set<string> | undefined;
+    let lastStrategy: Diagnosis['strategy'] | undefined;
+    const history: Diagnosis[] = [];
+    let report: VerificationReport | undefined;
+    let summary = '';
+    let round = 0;
+    // Passing the budget once hands over to the rectifier; after that only the hard limit stops.
+    let softTokenLimit = tokenBudget;
+    let status: SolveStatus | undefined;
+    let reason = '';
+
+    for (;;) {
+      round += 1;
+      emit({ type: 'stage', stage: 'implement', round });
+      const brief = implementerBrief(taskText, { ...plan, steps }, memory, checks, instructions, failures);
+      const outcome: RoundOutcome = await implement(team, { round, role: plan.team.implementerModel, brief, sandbox, policy: options.policy, tokenBudget: softTokenLimit, onEvent: emit, trajectory, ...(signal ? { signal } : {}) });
+      if (outcome.kind === 'finished') summary = outcome.summary;
+      trajectory.record({ type: 'round', round, outcome: outcome.kind });
+
+      let trigger: 'checks' | 'budget' | undefined;
+      if (outcome.kind === 'over-budget') {
+        trigger = 'budget';
+        softTokenLimit = hardTokenLimit;
+      } else {
+        emit({ type: 'stage', stage: 'verify', round });
+        const after = await verifyChange(checks, sandbox, options, round, emit, trajectory);
+        report = compareRuns(baseline, after);
+        const text = formatReport(report);
+        emit({ type: 'verdict', round, ok: report.ok, text });
+        if (!checks.checks.length) {
+          status = 'unverified';
+          reason = 'No checks were found to verify the change: configure coevolve.verify (or pass --verify).';
+          break;
+        }
+        if (report.ok) {
+          status = 'passed';
+          reason = `The project's checks pass${report.counts['still-failing'] ? ' (failures that predate the change remain)' : ''}.`;
+          break;
+        }
+        trigger = 'checks';
+      }
+      if (team.tokensUsed() > hardTokenLimit || overCost(team, options)) {
+        status = 'budget-exceeded';
+        reason = `The task used ${team.tokensUsed()} tokens${options.budget?.costUsd ? ` / $${team.accounting.totals().costUsd.toFixed(2)}` : ''}, past its budget.`;
+        break;
+      }
+      if (round > maxRectifications) {
+        status = 'failed';
+        reason = `The checks still fail after ${round} round${round === 1 ? '' : 's'}.`;
+        break;
+      }
+
+      emit({ type: 'stage', stage: 'rectify', round });
+      const keys = report && trigger === 'checks' ? newFailureKeys(report) : new Set<string>();
+      const repeated = trigger === 'checks' && previousKeys !== undefined && lastStrategy !== 'new-approach' && sameSet(keys, previousKeys);
+      failures = report && trigger === 'checks' ? renderNewFailures(report) : '';
+      const { diagnosis, overridden } = await diagnose(team, {
+        task: taskText,
+        plan: { ...plan, steps },
+        trigger,
+        failures,
+        diff: (await sandbox.diff(signal)).patch,
+        history,
+        mustChangeApproach: repeated,
+        tokensUsed: team.tokensUsed(),
+        tokenBudget,
+        ...(signal ? { signal } : {}),
+      });
+      history.push(diagnosis);
+      trajectory.record({ type: 'diagnosis', round, diagnosis: { ...diagnosis, overridden }, trigger });
+      emit({ type: 'diagnosis', round, trigger, strategy: diagnosis.strategy, rootCause: diagnosis.rootCause });
+      if (overridden) emit({ type: 'note', text: 'The same failures survived a revision; the rectifier was held to a new approach.' });
+      if (diagnosis.strategy === 'new-approach') await sandbox.resetToBase(signal);
+      if (diagnosis.steps.length && diagnosis.strategy !== 'revise-patch') steps = diagnosis.steps;
+      instructions = diagnosis.instructions;
+      previousKeys = keys;
+      lastStrategy = diagnosis.strategy;
+    }
+
+    const diff = await sandbox.diff(signal);
+    const reportText = report ? formatReport(report) : 'Not verified.';
+    const accounting = team.accounting.totals();
+    trajectory.writeFile('patch.diff', diff.patch);
+    trajectory.writeFile('summary.json', `${JSON.stringify({ task: taskText, status, reason, rounds: round, summary, files: diff.files, report: reportText, accounting }, null, 2)}\n`);
+    trajectory.record({ type: 'end', status, reason });
+    emit({ type: 'stage', stage: 'done' });
+    const kept = sandbox;
+    return {
+      runId: trajectory.id,
+      runDir: trajectory.dir,
+      status,
+      reason,
+      plan,
+      summary,
+      rounds: round,
+      diff: diff.patch,
+      files: diff.files,
+      report,
+      reportText,
+      accounting,
+      sandbox: kept,
+      accept: async (acceptSignal) => {
+        try {
+          const applied = await kept.applyToUser(acceptSignal);
+          trajectory.record({ type: 'end', status: 'accepted' });
+          return applied.files.map((f) => ({ path: f.path, status: f.status }));
+        } finally {
+          await kept.dispose();
+        }
+      },
+      reject: async () => {
+        trajectory.record({ type: 'end', status: 'rejected' });
+        await kept.dispose();
+      },
+    };
+  } catch (error) {
+    await sandbox?.dispose().catch(() => undefined);
+    const cancelled = signal?.aborted || CoevolveError.is(error, 'cancelled');
+    trajectory.record({ type: 'end', status: cancelled ? 'cancelled' : 'error', reason: error instanceof Error ? error.message : String(error) });
+    if (cancelled) throw new CoevolveError('cancelled', 'The task was cancelled; your files were not touched.');
+    throw error;
+  }
+}
+
+async function retrieve(options: SolveOptions, taskText: string, emit: (event: SolveEvent) => void): Promise<MemoryContext> {
+  let recalled;
+  try {
+    recalled = await recallInWorkspace(options.workspace, taskText, { k: 8 });
+  } catch (error) {
+    if (!CoevolveError.is(error)) throw error;
+    // Memory helps; its absence (nothing mined yet, not a repository) or damage must not stop the task.
+    emit({ type: 'note', text: error.reason === 'store-empty' || error.reason === 'not-a-git-repo' ? 'No project memory yet (run "coevolve mine" to build it).' : `Project memory was not used: ${error.message}` });
+  }
+  const skills = (await options.skills?.(taskText)) ?? [];
+  const memory = buildMemoryContext(recalled, skills, options.memoryBudgetTokens ?? DEFAULT_MEMORY_BUDGET_TOKENS);
+  return memory;
+}
+
+async function verify(checks: CheckPlan, options: SolveOptions, phase: 'before' | 'after', round: number, emit: (event: SolveEvent) => void, trajectory: Trajectory): Promise<CheckRun> {
+  const run = await runChecks(checks, {
+    workspaceTrusted: options.policy.workspaceTrusted,
+    ...(options.signal ? { signal: options.signal } : {}),
+    onCheckEnd: (result) => emit({ type: 'check', phase, round, id: result.id, status: result.status, durationMs: result.durationMs, failures: result.failures.length }),
+  });
+  if (run.cancelled || options.signal?.aborted) throw new CoevolveError('cancelled', 'Cancelled.');
+  trajectory.record({ type: 'checks', phase, round, results: run.results.map((r) => ({ id: r.id, status: r.status, durationMs: r.durationMs, failures: r.failures, error: r.error })) });
+  return run;
+}
+
+/** Runs the checks on the change, then puts the files back as the change left them. */
+async function verifyChange(checks: CheckPlan, sandbox: Sandbox, options: SolveOptions, round: number, emit: (event: SolveEvent) => void, trajectory: Trajectory): Promise<CheckRun> {
+  const change = await sandbox.checkpoint(options.signal);
+  try {
+    return await verify(checks, options, 'after', round, emit, trajectory);
+  } finally {
+    if (!options.signal?.aborted) await sandbox.restore(change, options.signal);
+  }
+}
+
+function implementerBrief(task: string, plan: Plan, memory: MemoryContext, checks: CheckPlan, instructions: string, failures: string): string {
+  return [
+    `Task:\n${task}`,
+    renderPlan(plan),
+    memory.text ? `Project memory (hints, may be wrong):\n${memory.text}` : '',
+    `After you finish, these checks run: ${checks.checks.map((c) => c.display).join('; ') || 'none were found'}.`,
+    instructions ? `The rectifier's instructions for this round:\n${markUntrusted(instructions, 'rectifier (model output)')}` : '',
+    failures ? `What failed last round:\n${failures}` : '',
+  ].filter(Boolean).join('\n\n');
+}
+
+async function projectLayout(sandbox: Sandbox, signal?: AbortSignal): Promise<string> {
+  const out = await runGit(sandboxGit(sandbox.root, signal), ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], signal);
+  const files = splitNul(out).filter((path) => !sandbox.readOnlyPaths.some((linked) => path === linked || path.startsWith(`${linked}/`)));
+  const folders = new Map<string, number>();
+  for (const file of files) {
+    const top = file.includes('/') ? `${file.split('/')[0]}/` : file;
+    folders.set(top, (folders.get(top) ?? 0) + 1);
+  }
+  const entries = [...folders].sort((a, b) => b[1] - a[1]).slice(0, 40).map(([name, count]) => (name.endsWith('/') ? `${name} (${count} files)` : name));
+  return `${files.length} files. Top level: ${entries.join(', ')}`;
+}
+
+function overCost(team: Team, options: SolveOptions): boolean {
+  return options.budget?.costUsd !== undefined && team.accounting.totals().costUsd > options.budget.costUsd;
+}
+
+function sameSet(a: Set<string>, b: Set<string>): boolean {
+  return a.size === b.size && [...a].every((key) => b.has(key));
+}

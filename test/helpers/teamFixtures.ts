@@ -1,0 +1,64 @@
+// Test code only: a small real project (package.json + node:test) and the scripted answers of a
+// generator–implementer–rectifier team, played over real HTTP by the ScriptedModelServer.
+import type { ModelConfig } from '../../src/core/llm/providers.ts';
+import type { Plan } from '../../src/core/agents/plan.ts';
+import { GitRepo } from './gitRepo.ts';
+import type { Step } from './scriptedModelServer.ts';
+
+export const MATH_BEFORE = 'export function sum(values) {\n  return values.reduce((a, b) => a + b, 0);\n}\n';
+
+/** A project whose `npm test` runs real node:test tests, all passing at HEAD. */
+export function mathProject(): GitRepo {
+  const repo = GitRepo.create('coevolve-team-');
+  repo.commit('feat: sum', {
+    'package.json': JSON.stringify({ name: 'math', version: '1.0.0', type: 'module', scripts: { test: 'node --test test/' } }, null, 2) + '\n',
+    'src/math.js': MATH_BEFORE,
+    'test/math.test.js': [
+      "import { test } from 'node:test';",
+      "import assert from 'node:assert/strict';",
+      "import { sum } from '../src/math.js';",
+      '',
+      "test('adds numbers', () => assert.equal(sum([1, 2, 3]), 6));",
+      "test('sum of nothing is 0', () => assert.equal(sum([]), 0));",
+      '',
+    ].join('\n'),
+  });
+  return repo;
+}
+
+export function teamModels(baseURL: string): ModelConfig {
+  return {
+    providers: { local: { preset: 'openai-compatible', baseURL } },
+    roles: { generator: { provider: 'local', model: 'gen' }, implementer: { provider: 'local', model: 'impl' }, rectifier: { provider: 'local', model: 'rect' } },
+  };
+}
+
+export function planStep(overrides: Partial<Plan['team']> = {}): Step {
+  const plan: Plan = {
+    summary: 'Make sum skip null values.',
+    steps: [{ description: 'Filter out null before adding', files: ['src/math.js'], symbols: ['sum'] }],
+    checks: ['test'],
+    risks: ['An empty list must still sum to 0.'],
+    team: { rounds: 4, tokenBudget: 50_000, implementerModel: 'implementer', ...overrides },
+  };
+  return { kind: 'text', chunks: [JSON.stringify(plan)] };
+}
+
+export function toolCall(name: string, args: unknown): Step {
+  return { kind: 'tools', calls: [{ name, arguments: JSON.stringify(args) }] };
+}
+
+export function edit(path: string, search: string, replace: string): Step {
+  return toolCall('edit_file', { path, edits: [{ search, replace }] });
+}
+
+export const finish = (summary: string): Step => toolCall('finish', { summary });
+
+export function diagnosisStep(strategy: 'revise-patch' | 'revise-plan' | 'new-approach', rootCause: string, instructions: string): Step {
+  return { kind: 'text', chunks: [JSON.stringify({ rootCause, strategy, instructions, steps: [] })] };
+}
+
+/** The text of every message of a recorded request, joined. */
+export function requestText(body: Record<string, unknown>): string {
+  return ((body.messages as { content?: unknown }[]) ?? []).map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? ''))).join('\n');
+}
