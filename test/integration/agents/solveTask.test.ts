@@ -105,7 +105,7 @@ describe('solving a task with the generator–implementer–rectifier team', () 
     const checks = s.events.filter((e): e is Extract<SolveEvent, { type: 'check' }> => e.type === 'check');
     assert.deepEqual(checks.map((c) => `${c.phase}:${c.round}:${c.status}`), ['before:0:passed', 'after:1:failed', 'after:2:passed']);
     assert.deepEqual(solution.files.map((f) => f.path).sort(), ['src/math.js', 'test/math.test.js']);
-    assert.match(solution.diff, /\+  return values\.filter\(\(v\) => v !== null\)\.reduce\(\(a, b\) => a \+ b, 0\);/);
+    assert.match(solution.diff, /\+ {2}return values\.filter\(\(v\) => v !== null\)\.reduce\(\(a, b\) => a \+ b, 0\);/);
     assert.match(solution.reportText, /test/);
     assert.equal(solution.accounting.byRole.rectifier?.calls, 1);
     assert.equal(solution.accounting.calls, 1 + 4 + 1 + 2);
