@@ -9,6 +9,8 @@ export const EXIT = {
   storeLocked: 4,
   gitFailed: 5,
   model: 6,
+  /** solve: the change did not pass the project's checks, none were found, or the budget ran out. */
+  notVerified: 7,
   cancelled: 130,
 } as const;
 

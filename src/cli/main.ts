@@ -8,6 +8,7 @@ import { registerStore } from './commands/store.ts';
 import { registerChat } from './commands/chat.ts';
 import { registerModels } from './commands/models.ts';
 import { registerSidecar } from './commands/sidecar.ts';
+import { registerSolve } from './commands/solve.ts';
 import { VERSION } from '../core/version.ts';
 
 const program = new Command('coevolve')
@@ -25,6 +26,7 @@ Exit codes:
   4    the memory store is locked by another process
   5    git failed
   6    the model failed (unreachable, refused the key, rate-limited, timed out, bad output)
+  7    solve: the change did not pass the project's checks (or none were found, or the budget ran out)
   130  cancelled (Ctrl-C)`,
   )
   .exitOverride();
@@ -36,6 +38,7 @@ registerStore(program);
 registerChat(program);
 registerModels(program);
 registerSidecar(program);
+registerSolve(program);
 
 async function main(): Promise<void> {
   try {

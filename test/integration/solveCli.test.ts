@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { tempDir } from '../helpers/gitRepo.ts';
+import { ScriptedModelServer } from '../helpers/scriptedModelServer.ts';
+import { edit, finish, MATH_BEFORE, mathProject, planStep, teamModels, toolCall } from '../helpers/teamFixtures.ts';
+
+const CLI = join(import.meta.dirname, '../../dist/cli.cjs');
+
+function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let server: ScriptedModelServer;
+before(async () => {
+  server = await ScriptedModelServer.start();
+});
+after(() => server.close());
+beforeEach(() => server.reset());
+
+function project(): { dir: string; store: string; sandboxes: string; remove: () => void } {
+  const repo = mathProject();
+  const store = tempDir('coevolve-solve-store-');
+  const sandboxes = tempDir('coevolve-solve-sbx-');
+  mkdirSync(store, { recursive: true });
+  writeFileSync(join(store, 'models.json'), JSON.stringify(teamModels(server.baseURL)));
+  return { dir: repo.dir, store, sandboxes, remove: () => { repo.remove(); rmSync(store, { recursive: true, force: true }); rmSync(sandboxes, { recursive: true, force: true }); } };
+}
+
+const FIX = edit('src/math.js', '  return values.reduce((a, b) => a + b, 0);', '  return values.filter((v) => v !== null).reduce((a, b) => a + b, 0);');
+
+describe('coevolve solve', () => {
+  it('streams progress, prints the verified diff, applies with --apply and exits 0', async () => {
+    const p = project();
+    try {
+      server.scriptFor('gen', planStep());
+      server.scriptFor('impl', toolCall('read_file', { path: 'src/math.js' }), FIX, finish('sum skips null'));
+      const result = await run(['solve', 'sum should skip null', '--path', p.dir, '--store', p.store, '--apply'], p.dir, { TMPDIR: p.sandboxes });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, / {2}checks: test \(npm run test\)\n▸ Running the checks before any change\n {2}before test: passed/);
+      assert.match(result.stderr, /plan: Make sum skip null values\./);
+      assert.match(result.stderr, /· read_file src\/math\.js\n {2}· edit_file src\/math\.js\n {2}· finish sum skips null/);
+      assert.match(result.stderr, /after {2}test: passed/);
+      assert.match(result.stderr, /✓ The project's checks pass\. 1 round\(s\), 4 model calls/);
+      assert.match(result.stderr, /Applied to your files: src\/math\.js/);
+      assert.match(result.stdout, /^diff --git a\/src\/math\.js b\/src\/math\.js/);
+      assert.match(readFileSync(join(p.dir, 'src/math.js'), 'utf8'), /filter\(\(v\) => v !== null\)/);
+    } finally {
+      p.remove();
+    }
+  });
+
+  it('exits 7 and leaves the files alone when the checks still fail; --json says why', async () => {
+    const p = project();
+    try {
+      server.scriptFor('gen', planStep());
+      server.scriptFor('impl', edit('src/math.js', '  return values.reduce((a, b) => a + b, 0);', '  return 0;'), finish('broke it'));
+      const result = await run(['solve', 'sum should skip null', '--path', p.dir, '--store', p.store, '--apply', '--json', '--max-rounds', '0'], p.dir, { TMPDIR: p.sandboxes });
+      assert.equal(result.code, 7, result.stderr);
+      const json = JSON.parse(result.stdout) as { status: string; applied: string[]; report: { ok: boolean; checks: { id: string; verdict: string; newFailures: { testName: string }[] }[] } };
+      assert.equal(json.status, 'failed');
+      assert.deepEqual(json.applied, []);
+      assert.equal(json.report.checks[0]!.verdict, 'regressed');
+      assert.deepEqual(json.report.checks[0]!.newFailures.map((f) => f.testName), ['adds numbers']);
+      assert.equal(readFileSync(join(p.dir, 'src/math.js'), 'utf8'), MATH_BEFORE);
+    } finally {
+      p.remove();
+    }
+  });
+
+  it('refuses a command the model asks for when nobody can approve it (no terminal, no --yes)', async () => {
+    const p = project();
+    try {
+      server.scriptFor('gen', planStep());
+      server.scriptFor('impl', toolCall('run_command', { command: 'touch SHOULD_NOT_EXIST', reason: 'testing' }), FIX, finish('done'));
+      const result = await run(['solve', 'sum should skip null', '--path', p.dir, '--store', p.store], p.dir, { TMPDIR: p.sandboxes });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /✗ run_command touch SHOULD_NOT_EXIST/);
+      assert.match(result.stdout, /^diff --git/);
+      assert.doesNotMatch(result.stdout, /SHOULD_NOT_EXIST/);
+    } finally {
+      p.remove();
+    }
+  });
+
+  it('says clearly when no model is configured', async () => {
+    const dir = tempDir('coevolve-solve-none-');
+    try {
+      const result = await run(['solve', 'anything', '--path', dir, '--store', join(dir, 'store')], dir);
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /No model is configured/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
