@@ -12,6 +12,7 @@ import type { LocalizationReport } from './localization.ts';
 import { CLI, runCli, timeCommand } from './processes.ts';
 import { median, ms, percentile, ratio } from './stats.ts';
 import { measureClientOverhead, measureSidecar } from './modelAccess.ts';
+import { fiveThousandFileRepo, measureOrchestration, measureSandboxSetup } from './orchestration.ts';
 import { mineHistory } from '../src/core/git/miner.ts';
 import { MemoryStore } from '../src/core/memory/store.ts';
 import { RecallIndex } from '../src/core/memory/recallIndex.ts';
@@ -22,7 +23,7 @@ const { values } = parseArgs({
     repo: { type: 'string' },
     commits: { type: 'string', default: '10000' },
     'skip-npm': { type: 'boolean', default: false },
-    // mining | models: run one group only.
+    // mining | models | team: run one group only.
     only: { type: 'string' },
     // A real GGUF for the sidecar figure (default: a tiny random model written by the bench).
     gguf: { type: 'string' },
@@ -191,10 +192,24 @@ async function modelAccess(): Promise<void> {
   }
 }
 
+async function teamFigures(): Promise<void> {
+  const repo = fiveThousandFileRepo(work);
+  header(`Team orchestration — ${repo} (5,000 files)`);
+  const s = await measureSandboxSetup(repo, work);
+  line('baseline: git worktree add (checkout)', ms(s.bareAddP50), 'p50');
+  line('sandbox open (worktree + user state snapshot)', ms(s.openP50), `p50, ${ratio(s.openP50, s.bareAddP50)} of bare add`);
+  line('baseline: git worktree remove', ms(s.bareRemoveP50), 'p50');
+  line('sandbox dispose', ms(s.disposeP50), `p50, ${ratio(s.disposeP50, s.bareRemoveP50)} of bare remove`);
+  const o = await measureOrchestration(repo, work);
+  line('round wall time (implement, verify, rectify)', ms(o.roundP50), `p50 over ${o.rounds} rounds; checks took ${ms(o.checkP50)} of it`);
+  line('orchestration overhead per round', `p95 ${ms(o.overheadP95)}`, `p50 ${ms(o.overheadP50)}, excluding check time; model time nil (goal p95 <= 50 ms)`);
+}
+
 async function main(): Promise<void> {
   process.stdout.write(`Co-evolve benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores\n`);
-  if (values.only !== 'mining') await modelAccess();
-  if (values.only === 'models') return;
+  if (values.only === undefined || values.only === 'models') await modelAccess();
+  if (values.only === undefined || values.only === 'team') await teamFigures();
+  if (values.only === 'models' || values.only === 'team') return;
   const repo = values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits));
   const { storeDir } = await miningSpeed(repo);
   await incremental(repo, storeDir);

@@ -4,6 +4,7 @@ import type { Sandbox } from '../sandbox/sandbox.ts';
 import { runTool, toolDefinition } from '../sandbox/tools/sandboxTool.ts';
 import type { SandboxTool } from '../sandbox/tools/sandboxTool.ts';
 import { SANDBOX_TOOLS } from '../sandbox/tools/sandboxTools.ts';
+import type { ChangeTracker } from './changeTracker.ts';
 import type { CommandPolicy } from './commandPolicy.ts';
 import type { SolveEvent } from './events.ts';
 import { runModelCommand } from './modelCommand.ts';
@@ -31,6 +32,7 @@ export interface ImplementerInput {
   signal?: AbortSignal;
   onEvent: (event: SolveEvent) => void;
   trajectory: Trajectory;
+  changes: ChangeTracker;
 }
 
 export type RoundOutcome = { kind: 'finished'; summary: string } | { kind: 'over-budget' } | { kind: 'out-of-steps' } | { kind: 'gave-up'; text: string };
@@ -77,11 +79,15 @@ async function executeCall(call: ToolCall, input: ImplementerInput): Promise<{ o
     const args = runCommandSchema.safeParse(call.arguments ?? {});
     if (!args.success) return { ok: false, output: `Error: run_command needs {"command": "...", "reason": "..."}.` };
     const outcome = await runModelCommand(input.policy, args.data.command, args.data.reason, input.sandbox.root, input.signal);
+    if (outcome.ran) input.changes.noteUnknownWrites();
     return { ok: outcome.ran, output: outcome.text };
   }
   const tool = FILE_TOOLS.find((t) => t.name === call.name);
   if (!tool) return { ok: false, output: `Error: there is no tool "${call.name}". The tools are: ${[...FILE_TOOLS.map((t) => t.name), RUN_COMMAND, FINISH].join(', ')}.` };
-  return runTool(tool, input.sandbox, call.arguments, input.signal);
+  const run = await runTool(tool, input.sandbox, call.arguments, input.signal);
+  const path = (call.arguments as { path?: unknown } | undefined)?.path;
+  if (tool.writes && run.ok && typeof path === 'string') input.changes.noteWrite(path);
+  return run;
 }
 
 function describeCall(call: ToolCall): string {

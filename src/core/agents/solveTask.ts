@@ -16,6 +16,7 @@ import { planChecks } from '../verify/plan.ts';
 import type { ConfiguredMode } from '../verify/plan.ts';
 import { runChecks } from '../verify/runChecks.ts';
 import type { Workspace } from '../workspace.ts';
+import { ChangeTracker } from './changeTracker.ts';
 import type { CommandPolicy } from './commandPolicy.ts';
 import type { SolveEvent } from './events.ts';
 import { newFailureKeys, renderNewFailures } from './failureDigest.ts';
@@ -131,6 +132,7 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
     let round = 0;
     // Passing the budget once hands over to the rectifier; after that only the hard limit stops.
     let softTokenLimit = tokenBudget;
+    const changes = new ChangeTracker();
     let status: SolveStatus | undefined;
     let reason = '';
 
@@ -138,18 +140,21 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
       round += 1;
       emit({ type: 'stage', stage: 'implement', round });
       const brief = implementerBrief(taskText, { ...plan, steps }, memory, checks, instructions, failures);
-      const outcome: RoundOutcome = await implement(team, { round, role: plan.team.implementerModel, brief, sandbox, policy: options.policy, tokenBudget: softTokenLimit, onEvent: emit, trajectory, ...(signal ? { signal } : {}) });
+      const outcome: RoundOutcome = await implement(team, { round, role: plan.team.implementerModel, brief, sandbox, policy: options.policy, tokenBudget: softTokenLimit, onEvent: emit, trajectory, changes, ...(signal ? { signal } : {}) });
       if (outcome.kind === 'finished') summary = outcome.summary;
       trajectory.record({ type: 'round', round, outcome: outcome.kind });
 
       let trigger: 'checks' | 'budget' | undefined;
+      // The verified change's diff, made while the checks ran.
+      let changeDiff: Promise<string> | undefined;
       if (outcome.kind === 'over-budget') {
         trigger = 'budget';
         softTokenLimit = hardTokenLimit;
       } else {
         emit({ type: 'stage', stage: 'verify', round });
-        const after = await verifyChange(checks, sandbox, options, round, emit, trajectory);
-        report = compareRuns(baseline, after);
+        const verified = await verifyChange(checks, sandbox, options, round, emit, trajectory, changes.take());
+        changeDiff = verified.diff;
+        report = compareRuns(baseline, verified.run);
         const text = formatReport(report);
         emit({ type: 'verdict', round, ok: report.ok, text });
         if (!checks.checks.length) {
@@ -184,7 +189,7 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
         plan: { ...plan, steps },
         trigger,
         failures,
-        diff: (await sandbox.diff(signal)).patch,
+        diff: await (changeDiff ?? sandbox.diff(signal).then((d) => d.patch)),
         history,
         mustChangeApproach: repeated,
         tokensUsed: team.tokensUsed(),
@@ -195,7 +200,10 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
       trajectory.record({ type: 'diagnosis', round, diagnosis: { ...diagnosis, overridden }, trigger });
       emit({ type: 'diagnosis', round, trigger, strategy: diagnosis.strategy, rootCause: diagnosis.rootCause });
       if (overridden) emit({ type: 'note', text: 'The same failures survived a revision; the rectifier was held to a new approach.' });
-      if (diagnosis.strategy === 'new-approach') await sandbox.resetToBase(signal);
+      if (diagnosis.strategy === 'new-approach') {
+        await sandbox.resetToBase(signal);
+        changes.reset();
+      }
       if (diagnosis.steps.length && diagnosis.strategy !== 'revise-patch') steps = diagnosis.steps;
       instructions = diagnosis.instructions;
       previousKeys = keys;
@@ -273,10 +281,13 @@ async function verify(checks: CheckPlan, options: SolveOptions, phase: 'before' 
 }
 
 /** Runs the checks on the change, then puts the files back as the change left them. */
-async function verifyChange(checks: CheckPlan, sandbox: Sandbox, options: SolveOptions, round: number, emit: (event: SolveEvent) => void, trajectory: Trajectory): Promise<CheckRun> {
-  const change = await sandbox.checkpoint(options.signal);
+async function verifyChange(checks: CheckPlan, sandbox: Sandbox, options: SolveOptions, round: number, emit: (event: SolveEvent) => void, trajectory: Trajectory, changedPaths: string[] | undefined): Promise<{ run: CheckRun; change: string; diff: Promise<string> }> {
+  const change = await sandbox.checkpoint(options.signal, changedPaths);
+  // The rectifier will want the diff if the checks fail: it is made while they run.
+  const diff = sandbox.diff(options.signal, change).then((d) => d.patch);
+  void diff.catch(() => undefined);
   try {
-    return await verify(checks, options, 'after', round, emit, trajectory);
+    return { run: await verify(checks, options, 'after', round, emit, trajectory), change, diff };
   } finally {
     if (!options.signal?.aborted) await sandbox.restore(change, options.signal);
   }

@@ -1,7 +1,7 @@
+import type { SandboxGit } from './sandboxGit.ts';
 import type { Stats } from 'node:fs';
 import { lstat, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SimpleGit } from 'simple-git';
 import { readBlob, runGit, splitNul } from './sandboxGit.ts';
 
 export type FileKind = 'file' | 'executable' | 'symlink';
@@ -35,9 +35,9 @@ export interface Conflict {
 
 export interface PlanSource {
   /** git in the sandbox tree. */
-  sandbox: SimpleGit;
+  sandbox: SandboxGit;
   /** git where the user's files hash as they did at open (the user's repository, or the sandbox's private one). */
-  hasher: SimpleGit;
+  hasher: SandboxGit;
   userRoot: string;
   tree: string;
   base: string;

@@ -1,6 +1,6 @@
+import type { SandboxGit } from './sandboxGit.ts';
 import { lstat, mkdir, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { SimpleGit } from 'simple-git';
 import { throwIfAborted } from '../errors.ts';
 import { runGit, splitNul } from './sandboxGit.ts';
 
@@ -9,7 +9,7 @@ import { runGit, splitNul } from './sandboxGit.ts';
  * inside another untracked folder) that should be linked, not copied. With `--directory` git
  * names each matching folder once without walking into it, so a huge node_modules costs nothing.
  */
-export async function findDependencyFolders(git: SimpleGit, names: readonly string[], signal?: AbortSignal): Promise<string[]> {
+export async function findDependencyFolders(git: SandboxGit, names: readonly string[], signal?: AbortSignal): Promise<string[]> {
   if (names.length === 0) return [];
   const specs = names.map((name) => `:(top,glob)**/${name.replace(/[*?[\\]/g, '\\$&')}/`);
   const out = await runGit(git, ['ls-files', '-z', '--others', '--directory', '--', ...specs], signal);

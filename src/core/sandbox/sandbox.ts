@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { CoevolveError, throwIfAborted } from '../errors.ts';
 import { writeChanges } from './applyChanges.ts';
 import { planChanges } from './changePlan.ts';
@@ -5,7 +7,7 @@ import type { PlannedChange } from './changePlan.ts';
 import { markGone } from './liveSandboxes.ts';
 import { removeSandbox } from './removeSandbox.ts';
 import { runGit, runGitBytes, sandboxGit, splitNul } from './sandboxGit.ts';
-import { commitTree, excludeSpec, writeWorkTree } from './snapshot.ts';
+import { commitTree, excludeSpec, pathsNotIgnored, writeWorkTree } from './snapshot.ts';
 
 export type ChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'type-changed';
 
@@ -59,6 +61,9 @@ export class Sandbox {
   /** The start state: changes are measured from here (moves on after each apply). */
   private base: string;
   private lastPlan: { result: string } | undefined;
+  private linksToExclude: readonly string[] | undefined;
+  /** The tree the index held after the last checkpoint. */
+  private lastCheckpoint: string | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private disposing: Promise<void> | undefined;
 
@@ -82,11 +87,14 @@ export class Sandbox {
     return this.disposing !== undefined;
   }
 
-  /** The agent's changes since the start (or since the last apply). */
-  diff(signal?: AbortSignal): Promise<SandboxDiff> {
+  /**
+   * The agent's changes since the start (or since the last apply); of a checkpoint's tree when one
+   * is given (no rescan of the files).
+   */
+  diff(signal?: AbortSignal, checkpoint?: string): Promise<SandboxDiff> {
     return this.exclusive(signal, async () => {
       const git = sandboxGit(this.root, signal);
-      const result = await this.resultTree(signal);
+      const result = checkpoint ?? (await this.resultTree(signal));
       const patchBytes = await runGitBytes(
         this.root,
         ['diff', '--binary', '--full-index', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', this.base, result, '--'],
@@ -132,20 +140,72 @@ export class Sandbox {
    * checks and when the team starts over with a new approach.
    */
   resetToBase(signal?: AbortSignal): Promise<void> {
-    return this.exclusive(signal, () => this.restoreTree(this.base, signal));
+    return this.exclusive(signal, async () => {
+      const from = this.lastCheckpoint;
+      this.lastCheckpoint = undefined;
+      if (from && (await this.matchesIndex(signal))) {
+        // Files and index hold the last checkpoint: undo just the paths it changed.
+        await this.undoPaths(from, signal);
+        return;
+      }
+      await this.restoreTree(this.base, signal);
+    });
   }
 
-  /** The current state of the sandbox's files, to come back to with restore(). */
-  checkpoint(signal?: AbortSignal): Promise<string> {
-    return this.exclusive(signal, () => this.resultTree(signal));
+  /**
+   * The current state of the sandbox's files, to come back to with restore(). `changedPaths`, when
+   * the caller knows every path written since the last checkpoint, restore or reset (the file tools
+   * do), spares a scan of the whole tree.
+   */
+  checkpoint(signal?: AbortSignal, changedPaths?: readonly string[]): Promise<string> {
+    return this.exclusive(signal, async () => {
+      if (!changedPaths) return (this.lastCheckpoint = await this.resultTree(signal));
+      const git = sandboxGit(this.root, signal);
+      // update-index touches exactly these paths (git add would still walk the folders).
+      if (changedPaths.length) await runGit(git, ['update-index', '--add', '--remove', '--', ...changedPaths], signal);
+      return (this.lastCheckpoint = (await runGit(git, ['write-tree'], signal)).trim());
+    });
   }
 
-  /** Back to a checkpoint: what ran since (a check writing reports, caches) leaves no trace. */
-  restore(tree: string, signal?: AbortSignal): Promise<void> {
-    return this.exclusive(signal, () => this.restoreTree(tree, signal));
+  /**
+   * Back to a checkpoint: what ran since (a check writing reports, caches) leaves no trace.
+   * Returns false when nothing had changed (the common case: checks write only ignored files).
+   */
+  restore(tree: string, signal?: AbortSignal): Promise<boolean> {
+    return this.exclusive(signal, async () => {
+      if (tree === this.lastCheckpoint && (await this.matchesIndex(signal))) return false;
+      await this.restoreTree(tree, signal);
+      this.lastCheckpoint = tree;
+      return true;
+    });
+  }
+
+  private async undoPaths(from: string, signal: AbortSignal | undefined): Promise<void> {
+    const git = sandboxGit(this.root, signal);
+    const fields = splitNul(await runGit(git, ['diff-tree', '-r', '--no-renames', '--name-status', '-z', this.base, from], signal));
+    const back: string[] = [];
+    const added: string[] = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) (fields[i] === 'A' ? added : back).push(fields[i + 1]!);
+    if (back.length) await runGit(git, ['checkout', this.base, '--', ...back.map((path) => `:(top,literal)${path}`)], signal);
+    if (added.length) {
+      await runGit(git, ['update-index', '--force-remove', '--', ...added], signal);
+      await Promise.all(added.map((path) => rm(join(this.root, path), { force: true })));
+    }
+  }
+
+  /** Whether the files are exactly what the index holds: no tracked file differs, no new file. */
+  private async matchesIndex(signal: AbortSignal | undefined): Promise<boolean> {
+    const git = sandboxGit(this.root, signal);
+    const excluded = this.readOnlyPaths.map(excludeSpec);
+    const [modified, added] = await Promise.all([
+      runGit(git, ['diff-files', '--name-only', '-z', '--', ':/', ...excluded], signal),
+      runGit(git, ['ls-files', '-z', '--others', '--exclude-standard', '--', ':/', ...excluded], signal),
+    ]);
+    return !modified && !added;
   }
 
   private async restoreTree(treeish: string, signal?: AbortSignal): Promise<void> {
+    this.lastCheckpoint = undefined;
     const git = sandboxGit(this.root, signal);
     await runGit(git, ['read-tree', '--reset', '-u', treeish], signal);
     await runGit(git, ['clean', '-fdq', '--', ':/', ...this.readOnlyPaths.map(excludeSpec)], signal);
@@ -196,8 +256,13 @@ export class Sandbox {
     this.lastPlan = undefined;
   }
 
-  private resultTree(signal: AbortSignal | undefined): Promise<string> {
-    return writeWorkTree({ git: sandboxGit(this.root, signal), signal }, this.readOnlyPaths);
+  private async resultTree(signal: AbortSignal | undefined): Promise<string> {
+    // The index is about to be restaged with whatever the files hold now.
+    this.lastCheckpoint = undefined;
+    const source = { git: sandboxGit(this.root, signal), signal };
+    // Whether a linked folder is ignored does not change while the agent works; ask git once.
+    this.linksToExclude ??= await pathsNotIgnored(source, this.readOnlyPaths);
+    return writeWorkTree(source, this.readOnlyPaths, this.linksToExclude);
   }
 
   /** One operation at a time: they share the sandbox's index. */

@@ -1,5 +1,4 @@
-import { simpleGit, GitPluginError } from 'simple-git';
-import type { SimpleGit } from 'simple-git';
+import { spawn } from 'node:child_process';
 import { CoevolveError } from '../errors.ts';
 import { NEUTRAL_GIT_CONFIG } from '../git/repository.ts';
 
@@ -25,66 +24,63 @@ const SANDBOX_GIT_CONFIG = [
   'gc.auto=0',
 ];
 
-/**
- * A simple-git bound to `baseDir` for the sandbox's own commands. Every argument is built here
- * from paths we chose (no model text reaches git), so the guards that stop a caller from passing
- * a hooks path or `--git-dir`/`--work-tree` are lifted for these instances only.
- */
-export function sandboxGit(baseDir: string, signal?: AbortSignal): SimpleGit {
-  return simpleGit({
-    baseDir,
-    config: SANDBOX_GIT_CONFIG,
-    maxConcurrentProcesses: 4,
-    errors: strictErrors,
-    unsafe: { allowUnsafeHooksPath: true, allowUnsafeConfigPaths: true },
-    ...(signal ? { abort: signal } : {}),
-  });
+/** Where and how the sandbox's git commands run. */
+export interface SandboxGit {
+  readonly baseDir: string;
+  readonly signal: AbortSignal | undefined;
 }
+
+/**
+ * The sandbox's own git commands are spawned directly rather than through simple-git: simple-git
+ * waits a fixed 50 ms after every command that prints nothing (`add`, `read-tree`, `clean`), and a
+ * round of the agent loop runs several of them (measured: 65 ms vs 15 ms for `git add -A` on 5,000
+ * files). Every argument is built here from paths we chose; no model text reaches git, so the
+ * hooks path can be set safely.
+ */
+export function sandboxGit(baseDir: string, signal?: AbortSignal): SandboxGit {
+  return { baseDir, signal };
+}
+
+const CONFIG_ARGS = SANDBOX_GIT_CONFIG.flatMap((entry) => ['-c', entry]);
 
 /** Runs `git <args>` and returns stdout; a cancelled run reads `cancelled`, a failure `git-failed`. */
-export async function runGit(git: SimpleGit, args: string[], signal?: AbortSignal): Promise<string> {
-  try {
-    return await git.raw(args);
-  } catch (error) {
-    throw gitFailure(args, error, signal);
-  }
+export async function runGit(git: SandboxGit, args: string[], signal?: AbortSignal): Promise<string> {
+  return (await runGitBytes(git.baseDir, args, signal ?? git.signal)).toString('utf8');
 }
 
-/**
- * Like runGit, but the exact bytes of stdout: a patch of a file that is not UTF-8 would be
- * mangled by decoding. Uses a git instance of its own, since the output handler stays attached.
- */
-export async function runGitBytes(baseDir: string, args: string[], signal?: AbortSignal): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const git = sandboxGit(baseDir, signal).outputHandler((_command, stdout) => {
-    stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+/** Like runGit, but the exact bytes of stdout: a patch of a file that is not UTF-8 would be mangled by decoding. */
+export function runGitBytes(baseDir: string, args: string[], signal?: AbortSignal): Promise<Buffer> {
+  if (signal?.aborted) return Promise.reject(new CoevolveError('cancelled', 'Cancelled.'));
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', [...CONFIG_ARGS, ...args], { cwd: baseDir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const onAbort = (): void => void child.kill('SIGTERM');
+    signal?.addEventListener('abort', onAbort, { once: true });
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.once('error', (error) => {
+      signal?.removeEventListener('abort', onAbort);
+      reject(gitFailure(args, error, signal));
+    });
+    child.once('close', (code) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (code === 0) resolve(Buffer.concat(out));
+      else reject(gitFailure(args, new Error(Buffer.concat(err).toString('utf8').trim() || `git exited with code ${code}`), signal));
+    });
   });
-  await runGit(git, args, signal);
-  return Buffer.concat(chunks);
 }
 
 /** A blob's bytes, exactly as stored (runGit's text would mangle binary content). */
-export async function readBlob(git: SimpleGit, blob: string, signal?: AbortSignal): Promise<Buffer> {
-  try {
-    return await git.showBuffer([blob]);
-  } catch (error) {
-    throw gitFailure(['show', blob], error, signal);
-  }
+export function readBlob(git: SandboxGit, blob: string, signal?: AbortSignal): Promise<Buffer> {
+  return runGitBytes(git.baseDir, ['cat-file', 'blob', blob], signal ?? git.signal);
 }
 
 export function gitFailure(args: string[], error: unknown, signal?: AbortSignal): CoevolveError {
   if (CoevolveError.is(error)) return error;
-  if (signal?.aborted || (error instanceof GitPluginError && error.plugin === 'abort')) {
-    return new CoevolveError('cancelled', 'Cancelled.', { cause: error });
-  }
+  if (signal?.aborted) return new CoevolveError('cancelled', 'Cancelled.', { cause: error });
   const message = error instanceof Error ? error.message.trim() : String(error);
   return new CoevolveError('git-failed', `git ${args.find((a) => !a.startsWith('-')) ?? args[0]} failed: ${message}`, { cause: error });
-}
-
-/** simple-git only fails a command that wrote to stderr; a silent non-zero exit is a failure too. */
-function strictErrors(error: Buffer | Error | undefined, result: { exitCode: number }): Buffer | Error | undefined {
-  if (error) return error;
-  return result.exitCode === 0 ? undefined : new Error(`git exited with code ${result.exitCode}`);
 }
 
 /** Splits NUL-terminated git output (`-z`) into its fields. */

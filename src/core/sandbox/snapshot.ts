@@ -1,4 +1,4 @@
-import type { SimpleGit } from 'simple-git';
+import type { SandboxGit } from './sandboxGit.ts';
 import { runGit, splitNul } from './sandboxGit.ts';
 
 /**
@@ -7,7 +7,7 @@ import { runGit, splitNul } from './sandboxGit.ts';
  * sandbox's own index).
  */
 export interface TreeSource {
-  git: SimpleGit;
+  git: SandboxGit;
   gitArgs?: readonly string[];
   signal?: AbortSignal;
 }
@@ -18,8 +18,8 @@ export interface TreeSource {
  * out by git already, and naming an ignored path in a pathspec makes `git add` fail, so only the
  * ones git would pick up (a symlink escapes a `node_modules/` pattern) are excluded by pathspec.
  */
-export async function writeWorkTree(source: TreeSource, linkedPaths: readonly string[]): Promise<string> {
-  const excluded = await pathsNotIgnored(source, linkedPaths);
+export async function writeWorkTree(source: TreeSource, linkedPaths: readonly string[], knownExcluded?: readonly string[]): Promise<string> {
+  const excluded = knownExcluded ?? (await pathsNotIgnored(source, linkedPaths));
   await git(source, ['add', '-A', '--', ':/', ...excluded.map(excludeSpec)]);
   return (await git(source, ['write-tree'])).trim();
 }
@@ -43,7 +43,8 @@ export function excludeSpec(path: string): string {
   return `:(top,exclude,literal)${path}`;
 }
 
-async function pathsNotIgnored(source: TreeSource, paths: readonly string[]): Promise<string[]> {
+/** The linked folders git would pick up (not ignored): they must be excluded by pathspec. */
+export async function pathsNotIgnored(source: TreeSource, paths: readonly string[]): Promise<string[]> {
   if (paths.length === 0) return [];
   // `check-ignore` cannot take -z without --stdin; listing the ignored ones among them can.
   const specs = paths.map((path) => `:(top,literal)${path}`);

@@ -388,3 +388,32 @@ describe('resetting a sandbox to its start state', () => {
     }
   });
 });
+
+describe('starting over after a checkpoint', () => {
+  it('undoes exactly the checkpoint\'s changes: edits, new files and deletions', async () => {
+    const repo = busyRepo();
+    const sandbox = await openSandbox({ root: repo.dir, baseDir: scratch() });
+    try {
+      writeFileSync(join(sandbox.root, 'a.txt'), 'agent edit\n');
+      mkdirSync(join(sandbox.root, 'src/added'), { recursive: true });
+      writeFileSync(join(sandbox.root, 'src/added/new.ts'), 'export const n = 1;\n');
+      rmSync(join(sandbox.root, 'src/keep.ts'));
+      const checkpoint = await sandbox.checkpoint(undefined, ['a.txt', 'src/added/new.ts', 'src/keep.ts']);
+      assert.deepEqual((await sandbox.diff(undefined, checkpoint)).files, [
+        { path: 'a.txt', status: 'modified' },
+        { path: 'src/added/new.ts', status: 'added' },
+        { path: 'src/keep.ts', status: 'deleted' },
+      ]);
+      assert.equal(await sandbox.restore(checkpoint), false, 'nothing ran since the checkpoint');
+      await sandbox.resetToBase();
+      assert.equal(read(sandbox.root, 'a.txt'), 'alpha, edited by the user\n');
+      assert.equal(read(sandbox.root, 'src/keep.ts'), 'export const keep = 1;\n');
+      assert.equal(existsSync(join(sandbox.root, 'src/added/new.ts')), false);
+      assert.deepEqual((await sandbox.diff()).files, []);
+      assert.equal(read(sandbox.root, 'notes.md'), 'untracked notes\n', 'the user\'s own uncommitted work is part of the start state');
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+});
+
