@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { ApiKeys, setApiKey } from './apiKeys.ts';
 import { mineProjectHistory } from './mineCommand.ts';
 import { workspaceModelConfig } from './modelSetup.ts';
+import { ProposedChanges } from './proposedChanges.ts';
 import { SidecarController } from './sidecarController.ts';
+import { solveTaskCommand } from './solveCommand.ts';
 import { testModelConnection } from './testModelCommand.ts';
 import { VsCodeHost } from './vscodeHost.ts';
 
@@ -14,9 +16,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const keys = new ApiKeys(context.secrets);
   sidecar = new SidecarController(context, host);
   const controller = sidecar;
+  const proposals = new ProposedChanges();
   context.subscriptions.push(
     log,
     controller,
+    proposals,
+    vscode.commands.registerCommand('coevolve.solveTask', () => solveTaskCommand(host, keys, proposals)),
     vscode.commands.registerCommand('coevolve.mineHistory', () => mineProjectHistory(host)),
     vscode.commands.registerCommand('coevolve.setApiKey', async () => setApiKey(keys, await workspaceModelConfig(host).catch(() => undefined))),
     vscode.commands.registerCommand('coevolve.testModel', () => testModelConnection(host, keys)),

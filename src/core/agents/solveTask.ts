@@ -4,6 +4,7 @@ import type { ModelConfig } from '../llm/providers.ts';
 import { recallInWorkspace } from '../memory/recallService.ts';
 import { markUntrusted } from '../memory/untrustedText.ts';
 import { openSandbox } from '../sandbox/openSandbox.ts';
+import type { PlannedChange } from '../sandbox/changePlan.ts';
 import type { ChangedFile, Sandbox } from '../sandbox/sandbox.ts';
 import { runGit, sandboxGit, splitNul } from '../sandbox/sandboxGit.ts';
 import { sweepStaleSandboxes } from '../sandbox/sweep.ts';
@@ -76,6 +77,13 @@ export interface Solution {
   accept(signal?: AbortSignal): Promise<ChangedFile[]>;
   /** Removes the sandbox; the user's tree was never touched. */
   reject(): Promise<void>;
+  /**
+   * For a front door that writes the change itself (the editor, as one undoable edit): each file's
+   * current and new content, refused with `edit-rejected` if the user changed a touched file since.
+   */
+  planApply(signal?: AbortSignal): Promise<PlannedChange[]>;
+  /** After the front door applied planApply()'s changes: records it and removes the sandbox. */
+  confirmApplied(): Promise<void>;
 }
 
 const DEFAULT_TOKEN_BUDGET = 400_000;
@@ -243,6 +251,11 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
       },
       reject: async () => {
         trajectory.record({ type: 'end', status: 'rejected' });
+        await kept.dispose();
+      },
+      planApply: (planSignal) => kept.planApply(planSignal),
+      confirmApplied: async () => {
+        trajectory.record({ type: 'end', status: 'accepted' });
         await kept.dispose();
       },
     };

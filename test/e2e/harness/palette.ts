@@ -47,7 +47,15 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
     }
   }
   await input.press('Enter');
-  await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 10_000 });
+  // The palette closes — or is reused at once by an input box the command opens.
+  const closedBy = Date.now() + 10_000;
+  for (;;) {
+    const widget = page.locator(QUICK_INPUT);
+    if (!(await widget.isVisible())) return;
+    if (!(await input.inputValue().catch(() => '>')).startsWith('>')) return;
+    if (Date.now() > closedBy) throw new Error(`the command palette did not close after running "${title}"`);
+    await page.waitForTimeout(100);
+  }
 }
 
 export interface Notification {
@@ -94,4 +102,19 @@ export async function waitForNotificationGone(page: Page, pattern: RegExp, timeo
 /** Waits until every toast has finished fading in, so a screenshot shows them as a user sees them. */
 export async function waitForToastsSettled(page: Page, timeoutMs = 5_000): Promise<void> {
   await page.locator('.notifications-toasts .notification-toast:not(.notification-fade-in-done)').first().waitFor({ state: 'detached', timeout: timeoutMs });
+}
+
+/** Clicks a button (by its label) on the notification toast whose message matches `pattern`. */
+export async function clickNotificationButton(page: Page, pattern: RegExp, label: string, timeoutMs = 10_000): Promise<void> {
+  const toast = page.locator('.notifications-toasts .notification-list-item').filter({ has: page.locator('.notification-list-item-message', { hasText: pattern }) }).first();
+  await toast.hover({ timeout: timeoutMs });
+  await toast.locator('.monaco-button', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }).first().click({ timeout: timeoutMs });
+}
+
+/** Types into the input box a command opened (showInputBox) and presses Enter. */
+export async function answerInputBox(page: Page, text: string, timeoutMs = 15_000): Promise<void> {
+  const input = page.locator(`${QUICK_INPUT} input`);
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(text);
+  await input.press('Enter');
 }

@@ -1,0 +1,179 @@
+import * as vscode from 'vscode';
+import type { SolveEvent } from '../core/agents/events.ts';
+import { solveTask } from '../core/agents/solveTask.ts';
+import type { Solution } from '../core/agents/solveTask.ts';
+import type { TaskInput } from '../core/agents/task.ts';
+import { CoevolveError } from '../core/errors.ts';
+import type { Host } from '../core/host.ts';
+import { resolveWorkspace } from '../core/workspace.ts';
+import type { ApiKeys } from './apiKeys.ts';
+import { workspaceModelConfig } from './modelSetup.ts';
+import { workspaceEditFor } from './proposedChanges.ts';
+import type { ProposedChanges } from './proposedChanges.ts';
+
+const STAGE_TEXT: Record<string, string> = {
+  memory: 'recalling project memory',
+  sandbox: 'opening a sandbox',
+  baseline: 'running the checks before any change',
+  plan: 'planning',
+  implement: 'implementing',
+  verify: 'verifying',
+  rectify: 'diagnosing a failure',
+  done: 'done',
+};
+
+/**
+ * "Co-evolve: Solve Task…": the team works in a sandbox while a cancellable notification shows
+ * where it is; the verified change opens in a multi-file diff, and only "Apply" writes it, as one
+ * undoable edit.
+ */
+export async function solveTaskCommand(host: Host, keys: ApiKeys, proposals: ProposedChanges): Promise<void> {
+  const folder = host.workspaceFolders()[0];
+  if (!folder) {
+    void vscode.window.showWarningMessage('Co-evolve: open a folder first.');
+    return;
+  }
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('Co-evolve: solving a task runs the project\'s own checks, so it needs a trusted workspace.', 'Manage Workspace Trust').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+    return;
+  }
+  const models = await workspaceModelConfig(host).catch((error: unknown) => {
+    void vscode.window.showErrorMessage(`Co-evolve: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  });
+  if (models === null) return;
+  if (!models) {
+    void vscode.window.showWarningMessage('Co-evolve: no .coevolve/models.json in this workspace; see the README, "Model providers".');
+    return;
+  }
+  const task = await askForTask();
+  if (!task) return;
+
+  const workspace = await resolveWorkspace(folder, host.setting<string>('storePath') || undefined);
+  const secrets = await keys.lookupFor(models);
+  let solution: Solution | undefined;
+  try {
+    solution = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Co-evolve', cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const subscription = token.onCancellationRequested(() => controller.abort());
+        try {
+          return await solveTask({
+            workspace,
+            task,
+            models,
+            secrets,
+            policy: { workspaceTrusted: vscode.workspace.isTrusted, approveAll: false, approve: approveInModal },
+            verify: { configured: host.setting<unknown>('verify') ?? [] },
+            signal: controller.signal,
+            onEvent: (event) => report(event, progress, host),
+          });
+        } finally {
+          subscription.dispose();
+        }
+      },
+    );
+  } catch (error) {
+    if (CoevolveError.is(error, 'cancelled')) {
+      void vscode.window.showInformationMessage('Co-evolve: task cancelled; your files were not touched.');
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    host.log.error(message);
+    void vscode.window.showErrorMessage(`Co-evolve: ${message}${CoevolveError.is(error) && error.hint ? ` ${error.hint}` : ''}`);
+    return;
+  }
+  await offer(solution, vscode.Uri.file(workspace.root), proposals, host);
+}
+
+async function askForTask(): Promise<TaskInput | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  const text = await vscode.window.showInputBox({
+    title: 'Co-evolve: Solve Task',
+    prompt: 'What should change? The team works in a sandbox and shows you a verified diff.',
+    placeHolder: 'e.g. make parseHeader accept an empty input',
+    ignoreFocusOut: true,
+  });
+  if (!text?.trim()) return undefined;
+  const task: TaskInput = { text: text.trim() };
+  if (editor && editor.document.uri.scheme === 'file') {
+    const path = vscode.workspace.asRelativePath(editor.document.uri, false);
+    task.files = [path];
+    if (!editor.selection.isEmpty) {
+      task.selection = { path, startLine: editor.selection.start.line + 1, endLine: editor.selection.end.line + 1, text: editor.document.getText(editor.selection) };
+    }
+  }
+  return task;
+}
+
+async function approveInModal(command: string, reason: string): Promise<boolean> {
+  const choice = await vscode.window.showWarningMessage(
+    `The model wants to run a command in its sandbox:\n\n${command}`,
+    { modal: true, detail: `Its reason: ${reason}\n\nYour files are not affected, but the command runs with your user's permissions.` },
+    'Run It',
+  );
+  return choice === 'Run It';
+}
+
+function report(event: SolveEvent, progress: vscode.Progress<{ message?: string }>, host: Host): void {
+  switch (event.type) {
+    case 'stage':
+      progress.report({ message: `${event.round ? `round ${event.round}: ` : ''}${STAGE_TEXT[event.stage] ?? event.stage}` });
+      host.log.info(`[solve] ${event.stage}${event.round ? ` (round ${event.round})` : ''}`);
+      return;
+    case 'plan':
+      host.log.info(`[solve] plan: ${event.plan.summary}`);
+      return;
+    case 'tool':
+      host.log.info(`[solve] ${event.ok ? '' : 'failed: '}${event.name} ${event.detail}`);
+      return;
+    case 'check':
+      host.log.info(`[solve] ${event.phase} ${event.id}: ${event.status}`);
+      return;
+    case 'verdict':
+      host.log.info(`[solve] ${event.text}`);
+      return;
+    case 'diagnosis':
+      host.log.info(`[solve] rectifier: ${event.strategy} — ${event.rootCause}`);
+      return;
+    default:
+      if (event.type === 'note') host.log.info(`[solve] ${event.text}`);
+  }
+}
+
+async function offer(solution: Solution, root: vscode.Uri, proposals: ProposedChanges, host: Host): Promise<void> {
+  try {
+    if (!solution.files.length) {
+      void vscode.window.showWarningMessage(`Co-evolve: the team made no change. ${solution.reason}`);
+      await solution.reject();
+      return;
+    }
+    const changes = await solution.planApply();
+    const passed = solution.status === 'passed';
+    await proposals.show(solution.runId, root, changes, `Co-evolve: ${solution.plan.summary.slice(0, 80)}`);
+    const files = `${changes.length} file${changes.length === 1 ? '' : 's'}`;
+    const message = passed ? `Co-evolve: the checks pass with this change to ${files}. ${solution.summary}` : `Co-evolve: ${solution.reason} The change to ${files} is NOT verified.`;
+    const apply = passed ? 'Apply' : 'Apply Anyway';
+    const choice = await (passed ? vscode.window.showInformationMessage(message, apply, 'Discard') : vscode.window.showWarningMessage(message, apply, 'Discard'));
+    if (choice !== apply) {
+      await solution.reject();
+      return;
+    }
+    // Checked again at the moment of writing: the user may have edited a touched file meanwhile.
+    const edit = await workspaceEditFor(root, await solution.planApply());
+    if (!(await vscode.workspace.applyEdit(edit, { isRefactoring: true }))) throw new CoevolveError('edit-rejected', 'VS Code did not apply the change.');
+    await Promise.all(changes.filter((c) => c.status !== 'deleted').map(async (c) => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === vscode.Uri.joinPath(root, c.path).fsPath)?.save()));
+    await solution.confirmApplied();
+    void vscode.window.showInformationMessage(`Co-evolve: applied to ${files}. Undo (Ctrl+Z) in each file reverts it.`);
+  } catch (error) {
+    await solution.reject().catch(() => undefined);
+    const message = error instanceof Error ? error.message : String(error);
+    host.log.error(message);
+    void vscode.window.showErrorMessage(`Co-evolve: ${message}`);
+  } finally {
+    proposals.forget(solution.runId);
+  }
+}
