@@ -13,7 +13,8 @@ import { launchBrowser, openWorkbench, screenshot } from './harness/browser.ts';
 import type { Session } from './harness/browser.ts';
 import { assertInstalled, createProfile, installExtension, REPO_ROOT, startCodeServer } from './harness/codeServer.ts';
 import type { CodeServer } from './harness/codeServer.ts';
-import { notifications, runCommand, waitForNotification, waitForNotificationGone, waitForToastsSettled } from './harness/palette.ts';
+import { cleanUp, reportFailure } from './harness/teardown.ts';
+import { runCommand, waitForNotification, waitForNotificationGone, waitForToastsSettled } from './harness/palette.ts';
 
 const VSIX = process.env.E2E_VSIX ?? join(REPO_ROOT, 'coevolve.vsix');
 
@@ -73,19 +74,9 @@ test('the local model sidecar starts, serves and stops from the command palette'
     assert.ok(!existsSync(join(state, 'endpoint.json')), 'the endpoint is unregistered');
     assert.throws(() => process.kill(endpoint.pid, 0), 'the sidecar process is gone');
   } catch (error) {
-    if (session) {
-      t.diagnostic(`failure screenshot: ${await screenshot(session.page, 'sidecar-failure').catch(() => 'none')}`);
-      t.diagnostic(`notifications: ${JSON.stringify(await notifications(session.page).catch(() => []))}`);
-    }
-    if (server) t.diagnostic(`code-server output:\n${server.output().slice(-4000)}`);
+    await reportFailure(t, 'sidecar', session, server);
     throw error;
   } finally {
-    for (const step of [() => session?.close(), () => server?.stop(), () => repo.remove(), () => profile.remove(), () => rmSync(work, { recursive: true, force: true })]) {
-      try {
-        await step();
-      } catch (error) {
-        t.diagnostic(`cleanup: ${String(error)}`);
-      }
-    }
+    await cleanUp(t, [() => session?.close(), () => server?.stop(), () => repo.remove(), () => profile.remove(), () => rmSync(work, { recursive: true, force: true })]);
   }
 });

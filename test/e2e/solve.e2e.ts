@@ -12,7 +12,8 @@ import { launchBrowser, openWorkbench, screenshot } from './harness/browser.ts';
 import type { Session } from './harness/browser.ts';
 import { assertInstalled, createProfile, installExtension, REPO_ROOT, startCodeServer } from './harness/codeServer.ts';
 import type { CodeServer } from './harness/codeServer.ts';
-import { answerInputBox, clickNotificationButton, notifications, runCommand, waitForNotification, waitForToastsSettled } from './harness/palette.ts';
+import { cleanUp, reportFailure } from './harness/teardown.ts';
+import { answerInputBox, clickNotificationButton, runCommand, waitForNotification, waitForToastsSettled } from './harness/palette.ts';
 
 const VSIX = process.env.E2E_VSIX ?? join(REPO_ROOT, 'coevolve.vsix');
 
@@ -64,19 +65,9 @@ test('Solve Task: a failing first patch is rectified, shown as a diff, and appli
     assert.deepEqual(models.remaining(), { '': 0, gen: 0, impl: 0, rect: 0 });
     assert.equal(repo.git('worktree', 'list').trim().split('\n').length, 1, 'the sandbox worktree is gone');
   } catch (error) {
-    if (session) {
-      t.diagnostic(`failure screenshot: ${await screenshot(session.page, 'solve-failure').catch(() => 'none')}`);
-      t.diagnostic(`notifications: ${JSON.stringify(await notifications(session.page).catch(() => []))}`);
-    }
-    if (server) t.diagnostic(`code-server output:\n${server.output().slice(-4000)}`);
+    await reportFailure(t, 'solve', session, server);
     throw error;
   } finally {
-    for (const step of [() => session?.close(), () => server?.stop(), () => models.close(), () => repo.remove(), () => profile.remove()]) {
-      try {
-        await step();
-      } catch (error) {
-        t.diagnostic(`cleanup: ${String(error)}`);
-      }
-    }
+    await cleanUp(t, [() => session?.close(), () => server?.stop(), () => models.close(), () => repo.remove(), () => profile.remove()]);
   }
 });

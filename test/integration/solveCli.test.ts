@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { runCliAsync } from '../helpers/cliProcess.ts';
 import { tempDir } from '../helpers/gitRepo.ts';
 import { ScriptedModelServer } from '../helpers/scriptedModelServer.ts';
 import { edit, finish, MATH_BEFORE, mathProject, planStep, teamModels, toolCall } from '../helpers/teamFixtures.ts';
 
-const CLI = join(import.meta.dirname, '../../dist/cli.cjs');
-
-function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = runCliAsync;
 
 let server: ScriptedModelServer;
 before(async () => {

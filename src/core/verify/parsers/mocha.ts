@@ -1,5 +1,5 @@
 import type { ParseContext, StructuredFailure } from '../checkResult.ts';
-import { firstUserFrame, indentOf, splitLines, stackExcerpt, tidyMessage } from './parserText.ts';
+import { indentOf, locateFromStack, splitLines, tidyMessage } from './parserText.ts';
 
 /**
  * Mocha's spec reporter, after the `N failing` line:
@@ -59,13 +59,5 @@ function toFailure(testName: string, block: readonly string[], context: ParseCon
   const message = tidyMessage(block.slice(0, ends.length > 0 ? Math.min(...ends) : block.length));
   const failure: StructuredFailure = { testName, message: message || 'Test failed.' };
   const stack = stackStart >= 0 ? block.slice(stackStart) : [];
-  const frame = firstUserFrame(stack, context.cwd);
-  if (frame) {
-    failure.file = frame.file;
-    failure.line = frame.line;
-    if (frame.column !== undefined) failure.column = frame.column;
-  }
-  const excerpt = stackExcerpt(stack);
-  if (excerpt) failure.stackExcerpt = excerpt;
-  return failure;
+  return locateFromStack(failure, stack, context.cwd);
 }

@@ -1,5 +1,5 @@
 import type { ParseContext, StructuredFailure } from '../checkResult.ts';
-import { firstUserFrame, indentOf, parseStackFrame, relativePath, relativeTestName, splitLines, stackExcerpt, tidyMessage } from './parserText.ts';
+import { indentOf, locateFromStack, parseStackFrame, relativePath, relativeTestName, splitLines, tidyMessage } from './parserText.ts';
 
 /**
  * Node's test runner with the spec reporter (the default on a terminal, and on Node 23+):
@@ -83,15 +83,7 @@ function toFailure(testName: string, block: readonly string[], crashOutput: read
     return failure;
   }
   const stack = firstStack >= 0 ? block.slice(firstStack) : [];
-  const frame = firstUserFrame(stack, context.cwd);
-  if (frame) {
-    failure.file = frame.file;
-    failure.line = frame.line;
-    if (frame.column !== undefined) failure.column = frame.column;
-  }
-  const excerpt = stackExcerpt(stack);
-  if (excerpt) failure.stackExcerpt = excerpt;
-  return failure;
+  return locateFromStack(failure, stack, context.cwd);
 }
 
 /**

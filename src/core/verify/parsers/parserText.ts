@@ -1,5 +1,6 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { StructuredFailure } from '../checkResult.ts';
 
 /** Shared helpers for the failure parsers: paths, stack frames, message trimming. */
 
@@ -100,4 +101,17 @@ export function indentOf(line: string): number {
 
 export function splitLines(output: string): string[] {
   return output.split(/\r?\n/);
+}
+
+/** Points a failure at the first stack frame in the project's own code, and keeps a short excerpt. */
+export function locateFromStack(failure: StructuredFailure, stack: readonly string[], cwd: string): StructuredFailure {
+  const frame = firstUserFrame(stack, cwd);
+  if (frame) {
+    failure.file = frame.file;
+    failure.line = frame.line;
+    if (frame.column !== undefined) failure.column = frame.column;
+  }
+  const excerpt = stackExcerpt(stack);
+  if (excerpt) failure.stackExcerpt = excerpt;
+  return failure;
 }
