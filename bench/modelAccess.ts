@@ -80,6 +80,7 @@ export interface SidecarSpeed {
   served: number;
 }
 
+const engine = join(import.meta.dirname, '..', '.sidecar-engine');
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
@@ -94,19 +95,19 @@ export async function measureSidecar(workDir: string, options: { modelPath?: str
   const gpu = options.gpu ?? 'auto';
   const history = [{ type: 'user' as const, text: 'Write a long story.' }, { type: 'model' as const, response: [] }];
 
-  const engine = await LlamaEngine.start({ modelPath, gpu, log: quiet, contextSize: 2048 });
+  const llama = await LlamaEngine.start({ modelPath, gpu, log: quiet, contextSize: 2048, llamaModule: engine });
   const direct: number[] = [];
   try {
     for (let i = 0; i < 4; i++) {
       const t = performance.now();
-      const result = await engine.generate({ history, maxTokens: tokens, signal: new AbortController().signal, seed: i });
+      const result = await llama.generate({ history, maxTokens: tokens, signal: new AbortController().signal, seed: i });
       if (i > 0) direct.push((result.completionTokens / (performance.now() - t)) * 1000);
     }
   } finally {
-    await engine.dispose();
+    await llama.dispose();
   }
 
-  const sidecar = await startSidecar({ modelPath, gpu, log: quiet, contextSize: 2048, port: 0, register: false });
+  const sidecar = await startSidecar({ modelPath, gpu, log: quiet, contextSize: 2048, port: 0, register: false, llamaModule: engine });
   const served: number[] = [];
   try {
     const client = new ChatClient({ role: 'implementer', model: sidecar.info.model.id, providerName: 'sidecar', preset: 'sidecar', baseURL: sidecar.baseURL, apiKey: sidecar.token }, { maxRetries: 0 });

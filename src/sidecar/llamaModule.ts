@@ -24,7 +24,7 @@ export function llamaInstallCommand(dir = defaultLlamaInstallDir()): string {
  * node-llama-cpp brings ~700 MB of prebuilt CUDA/Vulkan/Metal/CPU binaries, so it never ships in
  * the VSIX or the CLI bundle; it is found at run time, in this order: an explicit folder (setting or
  * --llama-module), $COEVOLVE_LLAMA_MODULE, the private install under ~/.coevolve/sidecar, then
- * ordinary resolution from this bundle (a development checkout has it as a dev dependency).
+ * ordinary resolution from this bundle (installed beside a global install of the CLI).
  */
 export function locateLlamaModule(explicit?: string): string {
   const tried: string[] = [];

@@ -32,8 +32,8 @@ test('the local model sidecar starts, serves and stops from the command palette'
   writeFileSync(join(profile.userDataDir, 'Machine', 'settings.json'), JSON.stringify({
     'coevolve.sidecar.modelPath': modelPath,
     'coevolve.sidecar.gpu': 'cpu',
-    // This checkout holds node_modules/node-llama-cpp; the VSIX does not ship it.
-    'coevolve.sidecar.enginePath': REPO_ROOT,
+    // Installed by `npm run setup:engine` as a user would install it; the VSIX does not ship it.
+    'coevolve.sidecar.enginePath': join(REPO_ROOT, '.sidecar-engine'),
   }));
   const state = join(work, 'state');
   profile.env.COEVOLVE_SIDECAR_STATE = state;

@@ -20,12 +20,14 @@ import { writeTinyGguf } from '../helpers/tinyGguf.ts';
 const work = tempDir('coevolve-sidecar-');
 process.env.COEVOLVE_SIDECAR_STATE = join(work, 'state');
 const entry = join(import.meta.dirname, '../../src/sidecar/main.ts');
+// Installed by `npm run setup:engine` the way a user installs it (README), not as a dependency.
+const engine = join(import.meta.dirname, '../../.sidecar-engine');
 const modelPath = join(work, 'tiny.gguf');
 writeTinyGguf(modelPath, { contextLength: 512 });
 
 const lines: string[] = [];
 const log: Logger = { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
-const launch = (model: string, extra: Partial<SidecarLaunch> = {}): SidecarLaunch => ({ entry, execArgv: ['--import', 'tsx'], model, gpu: 'cpu', threads: 1, ...extra });
+const launch = (model: string, extra: Partial<SidecarLaunch> = {}): SidecarLaunch => ({ entry, execArgv: ['--import', 'tsx'], model, gpu: 'cpu', threads: 1, llamaModule: engine, ...extra });
 const config: ModelConfig = { providers: { local: { preset: 'sidecar' } }, roles: { default: { provider: 'local', model: 'tiny' } } };
 
 describe('the GPU sidecar, run for real on the CPU backend', () => {
