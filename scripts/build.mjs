@@ -30,6 +30,8 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: [join(root, 'src/extension/extension.ts')], outfile: join(dist, 'extension.cjs'), external: ['vscode'] }),
   build({ ...common, entryPoints: [join(root, 'src/core/git/symbolWorker.ts')], outfile: join(dist, 'symbolWorker.cjs') }),
+  // Several MB of BPE tables, loaded only when an OpenAI-family request is measured (src/core/llm/tokenCount.ts).
+  build({ ...common, entryPoints: [join(root, 'src/core/llm/tokenizers.ts')], outfile: join(dist, 'tokenizers.cjs') }),
   // node-llama-cpp is found at run time (src/sidecar/llamaModule.ts), never bundled.
   build({ ...common, entryPoints: [join(root, 'src/sidecar/main.ts')], outfile: join(dist, 'sidecar.cjs'), external: ['node-llama-cpp'] }),
   build({

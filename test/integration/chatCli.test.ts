@@ -52,6 +52,16 @@ describe('coevolve chat', () => {
     assert.ok(!server.requests.some((r) => r.path === '/v1/chat/completions'), 'nothing was sent to the model');
   });
 
+  it('counts an OpenAI model\'s request exactly with its tokenizer (loaded from its own bundle)', async () => {
+    server.reset();
+    server.models = [{ id: 'gpt-4o-mini', object: 'model', max_model_len: 30 }];
+    const result = await run(['chat', 'hello world '.repeat(20), '--base-url', server.baseURL, '--model', 'gpt-4o-mini'], tempDir());
+    server.models = [{ id: 'scripted-model', object: 'model' }];
+    assert.equal(result.code, 6);
+    // 20 x "hello world " is 41 tokens in o200k_base; with the chat overhead, 48. No "about": it is exact.
+    assert.match(result.stderr, /The request needs 48 tokens but .* has a context window of 30; it was not sent/);
+  });
+
   it('reads models.json per role, with the key from the environment', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, '.coevolve'));

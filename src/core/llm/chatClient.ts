@@ -5,7 +5,7 @@ import { CoevolveError } from '../errors.ts';
 import type { ResolvedModel } from './providers.ts';
 import { redactKeys } from './redactKeys.ts';
 import type { Accounting } from './accounting.ts';
-import { estimateTokens } from './tokenEstimate.ts';
+import { countRequestTokens } from './tokenCount.ts';
 
 export type ChatMessage = ChatCompletionMessageParam;
 
@@ -90,9 +90,10 @@ export class ChatClient {
 
   private async send(request: ChatRequest, started: number): Promise<ChatResult> {
     if (this.contextWindow) {
-      const needed = estimateTokens(request.messages, request.tools) + (request.maxTokens ?? 0);
+      const counted = await countRequestTokens(this.model.model, request.messages, request.tools);
+      const needed = counted.tokens + (request.maxTokens ?? 0);
       if (needed > this.contextWindow) {
-        throw new CoevolveError('llm-bad-request', `The request needs about ${needed} tokens but ${this.where()} has a context window of ${this.contextWindow}; it was not sent.`, {
+        throw new CoevolveError('llm-bad-request', `The request needs ${counted.method === 'exact' ? '' : 'about '}${needed} tokens but ${this.where()} has a context window of ${this.contextWindow}; it was not sent.`, {
           hint: 'Give the role a model with a larger window (or raise num_ctx on Ollama), or send less context.',
         });
       }
