@@ -6,6 +6,7 @@ import type { ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { ChatMessage } from './chatClient.ts';
 import { estimateTokens } from './tokenEstimate.ts';
 import type { EncodingName } from './tokenizers.ts';
+import type * as Tokenizers from './tokenizers.ts';
 
 export interface TokenCount {
   tokens: number;
@@ -53,10 +54,10 @@ function loadCounter(): Promise<Counter | undefined> {
     const here = dirname(fileURLToPath(import.meta.url));
     const bundled = join(here, 'tokenizers.cjs');
     try {
-      if (existsSync(bundled)) return (createRequire(import.meta.url)(bundled) as typeof import('./tokenizers.ts')).countTextTokens;
+      if (existsSync(bundled)) return (createRequire(import.meta.url)(bundled) as typeof Tokenizers).countTextTokens;
       // Running from source (tests, tsx): a computed specifier keeps the bundler from inlining it.
       const source = './tokenizers.ts';
-      return ((await import(source)) as typeof import('./tokenizers.ts')).countTextTokens;
+      return ((await import(source)) as typeof Tokenizers).countTextTokens;
     } catch {
       return undefined;
     }
