@@ -81,6 +81,18 @@ describe('coevolve solve', () => {
     }
   });
 
+  it('refuses an empty task before doing anything', async () => {
+    const p = project();
+    try {
+      const result = await run(['solve', '   ', '--path', p.dir, '--store', p.store], p.dir, { TMPDIR: p.sandboxes });
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /Not a usable task: the task is empty/);
+      assert.equal(server.requests.length, 0);
+    } finally {
+      p.remove();
+    }
+  });
+
   it('says clearly when no model is configured', async () => {
     const dir = tempDir('coevolve-solve-none-');
     try {

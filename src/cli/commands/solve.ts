@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { solveTask } from '../../core/agents/solveTask.ts';
+import { parseTask } from '../../core/agents/task.ts';
 import type { Solution } from '../../core/agents/solveTask.ts';
 import { resolveWorkspace } from '../../core/workspace.ts';
 import { terminalApproval } from '../approvePrompt.ts';
@@ -12,6 +13,8 @@ import type { ModelFlags } from './modelFlags.ts';
 
 interface SolveFlags extends ModelFlags {
   verify: string[];
+  file: string[];
+  failingTest?: string;
   apply?: boolean;
   json?: boolean;
   budget?: { tokens?: number; costUsd?: number };
@@ -27,6 +30,8 @@ export function registerSolve(program: Command): void {
       .description('Resolve a task with the generator–implementer–rectifier team in an isolated sandbox; prints the verified diff.')
       .argument('<task>', 'what to do, in plain words')
       .option('--verify <cmd>', 'a command that proves the change (repeatable); replaces the detected checks', (value: string, list: string[]) => [...list, value], [])
+      .option('--file <path>', 'a file the task is about (repeatable)', (value: string, list: string[]) => [...list, value], [])
+      .option('--failing-test <name>', 'a test that fails and should pass')
       .option('--apply', 'write the change into your files when the checks pass')
       .option('--json', 'print the result as JSON')
       .option('--budget <tokens|$usd>', 'cap the task: a token count (200k, 1.5M) or a cost ($2)', parseBudget)
@@ -44,7 +49,7 @@ export function registerSolve(program: Command): void {
     try {
       solution = await solveTask({
         workspace,
-        task: { text: task },
+        task: parseTask({ text: task, ...(flags.file.length ? { files: flags.file } : {}), ...(flags.failingTest ? { failingTest: flags.failingTest } : {}) }),
         models,
         secrets: (name) => process.env[name],
         // Running the CLI on a folder is trusting it, as running its tests by hand would be.

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { CoevolveError } from '../errors.ts';
+import { markUntrusted } from '../memory/untrustedText.ts';
 
 /** What the user asks for, with whatever the front door knows about where they are. */
 export const taskInputSchema = z.object({
@@ -10,12 +12,20 @@ export const taskInputSchema = z.object({
 });
 export type TaskInput = z.infer<typeof taskInputSchema>;
 
+/** A task from a front door, checked: an empty or malformed one is a clear bad-input error. */
+export function parseTask(input: unknown): TaskInput {
+  const parsed = taskInputSchema.safeParse(input);
+  if (!parsed.success) throw new CoevolveError('bad-input', `Not a usable task: ${parsed.error.issues.map((i) => i.message).join('; ')}.`);
+  return parsed.data;
+}
+
 /** The task as one block of text for prompts and for recall. */
 export function describeTask(task: TaskInput): string {
   const parts = [task.text];
   if (task.files?.length) parts.push(`Files the user pointed at: ${task.files.join(', ')}`);
-  if (task.selection) parts.push(`Selected in ${task.selection.path}:${task.selection.startLine}-${task.selection.endLine}:\n${task.selection.text}`);
-  if (task.diagnostic) parts.push(`Diagnostic at ${task.diagnostic.path}:${task.diagnostic.line}${task.diagnostic.source ? ` (${task.diagnostic.source})` : ''}: ${task.diagnostic.message}`);
+  // The user's words are the task; text copied from files or tools is data like any other.
+  if (task.selection) parts.push(`Selected in ${task.selection.path}:${task.selection.startLine}-${task.selection.endLine}:\n${markUntrusted(task.selection.text, 'selection')}`);
+  if (task.diagnostic) parts.push(`Diagnostic at ${task.diagnostic.path}:${task.diagnostic.line}${task.diagnostic.source ? ` (${task.diagnostic.source})` : ''}:\n${markUntrusted(task.diagnostic.message, 'diagnostic')}`);
   if (task.failingTest) parts.push(`Failing test: ${task.failingTest}`);
   return parts.join('\n\n');
 }
