@@ -5,6 +5,7 @@ import type { Solution } from '../core/agents/solveTask.ts';
 import type { TaskInput } from '../core/agents/task.ts';
 import { CoevolveError } from '../core/errors.ts';
 import type { Host } from '../core/host.ts';
+import { recordRunOutcome } from '../core/learning/runOutcome.ts';
 import { resolveWorkspace } from '../core/workspace.ts';
 import type { ApiKeys } from './apiKeys.ts';
 import { workspaceModelConfig } from './modelSetup.ts';
@@ -160,6 +161,8 @@ async function offer(solution: Solution, root: vscode.Uri, proposals: ProposedCh
     const choice = await (passed ? vscode.window.showInformationMessage(message, apply, 'Discard') : vscode.window.showWarningMessage(message, apply, 'Discard'));
     if (choice !== apply) {
       await solution.reject();
+      // Dismissing the toast is not a decision; "Discard" is.
+      if (choice === 'Discard') await recordRunOutcome(solution.storeDir, solution.runId, 'rejected').catch((e: unknown) => host.log.warn(String(e)));
       return;
     }
     // Checked again at the moment of writing: the user may have edited a touched file meanwhile.
@@ -167,6 +170,7 @@ async function offer(solution: Solution, root: vscode.Uri, proposals: ProposedCh
     if (!(await vscode.workspace.applyEdit(edit, { isRefactoring: true }))) throw new CoevolveError('edit-rejected', 'VS Code did not apply the change.');
     await Promise.all(changes.filter((c) => c.status !== 'deleted').map(async (c) => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === vscode.Uri.joinPath(root, c.path).fsPath)?.save()));
     await solution.confirmApplied();
+    await recordRunOutcome(solution.storeDir, solution.runId, 'accepted').catch((e: unknown) => host.log.warn(String(e)));
     void vscode.window.showInformationMessage(`Co-evolve: applied to ${files}. Undo (Ctrl+Z) in each file reverts it.`);
   } catch (error) {
     await solution.reject().catch(() => undefined);

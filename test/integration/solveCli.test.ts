@@ -81,6 +81,41 @@ describe('coevolve solve', () => {
     }
   });
 
+  it('learns from the decision: a fix experience, and credit for the memories the run used', async () => {
+    const p = project();
+    try {
+      const mined = await run(['mine', p.dir, '--store', p.store], p.dir);
+      assert.equal(mined.code, 0, mined.stderr);
+      server.scriptFor('gen', planStep());
+      server.scriptFor('impl', FIX, finish('sum skips null'));
+      const applied = await run(['solve', 'sum should skip null values', '--path', p.dir, '--store', p.store, '--apply'], p.dir, { TMPDIR: p.sandboxes });
+      assert.equal(applied.code, 0, applied.stderr);
+      const shown = JSON.parse((await run(['memory', 'show', '--path', p.dir, '--store', p.store, '--json'], p.dir)).stdout) as { experiences: { subject: string; q: number; uses: number; helpful: number }[]; fixes: { outcome: string; active: boolean; verified: boolean }[] };
+      assert.deepEqual(shown.experiences.map((e) => [e.subject, e.q, e.uses, e.helpful]), [['feat: sum', 0.3, 1, 1]]);
+      assert.deepEqual(shown.fixes.map((f) => [f.outcome, f.verified, f.active]), [['accepted', true, true]]);
+
+      // Not applied: the user decides later, once.
+      server.reset();
+      server.scriptFor('gen', planStep());
+      server.scriptFor('impl', edit('src/math.js', '  return values.filter((v) => v !== null).reduce((a, b) => a + b, 0);', '  return values.filter((v) => v != null).reduce((a, b) => a + b, 0);'), finish('also undefined'));
+      const pending = await run(['solve', 'sum should skip undefined values too', '--path', p.dir, '--store', p.store], p.dir, { TMPDIR: p.sandboxes });
+      assert.equal(pending.code, 0, pending.stderr);
+      const runId = /coevolve feedback (\S+) accept\|edited\|reject/.exec(pending.stderr)?.[1];
+      assert.ok(runId, pending.stderr);
+      const rejected = await run(['feedback', runId, 'reject', '--path', p.dir, '--store', p.store], p.dir);
+      assert.equal(rejected.code, 0, rejected.stderr);
+      assert.match(rejected.stdout, /Recorded .* as rejected\.\nCredited 1 memory with −1/);
+      const again = await run(['feedback', runId, 'accept', '--path', p.dir, '--store', p.store], p.dir);
+      assert.equal(again.code, 2);
+      assert.match(again.stderr, /already decided/);
+      const after = JSON.parse((await run(['memory', 'show', '--path', p.dir, '--store', p.store, '--json'], p.dir)).stdout) as { experiences: { q: number; uses: number; harmful: number }[]; fixes: { outcome: string; active: boolean }[] };
+      assert.deepEqual(after.experiences.map((e) => [Number(e.q.toFixed(2)), e.uses, e.harmful]), [[-0.09, 2, 1]]);
+      assert.deepEqual(after.fixes.map((f) => [f.outcome, f.active]).sort(), [['accepted', true], ['rejected', false]]);
+    } finally {
+      p.remove();
+    }
+  });
+
   it('refuses an empty task before doing anything', async () => {
     const p = project();
     try {

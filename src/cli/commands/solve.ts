@@ -2,6 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { solveTask } from '../../core/agents/solveTask.ts';
 import { parseTask } from '../../core/agents/task.ts';
+import { recordRunOutcome } from '../../core/learning/runOutcome.ts';
 import type { Solution } from '../../core/agents/solveTask.ts';
 import { resolveWorkspace } from '../../core/workspace.ts';
 import { terminalApproval } from '../approvePrompt.ts';
@@ -65,6 +66,7 @@ export function registerSolve(program: Command): void {
       let applied: string[] = [];
       if (flags.apply && solution.status === 'passed') {
         applied = (await solution.accept(controller.signal)).map((f) => f.path);
+        await recordRunOutcome(workspace.storeDir, solution.runId, 'accepted');
       } else {
         await solution.reject();
       }
@@ -93,6 +95,7 @@ export function registerSolve(program: Command): void {
           ? `Applied to your files: ${applied.join(', ')}\n`
           : solution.status === 'passed' && solution.files.length ? 'Not applied; run again with --apply, or apply the diff above with `git apply`.\n' : '');
         process.stderr.write(`Trajectory: ${solution.runDir}\n`);
+        if (!applied.length && solution.files.length) process.stderr.write(`Tell Co-evolve what you decide, so it learns: coevolve feedback ${solution.runId} accept|edited|reject\n`);
       }
       if (solution.status !== 'passed') process.exitCode = EXIT.notVerified;
     } catch (error) {

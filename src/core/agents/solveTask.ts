@@ -57,9 +57,28 @@ export interface SolveOptions {
 
 export type SolveStatus = 'passed' | 'failed' | 'unverified' | 'budget-exceeded';
 
+/** `.coevolve/runs/<id>/summary.json`: what the learning side reads when the user decides. */
+export interface RunSummary {
+  runId: string;
+  task: string;
+  status: SolveStatus;
+  reason: string;
+  rounds: number;
+  plan: string;
+  summary: string;
+  files: ChangedFile[];
+  checks: { id: string; verdict: string; newFailures: number }[];
+  report: string;
+  memory: { experienceIds: string[]; files: string[]; skillIds: string[] };
+  headAtStart: string | undefined;
+  accounting: AccountingTotals;
+}
+
 export interface Solution {
   runId: string;
   runDir: string;
+  /** The store the run belongs to (where its outcome is recorded). */
+  storeDir: string;
   status: SolveStatus;
   /** Why the status is what it is, in a sentence. */
   reason: string;
@@ -222,13 +241,29 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
     const reportText = report ? formatReport(report) : 'Not verified.';
     const accounting = team.accounting.totals();
     trajectory.writeFile('patch.diff', diff.patch);
-    trajectory.writeFile('summary.json', `${JSON.stringify({ task: taskText, status, reason, rounds: round, summary, files: diff.files, report: reportText, accounting }, null, 2)}\n`);
+    const runSummary: RunSummary = {
+      runId: trajectory.id,
+      task: taskText,
+      status,
+      reason,
+      rounds: round,
+      plan: plan.summary,
+      summary,
+      files: diff.files,
+      checks: (report?.checks ?? []).map((c) => ({ id: c.id, verdict: c.verdict, newFailures: c.newFailures.length })),
+      report: reportText,
+      memory: { experienceIds: memory.experienceIds, files: memory.files, skillIds: memory.skillIds },
+      headAtStart: await workspace.repository?.head().catch(() => undefined),
+      accounting,
+    };
+    trajectory.writeFile('summary.json', `${JSON.stringify(runSummary, null, 2)}\n`);
     trajectory.record({ type: 'end', status, reason });
     emit({ type: 'stage', stage: 'done' });
     const kept = sandbox;
     return {
       runId: trajectory.id,
       runDir: trajectory.dir,
+      storeDir: workspace.storeDir,
       status,
       reason,
       plan,

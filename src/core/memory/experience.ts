@@ -47,11 +47,15 @@ export interface Intent {
 }
 
 export interface Utility {
-  /** Learned usefulness; 0 until feedback arrives (a later stage updates it). */
+  /** Learned usefulness in [-1, 1]; 0 until feedback arrives (see src/core/learning/utility.ts). */
   q: number;
   helpful: number;
   harmful: number;
   uses: number;
+  /** When a run last used it (epoch seconds): unused items decay from here. */
+  lastUsed?: number;
+  /** Kept and visible, but no longer retrieved: by the harmful ≥ helpful rule, or by a person. */
+  quarantined?: 'auto' | 'manual';
 }
 
 export interface CommitExperience {

@@ -15,6 +15,8 @@ export interface ExperienceDigest {
   reverted: boolean;
   isRevert: boolean;
   q: number;
+  lastUsed?: number;
+  quarantined?: boolean;
 }
 
 export function digestOf(experience: CommitExperience): ExperienceDigest {
@@ -39,6 +41,8 @@ export function digestOf(experience: CommitExperience): ExperienceDigest {
     reverted: experience.revertedBy !== undefined,
     isRevert: experience.kind === 'revert',
     q: experience.utility.q,
+    ...(experience.utility.lastUsed !== undefined ? { lastUsed: experience.utility.lastUsed } : {}),
+    ...(experience.utility.quarantined ? { quarantined: true } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ExperienceKind, FileCategory } from './experience.ts';
+import { effectiveQ } from '../learning/utility.ts';
 import type { ExperienceDigest } from './experienceDigest.ts';
 import { buildQuery } from './queryBuilder.ts';
 import type { RecallQuery } from './queryBuilder.ts';
@@ -124,7 +125,10 @@ function scoreExperiences(
   const newest = table.newestSeq;
   const span = Math.max(1, newest - table.oldestSeq);
   const byId = new Map<string, Scored>();
+  const now = Date.now() / 1000;
   const consider = (digest: ExperienceDigest, lexical: number, terms: string[]) => {
+    // Quarantined memories stay visible in the store but are never handed to a task.
+    if (digest.quarantined) return;
     const why: string[] = [];
     let score = lexical / maxLex;
     if (terms.length) why.push(`its message, files or symbols share ${quoteList(terms, 5)} with the query`);
@@ -136,9 +140,10 @@ function scoreExperiences(
     const age = newest - digest.seq;
     score += W_RECENCY * Math.exp(-age / (0.2 * span + 25));
     if (age <= Math.max(10, span * 0.05)) why.push(`recent (${age === 0 ? 'the newest mined commit' : `${age} commits before the newest`})`);
-    if (digest.q !== 0) {
-      score += utilityWeight * Math.tanh(digest.q);
-      why.push(`learned utility ${digest.q.toFixed(2)}`);
+    const q = effectiveQ(digest.q, digest.lastUsed, now);
+    if (Math.abs(q) >= 0.005) {
+      score += utilityWeight * q;
+      why.push(`learned utility ${q.toFixed(2)}${q !== digest.q ? ` (decayed from ${digest.q.toFixed(2)})` : ''}`);
     }
     if (digest.reverted) {
       score *= 0.5;

@@ -10,7 +10,7 @@ import { TEXT_OPTIONS } from './tokenize.ts';
 import { FileSearch } from './fileSearch.ts';
 import { FileTable } from './fileTable.ts';
 
-const CACHE_VERSION = 5;
+const CACHE_VERSION = 6;
 // Few fields keep each query cheap: every field is another lookup and scoring pass per term.
 const FIELDS = ['title', 'body', 'code'] as const;
 export const FIELD_BOOSTS = { title: 3, body: 1, code: 2 };

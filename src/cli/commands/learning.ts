@@ -1,0 +1,77 @@
+import type { Command } from 'commander';
+import { CoevolveError } from '../../core/errors.ts';
+import { readFixes } from '../../core/learning/fixExperience.ts';
+import type { HumanOutcome } from '../../core/learning/fixExperience.ts';
+import { recordRunOutcome } from '../../core/learning/runOutcome.ts';
+import { effectiveQ, setQuarantine } from '../../core/learning/utility.ts';
+import { MemoryStore } from '../../core/memory/store.ts';
+import { resolveWorkspace } from '../../core/workspace.ts';
+
+interface StoreFlags {
+  path: string;
+  store?: string;
+  json?: boolean;
+}
+
+const OUTCOMES: Record<string, HumanOutcome> = { accept: 'accepted', accepted: 'accepted', edited: 'edited', reject: 'rejected', rejected: 'rejected' };
+
+async function storeDir(flags: StoreFlags): Promise<string> {
+  return (await resolveWorkspace(flags.path, flags.store ?? process.env.COEVOLVE_STORE)).storeDir;
+}
+
+function withStore(command: Command): Command {
+  return command.option('--path <dir>', 'a folder inside the repository', '.').option('--store <dir>', 'memory store folder (default: <repo>/.coevolve)').option('--json', 'print JSON');
+}
+
+/** `coevolve feedback` and `coevolve memory`: what the user decided, and what memory learned from it. */
+export function registerLearning(program: Command): void {
+  withStore(
+    program
+      .command('feedback')
+      .description('Record your decision on a solved task (accept, edited, reject): it becomes a fix experience, and the memories it used are credited.')
+      .argument('<run-id>', 'the run (printed by `coevolve solve`, a folder under .coevolve/runs)')
+      .argument('<decision>', 'accept | edited | reject'),
+  ).action(async (runId: string, decision: string, flags: StoreFlags) => {
+    const outcome = OUTCOMES[decision];
+    if (!outcome) throw new CoevolveError('bad-input', `Unknown decision "${decision}"; use accept, edited or reject.`);
+    const record = await recordRunOutcome(await storeDir(flags), runId, outcome);
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+      return;
+    }
+    process.stdout.write(`Recorded ${runId} as ${outcome}${record.fix.active ? ' (verified: now active guidance)' : record.fix.verified ? '' : ' (not verified: kept as evidence only)'}.\n`);
+    process.stdout.write(`Credited ${record.credit.updated.length} memor${record.credit.updated.length === 1 ? 'y' : 'ies'} with ${record.reward > 0 ? '+1' : '−1'}${record.credit.quarantined.length ? `; quarantined ${record.credit.quarantined.length}` : ''}.\n`);
+  });
+
+  const memory = program.command('memory').description('Inspect what memory learned, and put memories aside.');
+  withStore(memory.command('show').description('Learned utility of memories (most used first), and the recorded fixes.').argument('[id]', 'one experience (sha or prefix)')).action(async (id: string | undefined, flags: StoreFlags) => {
+    const dir = await storeDir(flags);
+    const all = await (await MemoryStore.open(dir)).loadAll();
+    const now = Date.now() / 1000;
+    const chosen = id ? all.filter((e) => e.sha.startsWith(id.replace(/^commit:/, ''))) : all.filter((e) => e.utility.uses > 0 || e.utility.quarantined).sort((a, b) => b.utility.uses - a.utility.uses);
+    if (id && chosen.length !== 1) throw new CoevolveError('bad-input', chosen.length ? `"${id}" matches ${chosen.length} experiences; give more of the sha.` : `No experience "${id}".`);
+    const rows = chosen.map((e) => ({ id: e.id, subject: e.intent.subject, q: e.utility.q, effectiveQ: Number(effectiveQ(e.utility.q, e.utility.lastUsed, now).toFixed(3)), helpful: e.utility.helpful, harmful: e.utility.harmful, uses: e.utility.uses, quarantined: e.utility.quarantined ?? null }));
+    const fixes = id ? [] : await readFixes(dir);
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify({ experiences: rows, fixes }, null, 2)}\n`);
+      return;
+    }
+    if (!rows.length) process.stdout.write('No memory has been used by a task yet.\n');
+    for (const r of rows) process.stdout.write(`${r.id.slice(7, 17)}  Q ${r.effectiveQ.toFixed(2).padStart(5)}  +${r.helpful}/−${r.harmful} of ${r.uses}${r.quarantined ? `  QUARANTINED (${r.quarantined})` : ''}  ${r.subject}\n`);
+    if (fixes.length) process.stdout.write(`\nFixes (${fixes.filter((f) => f.active).length} active):\n`);
+    for (const f of fixes) process.stdout.write(`${f.runId}  ${f.outcome.padEnd(8)} ${f.verified ? 'verified  ' : 'unverified'}  ${f.task.split('\n')[0]!.slice(0, 80)}\n`);
+  });
+  for (const [name, description, quarantined] of [
+    ['quarantine', 'Keep a memory out of every task (it stays in the store).', true],
+    ['forget', 'Same as quarantine: mined history stays in the store, but is never used again.', true],
+    ['restore', 'Bring a quarantined memory back.', false],
+  ] as const) {
+    withStore(memory.command(name).description(description).argument('<id>', 'experience sha (or prefix)')).action(async (id: string, flags: StoreFlags) => {
+      const dir = await storeDir(flags);
+      const matches = (await (await MemoryStore.open(dir)).loadAll()).filter((e) => e.sha.startsWith(id.replace(/^commit:/, '')));
+      if (matches.length !== 1) throw new CoevolveError('bad-input', matches.length ? `"${id}" matches ${matches.length} experiences; give more of the sha.` : `No experience "${id}".`);
+      await setQuarantine(dir, matches[0]!.sha, quarantined);
+      process.stdout.write(`${matches[0]!.sha.slice(0, 10)} ${quarantined ? 'quarantined' : 'restored'}: ${matches[0]!.intent.subject}\n`);
+    });
+  }
+}

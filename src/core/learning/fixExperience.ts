@@ -1,0 +1,65 @@
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Utility } from '../memory/experience.ts';
+import { emptyUtility } from '../memory/experience.ts';
+import { MemoryStore } from '../memory/store.ts';
+import { withStoreLock } from '../memory/storeLock.ts';
+
+export type HumanOutcome = 'accepted' | 'edited' | 'rejected';
+
+/**
+ * A task this product solved and the user decided on (MemCoder's internalized fix). Only verified
+ * and accepted fixes are active guidance; rejected ones stay as evidence.
+ */
+export interface FixExperience {
+  schema: 1;
+  id: string;
+  source: 'fix';
+  runId: string;
+  time: number;
+  task: string;
+  plan: string;
+  summary: string;
+  /** The patch, bounded like a commit's diff summary. */
+  patchSummary: string;
+  files: string[];
+  verification: { status: string; checks: { id: string; verdict: string; newFailures: number }[] };
+  rounds: number;
+  outcome: HumanOutcome;
+  verified: boolean;
+  active: boolean;
+  /** The user's HEAD when the task started: later history is matched from there. */
+  headAtStart?: string;
+  memoryUsed: { experienceIds: string[]; skillIds: string[] };
+  utility: Utility;
+}
+
+function fixesPath(storeDir: string): string {
+  return join(MemoryStore.memoryDir(storeDir), 'fixes.jsonl');
+}
+
+export async function readFixes(storeDir: string): Promise<FixExperience[]> {
+  const text = await readFile(fixesPath(storeDir), 'utf8').catch(() => '');
+  const latest = new Map<string, FixExperience>();
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const fix = JSON.parse(line) as FixExperience;
+      // Append-only: a later line for the same fix (a changed outcome) replaces the earlier one.
+      if (fix.source === 'fix' && typeof fix.id === 'string') latest.set(fix.id, fix);
+    } catch {
+      // A torn last line from a crash is skipped, not fatal.
+    }
+  }
+  return [...latest.values()].sort((a, b) => b.time - a.time);
+}
+
+/** Appends a fix (or a newer state of one) under the store's lock; one JSON object per line. */
+export async function appendFix(storeDir: string, fix: FixExperience): Promise<void> {
+  await mkdir(MemoryStore.memoryDir(storeDir), { recursive: true });
+  await withStoreLock(storeDir, () => appendFile(fixesPath(storeDir), `${JSON.stringify(fix)}\n`));
+}
+
+export function newFixUtility(): Utility {
+  return emptyUtility();
+}
