@@ -111,6 +111,15 @@ describe('coevolve solve', () => {
       const after = JSON.parse((await run(['memory', 'show', '--path', p.dir, '--store', p.store, '--json'], p.dir)).stdout) as { experiences: { q: number; uses: number; harmful: number }[]; fixes: { outcome: string; active: boolean }[] };
       assert.deepEqual(after.experiences.map((e) => [Number(e.q.toFixed(2)), e.uses, e.harmful]), [[-0.09, 2, 1]]);
       assert.deepEqual(after.fixes.map((f) => [f.outcome, f.active]).sort(), [['accepted', true], ['rejected', false]]);
+
+      // The accepted fix now guides a similar task; the rejected one does not.
+      server.reset();
+      let planPrompt = '';
+      server.scriptFor('gen', { kind: 'dynamic', respond: (body) => { planPrompt = JSON.stringify(body.messages); return planStep(); } });
+      server.scriptFor('impl', finish('nothing to do'));
+      await run(['solve', 'sum should skip null and NaN values', '--path', p.dir, '--store', p.store], p.dir, { TMPDIR: p.sandboxes });
+      assert.match(planPrompt, /Fixes you accepted in this project before \(verified\):\\n- sum should skip null values — sum skips null/);
+      assert.doesNotMatch(planPrompt, /skip undefined values too/);
     } finally {
       p.remove();
     }

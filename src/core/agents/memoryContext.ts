@@ -13,6 +13,14 @@ export interface MatchedSkill {
   body: string;
 }
 
+/** An earlier task this project solved and accepted (an active FixExperience). */
+export interface MatchedFix {
+  id: string;
+  task: string;
+  summary: string;
+  files: string[];
+}
+
 export interface MemoryContext {
   /** Ready for a prompt: wrapped as untrusted data, within the budget. */
   text: string;
@@ -21,6 +29,7 @@ export interface MemoryContext {
   experienceIds: string[];
   files: string[];
   skillIds: string[];
+  fixIds: string[];
   truncated: boolean;
 }
 
@@ -29,8 +38,12 @@ export interface MemoryContext {
  * and symbols first (cheap and most useful), then past changes, then skills. Items are added whole
  * until the next would not fit.
  */
-export function buildMemoryContext(recall: RecallResult | undefined, skills: MatchedSkill[], budgetTokens = DEFAULT_MEMORY_BUDGET_TOKENS): MemoryContext {
-  const sections: { heading: string; items: { text: string; id?: string; file?: string; skill?: string }[] }[] = [
+export function buildMemoryContext(recall: RecallResult | undefined, skills: MatchedSkill[], budgetTokens = DEFAULT_MEMORY_BUDGET_TOKENS, fixes: MatchedFix[] = []): MemoryContext {
+  const sections: { heading: string; items: { text: string; id?: string; file?: string; skill?: string; fix?: string }[] }[] = [
+    {
+      heading: 'Fixes you accepted in this project before (verified)',
+      items: fixes.map((f) => ({ text: `- ${f.task.split('\n')[0]!.slice(0, 160)} — ${f.summary.slice(0, 240)} (files: ${f.files.slice(0, 5).join(', ')})`, fix: f.id })),
+    },
     { heading: 'Files that past changes suggest', items: (recall?.files ?? []).slice(0, 8).map((f) => ({ text: `- ${f.path} (${f.why.slice(0, 2).join('; ')})`, file: f.path })) },
     { heading: 'Symbols', items: (recall?.symbols ?? []).slice(0, 8).map((s) => ({ text: `- ${s.container ? `${s.container}.` : ''}${s.name} (${s.kind}) in ${s.path}` })) },
     {
@@ -42,7 +55,7 @@ export function buildMemoryContext(recall: RecallResult | undefined, skills: Mat
     },
     { heading: 'Skills and mistake notes learned here', items: skills.map((s) => ({ text: `- [${s.kind} ${s.id}@v${s.version}] ${s.title}: ${s.body}`, skill: s.id })) },
   ];
-  const used = { experienceIds: [] as string[], files: [] as string[], skillIds: [] as string[] };
+  const used = { experienceIds: [] as string[], files: [] as string[], skillIds: [] as string[], fixIds: [] as string[] };
   const lines: string[] = [];
   let truncated = false;
   const cost = (text: string): number => estimateTokens([{ role: 'user', content: text }]);
@@ -61,6 +74,7 @@ export function buildMemoryContext(recall: RecallResult | undefined, skills: Mat
       if (item.id) used.experienceIds.push(item.id);
       if (item.file) used.files.push(item.file);
       if (item.skill) used.skillIds.push(item.skill);
+      if (item.fix) used.fixIds.push(item.fix);
     }
   }
   if (!lines.length) return { text: '', tokens: 0, ...used, truncated };

@@ -29,6 +29,7 @@ import type { MatchedSkill, MemoryContext } from './memoryContext.ts';
 import { renderPlan } from './plan.ts';
 import type { Diagnosis, Plan } from './plan.ts';
 import { diagnose } from './rectifier.ts';
+import { matchFixes, matchSkills } from '../learning/guidance.ts';
 import { describeTask } from './task.ts';
 import type { TaskInput } from './task.ts';
 import { Team } from './team.ts';
@@ -69,7 +70,7 @@ export interface RunSummary {
   files: ChangedFile[];
   checks: { id: string; verdict: string; newFailures: number }[];
   report: string;
-  memory: { experienceIds: string[]; files: string[]; skillIds: string[] };
+  memory: { experienceIds: string[]; files: string[]; skillIds: string[]; fixIds: string[] };
   headAtStart: string | undefined;
   accounting: AccountingTotals;
 }
@@ -127,7 +128,7 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
 
     emit({ type: 'stage', stage: 'memory' });
     const memory = await retrieve(options, taskText, emit);
-    trajectory.record({ type: 'task', text: taskText, memory: { experienceIds: memory.experienceIds, files: memory.files, skillIds: memory.skillIds, tokens: memory.tokens } });
+    trajectory.record({ type: 'task', text: taskText, memory: { experienceIds: memory.experienceIds, files: memory.files, skillIds: memory.skillIds, fixIds: memory.fixIds, tokens: memory.tokens } });
 
     emit({ type: 'stage', stage: 'sandbox' });
     sandbox = await openSandbox({ root: workspace.root, ...(signal ? { signal } : {}), ...(options.sandboxBaseDir ? { baseDir: options.sandboxBaseDir } : {}) });
@@ -252,7 +253,7 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
       files: diff.files,
       checks: (report?.checks ?? []).map((c) => ({ id: c.id, verdict: c.verdict, newFailures: c.newFailures.length })),
       report: reportText,
-      memory: { experienceIds: memory.experienceIds, files: memory.files, skillIds: memory.skillIds },
+      memory: { experienceIds: memory.experienceIds, files: memory.files, skillIds: memory.skillIds, fixIds: memory.fixIds },
       headAtStart: await workspace.repository?.head().catch(() => undefined),
       accounting,
     };
@@ -312,9 +313,11 @@ async function retrieve(options: SolveOptions, taskText: string, emit: (event: S
     // Memory helps; its absence (nothing mined yet, not a repository) or damage must not stop the task.
     emit({ type: 'note', text: error.reason === 'store-empty' || error.reason === 'not-a-git-repo' ? 'No project memory yet (run "coevolve mine" to build it).' : `Project memory was not used: ${error.message}` });
   }
-  const skills = (await options.skills?.(taskText)) ?? [];
-  const memory = buildMemoryContext(recalled, skills, options.memoryBudgetTokens ?? DEFAULT_MEMORY_BUDGET_TOKENS);
-  return memory;
+  const storeDir = options.workspace.storeDir;
+  const inPlay = [...(options.task.files ?? []), ...(recalled?.files.slice(0, 8).map((f) => f.path) ?? [])];
+  const skills = options.skills ? await options.skills(taskText) : await matchSkills(storeDir, taskText, inPlay).catch(() => []);
+  const fixes = await matchFixes(storeDir, taskText).catch(() => []);
+  return buildMemoryContext(recalled, skills, options.memoryBudgetTokens ?? DEFAULT_MEMORY_BUDGET_TOKENS, fixes);
 }
 
 async function verify(checks: CheckPlan, options: SolveOptions, phase: 'before' | 'after', round: number, emit: (event: SolveEvent) => void, trajectory: Trajectory): Promise<CheckRun> {

@@ -4,6 +4,8 @@ import type { Utility } from '../memory/experience.ts';
 import { emptyUtility } from '../memory/experience.ts';
 import { MemoryStore } from '../memory/store.ts';
 import { withStoreLock } from '../memory/storeLock.ts';
+import { updatedUtility } from './utility.ts';
+import type { Reward } from './utility.ts';
 
 export type HumanOutcome = 'accepted' | 'edited' | 'rejected';
 
@@ -30,7 +32,7 @@ export interface FixExperience {
   active: boolean;
   /** The user's HEAD when the task started: later history is matched from there. */
   headAtStart?: string;
-  memoryUsed: { experienceIds: string[]; skillIds: string[] };
+  memoryUsed: { experienceIds: string[]; skillIds: string[]; fixIds: string[] };
   utility: Utility;
 }
 
@@ -62,4 +64,17 @@ export async function appendFix(storeDir: string, fix: FixExperience): Promise<v
 
 export function newFixUtility(): Utility {
   return emptyUtility();
+}
+
+/** Credits the earlier fixes a run was guided by (a newer line per fix; the file stays append-only). */
+export async function creditFixes(storeDir: string, ids: readonly string[], reward: Reward, now = Date.now() / 1000): Promise<string[]> {
+  const wanted = new Set(ids);
+  if (!wanted.size) return [];
+  const credited: string[] = [];
+  for (const fix of await readFixes(storeDir)) {
+    if (!wanted.has(fix.id)) continue;
+    await appendFix(storeDir, { ...fix, utility: updatedUtility(fix.utility, reward, now) });
+    credited.push(fix.id);
+  }
+  return credited;
 }

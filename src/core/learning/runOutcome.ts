@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { RunSummary } from '../agents/solveTask.ts';
 import { CoevolveError } from '../errors.ts';
 import { redact } from '../security/redact.ts';
-import { appendFix, newFixUtility, readFixes } from './fixExperience.ts';
+import { appendFix, creditFixes, newFixUtility, readFixes } from './fixExperience.ts';
 import type { FixExperience, HumanOutcome } from './fixExperience.ts';
 import { creditExperiences } from './utility.ts';
 import type { CreditResult, Reward } from './utility.ts';
@@ -14,6 +14,7 @@ export interface OutcomeRecord {
   fix: FixExperience;
   reward: Reward;
   credit: CreditResult;
+  creditedFixes: string[];
 }
 
 /**
@@ -53,10 +54,11 @@ export async function recordRunOutcome(storeDir: string, runId: string, outcome:
     verified,
     active: verified && accepted,
     ...(summary.headAtStart ? { headAtStart: summary.headAtStart } : {}),
-    memoryUsed: { experienceIds: summary.memory.experienceIds, skillIds: summary.memory.skillIds },
+    memoryUsed: { experienceIds: summary.memory.experienceIds, skillIds: summary.memory.skillIds, fixIds: summary.memory.fixIds ?? [] },
     utility: newFixUtility(),
   };
   await appendFix(storeDir, fix);
   const credit = await creditExperiences(storeDir, summary.memory.experienceIds, reward, now / 1000);
-  return { fix, reward, credit };
+  const creditedFixes = await creditFixes(storeDir, summary.memory.fixIds ?? [], reward, now / 1000);
+  return { fix, reward, credit, creditedFixes };
 }

@@ -1,0 +1,65 @@
+import MiniSearch from 'minisearch';
+import { TEXT_OPTIONS, tokenize } from '../memory/tokenize.ts';
+import { listSkills, readSkill } from '../skills/skillLibrary.ts';
+import type { MatchedSkill } from '../agents/memoryContext.ts';
+import { readFixes } from './fixExperience.ts';
+import type { FixExperience } from './fixExperience.ts';
+import { effectiveQ } from './utility.ts';
+
+const MAX_SKILL_BODY = 1_200;
+
+/**
+ * Fixes this project accepted before that resemble the task: only active ones (verified and
+ * accepted), never quarantined, ranked by BM25 over their task, plan and files, nudged by utility.
+ */
+export async function matchFixes(storeDir: string, task: string, k = 3): Promise<FixExperience[]> {
+  const fixes = (await readFixes(storeDir)).filter((f) => f.active && !f.utility.quarantined);
+  if (!fixes.length) return [];
+  const search = new MiniSearch<{ id: string; text: string; files: string }>({ fields: ['text', 'files'], storeFields: [], ...TEXT_OPTIONS, searchOptions: { ...TEXT_OPTIONS.searchOptions, combineWith: 'OR' } });
+  search.addAll(fixes.map((f) => ({ id: f.id, text: `${f.task} ${f.plan} ${f.summary}`, files: f.files.join(' ') })));
+  const byId = new Map(fixes.map((f) => [f.id, f]));
+  const now = Date.now() / 1000;
+  return search
+    .search(task)
+    .map((hit) => ({ fix: byId.get(String(hit.id))!, score: hit.score * (1 + 0.5 * effectiveQ(byId.get(String(hit.id))!.utility.q, byId.get(String(hit.id))!.utility.lastUsed, now)) }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, k)
+    .map((h) => h.fix);
+}
+
+/**
+ * Active skills and mistake notes whose trigger matches the task: a keyword of the trigger among
+ * the task's words, a file pattern matching a file in play, or an error text the task quotes.
+ */
+export async function matchSkills(storeDir: string, task: string, files: readonly string[] = [], k = 4): Promise<MatchedSkill[]> {
+  const words = new Set(tokenize(task));
+  const lowered = task.toLowerCase();
+  const scored: { name: string; score: number }[] = [];
+  for (const summary of await listSkills(storeDir)) {
+    if (summary.status !== 'active' || summary.problem) continue;
+    const { doc } = await readSkill(storeDir, summary.name);
+    const trigger = doc.meta.trigger ?? {};
+    let score = 0;
+    for (const keyword of trigger.keywords ?? []) if (tokenize(keyword).every((w) => words.has(w))) score += 1;
+    for (const pattern of trigger.files ?? []) if (files.some((f) => globMatch(pattern, f))) score += 1;
+    for (const error of trigger.errors ?? []) if (error && lowered.includes(error.toLowerCase())) score += 2;
+    if (score > 0) scored.push({ name: summary.name, score });
+  }
+  scored.sort((a, b) => b.score - a.score);
+  const out: MatchedSkill[] = [];
+  for (const { name } of scored.slice(0, k)) {
+    const { doc } = await readSkill(storeDir, name);
+    const body = doc.body.trim();
+    out.push({ id: name, version: doc.meta.version, kind: doc.meta.kind, title: doc.meta.description, body: body.length > MAX_SKILL_BODY ? `${body.slice(0, MAX_SKILL_BODY)}…` : body });
+  }
+  return out;
+}
+
+/** `*` within a path segment, `**` across segments. */
+function globMatch(pattern: string, path: string): boolean {
+  const regex = pattern
+    .split('**')
+    .map((part) => part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*'))
+    .join('.*');
+  return new RegExp(`^${regex}$`).test(path);
+}
