@@ -13,6 +13,7 @@ import { CLI, runCli, timeCommand } from './processes.ts';
 import { median, ms, percentile, ratio } from './stats.ts';
 import { measureClientOverhead, measureSidecar } from './modelAccess.ts';
 import { fiveThousandFileRepo, measureOrchestration, measureSandboxSetup } from './orchestration.ts';
+import { mcpRecallFigures } from './mcpRecall.ts';
 import { mineHistory } from '../src/core/git/miner.ts';
 import { MemoryStore } from '../src/core/memory/store.ts';
 import { RecallIndex } from '../src/core/memory/recallIndex.ts';
@@ -23,7 +24,7 @@ const { values } = parseArgs({
     repo: { type: 'string' },
     commits: { type: 'string', default: '10000' },
     'skip-npm': { type: 'boolean', default: false },
-    // mining | models | team: run one group only.
+    // mining | models | team | mcp: run one group only.
     only: { type: 'string' },
     // A real GGUF for the sidecar figure (default: a tiny random model written by the bench).
     gguf: { type: 'string' },
@@ -210,10 +211,12 @@ async function main(): Promise<void> {
   if (values.only === undefined || values.only === 'models') await modelAccess();
   if (values.only === undefined || values.only === 'team') await teamFigures();
   if (values.only === 'models' || values.only === 'team') return;
+  if (values.only === 'mcp') return mcpRecallFigures(await syntheticRepo(Number(values.commits)), work, { line, header });
   const repo = values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits));
   const { storeDir } = await miningSpeed(repo);
   await incremental(repo, storeDir);
   await recallLatency(storeDir);
+  await mcpRecallFigures(repo, work, { line, header }, storeDir);
   printLocalization(values.repo ? repo : 'synthetic repository (messages generated with the code)', await measureLocalization(repo, storeDir));
   if (!values['skip-npm']) {
     for (const pkg of DEFAULT_NPM_CORPORA) {

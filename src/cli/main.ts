@@ -9,6 +9,9 @@ import { registerChat } from './commands/chat.ts';
 import { registerModels } from './commands/models.ts';
 import { registerSidecar } from './commands/sidecar.ts';
 import { registerSolve } from './commands/solve.ts';
+import { registerMcp } from './commands/mcp.ts';
+import { registerLearning } from './commands/learning.ts';
+import { registerSkills } from './commands/skills.ts';
 import { VERSION } from '../core/version.ts';
 
 const program = new Command('coevolve')
@@ -39,6 +42,9 @@ registerChat(program);
 registerModels(program);
 registerSidecar(program);
 registerSolve(program);
+registerMcp(program);
+registerLearning(program);
+registerSkills(program);
 
 async function main(): Promise<void> {
   try {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ApiKeys, setApiKey } from './apiKeys.ts';
 import { mineProjectHistory } from './mineCommand.ts';
+import { registerMcpSupport } from './mcpCommand.ts';
 import { workspaceModelConfig } from './modelSetup.ts';
 import { ProposedChanges } from './proposedChanges.ts';
 import { SidecarController } from './sidecarController.ts';
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('coevolve.startSidecar', () => controller.start()),
     vscode.commands.registerCommand('coevolve.stopSidecar', () => controller.stop()),
     vscode.commands.registerCommand('coevolve.sidecarStatus', () => controller.showStatus()),
+    registerMcpSupport(context, host),
   );
 }
 
