@@ -211,7 +211,7 @@ async function main(): Promise<void> {
   if (values.only === undefined || values.only === 'models') await modelAccess();
   if (values.only === undefined || values.only === 'team') await teamFigures();
   if (values.only === 'models' || values.only === 'team') return;
-  if (values.only === 'mcp') return mcpRecallFigures(await syntheticRepo(Number(values.commits)), work, { line, header });
+  if (values.only === 'mcp') return mcpRecallFigures(values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits)), work, { line, header });
   const repo = values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits));
   const { storeDir } = await miningSpeed(repo);
   await incremental(repo, storeDir);

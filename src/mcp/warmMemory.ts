@@ -1,0 +1,63 @@
+import { CoevolveError } from '../core/errors.ts';
+import type { CommitExperience } from '../core/memory/experience.ts';
+import { RecallIndex } from '../core/memory/recallIndex.ts';
+import { MemoryStore, shardOf } from '../core/memory/store.ts';
+
+export interface LoadedMemory {
+  store: MemoryStore;
+  index: RecallIndex;
+  generation: number;
+}
+
+/**
+ * The store and its recall index, loaded once and kept for the life of the server: an MCP client
+ * calls many times, and `recallInWorkspace` loads both on every call. Each call re-reads only
+ * meta.json; when another process (a `coevolve mine`) bumped the generation, the index is loaded
+ * again, which re-indexes only the shards that changed.
+ */
+export class WarmMemory {
+  private loaded: LoadedMemory | undefined;
+  private loading: Promise<LoadedMemory> | undefined;
+  private readonly shards = new Map<string, CommitExperience[]>();
+
+  constructor(private readonly storeDir: string) {}
+
+  async get(): Promise<LoadedMemory> {
+    // Concurrent calls share one load instead of each parsing the index.
+    this.loading ??= this.load().finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  /** Full records (the digest lacks bodies and revert links), by sha; shards are cached per revision. */
+  async experiences(memory: LoadedMemory, shas: readonly string[]): Promise<Map<string, CommitExperience>> {
+    const out = new Map<string, CommitExperience>();
+    const wanted = new Set(shas);
+    const shardNumbers = new Set(shas.map((sha) => memory.index.digest(sha)).filter((d) => d !== undefined).map((d) => shardOf(d.seq)));
+    for (const number of shardNumbers) {
+      const key = `${number}@${memory.store.state.shards[String(number)]?.rev ?? 0}`;
+      let items = this.shards.get(key);
+      if (!items) {
+        items = await memory.store.loadShard(number);
+        if (this.shards.size >= 4) this.shards.delete(this.shards.keys().next().value!);
+        this.shards.set(key, items);
+      }
+      for (const item of items) if (wanted.has(item.sha)) out.set(item.sha, item);
+    }
+    return out;
+  }
+
+  private async load(): Promise<LoadedMemory> {
+    if (this.loaded) {
+      await this.loaded.store.refresh();
+      if (this.loaded.store.state.generation === this.loaded.generation) return this.loaded;
+    }
+    const store = this.loaded?.store ?? (await MemoryStore.open(this.storeDir));
+    if (store.state.counts.experiences === 0) {
+      this.loaded = undefined;
+      throw new CoevolveError('store-empty', `Nothing has been mined into ${this.storeDir} yet.`, { hint: 'Run `coevolve mine` in the repository first, then call this tool again.' });
+    }
+    const index = await RecallIndex.load(store);
+    this.loaded = { store, index, generation: store.state.generation };
+    return this.loaded;
+  }
+}
