@@ -15,7 +15,7 @@ import { registerSkills } from './commands/skills.ts';
 import { VERSION } from '../core/version.ts';
 
 const program = new Command('coevolve')
-  .description('Co-evolve: mine a repository\'s history into structured memory and recall what matters for a task.')
+  .description('Co-evolve: mine a repository\'s history into structured memory, solve tasks with a verified agent team, and learn from what you accept.')
   .version(VERSION)
   .showHelpAfterError('(run with --help for usage)')
   .addHelpText(
