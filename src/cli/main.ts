@@ -12,6 +12,7 @@ import { registerSolve } from './commands/solve.ts';
 import { registerMcp } from './commands/mcp.ts';
 import { registerLearning } from './commands/learning.ts';
 import { registerSkills } from './commands/skills.ts';
+import { registerReplay } from './commands/replay.ts';
 import { VERSION } from '../core/version.ts';
 
 const program = new Command('coevolve')
@@ -45,6 +46,7 @@ registerSolve(program);
 registerMcp(program);
 registerLearning(program);
 registerSkills(program);
+registerReplay(program);
 
 async function main(): Promise<void> {
   try {

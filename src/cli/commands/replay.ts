@@ -1,0 +1,95 @@
+import { InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { CoevolveError } from '../../core/errors.ts';
+import { buildReplayTask, findReplayCandidates } from '../../core/evolution/replayTasks.ts';
+import type { ReplayCandidate } from '../../core/evolution/replaySelection.ts';
+import { formatMs } from '../../core/verify/formatMs.ts';
+import { resolveWorkspace } from '../../core/workspace.ts';
+import { positiveIntegerOption } from '../options.ts';
+
+interface ReplayFlags {
+  list?: boolean;
+  validate?: boolean;
+  n?: number;
+  seed?: number;
+  json?: boolean;
+  path: string;
+  store?: string;
+  checkTimeout?: number;
+}
+
+function seedOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError('expected a whole number from 0 to 4294967295.');
+  return n;
+}
+
+export function registerReplay(program: Command): void {
+  program
+    .command('replay')
+    .description('Turn past commits that changed source and tests into tasks: "make these tests pass", verified by the commit\'s own tests.')
+    .option('--list', 'list the candidate commits (the default)')
+    .option('--validate', 'build each task in a worktree and check its tests fail before the commit and pass after it (no model needed)')
+    .option('--n <n>', 'at most this many tasks (default: all for --list, 5 for --validate)', positiveIntegerOption)
+    .option('--seed <s>', 'a reproducible random sample instead of the newest', seedOption)
+    .option('--check-timeout <seconds>', 'time limit per test run (default 300)', positiveIntegerOption)
+    .option('--path <dir>', 'a folder inside the repository', '.')
+    .option('--store <dir>', 'memory store folder (default: <repo>/.coevolve, or $COEVOLVE_STORE)')
+    .option('--json', 'print JSON')
+    .action(async (flags: ReplayFlags) => {
+      if (flags.list && flags.validate) throw new CoevolveError('bad-input', 'Give --list or --validate, not both.');
+      const workspace = await resolveWorkspace(flags.path, flags.store ?? process.env.COEVOLVE_STORE, { requireGit: true });
+      const n = flags.n ?? (flags.validate ? 5 : undefined);
+      const candidates = await findReplayCandidates(workspace.storeDir, { ...(n !== undefined ? { n } : {}), ...(flags.seed !== undefined ? { seed: flags.seed } : {}) });
+      if (!flags.validate) {
+        process.stdout.write(flags.json ? `${JSON.stringify(candidates, null, 2)}\n` : describeCandidates(candidates));
+        return;
+      }
+      await validateAll(workspace.root, candidates, flags);
+    });
+}
+
+async function validateAll(repoRoot: string, candidates: readonly ReplayCandidate[], flags: ReplayFlags): Promise<void> {
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  const rows: Record<string, unknown>[] = [];
+  let valid = 0;
+  try {
+    for (const candidate of candidates) {
+      const task = await buildReplayTask(repoRoot, candidate, { signal: controller.signal, ...(flags.checkTimeout ? { timeoutMs: flags.checkTimeout * 1000 } : {}) });
+      try {
+        if (task.valid) valid++;
+        const row = {
+          commit: task.commit,
+          subject: candidate.subject,
+          verification: task.verification,
+          failsBefore: task.validated?.failsBefore ?? null,
+          passesAfter: task.validated?.passesAfter ?? null,
+          valid: task.valid,
+          timings: task.timings,
+        };
+        rows.push(row);
+        if (!flags.json) {
+          const mark = (ok: boolean | undefined): string => (ok === undefined ? '-' : ok ? 'yes' : 'no');
+          process.stdout.write(
+            `${task.valid ? 'valid  ' : 'invalid'}  ${task.commit.slice(0, 10)}  fails before: ${mark(task.validated?.failsBefore)}  passes after: ${mark(task.validated?.passesAfter)}  ` +
+              `(build ${formatMs(task.timings.materializeMs)}, before ${formatMs(task.timings.beforeMs ?? 0)}, after ${formatMs(task.timings.afterMs ?? 0)})  ${candidate.subject}\n` +
+              (task.verification.length ? `         ${task.verification.join('; ')}\n` : '         (no test check found)\n'),
+          );
+        }
+      } finally {
+        await task.dispose();
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  process.stdout.write(flags.json ? `${JSON.stringify({ tasks: rows, valid, total: rows.length }, null, 2)}\n` : `\n${valid} of ${rows.length} tasks valid (fail before the commit, pass after it).\n`);
+}
+
+function describeCandidates(candidates: readonly ReplayCandidate[]): string {
+  if (candidates.length === 0) return 'No replay candidates: no mined fix or feature changed both source files and runnable tests.\n';
+  const lines = candidates.map((c) => `${c.sha.slice(0, 10)}  #${String(c.seq).padEnd(6)} ${c.kind.padEnd(7)}  ${c.subject}\n            tests: ${c.testFiles.join(', ')}`);
+  return `${lines.join('\n')}\n\n${candidates.length} candidate${candidates.length === 1 ? '' : 's'}.\n`;
+}

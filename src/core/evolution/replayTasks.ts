@@ -1,0 +1,141 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { CoevolveError, throwIfAborted } from '../errors.ts';
+import { MemoryStore } from '../memory/store.ts';
+import type { Cutoff } from '../memory/recall.ts';
+import { findDependencyFolders, linkDependencyFolders } from '../sandbox/dependencyLinks.ts';
+import { runGit, runGitBytes, sandboxGit } from '../sandbox/sandboxGit.ts';
+import type { CheckRun } from '../verify/checkResult.ts';
+import type { CheckPlan } from '../verify/checkSpec.ts';
+import { planChecks } from '../verify/plan.ts';
+import { runChecks } from '../verify/runChecks.ts';
+import { selectReplayCandidates } from './replaySelection.ts';
+import type { ReplayCandidate, ReplaySelectionOptions } from './replaySelection.ts';
+import { replayTaskText } from './replayText.ts';
+import { addReplayWorktree } from './replayWorktree.ts';
+import { replayChecks } from './testRunners.ts';
+
+/** The candidates in the store at `storeDir` (see replaySelection.ts for the rules). */
+export async function findReplayCandidates(storeDir: string, options: ReplaySelectionOptions = {}): Promise<ReplayCandidate[]> {
+  const store = await MemoryStore.open(storeDir);
+  if (store.state.counts.experiences === 0) throw new CoevolveError('store-empty', `Nothing has been mined into ${storeDir} yet.`, { hint: 'Run `coevolve mine` first.' });
+  return selectReplayCandidates(await store.loadAll(), options);
+}
+
+export interface ReplayValidation {
+  /** The commit's tests fail on the parent's code: the task is not already solved. */
+  failsBefore: boolean;
+  /** They pass with the commit's source changes: the task is solvable and the verifier is sound. */
+  passesAfter: boolean;
+  before: CheckRun;
+  after: CheckRun;
+}
+
+export interface ReplayTask {
+  /** What to do, from the commit message (untrusted text). */
+  text: string;
+  commit: string;
+  parent: string;
+  testFiles: string[];
+  sourceFiles: string[];
+  /** Recall for this task must not see memory from the commit on. */
+  cutoff: Cutoff;
+  /** The issued plan that verifies a solution, and the ids in it to run. */
+  plan: CheckPlan;
+  checkIds: string[];
+  /** The commands, as displayed. */
+  verification: string[];
+  validated?: ReplayValidation;
+  valid: boolean;
+  /** The parent's tree plus the commit's tests; source as at the parent. */
+  worktree: string;
+  timings: { materializeMs: number; beforeMs?: number; afterMs?: number };
+  dispose(): Promise<void>;
+}
+
+export interface BuildReplayOptions {
+  signal?: AbortSignal;
+  /** Run the tests before and after the commit's source change (default true). */
+  validate?: boolean;
+  /** Link the repository's node_modules into the worktree (default true). */
+  linkDependencies?: boolean;
+  /** Per-check timeout. */
+  timeoutMs?: number;
+}
+
+/**
+ * Materializes `candidate` as a task in its own worktree: the parent commit, with the commit's
+ * versions of the tests it touched written in. Validation runs those tests there (they must fail),
+ * applies the commit's source diff (they must pass), then reverts the diff, leaving the task
+ * ready to solve. Any failure or cancel removes the worktree before it is reported.
+ */
+export async function buildReplayTask(repoRoot: string, candidate: ReplayCandidate, options: BuildReplayOptions = {}): Promise<ReplayTask> {
+  const { signal } = options;
+  throwIfAborted(signal);
+  const started = performance.now();
+  const repo = sandboxGit(repoRoot, signal);
+  const parent = (await runGit(repo, ['rev-parse', '--verify', '--quiet', `${candidate.sha}^1^{commit}`])).trim();
+  const worktree = await addReplayWorktree(repoRoot, parent, candidate.sha, signal);
+  try {
+    const tree = worktree.tree;
+    for (const file of candidate.testFiles) {
+      const bytes = await runGitBytes(repoRoot, ['cat-file', 'blob', `${candidate.sha}:${file}`], signal);
+      await mkdir(dirname(join(tree, file)), { recursive: true });
+      await writeFile(join(tree, file), bytes);
+    }
+    const patchFile = join(worktree.dir, 'source.patch');
+    const patch = await runGitBytes(repoRoot, ['diff', '--binary', '--full-index', '--no-renames', parent, candidate.sha, '--', ...candidate.sourceFiles], signal);
+    await writeFile(patchFile, patch);
+    if (options.linkDependencies !== false) {
+      await linkDependencyFolders(repoRoot, tree, await findDependencyFolders(repo, ['node_modules'], signal), signal);
+    }
+    const configured = await replayChecks(tree, candidate.testFiles);
+    const planOptions = options.timeoutMs ? { defaultTimeoutMs: options.timeoutMs } : {};
+    // Without a per-file command, the project's detected test checks (not lint or typecheck) are the verifier.
+    const plan = configured ? await planChecks(tree, { ...planOptions, configured, configuredMode: 'replace' }) : await planChecks(tree, planOptions);
+    const checkIds = plan.checks.filter((check) => check.kind === 'test').map((check) => check.id);
+    const task: ReplayTask = {
+      text: replayTaskText(candidate.subject, candidate.body),
+      commit: candidate.sha,
+      parent,
+      testFiles: [...candidate.testFiles],
+      sourceFiles: [...candidate.sourceFiles],
+      cutoff: { ...candidate.cutoff },
+      plan,
+      checkIds,
+      verification: plan.checks.filter((check) => checkIds.includes(check.id)).map((check) => check.display),
+      valid: false,
+      worktree: tree,
+      timings: { materializeMs: performance.now() - started },
+      dispose: () => worktree.remove(),
+    };
+    if (options.validate !== false) await validate(task, patch.length > 0 ? patchFile : undefined, signal);
+    return task;
+  } catch (error) {
+    await worktree.remove();
+    throw error;
+  }
+}
+
+async function validate(task: ReplayTask, patchFile: string | undefined, signal: AbortSignal | undefined): Promise<void> {
+  if (task.checkIds.length === 0) return;
+  const run = async (): Promise<CheckRun> => {
+    const result = await runChecks(task.plan, { workspaceTrusted: true, only: task.checkIds, ...(signal ? { signal } : {}) });
+    if (result.cancelled) throw new CoevolveError('cancelled', 'Cancelled.');
+    return result;
+  };
+  let mark = performance.now();
+  const before = await run();
+  task.timings.beforeMs = performance.now() - mark;
+  const tree = sandboxGit(task.worktree, signal);
+  if (patchFile) await runGit(tree, ['apply', '--whitespace=nowarn', patchFile]);
+  mark = performance.now();
+  const after = await run();
+  task.timings.afterMs = performance.now() - mark;
+  if (patchFile) await runGit(tree, ['apply', '-R', '--whitespace=nowarn', patchFile]);
+  // A test that cannot even start (`error`) or hangs says nothing about the source change.
+  const failsBefore = before.results.some((r) => r.status === 'failed') && before.results.every((r) => r.status === 'failed' || r.status === 'passed');
+  const passesAfter = after.results.length > 0 && after.results.every((r) => r.status === 'passed');
+  task.validated = { failsBefore, passesAfter, before, after };
+  task.valid = failsBefore && passesAfter;
+}
