@@ -29,6 +29,8 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: [join(root, 'src/extension/extension.ts')], outfile: join(dist, 'extension.cjs'), external: ['vscode'] }),
+  // What the commands run: loaded on first use, so activation stays small (src/extension/extension.ts).
+  build({ ...common, entryPoints: [join(root, 'src/extension/features.ts')], outfile: join(dist, 'features.cjs'), external: ['vscode'] }),
   build({ ...common, entryPoints: [join(root, 'src/core/git/symbolWorker.ts')], outfile: join(dist, 'symbolWorker.cjs') }),
   // Several MB of BPE tables, loaded only when an OpenAI-family request is measured (src/core/llm/tokenCount.ts).
   build({ ...common, entryPoints: [join(root, 'src/core/llm/tokenizers.ts')], outfile: join(dist, 'tokenizers.cjs') }),
@@ -40,6 +42,20 @@ await Promise.all([
     outfile: join(dist, 'cli.cjs'),
     external: ['node-llama-cpp'],
     banner: { js: '#!/usr/bin/env node\n' + common.banner.js },
+  }),
+  // The memory browser's page: a browser bundle with the vscode-elements it uses and its stylesheet, so
+  // the VSIX needs no node_modules and the webview loads only from dist/webview.
+  build({
+    entryPoints: [join(root, 'webview/memoryPanel.ts'), join(root, 'webview/memoryPanel.css')],
+    outdir: join(dist, 'webview'),
+    entryNames: '[name]',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: production ? false : 'linked',
+    minify: production,
+    logLevel: 'warning',
   }),
 ]);
 

@@ -1,8 +1,8 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { Repository } from './git/repository.ts';
 import { CoevolveError } from './errors.ts';
+import { DEFAULT_STORE_FOLDER } from './storeFolder.ts';
 
-export const DEFAULT_STORE_FOLDER = '.coevolve';
 
 export interface Workspace {
   /** The repository root (or the folder itself when it is not a repository). */

@@ -1,39 +1,57 @@
+import { createRequire } from 'node:module';
 import * as vscode from 'vscode';
-import { ApiKeys, setApiKey } from './apiKeys.ts';
-import { mineProjectHistory } from './mineCommand.ts';
+import type { Features } from './features.ts';
+import type * as FeaturesModule from './features.ts';
+import { FixActionProvider, watchDiagnostics } from './fixActions.ts';
+import type { PastFixArgs, ProblemArgs } from './fixActions.ts';
 import { registerMcpSupport } from './mcpCommand.ts';
-import { workspaceModelConfig } from './modelSetup.ts';
-import { ProposedChanges } from './proposedChanges.ts';
-import { SidecarController } from './sidecarController.ts';
-import { solveTaskCommand } from './solveCommand.ts';
-import { testModelConnection } from './testModelCommand.ts';
+import { PastFixCache } from './pastFixCache.ts';
 import { VsCodeHost } from './vscodeHost.ts';
 
-let sidecar: SidecarController | undefined;
+// Activation stays small: commands are registered here, and what they run is loaded on first use
+// from its own bundle (measured in `npm run bench -- --only extension`).
+const COMMANDS: ReadonlyArray<[string, keyof Features]> = [
+  ['coevolve.solveTask', 'solveTask'],
+  ['coevolve.mineHistory', 'mineHistory'],
+  ['coevolve.setApiKey', 'setApiKey'],
+  ['coevolve.testModel', 'testModel'],
+  ['coevolve.startSidecar', 'startSidecar'],
+  ['coevolve.stopSidecar', 'stopSidecar'],
+  ['coevolve.sidecarStatus', 'sidecarStatus'],
+  ['coevolve.openMemoryBrowser', 'openMemoryBrowser'],
+];
+
+let features: Promise<Features> | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('Co-evolve', { log: true });
   const host = new VsCodeHost(log);
-  const keys = new ApiKeys(context.secrets);
-  sidecar = new SidecarController(context, host);
-  const controller = sidecar;
-  const proposals = new ProposedChanges();
+  const cache = new PastFixCache();
+  const load = (): Promise<Features> =>
+    (features ??= Promise.resolve().then(() => {
+      const module = createRequire(import.meta.url)(context.asAbsolutePath('dist/features.cjs')) as typeof FeaturesModule;
+      const loaded = module.createFeatures(context, host, cache);
+      context.subscriptions.push(loaded);
+      return loaded;
+    }));
   context.subscriptions.push(
     log,
-    controller,
-    proposals,
-    vscode.commands.registerCommand('coevolve.solveTask', () => solveTaskCommand(host, keys, proposals)),
-    vscode.commands.registerCommand('coevolve.mineHistory', () => mineProjectHistory(host)),
-    vscode.commands.registerCommand('coevolve.setApiKey', async () => setApiKey(keys, await workspaceModelConfig(host).catch(() => undefined))),
-    vscode.commands.registerCommand('coevolve.testModel', () => testModelConnection(host, keys)),
-    vscode.commands.registerCommand('coevolve.startSidecar', () => controller.start()),
-    vscode.commands.registerCommand('coevolve.stopSidecar', () => controller.stop()),
-    vscode.commands.registerCommand('coevolve.sidecarStatus', () => controller.showStatus()),
     registerMcpSupport(context, host),
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new FixActionProvider(cache), { providedCodeActionKinds: FixActionProvider.kinds }),
+    watchDiagnostics(async (uris) => (await load()).lookupPastFixes(uris)),
+    vscode.commands.registerCommand('coevolve.fixProblem', async (args?: ProblemArgs) => (await load()).fixProblem(args)),
+    vscode.commands.registerCommand('coevolve.applyPastFix', async (args: PastFixArgs) => (await load()).applyPastFix(args)),
   );
+  for (const [id, method] of COMMANDS) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, async () => {
+      const loaded = await load();
+      await (loaded[method] as () => unknown).call(loaded);
+    }));
+  }
+  log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
 }
 
-/** VS Code waits for this promise: the sidecar process never outlives the editor. */
-export function deactivate(): Promise<void> {
-  return sidecar?.stop() ?? Promise.resolve();
+export async function deactivate(): Promise<void> {
+  if (features) await (await features).deactivate();
 }

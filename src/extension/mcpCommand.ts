@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { Host } from '../core/host.ts';
-import { DEFAULT_STORE_FOLDER } from '../core/workspace.ts';
+import { DEFAULT_STORE_FOLDER } from '../core/storeFolder.ts';
 
 const PROVIDER_ID = 'coevolve.mcp';
 

@@ -28,7 +28,7 @@ const STAGE_TEXT: Record<string, string> = {
  * where it is; the verified change opens in a multi-file diff, and only "Apply" writes it, as one
  * undoable edit.
  */
-export async function solveTaskCommand(host: Host, keys: ApiKeys, proposals: ProposedChanges): Promise<void> {
+export async function solveTaskCommand(host: Host, keys: ApiKeys, proposals: ProposedChanges, preset?: TaskInput): Promise<void> {
   const folder = host.workspaceFolders()[0];
   if (!folder) {
     void vscode.window.showWarningMessage('Co-evolve: open a folder first.');
@@ -49,7 +49,7 @@ export async function solveTaskCommand(host: Host, keys: ApiKeys, proposals: Pro
     void vscode.window.showWarningMessage('Co-evolve: no .coevolve/models.json in this workspace; see the README, "Model providers".');
     return;
   }
-  const task = await askForTask();
+  const task = preset ?? (await askForTask());
   if (!task) return;
 
   const workspace = await resolveWorkspace(folder, host.setting<string>('storePath') || undefined);

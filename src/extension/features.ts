@@ -1,0 +1,123 @@
+import { relative, sep } from 'node:path';
+import * as vscode from 'vscode';
+import type { TaskInput } from '../core/agents/task.ts';
+import { ApiKeys, setApiKey } from './apiKeys.ts';
+import type { PastFixArgs, ProblemArgs } from './fixActions.ts';
+import { createMemoryPanel } from './memoryPanelHost.ts';
+import type { MemoryPanel } from './memoryPanelHost.ts';
+import { mineProjectHistory } from './mineCommand.ts';
+import { workspaceModelConfig } from './modelSetup.ts';
+import type { PastFixCache } from './pastFixCache.ts';
+import { PastFixes } from './pastFixes.ts';
+import { ProposedChanges } from './proposedChanges.ts';
+import { SidecarController } from './sidecarController.ts';
+import { solveTaskCommand } from './solveCommand.ts';
+import { testModelConnection } from './testModelCommand.ts';
+import type { VsCodeHost } from './vscodeHost.ts';
+
+/**
+ * Everything behind the commands: its own bundle (dist/features.cjs), loaded on first use, so that
+ * activation does not pay for git, lowdb, tree-sitter, MiniSearch or the openai client.
+ */
+export class Features implements vscode.Disposable {
+  private readonly keys: ApiKeys;
+  private readonly sidecar: SidecarController;
+  private readonly proposals = new ProposedChanges();
+  private readonly pastFixes: PastFixes;
+  private panel: MemoryPanel | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly host: VsCodeHost,
+    cache: PastFixCache,
+  ) {
+    this.keys = new ApiKeys(context.secrets);
+    this.sidecar = new SidecarController(context, host);
+    this.pastFixes = new PastFixes(host, cache);
+  }
+
+  /** "Fix with Co-evolve" on a diagnostic, or "Fix Problem at Cursor": the team, with the problem as the task. */
+  async fixProblem(args?: ProblemArgs): Promise<void> {
+    const problem = args ?? problemAtCursor();
+    if (!problem) {
+      void vscode.window.showInformationMessage('Co-evolve: there is no problem reported at the cursor.');
+      return;
+    }
+    const uri = vscode.Uri.parse(problem.uri);
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    const path = folder ? relative(folder.uri.fsPath, uri.fsPath).split(sep).join('/') : uri.fsPath;
+    const task: TaskInput = {
+      text: `Fix the problem ${problem.source ? `${problem.source} reports` : 'reported'} in ${path} at line ${problem.line}.`,
+      files: [path],
+      diagnostic: { path, line: problem.line, message: problem.message, ...(problem.source ? { source: problem.source } : {}) },
+    };
+    await solveTaskCommand(this.host, this.keys, this.proposals, task);
+  }
+
+  openMemoryBrowser(): void {
+    this.panel ??= createMemoryPanel(this.context.extensionUri, this.host);
+    this.panel.open();
+  }
+
+  applyPastFix(args: PastFixArgs): Promise<void> {
+    return this.pastFixes.apply(args);
+  }
+
+  lookupPastFixes(uris: readonly vscode.Uri[]): Promise<void> {
+    return this.pastFixes.refresh(uris);
+  }
+
+  solveTask(): Promise<void> {
+    return solveTaskCommand(this.host, this.keys, this.proposals);
+  }
+
+  mineHistory(): Promise<void> {
+    return mineProjectHistory(this.host);
+  }
+
+  async setApiKey(): Promise<void> {
+    await setApiKey(this.keys, await workspaceModelConfig(this.host).catch(() => undefined));
+  }
+
+  testModel(): Promise<void> {
+    return testModelConnection(this.host, this.keys);
+  }
+
+  startSidecar(): Promise<void> {
+    return this.sidecar.start();
+  }
+
+  stopSidecar(): Promise<void> {
+    return this.sidecar.stop();
+  }
+
+  sidecarStatus(): void {
+    this.sidecar.showStatus();
+  }
+
+  /** VS Code waits for this: the sidecar process never outlives the editor. */
+  deactivate(): Promise<void> {
+    return this.sidecar.stop();
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.pastFixes.dispose();
+    this.proposals.dispose();
+    this.sidecar.dispose();
+  }
+}
+
+export function createFeatures(context: vscode.ExtensionContext, host: VsCodeHost, cache: PastFixCache): Features {
+  return new Features(context, host, cache);
+}
+
+function problemAtCursor(): ProblemArgs | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return undefined;
+  const at = editor.selection.active;
+  const diagnostics = vscode.languages.getDiagnostics(editor.document.uri);
+  const here = diagnostics.find((d) => d.range.contains(at)) ?? diagnostics.find((d) => d.range.start.line === at.line);
+  if (!here) return undefined;
+  return { uri: editor.document.uri.toString(), message: here.message, line: here.range.start.line + 1, ...(here.source ? { source: here.source } : {}) };
+}

@@ -1,0 +1,129 @@
+import { effectiveQ, setQuarantine } from '../core/learning/utility.ts';
+import { readFixes } from '../core/learning/fixExperience.ts';
+import type { CommitExperience, Utility } from '../core/memory/experience.ts';
+import { recallInWorkspace } from '../core/memory/recallService.ts';
+import { MemoryStore } from '../core/memory/store.ts';
+import { listSkills, listVersions, readSkill, rollbackSkill, setSkillStatus } from '../core/skills/skillLibrary.ts';
+import type { StoredSkill } from '../core/skills/skillLibrary.ts';
+import { CoevolveError } from '../core/errors.ts';
+import type { Workspace } from '../core/workspace.ts';
+import type { ExperienceRow, RequestHandlers, SkillRow, UtilityView } from '../protocol/memoryPanel.ts';
+
+// What each browser request does, in core terms. No `vscode` here: the panel host only wires these
+// to the webview, so the same handlers could serve another front door.
+
+const SEARCH_RESULTS = 20;
+
+function utilityView(utility: Utility, now: number): UtilityView {
+  // The Q the recall ranking actually uses: decayed since the memory was last used.
+  const view: UtilityView = { q: round(effectiveQ(utility.q, utility.lastUsed, now)), helpful: utility.helpful, harmful: utility.harmful, uses: utility.uses };
+  if (utility.quarantined) view.quarantined = utility.quarantined;
+  return view;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+function experienceRow(experience: CommitExperience, now: number): ExperienceRow {
+  return {
+    sha: experience.sha,
+    kind: experience.kind,
+    subject: experience.intent.subject,
+    time: new Date(experience.commitTime * 1000).toISOString(),
+    score: 0,
+    why: [],
+    files: experience.files.map((file) => file.path),
+    symbols: experience.symbols.map((symbol) => symbol.name),
+    utility: utilityView(experience.utility, now),
+  };
+}
+
+function skillRow(skill: StoredSkill, versions: number[]): SkillRow {
+  const { meta } = skill.doc;
+  return { name: meta.name, kind: meta.kind, description: meta.description, version: meta.version, versions, status: meta.status };
+}
+
+export function memoryPanelHandlers(workspace: () => Promise<Workspace>, approver: string): RequestHandlers {
+  const storeDir = async () => (await workspace()).storeDir;
+  return {
+    async search({ text }) {
+      const ws = await workspace();
+      const result = await recallInWorkspace(ws, text, { k: SEARCH_RESULTS });
+      const bySha = new Map((await (await MemoryStore.open(ws.storeDir)).loadAll()).map((e) => [e.sha, e] as const));
+      const now = Date.now() / 1000;
+      return {
+        experiences: result.experiences.map((hit) => {
+          const stored = bySha.get(hit.sha);
+          return {
+            sha: hit.sha,
+            kind: hit.kind,
+            subject: hit.subject,
+            time: hit.time,
+            score: round(hit.score),
+            why: hit.why,
+            files: hit.files,
+            symbols: hit.symbols,
+            utility: utilityView(stored?.utility ?? { q: 0, helpful: 0, harmful: 0, uses: 0 }, now),
+          };
+        }),
+        files: result.files.map(({ path, score, why }) => ({ path, score: round(score), why })),
+        symbols: result.symbols.map(({ path, name, kind, score, why }) => ({ path, name, kind, score: round(score), why })),
+      };
+    },
+
+    // Recall skips quarantined memories, so they need their own list to be restored from.
+    async listQuarantined() {
+      const now = Date.now() / 1000;
+      const all = await (await MemoryStore.open(await storeDir())).loadAll();
+      return { experiences: all.filter((e) => e.utility.quarantined).map((e) => experienceRow(e, now)) };
+    },
+
+    async listFixes() {
+      const fixes = await readFixes(await storeDir());
+      return {
+        fixes: fixes.map((fix) => ({
+          id: fix.id,
+          time: fix.time,
+          task: fix.task,
+          summary: fix.summary,
+          outcome: fix.outcome,
+          verified: fix.verified,
+          active: fix.active,
+          files: fix.files,
+        })),
+      };
+    },
+
+    async listSkills() {
+      const skills = await listSkills(await storeDir());
+      return { skills: skills.map(({ name, kind, description, version, versions, status, problem }) => ({ name, kind, description, version, versions, status, ...(problem ? { problem } : {}) })) };
+    },
+
+    async showSkill({ name, version }) {
+      const dir = await storeDir();
+      const versions = await listVersions(dir, name);
+      const current = await readSkill(dir, name);
+      const shown = version === undefined ? current : await readSkill(dir, name, version);
+      return { ...skillRow(current, versions), markdown: shown.text, shownVersion: shown.doc.meta.version };
+    },
+
+    async skillAction({ name, action }) {
+      const dir = await storeDir();
+      const skill =
+        action === 'approve'
+          ? await setSkillStatus(dir, name, 'active', 'approved in the memory browser', approver)
+          : action === 'disable'
+            ? await setSkillStatus(dir, name, 'retired', 'disabled in the memory browser')
+            : await rollbackSkill(dir, name, undefined, 'rolled back in the memory browser');
+      return skillRow(skill, await listVersions(dir, name));
+    },
+
+    async memoryAction({ sha, action }) {
+      const dir = await storeDir();
+      if (!(await setQuarantine(dir, sha, action === 'quarantine'))) throw new CoevolveError('bad-input', `No experience ${sha.slice(0, 10)} in memory.`);
+      const experience = (await (await MemoryStore.open(dir)).loadAll()).find((e) => e.sha === sha);
+      return { sha, utility: utilityView(experience?.utility ?? { q: 0, helpful: 0, harmful: 0, uses: 0 }, Date.now() / 1000) };
+    },
+  };
+}

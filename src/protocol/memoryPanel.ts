@@ -1,0 +1,195 @@
+import * as z from 'zod';
+
+// The one channel between the memory & skill browser (webview) and its host (extension). Both ends
+// import this file: the names, the shapes and the validation cannot drift apart. Every message that
+// arrives at either end goes through `parse*` first — the webview renders repository text, so it is
+// treated as untrusted input too, and the host must not trust what the webview sends.
+
+const MAX_TEXT = 2_000;
+const MAX_LIST = 500;
+
+const text = (max = MAX_TEXT) => z.string().max(max);
+const sha = z.string().regex(/^[0-9a-f]{7,64}$/, 'a commit sha');
+const skillName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a skill name');
+const version = z.number().int().positive().max(1_000_000);
+// A workspace-relative path: the host resolves it and refuses anything outside the workspace.
+const relativePath = z
+  .string()
+  .min(1)
+  .max(1_024)
+  .refine((path) => !path.startsWith('/') && !/^[a-zA-Z]:/.test(path) && !path.split(/[\\/]/).includes('..'), 'a path inside the workspace');
+
+const utilitySchema = z.object({
+  q: z.number(),
+  helpful: z.number().int().nonnegative(),
+  harmful: z.number().int().nonnegative(),
+  uses: z.number().int().nonnegative(),
+  quarantined: z.enum(['auto', 'manual']).optional(),
+});
+
+const experienceRowSchema = z.object({
+  sha,
+  kind: text(40),
+  subject: text(),
+  time: text(64),
+  score: z.number(),
+  why: z.array(text()).max(50),
+  files: z.array(relativePath).max(MAX_LIST),
+  symbols: z.array(text(300)).max(MAX_LIST),
+  utility: utilitySchema,
+});
+
+const searchResultSchema = z.object({
+  experiences: z.array(experienceRowSchema).max(MAX_LIST),
+  files: z.array(z.object({ path: relativePath, score: z.number(), why: z.array(text()).max(50) })).max(MAX_LIST),
+  symbols: z.array(z.object({ path: relativePath, name: text(300), kind: text(40), score: z.number(), why: z.array(text()).max(50) })).max(MAX_LIST),
+});
+
+const fixRowSchema = z.object({
+  id: text(200),
+  time: z.number(),
+  task: text(10_000),
+  summary: text(10_000),
+  outcome: z.enum(['accepted', 'edited', 'rejected']),
+  verified: z.boolean(),
+  active: z.boolean(),
+  files: z.array(relativePath).max(MAX_LIST),
+});
+
+const skillStatusSchema = z.enum(['candidate', 'active', 'quarantined', 'retired']);
+
+const skillRowSchema = z.object({
+  name: skillName,
+  kind: z.enum(['skill', 'mistake']),
+  description: text(1_024),
+  version: z.number().int().nonnegative(),
+  versions: z.array(version).max(MAX_LIST),
+  status: skillStatusSchema,
+  problem: text().optional(),
+});
+
+const skillDetailSchema = skillRowSchema.extend({
+  /** The SKILL.md as stored: repository text, shown as text only. */
+  markdown: text(200_000),
+  shownVersion: version,
+});
+
+/** Request name → params and result. Each request gets exactly one response, ok or error. */
+export const requests = {
+  search: { params: z.object({ text: z.string().trim().min(1).max(MAX_TEXT) }).strict(), result: searchResultSchema },
+  listQuarantined: { params: z.object({}).strict(), result: z.object({ experiences: z.array(experienceRowSchema).max(MAX_LIST) }) },
+  listFixes: { params: z.object({}).strict(), result: z.object({ fixes: z.array(fixRowSchema).max(MAX_LIST) }) },
+  listSkills: { params: z.object({}).strict(), result: z.object({ skills: z.array(skillRowSchema).max(MAX_LIST) }) },
+  showSkill: { params: z.object({ name: skillName, version: version.optional() }).strict(), result: skillDetailSchema },
+  skillAction: {
+    params: z.object({ name: skillName, action: z.enum(['approve', 'disable', 'rollback']) }).strict(),
+    result: skillRowSchema,
+  },
+  memoryAction: {
+    params: z.object({ sha, action: z.enum(['quarantine', 'restore']) }).strict(),
+    result: z.object({ sha, utility: utilitySchema }),
+  },
+} as const;
+
+/** Fire-and-forget messages from the webview. */
+export const webviewNotifications = {
+  ready: z.object({}).strict(),
+  openFile: z.object({ path: relativePath, line: z.number().int().positive().max(10_000_000).optional() }).strict(),
+} as const;
+
+/** Fire-and-forget messages from the host. */
+export const hostNotifications = {
+  workspace: z.object({ folder: text(1_024).nullable(), storeDir: text(1_024).nullable() }).strict(),
+} as const;
+
+export type RequestName = keyof typeof requests;
+export type RequestParams<N extends RequestName> = z.infer<(typeof requests)[N]['params']>;
+export type RequestResult<N extends RequestName> = z.infer<(typeof requests)[N]['result']>;
+export type WebviewNotificationName = keyof typeof webviewNotifications;
+export type WebviewNotificationParams<N extends WebviewNotificationName> = z.infer<(typeof webviewNotifications)[N]>;
+export type HostNotificationName = keyof typeof hostNotifications;
+export type HostNotificationParams<N extends HostNotificationName> = z.infer<(typeof hostNotifications)[N]>;
+
+export type ExperienceRow = z.infer<typeof experienceRowSchema>;
+export type FixRow = z.infer<typeof fixRowSchema>;
+export type SkillRow = z.infer<typeof skillRowSchema>;
+export type SkillDetail = z.infer<typeof skillDetailSchema>;
+export type UtilityView = z.infer<typeof utilitySchema>;
+
+/** What one request's handler must do; the host registers one per name (no switch over `any`). */
+export type RequestHandlers = { [N in RequestName]: (params: RequestParams<N>) => Promise<RequestResult<N>> };
+
+export interface ErrorPayload {
+  message: string;
+  reason?: string | undefined;
+}
+
+const requestNames = Object.keys(requests) as [RequestName, ...RequestName[]];
+const webviewNotificationNames = Object.keys(webviewNotifications) as [WebviewNotificationName, ...WebviewNotificationName[]];
+const hostNotificationNames = Object.keys(hostNotifications) as [HostNotificationName, ...HostNotificationName[]];
+const requestId = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+const webviewEnvelope = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('request'), id: requestId, name: z.enum(requestNames), params: z.unknown() }).strict(),
+  z.object({ type: z.literal('notify'), name: z.enum(webviewNotificationNames), params: z.unknown() }).strict(),
+]);
+
+const errorSchema = z.object({ message: text(10_000), reason: text(64).optional() }).strict();
+// A plain union: two response shapes share the discriminator value 'response'.
+const hostEnvelope = z.union([
+  z.object({ type: z.literal('response'), id: requestId, ok: z.literal(true), result: z.unknown() }).strict(),
+  z.object({ type: z.literal('response'), id: requestId, ok: z.literal(false), error: errorSchema }).strict(),
+  z.object({ type: z.literal('notify'), name: z.enum(hostNotificationNames), params: z.unknown() }).strict(),
+]);
+
+/** A request as it travels; `params` typed by its name. */
+export type RequestMessage = { [N in RequestName]: { type: 'request'; id: number; name: N; params: RequestParams<N> } }[RequestName];
+export type WebviewNotificationMessage = {
+  [N in WebviewNotificationName]: { type: 'notify'; name: N; params: WebviewNotificationParams<N> };
+}[WebviewNotificationName];
+export type WebviewMessage = RequestMessage | WebviewNotificationMessage;
+
+export type ResponseMessage = { type: 'response'; id: number; ok: true; result: unknown } | { type: 'response'; id: number; ok: false; error: ErrorPayload };
+export type HostNotificationMessage = { [N in HostNotificationName]: { type: 'notify'; name: N; params: HostNotificationParams<N> } }[HostNotificationName];
+export type HostMessage = ResponseMessage | HostNotificationMessage;
+
+export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string; id?: number };
+
+function describe(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || 'message'}: ${issue.message}`)
+    .join('; ');
+}
+
+/** Host side: validates a message from the webview (envelope, then the params of that name). */
+export function parseWebviewMessage(raw: unknown): Parsed<WebviewMessage> {
+  const envelope = webviewEnvelope.safeParse(raw);
+  if (!envelope.success) return { ok: false, error: `bad message: ${describe(envelope.error)}` };
+  const message = envelope.data;
+  const schema = message.type === 'request' ? requests[message.name].params : webviewNotifications[message.name];
+  const params = schema.safeParse(message.params);
+  if (!params.success) {
+    const error = `bad ${message.name}: ${describe(params.error)}`;
+    return message.type === 'request' ? { ok: false, error, id: message.id } : { ok: false, error };
+  }
+  return { ok: true, message: { ...message, params: params.data } as WebviewMessage };
+}
+
+/** Webview side: validates a message from the host; a response's result is checked by `parseResult`. */
+export function parseHostMessage(raw: unknown): Parsed<HostMessage> {
+  const envelope = hostEnvelope.safeParse(raw);
+  if (!envelope.success) return { ok: false, error: `bad message: ${describe(envelope.error)}` };
+  const message = envelope.data;
+  if (message.type === 'response') return { ok: true, message };
+  const params = hostNotifications[message.name].safeParse(message.params);
+  if (!params.success) return { ok: false, error: `bad ${message.name}: ${describe(params.error)}` };
+  return { ok: true, message: { ...message, params: params.data } as HostNotificationMessage };
+}
+
+/** Checks a response's result against what its request promised (both ends use it). */
+export function parseResult<N extends RequestName>(name: N, result: unknown): Parsed<RequestResult<N>> {
+  const parsed = requests[name].result.safeParse(result);
+  if (!parsed.success) return { ok: false, error: `bad ${name} result: ${describe(parsed.error)}` };
+  return { ok: true, message: parsed.data as RequestResult<N> };
+}
