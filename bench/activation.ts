@@ -8,7 +8,8 @@ import { median, percentile } from './stats.ts';
 
 function standIn(): unknown {
   const handler: ProxyHandler<() => unknown> = {
-    get: (_target, key) => (key === 'then' ? undefined : key === Symbol.toPrimitive ? () => '' : proxy),
+    // No folder open: a stand-in has no file system to point at.
+    get: (_target, key) => (key === 'then' || key === 'workspaceFolders' ? undefined : key === Symbol.toPrimitive ? () => '' : proxy),
     apply: () => proxy,
     construct: () => proxy as object,
     set: () => true,

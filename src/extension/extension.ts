@@ -5,6 +5,7 @@ import type * as FeaturesModule from './features.ts';
 import { FixActionProvider, watchDiagnostics } from './fixActions.ts';
 import type { PastFixArgs, ProblemArgs } from './fixActions.ts';
 import { registerMcpSupport } from './mcpCommand.ts';
+import { memoryStatus } from './memoryStatus.ts';
 import { PastFixCache } from './pastFixCache.ts';
 import { VsCodeHost } from './vscodeHost.ts';
 
@@ -19,6 +20,8 @@ const COMMANDS: ReadonlyArray<[string, keyof Features]> = [
   ['coevolve.stopSidecar', 'stopSidecar'],
   ['coevolve.sidecarStatus', 'sidecarStatus'],
   ['coevolve.openMemoryBrowser', 'openMemoryBrowser'],
+  ['coevolve.configureProvider', 'configureProvider'],
+  ['coevolve.showRunLog', 'showRunLog'],
 ];
 
 let features: Promise<Features> | undefined;
@@ -38,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     log,
     registerMcpSupport(context, host),
+    memoryStatus(),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new FixActionProvider(cache), { providedCodeActionKinds: FixActionProvider.kinds }),
     watchDiagnostics(async (uris) => (await load()).lookupPastFixes(uris)),
     vscode.commands.registerCommand('coevolve.fixProblem', async (args?: ProblemArgs) => (await load()).fixProblem(args)),

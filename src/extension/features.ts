@@ -2,6 +2,8 @@ import { relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskInput } from '../core/agents/task.ts';
 import { ApiKeys, setApiKey } from './apiKeys.ts';
+import { configureProvider } from './configureProvider.ts';
+import { showRunLog } from './runLog.ts';
 import type { PastFixArgs, ProblemArgs } from './fixActions.ts';
 import { createMemoryPanel } from './memoryPanelHost.ts';
 import type { MemoryPanel } from './memoryPanelHost.ts';
@@ -77,6 +79,14 @@ export class Features implements vscode.Disposable {
 
   async setApiKey(): Promise<void> {
     await setApiKey(this.keys, await workspaceModelConfig(this.host).catch(() => undefined));
+  }
+
+  configureProvider(): Promise<void> {
+    return configureProvider(this.host, this.keys);
+  }
+
+  showRunLog(): Promise<void> {
+    return showRunLog(this.host);
   }
 
   testModel(): Promise<void> {

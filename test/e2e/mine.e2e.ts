@@ -60,6 +60,10 @@ test('Co-evolve: Mine Project History mines the open folder in a real VS Code', 
     // The progress toast closes once mining is done; the screenshot shows what the user is left with.
     await waitForNotificationGone(page, /^Co-evolve: mining project history/);
     await waitForToastsSettled(page);
+    // The status bar now tells how much memory the project has (and opens the browser on click).
+    const memoryItem = page.locator('.statusbar-item[id$="coevolve.memory"]');
+    await memoryItem.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match((await memoryItem.innerText()).trim(), new RegExp(`^${commits}$`));
     const shot = await screenshot(page, 'mine-notification');
     t.diagnostic(`screenshot: ${shot}`);
 

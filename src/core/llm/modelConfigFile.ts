@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CoevolveError } from '../errors.ts';
@@ -40,6 +40,26 @@ export async function readModelConfig(storeDir: string): Promise<ModelConfig | u
   }
   const parsed = ModelConfigSchema.safeParse(raw);
   if (!parsed.success) throw new CoevolveError('bad-input', `${path} is not a valid model configuration:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data as ModelConfig;
+}
+
+/**
+ * Adds or replaces one provider and points a role (or the default) at one of its models, keeping
+ * everything else in `<store>/models.json`; written whole and atomically, checked like a read.
+ */
+export async function saveProviderChoice(storeDir: string, choice: { name: string; provider: ModelConfig['providers'][string]; role: 'default' | 'generator' | 'implementer' | 'rectifier' | 'embedder'; model: string }): Promise<ModelConfig> {
+  const current = (await readModelConfig(storeDir)) ?? { providers: {}, roles: {} };
+  const next: ModelConfig = {
+    ...current,
+    providers: { ...current.providers, [choice.name]: choice.provider },
+    roles: { ...current.roles, [choice.role]: { provider: choice.name, model: choice.model } },
+  };
+  const parsed = ModelConfigSchema.safeParse(next);
+  if (!parsed.success) throw new CoevolveError('bad-input', `That would not be a valid model configuration:\n${z.prettifyError(parsed.error)}`);
+  await mkdir(storeDir, { recursive: true });
+  const path = join(storeDir, 'models.json');
+  await writeFile(`${path}.tmp`, `${JSON.stringify(parsed.data, null, 2)}\n`);
+  await rename(`${path}.tmp`, path);
   return parsed.data as ModelConfig;
 }
 

@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
+import * as vscode from 'vscode';
+import { DEFAULT_STORE_FOLDER } from '../core/storeFolder.ts';
+
+/**
+ * How much the project's memory holds, in the status bar; a click opens the browser. Read from
+ * meta.json alone (a few hundred bytes), kept current by a file watcher: no store is loaded.
+ */
+export function memoryStatus(): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('coevolve.memory', vscode.StatusBarAlignment.Right, 101);
+  item.name = 'Co-evolve Memory';
+  item.command = 'coevolve.openMemoryBrowser';
+  const folder = (vscode.workspace.workspaceFolders ?? []).find((f) => f.uri.scheme === 'file');
+  if (!folder) return item;
+  const store = vscode.workspace.getConfiguration('coevolve').get<string>('storePath') || DEFAULT_STORE_FOLDER;
+  const storeDir = isAbsolute(store) ? store : join(folder.uri.fsPath, store);
+  const meta = join(storeDir, 'memory', 'meta.json');
+  const refresh = async (): Promise<void> => {
+    try {
+      const parsed = JSON.parse(await readFile(meta, 'utf8')) as { counts?: { experiences?: number } };
+      const count = parsed.counts?.experiences ?? 0;
+      item.text = `$(database) ${count.toLocaleString('en-US')}`;
+      item.tooltip = `Co-evolve memory: ${count.toLocaleString('en-US')} experiences mined from this repository's history. Click to browse.`;
+      item.show();
+    } catch {
+      item.hide();
+    }
+  };
+  const inside = relative(folder.uri.fsPath, meta);
+  const watcher = inside.startsWith('..') ? undefined : vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, inside.split('\\').join('/')));
+  watcher?.onDidChange(() => void refresh());
+  watcher?.onDidCreate(() => void refresh());
+  watcher?.onDidDelete(() => item.hide());
+  void refresh();
+  return vscode.Disposable.from(item, ...(watcher ? [watcher] : []));
+}
