@@ -10,14 +10,10 @@ import { mineHistory } from '../../src/core/git/miner.ts';
 import { appendFix, newFixUtility } from '../../src/core/learning/fixExperience.ts';
 import { saveSkillVersion } from '../../src/core/skills/skillLibrary.ts';
 import { GitRepo } from '../helpers/gitRepo.ts';
-import { launchBrowser, openWorkbench, screenshot } from './harness/browser.ts';
-import type { Session } from './harness/browser.ts';
-import { assertInstalled, createProfile, installExtension, REPO_ROOT, startCodeServer } from './harness/codeServer.ts';
-import type { CodeServer } from './harness/codeServer.ts';
+import { screenshot } from './harness/browser.ts';
 import { runCommand } from './harness/palette.ts';
-import { cleanUp, reportFailure } from './harness/teardown.ts';
+import { inVsCode } from './harness/session.ts';
 
-const VSIX = process.env.E2E_VSIX ?? join(REPO_ROOT, 'coevolve.vsix');
 
 async function fixture(): Promise<{ repo: GitRepo; fixSha: string }> {
   const repo = GitRepo.create('coevolve-e2e-browser-');
@@ -66,18 +62,8 @@ async function panelFrame(page: Page): Promise<FrameLocator> {
 }
 
 test('Memory & Skill Browser: search, skills and quarantine in a real VS Code', { timeout: 300_000 }, async (t) => {
-  assertInstalled();
   const { repo, fixSha } = await fixture();
-  const profile = createProfile();
-  let server: CodeServer | undefined;
-  let session: Session | undefined;
-  try {
-    installExtension(profile, VSIX);
-    server = await startCodeServer(profile, { folder: repo.dir });
-    session = await launchBrowser();
-    const { page } = session;
-    await openWorkbench(page, server.url, repo.dir);
-
+  await inVsCode(t, { name: 'memory-browser', folder: repo.dir, cleanup: [() => repo.remove()] }, async ({ page }) => {
     await runCommand(page, 'Co-evolve: Open Memory & Skill Browser');
     const frame = await panelFrame(page);
     await frame.locator('.where').filter({ hasText: 'Memory of' }).waitFor({ timeout: 20_000 });
@@ -116,10 +102,5 @@ test('Memory & Skill Browser: search, skills and quarantine in a real VS Code', 
     assert.match(await markdown.innerText(), /<script>alert\("not markup"\)<\/script>/);
     assert.equal(await frame.locator('.skill-detail script').count(), 0);
     t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-skills')}`);
-  } catch (error) {
-    await reportFailure(t, 'memory-browser', session, server);
-    throw error;
-  } finally {
-    await cleanUp(t, [() => session?.close(), () => server?.stop(), () => repo.remove(), () => profile.remove()]);
-  }
+  });
 });

@@ -8,11 +8,11 @@ import { test } from 'node:test';
 import { GitRepo } from '../helpers/gitRepo.ts';
 import { launchBrowser, openWorkbench, screenshot, SCREENSHOT_DIR } from './harness/browser.ts';
 import type { Session } from './harness/browser.ts';
-import { assertInstalled, createProfile, installExtension, REPO_ROOT, startCodeServer } from './harness/codeServer.ts';
+import { assertInstalled, createProfile, installExtension, startCodeServer } from './harness/codeServer.ts';
 import type { CodeServer } from './harness/codeServer.ts';
+import { VSIX } from './harness/session.ts';
 import { notifications, runCommand, waitForNotification, waitForNotificationGone, waitForToastsSettled } from './harness/palette.ts';
 
-const VSIX = process.env.E2E_VSIX ?? join(REPO_ROOT, 'coevolve.vsix');
 
 function fixtureRepo(): GitRepo {
   const repo = GitRepo.create('coevolve-e2e-fixture-');

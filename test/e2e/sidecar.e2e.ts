@@ -9,74 +9,66 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { GitRepo } from '../helpers/gitRepo.ts';
 import { writeTinyGguf } from '../helpers/tinyGguf.ts';
-import { launchBrowser, openWorkbench, screenshot } from './harness/browser.ts';
-import type { Session } from './harness/browser.ts';
-import { assertInstalled, createProfile, installExtension, REPO_ROOT, startCodeServer } from './harness/codeServer.ts';
-import type { CodeServer } from './harness/codeServer.ts';
-import { cleanUp, reportFailure } from './harness/teardown.ts';
+import { screenshot } from './harness/browser.ts';
+import { REPO_ROOT } from './harness/codeServer.ts';
+import { inVsCode } from './harness/session.ts';
 import { runCommand, waitForNotification, waitForNotificationGone, waitForToastsSettled } from './harness/palette.ts';
 
-const VSIX = process.env.E2E_VSIX ?? join(REPO_ROOT, 'coevolve.vsix');
 
 test('the local model sidecar starts, serves and stops from the command palette', { timeout: 300_000 }, async (t) => {
-  assertInstalled();
   const work = mkdtempSync(join(tmpdir(), 'coevolve-e2e-sidecar-'));
   const modelPath = join(work, 'tiny.gguf');
   writeTinyGguf(modelPath, { contextLength: 512 });
   const repo = GitRepo.create('coevolve-e2e-sidecar-repo-');
   repo.commit('initial', { 'README.md': '# fixture\n' });
-  const profile = createProfile();
-  // Machine-scoped settings (a workspace must never choose which engine code runs): with a remote
-  // extension host, as in code-server, they live in the Machine settings file.
-  mkdirSync(join(profile.userDataDir, 'Machine'), { recursive: true });
-  writeFileSync(join(profile.userDataDir, 'Machine', 'settings.json'), JSON.stringify({
-    'coevolve.sidecar.modelPath': modelPath,
-    'coevolve.sidecar.gpu': 'cpu',
-    // Installed by `npm run setup:engine` as a user would install it; the VSIX does not ship it.
-    'coevolve.sidecar.enginePath': join(REPO_ROOT, '.sidecar-engine'),
-  }));
   const state = join(work, 'state');
-  profile.env.COEVOLVE_SIDECAR_STATE = state;
-  let server: CodeServer | undefined;
-  let session: Session | undefined;
-  try {
-    installExtension(profile, VSIX);
-    server = await startCodeServer(profile, { folder: repo.dir });
-    session = await launchBrowser();
-    const { page } = session;
-    await openWorkbench(page, server.url, repo.dir);
+  await inVsCode(
+    t,
+    {
+      name: 'sidecar',
+      folder: repo.dir,
+      prepare: (profile) => {
+        // Machine-scoped settings (a workspace must never choose which engine code runs): with a remote
+        // extension host, as in code-server, they live in the Machine settings file.
+        mkdirSync(join(profile.userDataDir, 'Machine'), { recursive: true });
+        writeFileSync(join(profile.userDataDir, 'Machine', 'settings.json'), JSON.stringify({
+          'coevolve.sidecar.modelPath': modelPath,
+          'coevolve.sidecar.gpu': 'cpu',
+          // Installed by `npm run setup:engine` as a user would install it; the VSIX does not ship it.
+          'coevolve.sidecar.enginePath': join(REPO_ROOT, '.sidecar-engine'),
+        }));
+        profile.env.COEVOLVE_SIDECAR_STATE = state;
+      },
+      cleanup: [() => repo.remove(), () => rmSync(work, { recursive: true, force: true })],
+    },
+    async ({ page }) => {
+      await runCommand(page, 'Co-evolve: Start Local Model Sidecar');
+      const ready = await waitForNotification(page, /^Co-evolve: (sidecar serving|the sidecar did not start)/, 120_000);
+      assert.equal(ready.text, 'Co-evolve: sidecar serving tiny on the CPU.');
+      assert.equal(ready.severity, 'info');
+      await waitForNotificationGone(page, /starting the local model sidecar/);
+      await waitForToastsSettled(page);
+      const statusItem = page.locator('.statusbar-item[id$="coevolve.sidecar"]');
+      await statusItem.waitFor({ state: 'visible', timeout: 10_000 });
+      assert.match((await statusItem.getAttribute('aria-label')) ?? '', /Sidecar/);
+      t.diagnostic(`screenshot: ${await screenshot(page, 'sidecar-running')}`);
 
-    await runCommand(page, 'Co-evolve: Start Local Model Sidecar');
-    const ready = await waitForNotification(page, /^Co-evolve: (sidecar serving|the sidecar did not start)/, 120_000);
-    assert.equal(ready.text, 'Co-evolve: sidecar serving tiny on the CPU.');
-    assert.equal(ready.severity, 'info');
-    await waitForNotificationGone(page, /starting the local model sidecar/);
-    await waitForToastsSettled(page);
-    const statusItem = page.locator('.statusbar-item[id$="coevolve.sidecar"]');
-    await statusItem.waitFor({ state: 'visible', timeout: 10_000 });
-    assert.match((await statusItem.getAttribute('aria-label')) ?? '', /Sidecar/);
-    t.diagnostic(`screenshot: ${await screenshot(page, 'sidecar-running')}`);
+      const endpoint = JSON.parse(readFileSync(join(state, 'endpoint.json'), 'utf8')) as { baseURL: string; token: string; pid: number };
+      process.kill(endpoint.pid, 0);
+      const response = await fetch(`${endpoint.baseURL}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${endpoint.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'tiny', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 }),
+      });
+      assert.equal(response.status, 200);
+      const body = (await response.json()) as { usage: { completion_tokens: number } };
+      assert.equal(body.usage.completion_tokens, 5);
 
-    const endpoint = JSON.parse(readFileSync(join(state, 'endpoint.json'), 'utf8')) as { baseURL: string; token: string; pid: number };
-    process.kill(endpoint.pid, 0);
-    const response = await fetch(`${endpoint.baseURL}/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${endpoint.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'tiny', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 }),
-    });
-    assert.equal(response.status, 200);
-    const body = (await response.json()) as { usage: { completion_tokens: number } };
-    assert.equal(body.usage.completion_tokens, 5);
-
-    await runCommand(page, 'Co-evolve: Stop Local Model Sidecar');
-    const deadline = Date.now() + 15_000;
-    while (existsSync(join(state, 'endpoint.json')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(!existsSync(join(state, 'endpoint.json')), 'the endpoint is unregistered');
-    assert.throws(() => process.kill(endpoint.pid, 0), 'the sidecar process is gone');
-  } catch (error) {
-    await reportFailure(t, 'sidecar', session, server);
-    throw error;
-  } finally {
-    await cleanUp(t, [() => session?.close(), () => server?.stop(), () => repo.remove(), () => profile.remove(), () => rmSync(work, { recursive: true, force: true })]);
-  }
+      await runCommand(page, 'Co-evolve: Stop Local Model Sidecar');
+      const deadline = Date.now() + 15_000;
+      while (existsSync(join(state, 'endpoint.json')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(!existsSync(join(state, 'endpoint.json')), 'the endpoint is unregistered');
+      assert.throws(() => process.kill(endpoint.pid, 0), 'the sidecar process is gone');
+    },
+  );
 });

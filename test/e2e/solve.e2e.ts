@@ -8,17 +8,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ScriptedModelServer } from '../helpers/scriptedModelServer.ts';
 import { diagnosisStep, edit, finish, MATH_BEFORE, mathProject, planStep, teamModels, toolCall } from '../helpers/teamFixtures.ts';
-import { launchBrowser, openWorkbench, screenshot } from './harness/browser.ts';
-import type { Session } from './harness/browser.ts';
-import { assertInstalled, createProfile, installExtension, REPO_ROOT, startCodeServer } from './harness/codeServer.ts';
-import type { CodeServer } from './harness/codeServer.ts';
-import { cleanUp, reportFailure } from './harness/teardown.ts';
+import { screenshot } from './harness/browser.ts';
+import { inVsCode } from './harness/session.ts';
 import { answerInputBox, clickNotificationButton, runCommand, waitForNotification, waitForToastsSettled } from './harness/palette.ts';
 
-const VSIX = process.env.E2E_VSIX ?? join(REPO_ROOT, 'coevolve.vsix');
 
 test('Solve Task: a failing first patch is rectified, shown as a diff, and applied on request', { timeout: 300_000 }, async (t) => {
-  assertInstalled();
   const models = await ScriptedModelServer.start();
   const repo = mathProject();
   mkdirSync(join(repo.dir, '.coevolve'), { recursive: true });
@@ -36,38 +31,32 @@ test('Solve Task: a failing first patch is rectified, shown as a diff, and appli
   models.scriptFor('rect', diagnosisStep('revise-patch', 'reduce() without an initial value throws on []', 'Give reduce the initial value 0.'));
   models.scriptFor('impl', edit('src/math.js', '.reduce((a, b) => a + b);', '.reduce((a, b) => a + b, 0);'), finish('sum skips null values; an empty list still sums to 0.'));
 
-  const profile = createProfile();
-  let server: CodeServer | undefined;
-  let session: Session | undefined;
-  try {
-    installExtension(profile, VSIX);
-    server = await startCodeServer(profile, { folder: repo.dir });
-    session = await launchBrowser();
-    const { page } = session;
-    await openWorkbench(page, server.url, repo.dir);
+  await inVsCode(
+    t,
+    {
+      name: 'solve',
+      folder: repo.dir,
+      cleanup: [() => models.close(), () => repo.remove()],
+    },
+    async ({ page }) => {
+      await runCommand(page, 'Co-evolve: Solve Task…');
+      await answerInputBox(page, 'sum should skip null values');
+      const offer = await waitForNotification(page, /^Co-evolve: (the checks pass|.*NOT verified|.*failed)/, 180_000);
+      assert.equal(offer.text, 'Co-evolve: the checks pass with this change to 1 file. sum skips null values; an empty list still sums to 0.');
+      // The multi-file diff editor shows the proposal; the user's file is still as it was.
+      await page.locator('.multiDiffEditor, .monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 20_000 });
+      await waitForToastsSettled(page);
+      t.diagnostic(`screenshot: ${await screenshot(page, 'solve-proposal')}`);
+      assert.equal(readFileSync(join(repo.dir, 'src/math.js'), 'utf8'), MATH_BEFORE);
 
-    await runCommand(page, 'Co-evolve: Solve Task…');
-    await answerInputBox(page, 'sum should skip null values');
-    const offer = await waitForNotification(page, /^Co-evolve: (the checks pass|.*NOT verified|.*failed)/, 180_000);
-    assert.equal(offer.text, 'Co-evolve: the checks pass with this change to 1 file. sum skips null values; an empty list still sums to 0.');
-    // The multi-file diff editor shows the proposal; the user's file is still as it was.
-    await page.locator('.multiDiffEditor, .monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 20_000 });
-    await waitForToastsSettled(page);
-    t.diagnostic(`screenshot: ${await screenshot(page, 'solve-proposal')}`);
-    assert.equal(readFileSync(join(repo.dir, 'src/math.js'), 'utf8'), MATH_BEFORE);
-
-    await clickNotificationButton(page, /the checks pass with this change/, 'Apply');
-    await waitForNotification(page, /^Co-evolve: applied to 1 file/, 30_000);
-    t.diagnostic(`screenshot: ${await screenshot(page, 'solve-applied')}`);
-    const deadline = Date.now() + 10_000;
-    while (readFileSync(join(repo.dir, 'src/math.js'), 'utf8') === MATH_BEFORE && Date.now() < deadline) await page.waitForTimeout(200);
-    assert.equal(readFileSync(join(repo.dir, 'src/math.js'), 'utf8'), 'export function sum(values) {\n  return values.filter((v) => v !== null).reduce((a, b) => a + b, 0);\n}\n');
-    assert.deepEqual(models.remaining(), { '': 0, gen: 0, impl: 0, rect: 0 });
-    assert.equal(repo.git('worktree', 'list').trim().split('\n').length, 1, 'the sandbox worktree is gone');
-  } catch (error) {
-    await reportFailure(t, 'solve', session, server);
-    throw error;
-  } finally {
-    await cleanUp(t, [() => session?.close(), () => server?.stop(), () => models.close(), () => repo.remove(), () => profile.remove()]);
-  }
+      await clickNotificationButton(page, /the checks pass with this change/, 'Apply');
+      await waitForNotification(page, /^Co-evolve: applied to 1 file/, 30_000);
+      t.diagnostic(`screenshot: ${await screenshot(page, 'solve-applied')}`);
+      const deadline = Date.now() + 10_000;
+      while (readFileSync(join(repo.dir, 'src/math.js'), 'utf8') === MATH_BEFORE && Date.now() < deadline) await page.waitForTimeout(200);
+      assert.equal(readFileSync(join(repo.dir, 'src/math.js'), 'utf8'), 'export function sum(values) {\n  return values.filter((v) => v !== null).reduce((a, b) => a + b, 0);\n}\n');
+      assert.deepEqual(models.remaining(), { '': 0, gen: 0, impl: 0, rect: 0 });
+      assert.equal(repo.git('worktree', 'list').trim().split('\n').length, 1, 'the sandbox worktree is gone');
+    },
+  );
 });
