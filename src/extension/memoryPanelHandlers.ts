@@ -2,6 +2,7 @@ import { effectiveQ, setQuarantine } from '../core/learning/utility.ts';
 import { readFixes } from '../core/learning/fixExperience.ts';
 import type { CommitExperience, Utility } from '../core/memory/experience.ts';
 import { recallInWorkspace } from '../core/memory/recallService.ts';
+import { warmMemoryFor } from '../core/memory/warmMemory.ts';
 import { MemoryStore } from '../core/memory/store.ts';
 import { listSkills, listVersions, readSkill, rollbackSkill, setSkillStatus } from '../core/skills/skillLibrary.ts';
 import type { StoredSkill } from '../core/skills/skillLibrary.ts';
@@ -49,8 +50,10 @@ export function memoryPanelHandlers(workspace: () => Promise<Workspace>, approve
   return {
     async search({ text }) {
       const ws = await workspace();
-      const result = await recallInWorkspace(ws, text, { k: SEARCH_RESULTS });
-      const bySha = new Map((await (await MemoryStore.open(ws.storeDir)).loadAll()).map((e) => [e.sha, e] as const));
+      const warm = warmMemoryFor(ws.storeDir);
+      const result = await recallInWorkspace(ws, text, { k: SEARCH_RESULTS, warm });
+      // Only the shards holding the hits are read (and kept while unchanged), not the whole store.
+      const bySha = await warm.experiences(await warm.get(), result.experiences.map((hit) => hit.sha));
       const now = Date.now() / 1000;
       return {
         experiences: result.experiences.map((hit) => {

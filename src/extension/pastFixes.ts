@@ -5,6 +5,7 @@ import { creditFixes, readFixes } from '../core/learning/fixExperience.ts';
 import { applyFilePatch, commitFilePatch } from '../core/learning/pastFixPatch.ts';
 import { creditExperiences } from '../core/learning/utility.ts';
 import { recallInWorkspace } from '../core/memory/recallService.ts';
+import { warmMemoryFor } from '../core/memory/warmMemory.ts';
 import { resolveWorkspace } from '../core/workspace.ts';
 import type { PastFixArgs } from './fixActions.ts';
 import type { PastFixCache, PastFixSuggestion } from './pastFixCache.ts';
@@ -58,7 +59,7 @@ export class PastFixes implements vscode.Disposable {
       if (applied) out.push({ title: `Apply past fix: ${fix.task.split('\n')[0]!.slice(0, 60)} (from run ${fix.runId})`, itemId: fix.id, newText: applied });
       if (out.length >= MAX_SUGGESTIONS) return out;
     }
-    const recalled = await recallInWorkspace(workspace, `${message} ${path}`, { k: 10 });
+    const recalled = await recallInWorkspace(workspace, `${message} ${path}`, { k: 10, warm: warmMemoryFor(workspace.storeDir) });
     for (const experience of recalled.experiences.filter((e) => e.kind === 'fix' && e.files.includes(path))) {
       const applied = applyFilePatch(text, await commitFilePatch(workspace.root, experience.sha, path), path);
       if (applied) out.push({ title: `Apply past fix: ${experience.subject.slice(0, 60)} (from ${experience.sha.slice(0, 7)})`, itemId: `commit:${experience.sha}`, newText: applied });

@@ -8,7 +8,7 @@ import { registerRecallTool } from './tools/recallTool.ts';
 import { registerRecordOutcomeTool } from './tools/recordOutcomeTool.ts';
 import { registerSimilarFixesTool } from './tools/similarFixesTool.ts';
 import { registerSkillsTool } from './tools/skillsTool.ts';
-import { WarmMemory } from './warmMemory.ts';
+import { WarmMemory } from '../core/memory/warmMemory.ts';
 
 export interface MemoryServerOptions {
   /** Offer record_outcome (the one tool that writes); off with `--no-record`. */

@@ -1,5 +1,5 @@
 import type { Workspace } from '../core/workspace.ts';
-import type { WarmMemory } from './warmMemory.ts';
+import type { WarmMemory } from '../core/memory/warmMemory.ts';
 
 /** What every tool of one server shares: the workspace it serves and its warm memory. */
 export interface ServerContext {

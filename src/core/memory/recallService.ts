@@ -5,6 +5,7 @@ import type { Cutoff, RecallOptions, RecallResult } from './recall.ts';
 import { RecallIndex } from './recallIndex.ts';
 import { ContentIndex } from './contentIndex.ts';
 import { MemoryStore } from './store.ts';
+import type { WarmMemory } from './warmMemory.ts';
 
 export interface WorkspaceRecallOptions extends Omit<RecallOptions, 'before' | 'content'> {
   /** A commit (sha, branch, tag) or a date: everything from that point on is ignored. */
@@ -14,17 +15,15 @@ export interface WorkspaceRecallOptions extends Omit<RecallOptions, 'before' | '
    * Costs an index build per call, so it is opt-in for one-shot use.
    */
   content?: boolean;
+  /** A long-lived caller's loaded store and index, used instead of loading both for this call. */
+  warm?: WarmMemory;
 }
 
 /** Loads the workspace's memory and recalls what is relevant to `text`. */
 export async function recallInWorkspace(workspace: Workspace, text: string, options: WorkspaceRecallOptions = {}): Promise<RecallResult> {
   if (!text.trim()) throw new CoevolveError('bad-input', 'Give some text to recall for: a task, an error message or a file path.');
-  const store = await MemoryStore.open(workspace.storeDir);
-  if (store.state.counts.experiences === 0) {
-    throw new CoevolveError('store-empty', `Nothing has been mined into ${workspace.storeDir} yet.`, { hint: 'Run `coevolve mine` first.' });
-  }
-  const index = await RecallIndex.load(store);
-  const { before, content, ...rest } = options;
+  const { before, content, warm, ...rest } = options;
+  const index = warm ? (await warm.get()).index : await loadIndex(workspace.storeDir);
   const cutoff = before ? await resolveCutoff(workspace, index, before) : undefined;
   const recallOptions: RecallOptions = cutoff ? { ...rest, before: cutoff } : rest;
   if (content) {
@@ -34,6 +33,14 @@ export async function recallInWorkspace(workspace: Workspace, text: string, opti
     if (revision) recallOptions.content = await ContentIndex.build(workspace.root, revision);
   }
   return recall(index, text, recallOptions);
+}
+
+async function loadIndex(storeDir: string): Promise<RecallIndex> {
+  const store = await MemoryStore.open(storeDir);
+  if (store.state.counts.experiences === 0) {
+    throw new CoevolveError('store-empty', `Nothing has been mined into ${storeDir} yet.`, { hint: 'Run `coevolve mine` first.' });
+  }
+  return RecallIndex.load(store);
 }
 
 async function resolveCutoff(workspace: Workspace, index: RecallIndex, before: string): Promise<Cutoff> {

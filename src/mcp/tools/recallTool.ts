@@ -1,7 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { CoevolveError } from '../../core/errors.ts';
-import { recall } from '../../core/memory/recall.ts';
 import type { RecallResult } from '../../core/memory/recall.ts';
 import { recallInWorkspace } from '../../core/memory/recallService.ts';
 import type { ServerContext } from '../serverContext.ts';
@@ -10,7 +8,7 @@ import { guarded, MAX_INPUT_CHARS, memoryAnswer } from '../toolResult.ts';
 const inputSchema = {
   text: z.string().min(1).max(MAX_INPUT_CHARS).describe('What you are working on: a task description, an error message or stack trace, a file path or a symbol name.'),
   k: z.number().int().min(1).max(30).optional().describe('How many past changes, files and symbols to return (each). Default 10.'),
-  before: z.string().min(1).max(200).optional().describe('Ignore history from this commit (sha, branch, tag) or date (2024-06-30) on. Slower; only for looking at the past.'),
+  before: z.string().min(1).max(200).optional().describe('Ignore history from this commit (sha, branch, tag) or date (2024-06-30) on, to see what was known at that point.'),
 };
 
 export function registerRecallTool(server: McpServer, context: ServerContext): void {
@@ -38,12 +36,9 @@ export function registerRecallTool(server: McpServer, context: ServerContext): v
   );
 }
 
-/** Recall on the warm index; a cutoff goes through the core service, which resolves it against git. */
-export async function recallFor(context: ServerContext, text: string, k: number, before?: string): Promise<RecallResult> {
-  if (!text.trim()) throw new CoevolveError('bad-input', 'Give some text to recall for: a task, an error message or a file path.');
-  if (before) return recallInWorkspace(context.workspace, text, { k, before });
-  const { index } = await context.memory.get();
-  return recall(index, text, { k });
+/** Recall on the server's warm index, with or without a cutoff (resolved against git by the core service). */
+export function recallFor(context: ServerContext, text: string, k: number, before?: string): Promise<RecallResult> {
+  return recallInWorkspace(context.workspace, text, { k, warm: context.memory, ...(before ? { before } : {}) });
 }
 
 export function describeRecall(result: RecallResult): string {

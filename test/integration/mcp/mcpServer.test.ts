@@ -61,18 +61,16 @@ describe('coevolve mcp', () => {
     assert.deepEqual(tools.find((t) => t.name === 'record_outcome')!.inputSchema.required?.sort(), ['itemIds', 'outcome']);
   });
 
-  it('recalls experiences, files and symbols, marked as untrusted data, and stays warm', async () => {
+  it('recalls experiences, files and symbols, marked as untrusted data', async () => {
     const first = await call(client, 'recall', { text: 'Login breaks when the session token has expired' });
     assert.equal(first.isError, false, first.text);
     assert.match(first.text, /<untrusted-data source="coevolve memory: recall">/);
     assert.ok(first.text.includes(`commit:${shas.expiry}`), first.text);
     assert.ok(first.text.includes('src/auth/session.ts'));
     assert.ok(first.text.length <= 8000);
-    const started = performance.now();
+    // That the index stays loaded between calls is tested on WarmMemory itself, not timed here.
     const second = await call(client, 'recall', { text: 'TypeError in parseHeader at src/parser/header.ts:3:12', k: 3 });
-    const elapsed = performance.now() - started;
     assert.match(second.text, /parseHeader \(method\) in src\/parser\/header\.ts/);
-    assert.ok(elapsed < 1000, `a warm recall took ${elapsed.toFixed(0)} ms`);
   });
 
   it('recalls with a temporal cutoff', async () => {

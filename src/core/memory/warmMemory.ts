@@ -1,7 +1,7 @@
-import { CoevolveError } from '../core/errors.ts';
-import type { CommitExperience } from '../core/memory/experience.ts';
-import { RecallIndex } from '../core/memory/recallIndex.ts';
-import { MemoryStore, shardOf } from '../core/memory/store.ts';
+import { CoevolveError } from '../errors.ts';
+import type { CommitExperience } from './experience.ts';
+import { RecallIndex } from './recallIndex.ts';
+import { MemoryStore, shardOf } from './store.ts';
 
 export interface LoadedMemory {
   store: MemoryStore;
@@ -10,10 +10,10 @@ export interface LoadedMemory {
 }
 
 /**
- * The store and its recall index, loaded once and kept for the life of the server: an MCP client
- * calls many times, and `recallInWorkspace` loads both on every call. Each call re-reads only
- * meta.json; when another process (a `coevolve mine`) bumped the generation, the index is loaded
- * again, which re-indexes only the shards that changed.
+ * The store and its recall index, loaded once and kept by a long-lived caller (the MCP server, the
+ * editor) that recalls many times. Each call re-reads only meta.json; when another process (a
+ * `coevolve mine`, a credit) bumped the generation, the index is loaded again, which re-indexes only
+ * the shards that changed.
  */
 export class WarmMemory {
   private loaded: LoadedMemory | undefined;
@@ -60,4 +60,16 @@ export class WarmMemory {
     this.loaded = { store, index, generation: store.state.generation };
     return this.loaded;
   }
+}
+
+const byStore = new Map<string, WarmMemory>();
+
+/** One warm memory per store for this process (the editor's quick fixes and panel share it). */
+export function warmMemoryFor(storeDir: string): WarmMemory {
+  let memory = byStore.get(storeDir);
+  if (!memory) {
+    memory = new WarmMemory(storeDir);
+    byStore.set(storeDir, memory);
+  }
+  return memory;
 }
