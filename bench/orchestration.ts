@@ -94,7 +94,6 @@ export async function measureOrchestration(repo: string, work: string, runs = 4)
   } finally {
     await server.close();
   }
-  if (process.env.BENCH_VERBOSE) console.log(overheads.map((v) => v.toFixed(0)).join(" "));
   return { rounds: overheads.length, overheadP50: median(overheads), overheadP95: percentile(overheads, 95), roundP50: median(roundTimes), checkP50: median(checkTimes) };
 }
 

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_STORE_FOLDER } from '../core/storeFolder.ts';
 import type { PastFixCache } from './pastFixCache.ts';
+import { storeDirIn } from './storeLocation.ts';
 
 export interface ProblemArgs {
   uri: string;
@@ -55,7 +55,7 @@ export class FixActionProvider implements vscode.CodeActionProvider {
 export function watchDiagnostics(lookup: (uris: vscode.Uri[]) => Promise<void>): vscode.Disposable {
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
-  const mined = (): boolean => (vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.scheme === 'file' && existsSync(join(resolve(f.uri.fsPath, storeFolder()), 'memory', 'meta.json')));
+  const mined = (): boolean => (vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.scheme === 'file' && existsSync(join(storeDirIn(f.uri.fsPath), 'memory', 'meta.json')));
   return vscode.languages.onDidChangeDiagnostics((event) => {
     for (const uri of event.uris) if (uri.scheme === 'file' && vscode.languages.getDiagnostics(uri).length) pending.add(uri.toString());
     if (!pending.size || !mined()) return;
@@ -66,9 +66,4 @@ export function watchDiagnostics(lookup: (uris: vscode.Uri[]) => Promise<void>):
       void lookup(uris).catch(() => undefined);
     }, 400);
   });
-}
-
-function storeFolder(): string {
-  const configured = vscode.workspace.getConfiguration('coevolve').get<string>('storePath');
-  return configured || DEFAULT_STORE_FOLDER;
 }

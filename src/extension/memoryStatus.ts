@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_STORE_FOLDER } from '../core/storeFolder.ts';
+import { storeDirIn } from './storeLocation.ts';
 
 /**
  * How much the project's memory holds, in the status bar; a click opens the browser. Read from
@@ -13,8 +13,7 @@ export function memoryStatus(): vscode.Disposable {
   item.command = 'coevolve.openMemoryBrowser';
   const folder = (vscode.workspace.workspaceFolders ?? []).find((f) => f.uri.scheme === 'file');
   if (!folder) return item;
-  const store = vscode.workspace.getConfiguration('coevolve').get<string>('storePath') || DEFAULT_STORE_FOLDER;
-  const storeDir = isAbsolute(store) ? store : join(folder.uri.fsPath, store);
+  const storeDir = storeDirIn(folder.uri.fsPath);
   const meta = join(storeDir, 'memory', 'meta.json');
   const refresh = async (): Promise<void> => {
     try {

@@ -1,31 +1,18 @@
 import type { Command } from 'commander';
+import { storeDirOf, withStoreFlags } from '../storeFlags.ts';
+import type { StoreFlags } from '../storeFlags.ts';
 import { CoevolveError } from '../../core/errors.ts';
 import { readFixes } from '../../core/learning/fixExperience.ts';
 import type { HumanOutcome } from '../../core/learning/fixExperience.ts';
 import { recordRunOutcome } from '../../core/learning/runOutcome.ts';
 import { effectiveQ, setQuarantine } from '../../core/learning/utility.ts';
 import { MemoryStore } from '../../core/memory/store.ts';
-import { resolveWorkspace } from '../../core/workspace.ts';
-
-interface StoreFlags {
-  path: string;
-  store?: string;
-  json?: boolean;
-}
 
 const OUTCOMES: Record<string, HumanOutcome> = { accept: 'accepted', accepted: 'accepted', edited: 'edited', reject: 'rejected', rejected: 'rejected' };
 
-async function storeDir(flags: StoreFlags): Promise<string> {
-  return (await resolveWorkspace(flags.path, flags.store ?? process.env.COEVOLVE_STORE)).storeDir;
-}
-
-function withStore(command: Command): Command {
-  return command.option('--path <dir>', 'a folder inside the repository', '.').option('--store <dir>', 'memory store folder (default: <repo>/.coevolve)').option('--json', 'print JSON');
-}
-
 /** `coevolve feedback` and `coevolve memory`: what the user decided, and what memory learned from it. */
 export function registerLearning(program: Command): void {
-  withStore(
+  withStoreFlags(
     program
       .command('feedback')
       .description('Record your decision on a solved task (accept, edited, reject): it becomes a fix experience, and the memories it used are credited.')
@@ -34,7 +21,7 @@ export function registerLearning(program: Command): void {
   ).action(async (runId: string, decision: string, flags: StoreFlags) => {
     const outcome = OUTCOMES[decision];
     if (!outcome) throw new CoevolveError('bad-input', `Unknown decision "${decision}"; use accept, edited or reject.`);
-    const record = await recordRunOutcome(await storeDir(flags), runId, outcome);
+    const record = await recordRunOutcome(await storeDirOf(flags), runId, outcome);
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
       return;
@@ -44,8 +31,8 @@ export function registerLearning(program: Command): void {
   });
 
   const memory = program.command('memory').description('Inspect what memory learned, and put memories aside.');
-  withStore(memory.command('show').description('Learned utility of memories (most used first), and the recorded fixes.').argument('[id]', 'one experience (sha or prefix)')).action(async (id: string | undefined, flags: StoreFlags) => {
-    const dir = await storeDir(flags);
+  withStoreFlags(memory.command('show').description('Learned utility of memories (most used first), and the recorded fixes.').argument('[id]', 'one experience (sha or prefix)')).action(async (id: string | undefined, flags: StoreFlags) => {
+    const dir = await storeDirOf(flags);
     const all = await (await MemoryStore.open(dir)).loadAll();
     const now = Date.now() / 1000;
     const chosen = id ? all.filter((e) => e.sha.startsWith(id.replace(/^commit:/, ''))) : all.filter((e) => e.utility.uses > 0 || e.utility.quarantined).sort((a, b) => b.utility.uses - a.utility.uses);
@@ -66,8 +53,8 @@ export function registerLearning(program: Command): void {
     ['forget', 'Same as quarantine: mined history stays in the store, but is never used again.', true],
     ['restore', 'Bring a quarantined memory back.', false],
   ] as const) {
-    withStore(memory.command(name).description(description).argument('<id>', 'experience sha (or prefix)')).action(async (id: string, flags: StoreFlags) => {
-      const dir = await storeDir(flags);
+    withStoreFlags(memory.command(name).description(description).argument('<id>', 'experience sha (or prefix)')).action(async (id: string, flags: StoreFlags) => {
+      const dir = await storeDirOf(flags);
       const matches = (await (await MemoryStore.open(dir)).loadAll()).filter((e) => e.sha.startsWith(id.replace(/^commit:/, '')));
       if (matches.length !== 1) throw new CoevolveError('bad-input', matches.length ? `"${id}" matches ${matches.length} experiences; give more of the sha.` : `No experience "${id}".`);
       await setQuarantine(dir, matches[0]!.sha, quarantined);

@@ -1,5 +1,6 @@
 import MiniSearch from 'minisearch';
 import { TEXT_OPTIONS, tokenize } from '../memory/tokenize.ts';
+import type { SkillDocument } from '../skills/skillFile.ts';
 import { listSkills, readSkill } from '../skills/skillLibrary.ts';
 import type { MatchedSkill } from '../agents/memoryContext.ts';
 import { readFixes } from './fixExperience.ts';
@@ -34,7 +35,7 @@ export async function matchFixes(storeDir: string, task: string, k = 3): Promise
 export async function matchSkills(storeDir: string, task: string, files: readonly string[] = [], k = 4): Promise<MatchedSkill[]> {
   const words = new Set(tokenize(task));
   const lowered = task.toLowerCase();
-  const scored: { name: string; score: number }[] = [];
+  const scored: { doc: SkillDocument; score: number }[] = [];
   for (const summary of await listSkills(storeDir)) {
     if (summary.status !== 'active' || summary.problem) continue;
     const { doc } = await readSkill(storeDir, summary.name);
@@ -43,16 +44,13 @@ export async function matchSkills(storeDir: string, task: string, files: readonl
     for (const keyword of trigger.keywords ?? []) if (tokenize(keyword).every((w) => words.has(w))) score += 1;
     for (const pattern of trigger.files ?? []) if (files.some((f) => globMatch(pattern, f))) score += 1;
     for (const error of trigger.errors ?? []) if (error && lowered.includes(error.toLowerCase())) score += 2;
-    if (score > 0) scored.push({ name: summary.name, score });
+    if (score > 0) scored.push({ doc, score });
   }
   scored.sort((a, b) => b.score - a.score);
-  const out: MatchedSkill[] = [];
-  for (const { name } of scored.slice(0, k)) {
-    const { doc } = await readSkill(storeDir, name);
+  return scored.slice(0, k).map(({ doc }) => {
     const body = doc.body.trim();
-    out.push({ id: name, version: doc.meta.version, kind: doc.meta.kind, title: doc.meta.description, body: body.length > MAX_SKILL_BODY ? `${body.slice(0, MAX_SKILL_BODY)}…` : body });
-  }
-  return out;
+    return { id: doc.meta.name, version: doc.meta.version, kind: doc.meta.kind, title: doc.meta.description, body: body.length > MAX_SKILL_BODY ? `${body.slice(0, MAX_SKILL_BODY)}…` : body };
+  });
 }
 
 /** `*` within a path segment, `**` across segments. */

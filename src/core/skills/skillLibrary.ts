@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CoevolveError } from '../errors.ts';
@@ -135,17 +135,13 @@ export interface SkillDecision {
 
 export function recordDecision(storeDir: string, decision: SkillDecision): void {
   const dir = skillsDir(storeDir);
-  if (!existsSync(dir)) return void mkdirAndAppend(dir, decision);
+  mkdirSync(dir, { recursive: true });
   appendFileSync(join(dir, 'history.jsonl'), `${JSON.stringify({ at: new Date().toISOString(), ...decision })}\n`);
 }
 
 export async function readDecisions(storeDir: string): Promise<(SkillDecision & { at: string })[]> {
   const text = await readFile(join(skillsDir(storeDir), 'history.jsonl'), 'utf8').catch(() => '');
   return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as SkillDecision & { at: string });
-}
-
-function mkdirAndAppend(dir: string, decision: SkillDecision): void {
-  void mkdir(dir, { recursive: true }).then(() => appendFileSync(join(dir, 'history.jsonl'), `${JSON.stringify({ at: new Date().toISOString(), ...decision })}\n`));
 }
 
 async function makeCurrent(storeDir: string, name: string, version: number): Promise<void> {
