@@ -16,6 +16,7 @@ import { measureClientOverhead, measureSidecar } from './modelAccess.ts';
 import { fiveThousandFileRepo, measureOrchestration, measureSandboxSetup } from './orchestration.ts';
 import { mcpRecallFigures } from './mcpRecall.ts';
 import { replayBuilderFigures } from './replayBuilder.ts';
+import { evolutionFigures } from './evolution.ts';
 import { mineHistory } from '../src/core/git/miner.ts';
 import { MemoryStore } from '../src/core/memory/store.ts';
 import { RecallIndex } from '../src/core/memory/recallIndex.ts';
@@ -26,7 +27,7 @@ const { values } = parseArgs({
     repo: { type: 'string' },
     commits: { type: 'string', default: '10000' },
     'skip-npm': { type: 'boolean', default: false },
-    // mining | models | team | mcp | replay: run one group only.
+    // extension | mining | models | team | evolution | mcp | replay: run one group only.
     only: { type: 'string' },
     // A real GGUF for the sidecar figure (default: a tiny random model written by the bench).
     gguf: { type: 'string' },
@@ -219,7 +220,8 @@ async function main(): Promise<void> {
   if (values.only === undefined || values.only === 'extension') await extensionFigures();
   if (values.only === undefined || values.only === 'models') await modelAccess();
   if (values.only === undefined || values.only === 'team') await teamFigures();
-  if (values.only === 'models' || values.only === 'team' || values.only === 'extension') return;
+  if (values.only === undefined || values.only === 'evolution') await evolutionFigures({ line, header });
+  if (values.only === 'models' || values.only === 'team' || values.only === 'extension' || values.only === 'evolution') return;
   if (values.only === 'replay') return replayBuilderFigures(values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits)), work, { line, header });
   if (values.only === 'mcp') return mcpRecallFigures(values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits)), work, { line, header });
   const repo = values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits));

@@ -13,6 +13,7 @@ import { registerMcp } from './commands/mcp.ts';
 import { registerLearning } from './commands/learning.ts';
 import { registerSkills } from './commands/skills.ts';
 import { registerReplay } from './commands/replay.ts';
+import { registerEvolve } from './commands/evolve.ts';
 import { VERSION } from '../core/version.ts';
 
 const program = new Command('coevolve')
@@ -47,6 +48,7 @@ registerMcp(program);
 registerLearning(program);
 registerSkills(program);
 registerReplay(program);
+registerEvolve(program);
 
 async function main(): Promise<void> {
   try {

@@ -22,6 +22,7 @@ const COMMANDS: ReadonlyArray<[string, keyof Features]> = [
   ['coevolve.openMemoryBrowser', 'openMemoryBrowser'],
   ['coevolve.configureProvider', 'configureProvider'],
   ['coevolve.showRunLog', 'showRunLog'],
+  ['coevolve.evolveSkills', 'evolveSkills'],
 ];
 
 let features: Promise<Features> | undefined;

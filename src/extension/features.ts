@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { TaskInput } from '../core/agents/task.ts';
 import { ApiKeys, setApiKey } from './apiKeys.ts';
 import { configureProvider } from './configureProvider.ts';
+import { evolveSkillsCommand } from './evolveCommand.ts';
 import { showRunLog } from './runLog.ts';
 import type { PastFixArgs, ProblemArgs } from './fixActions.ts';
 import { createMemoryPanel } from './memoryPanelHost.ts';
@@ -67,6 +68,10 @@ export class Features implements vscode.Disposable {
 
   lookupPastFixes(uris: readonly vscode.Uri[]): Promise<void> {
     return this.pastFixes.refresh(uris);
+  }
+
+  evolveSkills(): Promise<void> {
+    return evolveSkillsCommand(this.host, this.keys);
   }
 
   solveTask(): Promise<void> {

@@ -6,9 +6,8 @@ import type { TaskInput } from '../core/agents/task.ts';
 import { CoevolveError } from '../core/errors.ts';
 import type { Host } from '../core/host.ts';
 import { recordRunOutcome } from '../core/learning/runOutcome.ts';
-import { resolveWorkspace } from '../core/workspace.ts';
 import type { ApiKeys } from './apiKeys.ts';
-import { workspaceModelConfig } from './modelSetup.ts';
+import { prepareModelRun } from './modelRun.ts';
 import { workspaceEditFor } from './proposedChanges.ts';
 import type { ProposedChanges } from './proposedChanges.ts';
 
@@ -29,31 +28,11 @@ const STAGE_TEXT: Record<string, string> = {
  * undoable edit.
  */
 export async function solveTaskCommand(host: Host, keys: ApiKeys, proposals: ProposedChanges, preset?: TaskInput): Promise<void> {
-  const folder = host.workspaceFolders()[0];
-  if (!folder) {
-    void vscode.window.showWarningMessage('Co-evolve: open a folder first.');
-    return;
-  }
-  if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage('Co-evolve: solving a task runs the project\'s own checks, so it needs a trusted workspace.', 'Manage Workspace Trust').then((choice) => {
-      if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
-    });
-    return;
-  }
-  const models = await workspaceModelConfig(host).catch((error: unknown) => {
-    void vscode.window.showErrorMessage(`Co-evolve: ${error instanceof Error ? error.message : String(error)}`);
-    return null;
-  });
-  if (models === null) return;
-  if (!models) {
-    void vscode.window.showWarningMessage('Co-evolve: no .coevolve/models.json in this workspace; see the README, "Model providers".');
-    return;
-  }
+  const run = await prepareModelRun(host, keys, 'solving a task');
+  if (!run) return;
   const task = preset ?? (await askForTask());
   if (!task) return;
-
-  const workspace = await resolveWorkspace(folder, host.setting<string>('storePath') || undefined);
-  const secrets = await keys.lookupFor(models);
+  const { workspace, models, secrets } = run;
   let solution: Solution | undefined;
   try {
     solution = await vscode.window.withProgress(

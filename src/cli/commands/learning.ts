@@ -46,7 +46,10 @@ export function registerLearning(program: Command): void {
     if (!rows.length) process.stdout.write('No memory has been used by a task yet.\n');
     for (const r of rows) process.stdout.write(`${r.id.slice(7, 17)}  Q ${r.effectiveQ.toFixed(2).padStart(5)}  +${r.helpful}/−${r.harmful} of ${r.uses}${r.quarantined ? `  QUARANTINED (${r.quarantined})` : ''}  ${r.subject}\n`);
     if (fixes.length) process.stdout.write(`\nFixes (${fixes.filter((f) => f.active).length} active):\n`);
-    for (const f of fixes) process.stdout.write(`${f.runId}  ${f.outcome.padEnd(8)} ${f.verified ? 'verified  ' : 'unverified'}  ${f.task.split('\n')[0]!.slice(0, 80)}\n`);
+    for (const f of fixes) {
+      const later = f.laterOutcome && f.laterEvidence ? `  (${f.laterOutcome} by ${f.laterEvidence.commit.slice(0, 10)})` : '';
+      process.stdout.write(`${f.runId}  ${f.outcome.padEnd(8)} ${f.verified ? 'verified  ' : 'unverified'}  ${f.task.split('\n')[0]!.slice(0, 80)}${later}\n`);
+    }
   });
   for (const [name, description, quarantined] of [
     ['quarantine', 'Keep a memory out of every task (it stays in the store).', true],

@@ -15,9 +15,16 @@ export interface ModelFlags {
 
 /** The options every model command shares: a models.json, or one provider given on the command line. */
 export function withModelFlags(command: Command): Command {
+  return withModelChoiceFlags(
+    command
+      .option('--path <dir>', 'a folder inside the repository', '.')
+      .option('--store <dir>', 'memory store folder holding models.json (default: <repo>/.coevolve)'),
+  );
+}
+
+/** Just the provider and model options, for commands that declare --path and --store themselves. */
+export function withModelChoiceFlags(command: Command): Command {
   return command
-    .option('--path <dir>', 'a folder inside the repository', '.')
-    .option('--store <dir>', 'memory store folder holding models.json (default: <repo>/.coevolve)')
     .option('--preset <name>', 'openai | openai-compatible | ollama | lmstudio | vllm | sidecar (overrides models.json)')
     .option('--base-url <url>', 'OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1')
     .option('--model <name>', 'model name')

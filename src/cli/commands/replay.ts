@@ -6,10 +6,18 @@ import type { ReplayCandidate } from '../../core/evolution/replaySelection.ts';
 import { formatMs } from '../../core/verify/formatMs.ts';
 import { resolveWorkspace } from '../../core/workspace.ts';
 import { positiveIntegerOption } from '../options.ts';
+import { solveReplayTasks } from '../../core/evolution/replaySolve.ts';
+import type { ReplayMode, ReplaySolveEvent } from '../../core/evolution/replaySolve.ts';
+import { loadModelConfig, withModelChoiceFlags } from './modelFlags.ts';
+import type { ModelFlags } from './modelFlags.ts';
 
-interface ReplayFlags {
+interface ReplayFlags extends ModelFlags {
   list?: boolean;
   validate?: boolean;
+  solve?: boolean;
+  mode?: 'warm' | 'cold' | 'both';
+  maxRounds?: number;
+  yes?: boolean;
   n?: number;
   seed?: number;
   json?: boolean;
@@ -25,28 +33,74 @@ function seedOption(value: string): number {
 }
 
 export function registerReplay(program: Command): void {
-  program
+  withModelChoiceFlags(program
     .command('replay')
     .description('Turn past commits that changed source and tests into tasks: "make these tests pass", verified by the commit\'s own tests.')
     .option('--list', 'list the candidate commits (the default)')
     .option('--validate', 'build each task in a worktree and check its tests fail before the commit and pass after it (no model needed)')
+    .option('--solve', 'solve each valid task with the team and print the pass rate (needs a model)')
+    .option('--mode <mode>', 'with --solve: warm (memory and skills as of each commit; the default), cold (none), or both', modeOption)
+    .option('--max-rounds <n>', 'with --solve: rectification rounds per task (default 1)', wholeNumberOption)
+    .option('--yes', 'with --solve: allow commands the model asks to run (default: refused)')
     .option('--n <n>', 'at most this many tasks (default: all for --list, 5 for --validate)', positiveIntegerOption)
     .option('--seed <s>', 'a reproducible random sample instead of the newest', seedOption)
     .option('--check-timeout <seconds>', 'time limit per test run (default 300)', positiveIntegerOption)
     .option('--path <dir>', 'a folder inside the repository', '.')
     .option('--store <dir>', 'memory store folder (default: <repo>/.coevolve, or $COEVOLVE_STORE)')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON'))
     .action(async (flags: ReplayFlags) => {
-      if (flags.list && flags.validate) throw new CoevolveError('bad-input', 'Give --list or --validate, not both.');
+      if ([flags.list, flags.validate, flags.solve].filter(Boolean).length > 1) throw new CoevolveError('bad-input', 'Give one of --list, --validate and --solve.');
+      if (flags.mode && !flags.solve) throw new CoevolveError('bad-input', '--mode goes with --solve.');
       const workspace = await resolveWorkspace(flags.path, flags.store ?? process.env.COEVOLVE_STORE, { requireGit: true });
-      const n = flags.n ?? (flags.validate ? 5 : undefined);
+      const n = flags.n ?? (flags.validate || flags.solve ? 5 : undefined);
       const candidates = await findReplayCandidates(workspace.storeDir, { ...(n !== undefined ? { n } : {}), ...(flags.seed !== undefined ? { seed: flags.seed } : {}) });
+      if (flags.solve) return solveAll(workspace.root, workspace.storeDir, candidates, flags);
       if (!flags.validate) {
         process.stdout.write(flags.json ? `${JSON.stringify(candidates, null, 2)}\n` : describeCandidates(candidates));
         return;
       }
       await validateAll(workspace.root, candidates, flags);
     });
+}
+
+function modeOption(value: string): ReplayFlags['mode'] {
+  if (value !== 'warm' && value !== 'cold' && value !== 'both') throw new InvalidArgumentError('expected warm, cold or both.');
+  return value;
+}
+
+function wholeNumberOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number.');
+  return n;
+}
+
+async function solveAll(repoRoot: string, storeDir: string, candidates: readonly ReplayCandidate[], flags: ReplayFlags): Promise<void> {
+  const models = await loadModelConfig({ ...flags, path: repoRoot }, { modelRequired: true });
+  const modes: ReplayMode[] = flags.mode === 'both' ? ['cold', 'warm'] : [flags.mode ?? 'warm'];
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const report = await solveReplayTasks(repoRoot, candidates, {
+      storeDir,
+      models,
+      secrets: (name) => process.env[name],
+      policy: { workspaceTrusted: true, approveAll: flags.yes === true },
+      budget: { maxRectifications: flags.maxRounds ?? 1 },
+      ...(flags.checkTimeout ? { checkTimeoutMs: flags.checkTimeout * 1000 } : {}),
+      signal: controller.signal,
+    }, modes, flags.json ? undefined : printSolveProgress);
+    if (flags.json) return void process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    const rate = (mode: ReplayMode): string => `${mode}: ${report.passed[mode] ?? 0}/${report.valid} passed (${report.valid ? Math.round((100 * (report.passed[mode] ?? 0)) / report.valid) : 0}%)`;
+    process.stdout.write(`\n${report.valid} valid task${report.valid === 1 ? '' : 's'} of ${report.rows.length}. ${modes.map(rate).join('; ')}.\n`);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function printSolveProgress(event: ReplaySolveEvent): void {
+  if (event.type === 'task') process.stderr.write(`[${event.index}/${event.of}] ${event.commit.slice(0, 10)} ${event.subject}${event.valid ? '' : '  (invalid: its tests do not fail before and pass after; skipped)'}\n`);
+  else process.stderr.write(`      ${event.mode.padEnd(4)} ${event.result.passed ? '✓ passed' : `✗ ${event.result.reason.slice(0, 140)}`}${event.result.ms !== undefined ? ` (${formatMs(event.result.ms)})` : ''}\n`);
 }
 
 async function validateAll(repoRoot: string, candidates: readonly ReplayCandidate[], flags: ReplayFlags): Promise<void> {

@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { storeDirOf, withStoreFlags } from '../storeFlags.ts';
 import type { StoreFlags } from '../storeFlags.ts';
 import { CoevolveError } from '../../core/errors.ts';
-import { listSkills, readSkill, rollbackSkill, setSkillStatus } from '../../core/skills/skillLibrary.ts';
+import { listSkills, readSkill, rollbackSkill, scanStoredSkill, setSkillStatus } from '../../core/skills/skillLibrary.ts';
+import { formatFindings, secretPlaces, summarizeFindings } from '../../core/skills/skillSafety.ts';
+import { readSkillStats, versionStats } from '../../core/skills/skillStats.ts';
+import type { VersionStats } from '../../core/skills/skillStats.ts';
 
 function versionOption(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -15,18 +18,46 @@ function versionOption(value: string | undefined): number | undefined {
 export function registerSkills(program: Command): void {
   const skills = program.command('skills').description('The skill library: skills and mistake notes, every version kept.');
   withStoreFlags(skills.command('list').description('Every skill and mistake note with its version and status.')).action(async (flags: StoreFlags) => {
-    const list = await listSkills(await storeDirOf(flags));
-    if (flags.json) return void process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+    const dir = await storeDirOf(flags);
+    const list = await listSkills(dir);
+    // The current version's counts; a broken stats file costs its column, not the listing.
+    const stats = new Map<string, VersionStats | 'unreadable'>();
+    for (const s of list) {
+      const all = await readSkillStats(dir, s.name).catch(() => undefined);
+      if (!all) stats.set(s.name, 'unreadable');
+      else if (all.versions[String(s.version)]) stats.set(s.name, versionStats(all, s.version));
+    }
+    if (flags.json) return void process.stdout.write(`${JSON.stringify(list.map((s) => ({ ...s, stats: stats.get(s.name) ?? null })), null, 2)}\n`);
     if (!list.length) return void process.stdout.write('No skills yet.\n');
-    for (const s of list) process.stdout.write(`${s.name.padEnd(32)} ${s.kind.padEnd(7)} v${s.version} of ${s.versions.length}  ${s.status.padEnd(11)} ${s.problem ? `UNREADABLE: ${s.problem}` : s.description}\n`);
+    const column = (name: string): string => {
+      const s = stats.get(name);
+      return (s === undefined ? '' : s === 'unreadable' ? 'stats?' : `accepted ${s.accepted}/${s.uses}`).padEnd(15);
+    };
+    for (const s of list) process.stdout.write(`${s.name.padEnd(32)} ${s.kind.padEnd(7)} v${s.version} of ${s.versions.length}  ${s.status.padEnd(11)} ${column(s.name)} ${s.problem ? `UNREADABLE: ${s.problem}` : s.description}\n`);
   });
   withStoreFlags(skills.command('show').description('Print a skill\'s SKILL.md (the current version, or --version N).').argument('<name>').option('--version <n>', 'a stored version')).action(async (name: string, flags: StoreFlags & { version?: string }) => {
     const skill = await readSkill(await storeDirOf(flags), name, versionOption(flags.version));
     process.stdout.write(flags.json ? `${JSON.stringify({ meta: skill.doc.meta, body: skill.doc.body, resources: skill.resources }, null, 2)}\n` : skill.text);
   });
-  withStoreFlags(skills.command('approve').description('Activate a candidate skill (required for skills with scripts or risky requests).').argument('<name>')).action(async (name: string, flags: StoreFlags) => {
-    const skill = await setSkillStatus(await storeDirOf(flags), name, 'active', 'approved by a person', process.env.USER ?? 'user');
-    process.stdout.write(`${name} v${skill.doc.meta.version} is active.\n`);
+  withStoreFlags(
+    skills.command('approve').description('Activate a candidate skill (required for skills with scripts or risky requests). Prints what the safety scan found; with findings, --yes is required.').argument('<name>').option('--yes', 'approve although the safety scan has findings (after reading them)'),
+  ).action(async (name: string, flags: StoreFlags & { yes?: boolean }) => {
+    const dir = await storeDirOf(flags);
+    const { skill, safety } = await scanStoredSkill(dir, name);
+    const version = skill.doc.meta.version;
+    if (safety.hasSecret) {
+      throw new CoevolveError('bad-input', `${name} v${version} contains a secret (${secretPlaces(safety).join(', ')}); it cannot be approved.`, { hint: 'Remove the value from the skill; it may name an environment variable, never hold its value.' });
+    }
+    const { findings } = safety;
+    const report = (approved: boolean): void => void process.stdout.write(`${JSON.stringify({ name, version, findings, approved }, null, 2)}\n`);
+    if (findings.length && !flags.json) process.stdout.write(`${name} v${version}: the safety scan found what a person should review before this skill is used:\n${formatFindings(findings).map((line) => `  ${line}`).join('\n')}\n`);
+    if (findings.length && !flags.yes) {
+      if (flags.json) report(false);
+      throw new CoevolveError('bad-input', `${name} was not approved: it has ${findings.length} safety finding${findings.length === 1 ? '' : 's'}.`, { hint: `Read them, then run \`coevolve skills approve ${name} --yes\` to approve it anyway.` });
+    }
+    await setSkillStatus(dir, name, 'active', findings.length ? `approved by a person after reviewing ${summarizeFindings(findings)}` : 'approved by a person', process.env.USER ?? 'user');
+    if (flags.json) report(true);
+    else process.stdout.write(`${name} v${version} is active.\n`);
   });
   withStoreFlags(skills.command('disable').description('Retire a skill: kept with its history, never used.').argument('<name>')).action(async (name: string, flags: StoreFlags) => {
     const skill = await setSkillStatus(await storeDirOf(flags), name, 'retired', 'disabled by a person');

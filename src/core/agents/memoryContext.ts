@@ -53,7 +53,7 @@ export function buildMemoryContext(recall: RecallResult | undefined, skills: Mat
         id: e.id,
       })),
     },
-    { heading: 'Skills and mistake notes learned here', items: skills.map((s) => ({ text: `- [${s.kind} ${s.id}@v${s.version}] ${s.title}: ${s.body}`, skill: s.id })) },
+    { heading: 'Skills and mistake notes learned here', items: skills.map((s) => ({ text: `- [${s.kind} ${s.id}@v${s.version}] ${s.title}: ${s.body}`, skill: `${s.id}@v${s.version}` })) },
   ];
   const used = { experienceIds: [] as string[], files: [] as string[], skillIds: [] as string[], fixIds: [] as string[] };
   const lines: string[] = [];

@@ -8,6 +8,8 @@ import type { PlannedChange } from '../sandbox/changePlan.ts';
 import type { ChangedFile, Sandbox } from '../sandbox/sandbox.ts';
 import { runGit, sandboxGit, splitNul } from '../sandbox/sandboxGit.ts';
 import { sweepStaleSandboxes } from '../sandbox/sweep.ts';
+import { DEFAULT_EXPLORATION } from '../memory/recall.ts';
+import type { Cutoff } from '../memory/recall.ts';
 import type { CheckRun } from '../verify/checkResult.ts';
 import type { CheckPlan } from '../verify/checkSpec.ts';
 import { compareRuns } from '../verify/compare.ts';
@@ -43,13 +45,17 @@ export interface SolveOptions {
   models: ModelConfig;
   secrets: (name: string) => string | undefined;
   policy: CommandPolicy;
-  /** `coevolve.verify` / --verify commands, and how they combine with detection. */
-  verify?: { configured?: unknown; mode?: ConfiguredMode; timeoutMs?: number };
+  /** `coevolve.verify` / --verify commands, and how they combine with detection; `only` keeps just those check ids. */
+  verify?: { configured?: unknown; mode?: ConfiguredMode; timeoutMs?: number; only?: readonly string[] };
   /** Caps the user sets; the generator may choose less, never more. */
   budget?: { tokens?: number; costUsd?: number; maxRectifications?: number };
   memoryBudgetTokens?: number;
-  /** Skills and mistake notes whose trigger matches (the co-evolution library). */
-  skills?: (task: string) => Promise<MatchedSkill[]>;
+  /** Skills and mistake notes whose trigger matches (default: the store's active library). */
+  skills?: (task: string, filesInPlay: readonly string[]) => Promise<MatchedSkill[]>;
+  /** Memory for this run: a cutoff (a replay task must not see its own future), or none at all (a cold run). */
+  memory?: { cutoff?: Cutoff; disabled?: boolean };
+  /** Who asked: only the user's own runs feed the evolution loop. */
+  origin?: RunOrigin;
   sandboxBaseDir?: string;
   modelTimeoutMs?: number;
   signal?: AbortSignal;
@@ -58,10 +64,14 @@ export interface SolveOptions {
 
 export type SolveStatus = 'passed' | 'failed' | 'unverified' | 'budget-exceeded';
 
+/** user: a person's task; replay / evolution: the product measuring itself on past commits or failures. */
+export type RunOrigin = 'user' | 'replay' | 'evolution';
+
 /** `.coevolve/runs/<id>/summary.json`: what the learning side reads when the user decides. */
 export interface RunSummary {
   runId: string;
   task: string;
+  origin: RunOrigin;
   status: SolveStatus;
   reason: string;
   rounds: number;
@@ -128,11 +138,11 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
 
     emit({ type: 'stage', stage: 'memory' });
     const memory = await retrieve(options, taskText, emit);
-    trajectory.record({ type: 'task', text: taskText, memory: { experienceIds: memory.experienceIds, files: memory.files, skillIds: memory.skillIds, fixIds: memory.fixIds, tokens: memory.tokens } });
+    trajectory.record({ type: 'task', text: taskText, origin: options.origin ?? 'user', memory: { experienceIds: memory.experienceIds, files: memory.files, skillIds: memory.skillIds, fixIds: memory.fixIds, tokens: memory.tokens } });
 
     emit({ type: 'stage', stage: 'sandbox' });
     sandbox = await openSandbox({ root: workspace.root, ...(signal ? { signal } : {}), ...(options.sandboxBaseDir ? { baseDir: options.sandboxBaseDir } : {}) });
-    const checks = await planChecks(sandbox.root, { ...(options.verify?.configured !== undefined ? { configured: options.verify.configured } : {}), ...(options.verify?.mode ? { configuredMode: options.verify.mode } : {}), ...(options.verify?.timeoutMs ? { defaultTimeoutMs: options.verify.timeoutMs } : {}) });
+    const checks = await planChecks(sandbox.root, { ...(options.verify?.only ? { only: options.verify.only } : {}), ...(options.verify?.configured !== undefined ? { configured: options.verify.configured } : {}), ...(options.verify?.mode ? { configuredMode: options.verify.mode } : {}), ...(options.verify?.timeoutMs ? { defaultTimeoutMs: options.verify.timeoutMs } : {}) });
     emit({ type: 'checks', checks: checks.checks.map((c) => ({ id: c.id, command: c.display })), notes: [...checks.notes] });
 
     emit({ type: 'stage', stage: 'baseline' });
@@ -245,6 +255,7 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
     const runSummary: RunSummary = {
       runId: trajectory.id,
       task: taskText,
+      origin: options.origin ?? 'user',
       status,
       reason,
       rounds: round,
@@ -305,9 +316,12 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
 }
 
 async function retrieve(options: SolveOptions, taskText: string, emit: (event: SolveEvent) => void): Promise<MemoryContext> {
+  if (options.memory?.disabled) return buildMemoryContext(undefined, [], 0);
   let recalled;
   try {
-    recalled = await recallInWorkspace(options.workspace, taskText, { k: 8 });
+    // A person's runs explore a little (seeded by the task, so reproducible); measurement runs do not.
+    const explore = (options.origin ?? 'user') === 'user' ? { explore: DEFAULT_EXPLORATION } : {};
+    recalled = await recallInWorkspace(options.workspace, taskText, { k: 8, ...explore, ...(options.memory?.cutoff ? { cutoff: options.memory.cutoff } : {}) });
   } catch (error) {
     if (!CoevolveError.is(error)) throw error;
     // Memory helps; its absence (nothing mined yet, not a repository) or damage must not stop the task.
@@ -315,8 +329,9 @@ async function retrieve(options: SolveOptions, taskText: string, emit: (event: S
   }
   const storeDir = options.workspace.storeDir;
   const inPlay = [...(options.task.files ?? []), ...(recalled?.files.slice(0, 8).map((f) => f.path) ?? [])];
-  const skills = options.skills ? await options.skills(taskText) : await matchSkills(storeDir, taskText, inPlay).catch(() => []);
-  const fixes = await matchFixes(storeDir, taskText).catch(() => []);
+  const skills = options.skills ? await options.skills(taskText, inPlay) : await matchSkills(storeDir, taskText, inPlay).catch(() => []);
+  // Accepted fixes are dated by acceptance, not by commit: a replay with a cutoff leaves them out.
+  const fixes = options.memory?.cutoff ? [] : await matchFixes(storeDir, taskText).catch(() => []);
   return buildMemoryContext(recalled, skills, options.memoryBudgetTokens ?? DEFAULT_MEMORY_BUDGET_TOKENS, fixes);
 }
 

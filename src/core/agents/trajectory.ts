@@ -7,7 +7,7 @@ import { redact } from '../security/redact.ts';
 const MAX_TEXT = 20_000;
 
 export type TrajectoryEvent =
-  | { type: 'task'; text: string; memory: { experienceIds: string[]; files: string[]; skillIds: string[]; fixIds: string[]; tokens: number } }
+  | { type: 'task'; text: string; origin?: string; memory: { experienceIds: string[]; files: string[]; skillIds: string[]; fixIds: string[]; tokens: number } }
   | { type: 'checks'; phase: 'before' | 'after'; round: number; results: unknown }
   | { type: 'model-call'; role: string; model: string; provider: string; messages: unknown; answer: unknown; promptTokens: number; completionTokens: number; costUsd?: number; latencyMs: number; ok: boolean; error?: string }
   | { type: 'tool-call'; round: number; name: string; arguments: unknown; ok: boolean; result: string; ms: number }

@@ -7,6 +7,7 @@ import { findDependencyFolders, linkDependencyFolders } from '../sandbox/depende
 import { runGit, runGitBytes, sandboxGit } from '../sandbox/sandboxGit.ts';
 import type { CheckRun } from '../verify/checkResult.ts';
 import type { CheckPlan } from '../verify/checkSpec.ts';
+import type { ConfiguredChecksSetting } from '../verify/configuredChecks.ts';
 import { planChecks } from '../verify/plan.ts';
 import { runChecks } from '../verify/runChecks.ts';
 import { selectReplayCandidates } from './replaySelection.ts';
@@ -42,6 +43,8 @@ export interface ReplayTask {
   cutoff: Cutoff;
   /** The issued plan that verifies a solution, and the ids in it to run. */
   plan: CheckPlan;
+  /** The per-file test commands the plan was made from (planChecks' `replace` mode), if any: how a solve run verifies the same way. */
+  configured?: ConfiguredChecksSetting;
   checkIds: string[];
   /** The commands, as displayed. */
   verification: string[];
@@ -102,6 +105,7 @@ export async function buildReplayTask(repoRoot: string, candidate: ReplayCandida
       sourceFiles: [...candidate.sourceFiles],
       cutoff: { ...candidate.cutoff },
       plan,
+      ...(configured ? { configured } : {}),
       checkIds,
       verification: plan.checks.filter((check) => checkIds.includes(check.id)).map((check) => check.display),
       valid: false,

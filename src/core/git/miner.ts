@@ -1,4 +1,5 @@
 import { CoevolveError, throwIfAborted } from '../errors.ts';
+import { checkFixReverts } from '../learning/fixReverts.ts';
 import type { CommitExperience, SymbolChange } from '../memory/experience.ts';
 import { MemoryStore, SHARD_SIZE, shardOf } from '../memory/store.ts';
 import type { StoreTransaction } from '../memory/store.ts';
@@ -134,8 +135,29 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
     );
   }
   if (counts.secretsRedacted > 0) result.notices.push(`Redacted ${counts.secretsRedacted} secret(s) found in commit messages or diffs before storing them.`);
+  await noteUndoneFixes(options.storeDir, repo.root, result, options.signal);
   result.durationMs = performance.now() - started;
   return result;
+}
+
+/**
+ * New history can undo a fix the user accepted: a revert or rewrite makes it negative evidence.
+ * What was mined is already saved, so a failure here is a notice, never a failed mine.
+ */
+async function noteUndoneFixes(storeDir: string, repoRoot: string, result: MineResult, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    for (const undone of await checkFixReverts(storeDir, repoRoot, signal ? { signal } : {})) {
+      result.notices.push(
+        `An accepted fix (run ${undone.runId}) was ${undone.outcome} by ${undone.evidence.commit.slice(0, 10)} "${undone.evidence.subject}": it is no longer used as guidance, and the memories it used were marked down.`,
+      );
+    }
+  } catch (error) {
+    result.notices.push(
+      CoevolveError.is(error, 'cancelled')
+        ? 'Checking accepted fixes against the new history was cancelled; the next mine checks again.'
+        : `Could not check accepted fixes against the new history: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
 async function planSegments(repo: Repository, store: MemoryStore, head: string, shallow: boolean, result: MineResult): Promise<Segment[]> {

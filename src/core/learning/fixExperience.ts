@@ -4,10 +4,29 @@ import type { Utility } from '../memory/experience.ts';
 import { emptyUtility } from '../memory/experience.ts';
 import { MemoryStore } from '../memory/store.ts';
 import { withStoreLock } from '../memory/storeLock.ts';
+import type { FixFingerprint } from './fixFingerprint.ts';
 import { updatedUtility } from './utility.ts';
 import type { Reward } from './utility.ts';
 
 export type HumanOutcome = 'accepted' | 'edited' | 'rejected';
+
+/**
+ * What later history did to an accepted fix. Kept apart from `outcome`, which stays the person's
+ * decision: a fix accepted and then reverted was still accepted, and is now negative evidence.
+ */
+export type LaterOutcome = 'reverted' | 'rewritten';
+
+/** The commit that undid a fix, and how much of the fix it took out. */
+export interface LaterEvidence {
+  commit: string;
+  subject: string;
+  /** Commit time, epoch seconds. */
+  time: number;
+  /** `revert-commit`: its message says it reverts a commit that brought the fix in; `lines-removed`: it took out at least half of the fix's lines. */
+  rule: 'revert-commit' | 'lines-removed';
+  removedLines: number;
+  totalLines: number;
+}
 
 /**
  * A task this product solved and the user decided on (MemCoder's internalized fix). Only verified
@@ -34,6 +53,11 @@ export interface FixExperience {
   headAtStart?: string;
   memoryUsed: { experienceIds: string[]; skillIds: string[]; fixIds: string[] };
   utility: Utility;
+  /** Accepted fixes only: the lines the fix added (and replaced), to find it in later history. */
+  fingerprint?: FixFingerprint[];
+  /** Set once, when later history reverted or rewrote the fix (it is then inactive). */
+  laterOutcome?: LaterOutcome;
+  laterEvidence?: LaterEvidence;
 }
 
 function fixesPath(storeDir: string): string {

@@ -29,16 +29,20 @@ export async function matchFixes(storeDir: string, task: string, k = 3): Promise
 }
 
 /**
- * Active skills and mistake notes whose trigger matches the task: a keyword of the trigger among
+ * Active skills and mistake notes (plus any `overlay`) whose trigger matches the task: a keyword of the trigger among
  * the task's words, a file pattern matching a file in play, or an error text the task quotes.
  */
-export async function matchSkills(storeDir: string, task: string, files: readonly string[] = [], k = 4): Promise<MatchedSkill[]> {
+export async function matchSkills(storeDir: string, task: string, files: readonly string[] = [], k = 4, overlay: readonly SkillDocument[] = []): Promise<MatchedSkill[]> {
   const words = new Set(tokenize(task));
   const lowered = task.toLowerCase();
   const scored: { doc: SkillDocument; score: number }[] = [];
+  const library: SkillDocument[] = [];
   for (const summary of await listSkills(storeDir)) {
-    if (summary.status !== 'active' || summary.problem) continue;
-    const { doc } = await readSkill(storeDir, summary.name);
+    if (summary.status !== 'active' || summary.problem || overlay.some((o) => o.meta.name === summary.name)) continue;
+    library.push((await readSkill(storeDir, summary.name)).doc);
+  }
+  // An overlay (a candidate under evaluation) counts as active and replaces the library's version.
+  for (const doc of [...library, ...overlay]) {
     const trigger = doc.meta.trigger ?? {};
     let score = 0;
     for (const keyword of trigger.keywords ?? []) if (tokenize(keyword).every((w) => words.has(w))) score += 1;

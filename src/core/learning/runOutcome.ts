@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import type { RunSummary } from '../agents/solveTask.ts';
 import { CoevolveError } from '../errors.ts';
 import { redact } from '../security/redact.ts';
+import { creditSkills, rollbackIfWorse } from '../skills/skillStats.ts';
+import type { AutomaticRollback } from '../skills/skillStats.ts';
 import { appendFix, creditFixes, newFixUtility, readFixes } from './fixExperience.ts';
+import { fingerprintPatch } from './fixFingerprint.ts';
 import type { FixExperience, HumanOutcome } from './fixExperience.ts';
 import { creditExperiences } from './utility.ts';
 import type { CreditResult, Reward } from './utility.ts';
@@ -15,6 +18,10 @@ export interface OutcomeRecord {
   reward: Reward;
   credit: CreditResult;
   creditedFixes: string[];
+  /** `name@vN` of every skill version the run used and that was counted. */
+  creditedSkills: string[];
+  /** Skills whose current version fell below its parent's acceptance and were rolled back. */
+  rolledBack: AutomaticRollback[];
 }
 
 /**
@@ -37,6 +44,8 @@ export async function recordRunOutcome(storeDir: string, runId: string, outcome:
   const verified = summary.status === 'passed';
   const accepted = outcome !== 'rejected';
   const reward: Reward = verified && accepted ? 1 : -1;
+  // Only active guidance can be undone by later history, so only it carries a fingerprint.
+  const fingerprint = verified && accepted ? fingerprintPatch(patch) : [];
   const fix: FixExperience = {
     schema: 1,
     id,
@@ -56,9 +65,17 @@ export async function recordRunOutcome(storeDir: string, runId: string, outcome:
     ...(summary.headAtStart ? { headAtStart: summary.headAtStart } : {}),
     memoryUsed: { experienceIds: summary.memory.experienceIds, skillIds: summary.memory.skillIds, fixIds: summary.memory.fixIds ?? [] },
     utility: newFixUtility(),
+    ...(fingerprint.length ? { fingerprint } : {}),
   };
   await appendFix(storeDir, fix);
   const credit = await creditExperiences(storeDir, summary.memory.experienceIds, reward, now / 1000);
   const creditedFixes = await creditFixes(storeDir, summary.memory.fixIds ?? [], reward, now / 1000);
-  return { fix, reward, credit, creditedFixes };
+  // A skill counts as accepted by the same rule as the rest of memory: verified and accepted.
+  const skills = await creditSkills(storeDir, summary.memory.skillIds ?? [], reward > 0);
+  const rolledBack: AutomaticRollback[] = [];
+  for (const name of new Set(skills.credited.map((c) => c.name))) {
+    const rollback = await rollbackIfWorse(storeDir, name);
+    if (rollback) rolledBack.push(rollback);
+  }
+  return { fix, reward, credit, creditedFixes, creditedSkills: skills.credited.map((c) => `${c.name}@v${c.version}`), rolledBack };
 }

@@ -1,3 +1,4 @@
+import { CoevolveError } from '../errors.ts';
 import type { ExperienceKind, FileCategory } from './experience.ts';
 import { effectiveQ } from '../learning/utility.ts';
 import type { ExperienceDigest } from './experienceDigest.ts';
@@ -7,6 +8,7 @@ import type { RecallIndex } from './recallIndex.ts';
 import { FileTable } from './fileTable.ts';
 import { FileSearch } from './fileSearch.ts';
 import type { ContentIndex } from './contentIndex.ts';
+import { seededRandom } from './seededRandom.ts';
 import { tokenize } from './tokenize.ts';
 
 /** Ignore everything after this point: a first-parent position, a time (epoch seconds), or both. */
@@ -23,7 +25,23 @@ export interface RecallOptions {
   utilityWeight?: number;
   /** The code as it is at the point of the query, as one more lexical channel for files. */
   content?: ContentIndex;
+  /** Seeded exploration of the experience ranking; off unless given (see DEFAULT_EXPLORATION). */
+  explore?: Exploration;
 }
+
+/**
+ * With probability `rate`, one experience from just below the top k (ranks k..2k−1) takes the
+ * last of the k places, so a memory that never made the cut can still earn utility. The draw is
+ * seeded — by `seed`, or by the query text — so the same question gets the same answer.
+ */
+export interface Exploration {
+  /** Between 0 (never explore) and 1 (always). */
+  rate: number;
+  seed?: string | number;
+}
+
+/** What a task's retrieval should use: a small, seeded share of exploration (recall itself defaults to none). */
+export const DEFAULT_EXPLORATION: Readonly<Exploration> = Object.freeze({ rate: 0.1 });
 
 export interface RecalledExperience {
   id: string;
@@ -101,9 +119,11 @@ export function recall(index: RecallIndex, text: string, options: RecallOptions 
       })
     : index.unfilteredFiles();
   const scored = scoreExperiences(index, query, allowed, filtered, table, options.utilityWeight ?? 0.2);
+  // Exploration reorders only the experiences handed back; files and symbols follow the plain ranking.
+  const ranked = options.explore ? explored(scored, k, options.explore, text) : scored;
   return {
     query: { text, keywords: query.keywords },
-    experiences: scored.slice(0, k).map(present),
+    experiences: ranked.slice(0, k).map(present),
     files: rankFiles(scored, query, table, fileSearch, k, options.content ? { index: options.content, text } : undefined),
     symbols: rankSymbols(scored, query, table, k),
   };
@@ -159,6 +179,23 @@ function scoreExperiences(
     if (digest && allowed(digest)) consider(digest, 0, []);
   }
   return [...byId.values()].sort((a, b) => b.score - a.score || b.digest.seq - a.digest.seq);
+}
+
+function explored(scored: Scored[], k: number, explore: Exploration, text: string): Scored[] {
+  const { rate, seed } = explore;
+  if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) throw new CoevolveError('bad-input', `The exploration rate must be a number from 0 to 1, not ${String(rate)}.`);
+  if (seed !== undefined && typeof seed !== 'string' && !Number.isFinite(seed)) throw new CoevolveError('bad-input', `The exploration seed must be a string or a finite number, not ${String(seed)}.`);
+  if (rate === 0 || k < 1) return scored;
+  // Quarantined memories never reach `scored`; the filter keeps that true should scoring change.
+  const pool = scored.slice(k, 2 * k).filter((item) => !item.digest.quarantined);
+  if (!pool.length) return scored;
+  const random = seededRandom(seed ?? text);
+  if (random() >= rate) return scored;
+  const chosen = pool[Math.min(pool.length - 1, Math.floor(random() * pool.length))]!;
+  const rank = scored.indexOf(chosen);
+  const rest = scored.filter((item) => item !== chosen);
+  const shown: Scored = { ...chosen, why: [...chosen.why, `explored: ranked ${rank + 1} by relevance and utility, given place ${k} by seeded exploration (rate ${rate})`] };
+  return [...rest.slice(0, k - 1), shown, ...rest.slice(k - 1)];
 }
 
 /**

@@ -17,14 +17,16 @@ export interface WorkspaceRecallOptions extends Omit<RecallOptions, 'before' | '
   content?: boolean;
   /** A long-lived caller's loaded store and index, used instead of loading both for this call. */
   warm?: WarmMemory;
+  /** An already resolved cutoff (a replay task's), used when `before` is not given. */
+  cutoff?: Cutoff;
 }
 
 /** Loads the workspace's memory and recalls what is relevant to `text`. */
 export async function recallInWorkspace(workspace: Workspace, text: string, options: WorkspaceRecallOptions = {}): Promise<RecallResult> {
   if (!text.trim()) throw new CoevolveError('bad-input', 'Give some text to recall for: a task, an error message or a file path.');
-  const { before, content, warm, ...rest } = options;
+  const { before, content, warm, cutoff: given, ...rest } = options;
   const index = warm ? (await warm.get()).index : await loadIndex(workspace.storeDir);
-  const cutoff = before ? await resolveCutoff(workspace, index, before) : undefined;
+  const cutoff = before ? await resolveCutoff(workspace, index, before) : given;
   const recallOptions: RecallOptions = cutoff ? { ...rest, before: cutoff } : rest;
   if (content) {
     if (!workspace.repository) throw new CoevolveError('bad-input', `--content needs a git repository; ${workspace.root} is not one.`);

@@ -2,8 +2,11 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CoevolveError } from '../errors.ts';
+import { redact } from '../security/redact.ts';
 import { parseSkillMarkdown, renderSkillMarkdown, skillFrontMatterSchema } from './skillFile.ts';
 import type { SkillDocument, SkillFrontMatter, SkillStatus } from './skillFile.ts';
+import { scanSkill, scanSkillText, secretPlaces, summarizeFindings } from './skillSafety.ts';
+import type { SafetyReport } from './skillSafety.ts';
 
 // The library on disk: `<store>/skills/<name>/SKILL.md` (+ resources) is the current version of a
 // skill or mistake note; `<name>/versions/<n>/` keeps every version whole, so rollback is a copy;
@@ -74,11 +77,23 @@ export async function listVersions(storeDir: string, name: string): Promise<numb
   return entries.map(Number).filter((n) => Number.isInteger(n) && n > 0).sort((a, b) => a - b);
 }
 
+export interface SaveSkillOptions {
+  /**
+   * The person who approved exactly this content. Without it, a version the safety scan flags is
+   * stored as a candidate even when `active` was asked for. A draft's own `approvedBy` is dropped:
+   * it is usually copied from the parent's front matter, and approval covers one version's bytes.
+   */
+  approvedBy?: string;
+}
+
+export type SavedSkill = StoredSkill & { safety: SafetyReport };
+
 /**
  * Stores a new version of a skill (its parent is the current one) and makes it current. The whole
  * folder is written beside the old one and swapped in, so a crash never leaves half a skill.
+ * The safety scan runs first: a secret refuses the version before anything is written.
  */
-export async function saveSkillVersion(storeDir: string, meta: SkillDraft, body: string, resources: Record<string, string | Buffer> = {}, reason = 'saved'): Promise<StoredSkill> {
+export async function saveSkillVersion(storeDir: string, meta: SkillDraft, body: string, resources: Record<string, string | Buffer> = {}, reason = 'saved', options: SaveSkillOptions = {}): Promise<SavedSkill> {
   checkName(meta.name);
   for (const relative of Object.keys(resources)) {
     if (relative.split(/[\\/]/).some((part) => part === '..' || part === VERSIONS || part === '') || relative.startsWith('/') || relative === 'SKILL.md') {
@@ -88,7 +103,16 @@ export async function saveSkillVersion(storeDir: string, meta: SkillDraft, body:
   const versions = await listVersions(storeDir, meta.name);
   const current = versions.length ? (await readSkill(storeDir, meta.name).catch(() => undefined))?.doc.meta.version : undefined;
   const version = (versions.at(-1) ?? 0) + 1;
-  const full = skillFrontMatterSchema.parse({ ...meta, version, parent: meta.parent ?? current ?? null });
+  const { approvedBy: _copied, ...draft } = meta;
+  const asked = skillFrontMatterSchema.parse({ ...draft, version, parent: meta.parent ?? current ?? null, ...(options.approvedBy ? { approvedBy: options.approvedBy } : {}) });
+  const safety = scanSkill({ meta: asked, body }, resources);
+  if (safety.hasSecret) {
+    throw new CoevolveError('bad-input', `Skill "${meta.name}" was not saved: it contains a secret (${secretPlaces(safety).join(', ')}). Nothing was written.`, {
+      hint: 'Remove the value; a skill may name an environment variable, never hold its value.',
+    });
+  }
+  const held = safety.needsApproval && asked.status === 'active' && !options.approvedBy;
+  const full = held ? { ...asked, status: 'candidate' as const } : asked;
   const text = renderSkillMarkdown({ meta: full, body });
   const versionDir = join(skillsDir(storeDir), meta.name, VERSIONS, String(version));
   await mkdir(versionDir, { recursive: true });
@@ -98,24 +122,43 @@ export async function saveSkillVersion(storeDir: string, meta: SkillDraft, body:
     await writeFile(join(versionDir, relative), content);
   }
   await makeCurrent(storeDir, meta.name, version);
-  recordDecision(storeDir, { name: meta.name, action: 'version', version, reason });
-  return readSkill(storeDir, meta.name);
+  recordDecision(storeDir, {
+    name: meta.name,
+    action: 'version',
+    version,
+    reason: held ? `${reason}; held as a candidate until a person approves it (${summarizeFindings(safety.findings)})` : reason,
+    ...(safety.findings.length ? { evidence: { safety: safety.findings } } : {}),
+  });
+  return { ...(await readSkill(storeDir, meta.name)), safety };
+}
+
+/** The current version and the safety scan of its SKILL.md and resources, for a person deciding on approval. */
+export async function scanStoredSkill(storeDir: string, name: string): Promise<{ skill: StoredSkill; safety: SafetyReport }> {
+  const skill = await readSkill(storeDir, name);
+  const folder = join(skillsDir(storeDir), name);
+  const resources: Record<string, Buffer> = {};
+  for (const relative of skill.resources) resources[relative] = await readFile(join(folder, relative));
+  return { skill, safety: scanSkillText(skill.text, resources) };
 }
 
 /** Restores a stored version byte for byte (by default the current one's parent). */
-export async function rollbackSkill(storeDir: string, name: string, version?: number, reason = 'rollback'): Promise<StoredSkill> {
+export async function rollbackSkill(storeDir: string, name: string, version?: number, reason = 'rollback', evidence?: unknown): Promise<StoredSkill> {
   const current = await readSkill(storeDir, name);
   const target = version ?? current.doc.meta.parent;
   if (!target) throw new CoevolveError('bad-input', `Skill "${name}" is at its first version; there is nothing to roll back to.`);
   if (!(await listVersions(storeDir, name)).includes(target)) throw new CoevolveError('bad-input', `Skill "${name}" has no version ${target}.`);
   await makeCurrent(storeDir, name, target);
-  recordDecision(storeDir, { name, action: 'rollback', version: target, from: current.doc.meta.version, reason });
+  recordDecision(storeDir, { name, action: 'rollback', version: target, from: current.doc.meta.version, reason, ...(evidence === undefined ? {} : { evidence }) });
   return readSkill(storeDir, name);
 }
 
 /** Changes the status of the current version (in its stored copy too, so a later rollback keeps it). */
 export async function setSkillStatus(storeDir: string, name: string, status: SkillStatus, reason: string, approvedBy?: string): Promise<StoredSkill> {
   const current = await readSkill(storeDir, name);
+  // Activation is where a risky skill would start steering the agent: only a named person may do it.
+  if (status === 'active' && !approvedBy && (await scanStoredSkill(storeDir, name)).safety.needsApproval) {
+    throw new CoevolveError('bad-input', `Skill "${name}" asks for risky capabilities (scripts, commands, network, secrets or file sharing); only a person can activate it (coevolve skills approve ${name}).`);
+  }
   const meta = { ...current.doc.meta, status, ...(approvedBy ? { approvedBy } : {}) };
   const text = renderSkillMarkdown({ meta, body: current.doc.body });
   await writeFile(join(skillsDir(storeDir), name, VERSIONS, String(meta.version), 'SKILL.md'), text);
@@ -136,7 +179,8 @@ export interface SkillDecision {
 export function recordDecision(storeDir: string, decision: SkillDecision): void {
   const dir = skillsDir(storeDir);
   mkdirSync(dir, { recursive: true });
-  appendFileSync(join(dir, 'history.jsonl'), `${JSON.stringify({ at: new Date().toISOString(), ...decision })}\n`);
+  // Reasons are free text from callers; the history is a log, and secrets never reach logs.
+  appendFileSync(join(dir, 'history.jsonl'), `${JSON.stringify({ at: new Date().toISOString(), ...decision, reason: redact(decision.reason) })}\n`);
 }
 
 export async function readDecisions(storeDir: string): Promise<(SkillDecision & { at: string })[]> {

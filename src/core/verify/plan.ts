@@ -22,6 +22,8 @@ export interface PlanOptions {
   configuredMode?: ConfiguredMode;
   /** Per-check timeout when the check does not set its own. */
   defaultTimeoutMs?: number;
+  /** Keep only these check ids (a replay task's test checks, without the project's lint and typecheck). */
+  only?: readonly string[];
 }
 
 /**
@@ -49,6 +51,7 @@ export async function planChecks(folder: string, options: PlanOptions = {}): Pro
     drafts = mode === 'merge' ? merge(detected.checks, configured) : detected.checks.length > 0 ? detected.checks : configured;
     if (mode === 'fallback' && detected.checks.length > 0 && configured.length > 0) notes.push('Configured checks were not used: detection found checks (set the mode to "merge" or "replace" to use them).');
   }
+  if (options.only) drafts = drafts.filter((draft) => options.only!.includes(draft.id));
   if (drafts.length === 0) notes.push('No checks found: no package.json scripts, pytest, go.mod or Cargo.toml, and no coevolve.verify setting.');
 
   const checks = drafts.map((draft): CheckSpec => deepFreeze({ ...draft, timeoutMs: draft.timeoutMs ?? timeout }));

@@ -33,7 +33,9 @@ describe('the skill library', () => {
   });
 
   it('changes status in place, and reads the SKILL.md convention other agents write', async () => {
-    const active = await setSkillStatus(store, 'empty-input-guards', 'active', 'replay: 3 wins, 0 losses');
+    // Its resource is a script: nobody but a person may activate it.
+    await assert.rejects(setSkillStatus(store, 'empty-input-guards', 'active', 'replay: 3 wins, 0 losses'), /only a person can activate it/);
+    const active = await setSkillStatus(store, 'empty-input-guards', 'active', 'approved after review', 'reviewer');
     assert.equal(active.doc.meta.status, 'active');
     assert.match(active.text, /^---\nname: empty-input-guards\ndescription: Guard parsers against empty input\n/);
     // A skill written by another agent: only name and description.

@@ -1,0 +1,76 @@
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { redact } from '../security/redact.ts';
+import type { SafetyFinding } from './proposal.ts';
+import type { Proposal } from './proposal.ts';
+
+/** One task run with and without the candidate. */
+export interface PairOutcome {
+  task: string;
+  /** A user run (replayed at its starting commit) or a past commit (held-out). */
+  source: string;
+  without: TrialResult;
+  with: TrialResult;
+  outcome: 'win' | 'loss' | 'tie';
+}
+
+export interface TrialResult {
+  passed: boolean;
+  rounds: number;
+  runId?: string;
+  /** Why it did not pass (or an error that stopped the run). */
+  reason: string;
+  /** Wall time of the whole trial, and the part spent waiting for the model. */
+  ms?: number;
+  modelMs?: number;
+}
+
+export type Verdict = 'accepted' | 'awaiting-approval' | 'rejected' | 'skipped';
+
+/** Everything the loop decided about one candidate, with the evidence, kept whether or not it was accepted. */
+export interface EvolutionDecision {
+  at: string;
+  clusterId: string;
+  signature: string;
+  /** The runs whose failures made the cluster. */
+  runs: string[];
+  proposal?: Proposal;
+  verdict: Verdict;
+  reason: string;
+  /** The library version the accepted candidate became. */
+  saved?: { name: string; version: number; status: string };
+  evidence: {
+    pairs: PairOutcome[];
+    heldOut: PairOutcome[];
+    wins: number;
+    losses: number;
+    heldOutPassedWith: number;
+    heldOutPassedWithout: number;
+    safety: SafetyFinding[];
+  };
+}
+
+function decisionsPath(storeDir: string): string {
+  return join(storeDir, 'evolution', 'decisions.jsonl');
+}
+
+/** Appends a decision; text from models and the repository is redacted before it reaches the disk. */
+export async function recordEvolutionDecision(storeDir: string, decision: EvolutionDecision): Promise<void> {
+  await mkdir(join(storeDir, 'evolution'), { recursive: true });
+  const line = JSON.stringify(decision, (_key, value: unknown) => (typeof value === 'string' ? redact(value) : value));
+  await appendFile(decisionsPath(storeDir), `${line}\n`);
+}
+
+export async function readEvolutionDecisions(storeDir: string): Promise<EvolutionDecision[]> {
+  const text = await readFile(decisionsPath(storeDir), 'utf8').catch(() => '');
+  const out: EvolutionDecision[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as EvolutionDecision);
+    } catch {
+      // A torn last line from a crash: the rest of the history still counts.
+    }
+  }
+  return out;
+}
