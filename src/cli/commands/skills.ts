@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { storeDirOf, withStoreFlags } from '../storeFlags.ts';
 import type { StoreFlags } from '../storeFlags.ts';
 import { CoevolveError } from '../../core/errors.ts';
+import { exportSkills, importSkills } from '../../core/skills/skillTransfer.ts';
 import { listSkills, readSkill, rollbackSkill, scanStoredSkill, setSkillStatus } from '../../core/skills/skillLibrary.ts';
 import { formatFindings, secretPlaces, summarizeFindings } from '../../core/skills/skillSafety.ts';
 import { readSkillStats, versionStats } from '../../core/skills/skillStats.ts';
@@ -62,6 +63,21 @@ export function registerSkills(program: Command): void {
   withStoreFlags(skills.command('disable').description('Retire a skill: kept with its history, never used.').argument('<name>')).action(async (name: string, flags: StoreFlags) => {
     const skill = await setSkillStatus(await storeDirOf(flags), name, 'retired', 'disabled by a person');
     process.stdout.write(`${name} v${skill.doc.meta.version} is retired.\n`);
+  });
+  withStoreFlags(skills.command('import').description('Import skills another agent wrote: a folder with a SKILL.md, or a folder of them (e.g. ~/.claude/skills). Each arrives as a candidate.').argument('<folder>')).action(async (folder: string, flags: StoreFlags) => {
+    const result = await importSkills(await storeDirOf(flags), folder);
+    if (flags.json) return void process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    for (const s of result.imported) process.stdout.write(`imported ${s.name} v${s.version} (${s.status}${s.findings ? `, ${s.findings} safety finding${s.findings === 1 ? '' : 's'}` : ''}) from ${s.from}\n`);
+    for (const r of result.refused) process.stderr.write(`refused ${r.from}: ${r.reason}\n`);
+    if (result.imported.length) process.stdout.write(`Review, then activate: coevolve skills show <name>; coevolve skills approve <name>\n`);
+    if (result.refused.length) process.exitCode = 1;
+  });
+  withStoreFlags(skills.command('export').description('Write skills as SKILL.md folders other agents read (the current version and its resources).').argument('<folder>').argument('[names...]', 'skills to export (default: every active one)').option('--force', 'replace folders that exist')).action(async (folder: string, names: string[], flags: StoreFlags & { force?: boolean }) => {
+    const dir = await storeDirOf(flags);
+    const chosen = names.length ? names : (await listSkills(dir)).filter((s) => s.status === 'active' && !s.problem).map((s) => s.name);
+    if (!chosen.length) throw new CoevolveError('bad-input', 'No active skill to export; name the skills to export.');
+    const written = await exportSkills(dir, chosen, folder, { force: flags.force === true });
+    process.stdout.write(flags.json ? `${JSON.stringify(written, null, 2)}\n` : written.map((w) => `exported ${w}\n`).join(''));
   });
   withStoreFlags(skills.command('rollback').description('Restore a previous version byte for byte (default: the current version\'s parent).').argument('<name>').argument('[version]')).action(async (name: string, version: string | undefined, flags: StoreFlags) => {
     const skill = await rollbackSkill(await storeDirOf(flags), name, versionOption(version), 'rolled back by a person');
