@@ -2,7 +2,9 @@
 // components it uses are imported, so the bundle carries nothing else.
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-table/index.js';
@@ -16,6 +18,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { el, replaceChildren } from './dom.ts';
 import { fixesTab } from './fixesTab.ts';
 import { memoryTab } from './memoryTab.ts';
+import { restrictedBanner } from './restrictedBanner.ts';
 import { notify, onNotification } from './rpc.ts';
 import { skillsTab } from './skillsTab.ts';
 import { loadState, saveState } from './vscodeApi.ts';
@@ -46,7 +49,7 @@ tabs.addEventListener('vsc-tabs-select', (event) => {
 const where = el('p', { class: 'where' });
 onNotification('workspace', ({ folder, storeDir }) => replaceChildren(where, folder ? `Memory of ${folder} (store: ${storeDir ?? '?'})` : 'No folder is open.'));
 
-replaceChildren(app, where, tabs);
+replaceChildren(app, restrictedBanner(), where, tabs);
 app.removeAttribute('aria-busy');
 void onShow[selected]?.();
 // Says "ready" only once it listens: the host posts nothing before this.

@@ -1,29 +1,57 @@
-import type { ExperienceRow, RequestResult, UtilityView } from '../src/protocol/memoryPanel.ts';
-import { el, emptyLine, errorLine, replaceChildren, shortSha } from './dom.ts';
-import { notify, request } from './rpc.ts';
+import type { ExperienceFilter, RequestResult } from '../src/protocol/memoryPanel.ts';
+import { el, emptyLine, errorLine, replaceChildren } from './dom.ts';
+import { experienceCard, fileLink } from './experienceCard.ts';
+import { memoryFilters } from './memoryFilters.ts';
+import { request } from './rpc.ts';
 import { loadState, saveState } from './vscodeApi.ts';
 
-/** Memory: search past changes, see why each was recalled and what it learned, quarantine or restore it. */
+/** Rows per page of the browse list; the host sends one page at a time, never the store. */
+const PAGE_SIZE = 50;
+
+/**
+ * Memory: with no search text, every past change page by page, newest first; with search text,
+ * the changes that relate to it, best first. Both honour the filters. Quarantine or restore any.
+ */
 export function memoryTab(): HTMLElement {
+  const state = loadState();
   const field = el('vscode-textfield', { attrs: { placeholder: 'Search memory: a task, an error message, a file path…', 'aria-label': 'Search memory', id: 'memory-query' } }) as HTMLElement & { value: string };
-  field.value = loadState().query ?? '';
+  field.value = state.query ?? '';
   const results = el('div', { class: 'results', attrs: { 'aria-live': 'polite' } });
   const quarantined = el('div', { class: 'quarantined' });
+  let offset = state.offset ?? 0;
+  // Answers can arrive out of order while the user types: only the latest one is shown.
+  let latest = 0;
 
-  const search = async (): Promise<void> => {
+  const show = async (): Promise<void> => {
     const text = field.value.trim();
-    saveState({ query: text });
-    if (!text) {
-      replaceChildren(results, emptyLine('Type what you are working on to see the past changes that relate to it.'));
-      return;
-    }
-    replaceChildren(results, el('vscode-progress-ring', { attrs: { 'aria-label': 'Searching' } }));
+    const filter = filters.value();
+    saveState({ query: text, filter, offset });
+    const asked = ++latest;
+    replaceChildren(results, el('vscode-progress-ring', { attrs: { 'aria-label': text ? 'Searching' : 'Loading' } }));
     try {
-      renderResults(results, await request('search', { text }), refreshQuarantined);
+      if (text) {
+        const found = await request('search', { text, filter });
+        if (asked === latest) renderSearch(results, found, filter, showAll, refreshQuarantined);
+      } else {
+        const page = await request('browse', { filter, offset, limit: PAGE_SIZE });
+        if (asked !== latest) return;
+        // The store shrank (re-mined, repaired) below the page remembered: start over.
+        if (page.total > 0 && page.offset >= page.total) return goTo(0);
+        renderPage(results, page, filter, goTo, refreshQuarantined);
+      }
     } catch (error) {
-      replaceChildren(results, errorLine(error));
+      if (asked === latest) replaceChildren(results, errorLine(error));
     }
   };
+  const goTo = (to: number): Promise<void> => {
+    offset = to;
+    return show();
+  };
+  const showAll = (): void => {
+    field.value = '';
+    void goTo(0);
+  };
+  const filters = memoryFilters(state.filter ?? {}, () => void goTo(0));
   const refreshQuarantined = async (): Promise<void> => {
     try {
       const { experiences } = await request('listQuarantined', {});
@@ -34,20 +62,53 @@ export function memoryTab(): HTMLElement {
   };
 
   field.addEventListener('keydown', (event) => {
-    if ((event as KeyboardEvent).key === 'Enter') void search();
+    if ((event as KeyboardEvent).key === 'Enter') void goTo(0);
   });
-  const button = el('vscode-button', { attrs: { id: 'memory-search' }, on: { click: () => void search() } }, 'Search');
+  const button = el('vscode-button', { attrs: { id: 'memory-search' }, on: { click: () => void goTo(0) } }, 'Search');
   void refreshQuarantined();
-  if (field.value) void search();
-  else replaceChildren(results, emptyLine('Type what you are working on to see the past changes that relate to it.'));
-  return el('section', { class: 'tab memory' }, el('div', { class: 'search' }, field, button), results, quarantined);
+  void show();
+  return el(
+    'section',
+    { class: 'tab memory' },
+    el('div', { class: 'search' }, field, button),
+    filters.element,
+    results,
+    quarantined,
+  );
 }
 
-function renderResults(target: HTMLElement, result: RequestResult<'search'>, changed: () => Promise<void>): void {
+function isFiltered(filter: ExperienceFilter): boolean {
+  return Object.keys(filter).length > 0;
+}
+
+function renderPage(target: HTMLElement, page: RequestResult<'browse'>, filter: ExperienceFilter, goTo: (offset: number) => Promise<void>, changed: () => Promise<void>): void {
+  if (page.total === 0) {
+    replaceChildren(target, emptyLine(isFiltered(filter) ? 'No past change passes these filters.' : 'Memory is empty: run "Co-evolve: Mine Project History" first.'));
+    return;
+  }
+  const first = page.offset + 1;
+  const last = page.offset + page.experiences.length;
+  const pager = (where: string): HTMLElement =>
+    el(
+      'div',
+      { class: `pager ${where}`, attrs: { role: 'navigation', 'aria-label': `Pages (${where})` } },
+      el('span', { class: 'summary' }, `Showing ${count(first)}–${count(last)} of ${count(page.total)}${isFiltered(filter) ? ' matching' : ''}, newest first`),
+      el('vscode-button', { attrs: { secondary: true, class: 'page-prev', disabled: page.offset === 0 }, on: { click: () => void goTo(Math.max(0, page.offset - PAGE_SIZE)) } }, '‹ Previous'),
+      el('vscode-button', { attrs: { secondary: true, class: 'page-next', disabled: last >= page.total }, on: { click: () => void goTo(page.offset + PAGE_SIZE) } }, 'Next ›'),
+    );
+  replaceChildren(target, pager('top'), ...page.experiences.map((experience) => experienceCard(experience, changed)), page.experiences.length > 5 ? pager('bottom') : null);
+}
+
+function renderSearch(target: HTMLElement, result: RequestResult<'search'>, filter: ExperienceFilter, showAll: () => void, changed: () => Promise<void>): void {
   replaceChildren(
     target,
-    el('h3', {}, `Past changes (${result.experiences.length})`),
-    result.experiences.length ? null : emptyLine('Nothing in memory matches.'),
+    el(
+      'h3',
+      { class: 'search-heading' },
+      `Past changes (${result.experiences.length})${isFiltered(filter) ? ', filtered' : ''}`,
+      el('a', { class: 'show-all', attrs: { href: '#', id: 'show-all' }, on: { click: (event) => (event.preventDefault(), showAll()) } }, 'Show all, newest first'),
+    ),
+    result.experiences.length ? null : emptyLine(isFiltered(filter) ? 'Nothing in memory matches with these filters.' : 'Nothing in memory matches.'),
     ...result.experiences.map((experience) => experienceCard(experience, changed)),
     result.files.length ? el('h3', {}, 'Files') : null,
     result.files.length ? el('ul', { class: 'plain' }, ...result.files.map((file) => el('li', {}, fileLink(file.path), whyText(file.why)))) : null,
@@ -58,58 +119,10 @@ function renderResults(target: HTMLElement, result: RequestResult<'search'>, cha
   );
 }
 
-function experienceCard(experience: ExperienceRow, changed: () => Promise<void>): HTMLElement {
-  const utility = el('div', { class: 'utility' });
-  const status = el('div', { class: 'status' });
-  const card = el(
-    'article',
-    { class: 'experience', attrs: { 'data-sha': experience.sha } },
-    el('div', { class: 'title' }, el('vscode-badge', { attrs: { variant: 'counter' } }, experience.kind), el('strong', {}, experience.subject)),
-    el('div', { class: 'meta' }, el('code', {}, shortSha(experience.sha)), ` · ${experience.time.slice(0, 10)}`, experience.score ? ` · score ${experience.score.toFixed(2)}` : ''),
-    experience.why.length ? el('div', { class: 'why' }, 'Why: ', experience.why.join('; ')) : null,
-    experience.files.length ? el('div', { class: 'files' }, 'Files: ', ...experience.files.slice(0, 20).flatMap((path, i) => [i ? ', ' : '', fileLink(path)])) : null,
-    experience.symbols.length ? el('div', { class: 'symbols' }, 'Symbols: ', experience.symbols.slice(0, 20).join(', ')) : null,
-    utility,
-    status,
-  );
-  const render = (view: UtilityView): void => {
-    const action = view.quarantined ? 'restore' : 'quarantine';
-    const button = el(
-      'vscode-button',
-      {
-        attrs: { secondary: true, class: `action-${action}` },
-        on: {
-          click: () => {
-            replaceChildren(status);
-            request('memoryAction', { sha: experience.sha, action })
-              .then((result) => {
-                render(result.utility);
-                void changed();
-              })
-              .catch((error: unknown) => replaceChildren(status, errorLine(error)));
-          },
-        },
-      },
-      view.quarantined ? 'Restore' : 'Quarantine',
-    );
-    card.classList.toggle('is-quarantined', Boolean(view.quarantined));
-    replaceChildren(
-      utility,
-      el('span', { attrs: { title: 'Learned utility Q in [-1, 1], decayed since last use' } }, `Q ${view.q.toFixed(2)}`),
-      ` · helpful ${view.helpful} · harmful ${view.harmful} · uses ${view.uses}`,
-      view.quarantined ? el('vscode-badge', { class: 'quarantine-badge' }, `quarantined (${view.quarantined})`) : null,
-      button,
-    );
-  };
-  render(experience.utility);
-  return card;
-}
-
-function fileLink(path: string): HTMLElement {
-  return el('a', { attrs: { href: '#', title: `Open ${path}` }, on: { click: (event) => (event.preventDefault(), notify('openFile', { path })) } }, path);
+function count(value: number): string {
+  return value.toLocaleString();
 }
 
 function whyText(why: string[]): HTMLElement | null {
   return why.length ? el('span', { class: 'why' }, ` — ${why.join('; ')}`) : null;
 }
-

@@ -1,8 +1,13 @@
+import type { ExperienceFilter } from '../src/protocol/memoryPanel.ts';
+
 // What VS Code injects into a webview: one call per page load, so it is made once, here.
 
 export interface PanelState {
   tab?: number;
   query?: string;
+  /** The Memory tab's filters and page, restored when the panel is shown again. */
+  filter?: ExperienceFilter;
+  offset?: number;
   skill?: string;
 }
 

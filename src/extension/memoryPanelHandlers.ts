@@ -3,17 +3,23 @@ import { readFixes } from '../core/learning/fixExperience.ts';
 import type { CommitExperience, Utility } from '../core/memory/experience.ts';
 import { recallInWorkspace } from '../core/memory/recallService.ts';
 import { warmMemoryFor } from '../core/memory/warmMemory.ts';
-import { MemoryStore } from '../core/memory/store.ts';
 import { listSkills, listVersions, readSkill, rollbackSkill, setSkillStatus } from '../core/skills/skillLibrary.ts';
 import type { StoredSkill } from '../core/skills/skillLibrary.ts';
 import { CoevolveError } from '../core/errors.ts';
 import type { Workspace } from '../core/workspace.ts';
 import type { ExperienceRow, RequestHandlers, SkillRow, UtilityView } from '../protocol/memoryPanel.ts';
+import { memoryBrowserFor } from './memoryPanelQuery.ts';
 
 // What each browser request does, in core terms. No `vscode` here: the panel host only wires these
 // to the webview, so the same handlers could serve another front door.
 
 const SEARCH_RESULTS = 20;
+// With a file or author filter the ranked hits are narrowed afterwards, so more are asked for.
+const FILTERED_CANDIDATES = 200;
+// The protocol's bound on a list; far more than anyone quarantines by hand.
+const MAX_QUARANTINED = 500;
+// A card shows the first 20; a few more keep a page small however large a commit was.
+const ROW_LIST = 50;
 
 function utilityView(utility: Utility, now: number): UtilityView {
   // The Q the recall ranking actually uses: decayed since the memory was last used.
@@ -31,11 +37,12 @@ function experienceRow(experience: CommitExperience, now: number): ExperienceRow
     sha: experience.sha,
     kind: experience.kind,
     subject: experience.intent.subject,
+    author: experience.author.name,
     time: new Date(experience.commitTime * 1000).toISOString(),
     score: 0,
     why: [],
-    files: experience.files.map((file) => file.path),
-    symbols: experience.symbols.map((symbol) => symbol.name),
+    files: experience.files.slice(0, ROW_LIST).map((file) => file.path),
+    symbols: experience.symbols.slice(0, ROW_LIST).map((symbol) => symbol.name),
     utility: utilityView(experience.utility, now),
   };
 }
@@ -48,26 +55,31 @@ function skillRow(skill: StoredSkill, versions: number[]): SkillRow {
 export function memoryPanelHandlers(workspace: () => Promise<Workspace>, approver: string): RequestHandlers {
   const storeDir = async () => (await workspace()).storeDir;
   return {
-    async search({ text }) {
+    async search({ text, filter }) {
       const ws = await workspace();
       const warm = warmMemoryFor(ws.storeDir);
-      const result = await recallInWorkspace(ws, text, { k: SEARCH_RESULTS, warm });
+      // Kind is recall's own filter; file and author narrow the ranked hits afterwards.
+      const narrowed = filter?.file !== undefined || filter?.author !== undefined;
+      const result = await recallInWorkspace(ws, text, { k: narrowed ? FILTERED_CANDIDATES : SEARCH_RESULTS, warm, ...(filter?.kind ? { kinds: [filter.kind] } : {}) });
+      const hits = new Map(result.experiences.map((hit) => [hit.sha, hit]));
       // Only the shards holding the hits are read (and kept while unchanged), not the whole store.
-      const bySha = await warm.experiences(await warm.get(), result.experiences.map((hit) => hit.sha));
+      const { shas, records } = await memoryBrowserFor(ws.storeDir).narrow(await warm.get(), [...hits.keys()], filter, SEARCH_RESULTS);
       const now = Date.now() / 1000;
       return {
-        experiences: result.experiences.map((hit) => {
-          const stored = bySha.get(hit.sha);
+        experiences: shas.map((sha) => {
+          const hit = hits.get(sha)!;
+          const record = records.get(sha);
           return {
             sha: hit.sha,
             kind: hit.kind,
             subject: hit.subject,
+            ...(record ? { author: record.author.name } : {}),
             time: hit.time,
             score: round(hit.score),
             why: hit.why,
             files: hit.files,
             symbols: hit.symbols,
-            utility: utilityView(stored?.utility ?? { q: 0, helpful: 0, harmful: 0, uses: 0 }, now),
+            utility: utilityView(record?.utility ?? { q: 0, helpful: 0, harmful: 0, uses: 0 }, now),
           };
         }),
         files: result.files.map(({ path, score, why }) => ({ path, score: round(score), why })),
@@ -75,11 +87,17 @@ export function memoryPanelHandlers(workspace: () => Promise<Workspace>, approve
       };
     },
 
+    async browse({ filter, offset, limit }) {
+      const page = await memoryBrowserFor(await storeDir()).page(filter, offset, limit);
+      const now = Date.now() / 1000;
+      return { experiences: page.experiences.map((e) => experienceRow(e, now)), total: page.total, offset: page.offset };
+    },
+
     // Recall skips quarantined memories, so they need their own list to be restored from.
     async listQuarantined() {
       const now = Date.now() / 1000;
-      const all = await (await MemoryStore.open(await storeDir())).loadAll();
-      return { experiences: all.filter((e) => e.utility.quarantined).map((e) => experienceRow(e, now)) };
+      const { experiences } = await memoryBrowserFor(await storeDir()).quarantined(MAX_QUARANTINED);
+      return { experiences: experiences.map((e) => experienceRow(e, now)) };
     },
 
     async listFixes() {
@@ -125,7 +143,7 @@ export function memoryPanelHandlers(workspace: () => Promise<Workspace>, approve
     async memoryAction({ sha, action }) {
       const dir = await storeDir();
       if (!(await setQuarantine(dir, sha, action === 'quarantine'))) throw new CoevolveError('bad-input', `No experience ${sha.slice(0, 10)} in memory.`);
-      const experience = (await (await MemoryStore.open(dir)).loadAll()).find((e) => e.sha === sha);
+      const experience = await memoryBrowserFor(dir).record(sha);
       return { sha, utility: utilityView(experience?.utility ?? { q: 0, helpful: 0, harmful: 0, uses: 0 }, Date.now() / 1000) };
     },
   };

@@ -35,6 +35,8 @@ export class MemoryPanel implements vscode.Disposable {
     const handlers = memoryPanelHandlers(() => this.workspace(), process.env.USER ?? 'user');
     const subscriptions = [
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(panel, handlers, raw)),
+      // Trust is granted in VS Code's own UI; the banner goes away without reopening the panel.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => post(panel, { type: 'notify', name: 'trust', params: { trusted: true } })),
       panel.onDidDispose(() => {
         this.panel = undefined;
         for (const d of subscriptions) d.dispose();
@@ -68,6 +70,12 @@ export class MemoryPanel implements vscode.Disposable {
     if (message.name === 'ready') {
       const ws = await this.workspace().catch(() => undefined);
       post(panel, { type: 'notify', name: 'workspace', params: { folder: ws?.root ?? null, storeDir: ws?.storeDir ?? null } });
+      post(panel, { type: 'notify', name: 'trust', params: { trusted: vscode.workspace.isTrusted } });
+      return;
+    }
+    if (message.name === 'manageTrust') {
+      // VS Code's trust editor, where the user decides; the webview cannot grant trust itself.
+      await vscode.commands.executeCommand('workbench.trust.manage').then(undefined, (error: unknown) => this.host.log.warn(`memory browser: ${errorText(error)}`));
       return;
     }
     await this.openFile(message.params).catch((error: unknown) => void vscode.window.showErrorMessage(`Co-evolve: ${errorText(error)}`));

@@ -23,12 +23,7 @@ export async function prepareModelRun(host: Host, keys: ApiKeys, what: string): 
     void vscode.window.showWarningMessage('Co-evolve: open a folder first.');
     return undefined;
   }
-  if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage(`Co-evolve: ${what} runs the project's own checks, so it needs a trusted workspace.`, 'Manage Workspace Trust').then((choice) => {
-      if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
-    });
-    return undefined;
-  }
+  if (!requireTrust(`${what} runs the project's own checks`)) return undefined;
   const models = await workspaceModelConfig(host).catch((error: unknown) => {
     void vscode.window.showErrorMessage(`Co-evolve: ${error instanceof Error ? error.message : String(error)}`);
     return null;
@@ -42,4 +37,13 @@ export async function prepareModelRun(host: Host, keys: ApiKeys, what: string): 
   }
   const workspace = await resolveWorkspace(folder, host.setting<string>('storePath') || undefined);
   return { workspace, models, secrets: await keys.lookupFor(models) };
+}
+
+/** False (after saying why, with the way to trust it) when the workspace is not trusted. */
+export function requireTrust(why: string): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window.showWarningMessage(`Co-evolve: ${why}, so it needs a trusted workspace.`, 'Manage Workspace Trust').then((choice) => {
+    if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+  });
+  return false;
 }

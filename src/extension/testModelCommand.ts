@@ -7,11 +7,14 @@ import { resolveRole } from '../core/llm/providers.ts';
 import type { Role } from '../core/llm/providers.ts';
 import type { ApiKeys } from './apiKeys.ts';
 import { workspaceModelConfig } from './modelSetup.ts';
+import { requireTrust } from './modelRun.ts';
 
 const ROLES: Role[] = ['generator', 'implementer', 'rectifier'];
 
 /** "Co-evolve: Test Model Connection": one short streamed answer per role, with its accounting. */
 export async function testModelConnection(host: Host, keys: ApiKeys): Promise<void> {
+  // An untrusted workspace's models.json could name any URL: the stored key must not go there.
+  if (!requireTrust('testing the model sends your API key to the URL this workspace\'s models.json names')) return;
   try {
     const config = await workspaceModelConfig(host);
     if (!config) {

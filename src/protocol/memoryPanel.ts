@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { ExperienceKind } from '../core/memory/experience.ts';
 
 // The one channel between the memory & skill browser (webview) and its host (extension). Both ends
 // import this file: the names, the shapes and the validation cannot drift apart. Every message that
@@ -31,6 +32,8 @@ const experienceRowSchema = z.object({
   sha,
   kind: text(40),
   subject: text(),
+  /** The commit's author, when the host has the full record (it always does in the browse list). */
+  author: text(300).optional(),
   time: text(64),
   score: z.number(),
   why: z.array(text()).max(50),
@@ -38,6 +41,35 @@ const experienceRowSchema = z.object({
   symbols: z.array(text(300)).max(MAX_LIST),
   utility: utilitySchema,
 });
+
+/** Every kind an experience can have; the compile-time check below fails when core adds one. */
+export const EXPERIENCE_KINDS = ['fix', 'feature', 'refactor', 'test', 'docs', 'chore', 'revert'] as const satisfies readonly ExperienceKind[];
+const _everyKind: Record<Exclude<ExperienceKind, (typeof EXPERIENCE_KINDS)[number]>, never> = {};
+
+/** At most this many rows in one page of the browse list: the webview never holds the whole store. */
+export const MAX_PAGE = 200;
+// A pattern is matched against every file of every experience; bounding its wildcards keeps a
+// typed glob from turning into a regular expression that backtracks for seconds.
+const MAX_WILDCARDS = 4;
+
+const filterText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((value) => !Array.from(value).some((c) => c < ' ' || c === '\u007f'), 'no control characters');
+
+/** What the Memory tab narrows experiences by; each field is left out when not used. */
+const experienceFilterSchema = z
+  .object({
+    kind: z.enum(EXPERIENCE_KINDS).optional(),
+    /** A path substring (`parser`), or a glob (`src/**\/*.ts`; `*.md` matches names at any depth). */
+    file: filterText(300).refine((value) => (value.match(/\*+/g) ?? []).length <= MAX_WILDCARDS, `at most ${MAX_WILDCARDS} wildcards`).optional(),
+    /** Part of an author's name or email, any case. */
+    author: filterText(200).optional(),
+  })
+  .strict();
 
 const searchResultSchema = z.object({
   experiences: z.array(experienceRowSchema).max(MAX_LIST),
@@ -76,7 +108,18 @@ const skillDetailSchema = skillRowSchema.extend({
 
 /** Request name → params and result. Each request gets exactly one response, ok or error. */
 export const requests = {
-  search: { params: z.object({ text: z.string().trim().min(1).max(MAX_TEXT) }).strict(), result: searchResultSchema },
+  search: { params: z.object({ text: z.string().trim().min(1).max(MAX_TEXT), filter: experienceFilterSchema.optional() }).strict(), result: searchResultSchema },
+  /** One page of the experiences that pass the filter, newest first, and how many pass in all. */
+  browse: {
+    params: z
+      .object({
+        filter: experienceFilterSchema,
+        offset: z.number().int().nonnegative().max(10_000_000),
+        limit: z.number().int().positive().max(MAX_PAGE),
+      })
+      .strict(),
+    result: z.object({ experiences: z.array(experienceRowSchema).max(MAX_PAGE), total: z.number().int().nonnegative(), offset: z.number().int().nonnegative() }).strict(),
+  },
   listQuarantined: { params: z.object({}).strict(), result: z.object({ experiences: z.array(experienceRowSchema).max(MAX_LIST) }) },
   listFixes: { params: z.object({}).strict(), result: z.object({ fixes: z.array(fixRowSchema).max(MAX_LIST) }) },
   listSkills: { params: z.object({}).strict(), result: z.object({ skills: z.array(skillRowSchema).max(MAX_LIST) }) },
@@ -95,11 +138,15 @@ export const requests = {
 export const webviewNotifications = {
   ready: z.object({}).strict(),
   openFile: z.object({ path: relativePath, line: z.number().int().positive().max(10_000_000).optional() }).strict(),
+  /** The restricted-mode banner's button: opens VS Code's own trust editor (the user decides there). */
+  manageTrust: z.object({}).strict(),
 } as const;
 
 /** Fire-and-forget messages from the host. */
 export const hostNotifications = {
   workspace: z.object({ folder: text(1_024).nullable(), storeDir: text(1_024).nullable() }).strict(),
+  /** VS Code's workspace trust, sent after "ready" and again when the user grants it. */
+  trust: z.object({ trusted: z.boolean() }).strict(),
 } as const;
 
 export type RequestName = keyof typeof requests;
@@ -111,6 +158,7 @@ export type HostNotificationName = keyof typeof hostNotifications;
 export type HostNotificationParams<N extends HostNotificationName> = z.infer<(typeof hostNotifications)[N]>;
 
 export type ExperienceRow = z.infer<typeof experienceRowSchema>;
+export type ExperienceFilter = z.infer<typeof experienceFilterSchema>;
 export type FixRow = z.infer<typeof fixRowSchema>;
 export type SkillRow = z.infer<typeof skillRowSchema>;
 export type SkillDetail = z.infer<typeof skillDetailSchema>;

@@ -74,3 +74,61 @@ describe('memory panel protocol: messages from the host', () => {
     assert.equal(parseResult('search', { experiences: [], files: [{ path: '/abs', score: 1, why: [] }], symbols: [] }).ok, false);
   });
 });
+
+describe('memory panel protocol: filters and pages', () => {
+  const browse = (params: unknown) => parseWebviewMessage({ type: 'request', id: 9, name: 'browse', params });
+
+  it('accepts a page request with any of the filters, and a filtered search', () => {
+    assert.equal(browse({ filter: {}, offset: 0, limit: 100 }).ok, true);
+    const parsed = browse({ filter: { kind: 'fix', file: '  src/**/*.ts ', author: 'Ada' }, offset: 12_300, limit: 200 });
+    assert.deepEqual(parsed.ok && parsed.message.params, { filter: { kind: 'fix', file: 'src/**/*.ts', author: 'Ada' }, offset: 12_300, limit: 200 });
+    for (const kind of ['fix', 'feature', 'refactor', 'test', 'docs', 'chore', 'revert']) assert.equal(browse({ filter: { kind }, offset: 0, limit: 1 }).ok, true, kind);
+    assert.equal(parseWebviewMessage({ type: 'request', id: 9, name: 'search', params: { text: 'tokenize', filter: { kind: 'fix', author: 'ada@example.com' } } }).ok, true);
+    assert.equal(parseWebviewMessage({ type: 'request', id: 9, name: 'search', params: { text: 'tokenize' } }).ok, true, 'the filter is optional on search');
+  });
+
+  it('refuses unknown kinds, unbounded text, blank or control-character values and extra fields', () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{ filter: { kind: 'exploit' }, offset: 0, limit: 10 }, /filter\.kind/],
+      [{ filter: { kind: 'FIX' }, offset: 0, limit: 10 }, /filter\.kind/],
+      [{ filter: { file: 'x'.repeat(301) }, offset: 0, limit: 10 }, /filter\.file/],
+      [{ filter: { author: 'a'.repeat(201) }, offset: 0, limit: 10 }, /filter\.author/],
+      [{ filter: { author: '   ' }, offset: 0, limit: 10 }, /filter\.author/],
+      [{ filter: { file: 'src/\u0000x' }, offset: 0, limit: 10 }, /control characters/],
+      [{ filter: { file: '*a*b*c*d*e' }, offset: 0, limit: 10 }, /wildcards/],
+      [{ filter: { kind: 'fix', sql: '1=1' }, offset: 0, limit: 10 }, /filter/],
+      [{ filter: {}, offset: 0, limit: 10, all: true }, /bad browse/],
+      [{ offset: 0, limit: 10 }, /filter/],
+    ];
+    for (const [params, pattern] of cases) {
+      const parsed = browse(params);
+      assert.equal(parsed.ok, false, JSON.stringify(params));
+      if (!parsed.ok) {
+        assert.match(parsed.error, pattern, JSON.stringify(params));
+        assert.equal(parsed.id, 9);
+      }
+    }
+    assert.equal(parseWebviewMessage({ type: 'request', id: 9, name: 'search', params: { text: 'x', filter: { kind: 'nope' } } }).ok, false);
+  });
+
+  it('bounds the page: the webview can never ask for the whole store', () => {
+    for (const [offset, limit] of [[-1, 10], [0, 0], [0, 201], [0, 100_000], [1.5, 10], [0, 2.5], [20_000_000, 10]]) {
+      assert.equal(browse({ filter: {}, offset, limit }).ok, false, `${offset}, ${limit}`);
+    }
+  });
+
+  it('checks a page result: at most one page of rows, a whole total', () => {
+    const row = { sha: SHA, kind: 'fix', subject: 's', time: '2024-01-01T00:00:00.000Z', score: 0, why: [], files: ['src/a.ts'], symbols: [], utility: { q: 0, helpful: 0, harmful: 0, uses: 0 } };
+    assert.equal(parseResult('browse', { experiences: [row], total: 12_345, offset: 0 }).ok, true);
+    assert.equal(parseResult('browse', { experiences: Array.from({ length: 201 }, () => row), total: 12_345, offset: 0 }).ok, false);
+    assert.equal(parseResult('browse', { experiences: [], total: -1, offset: 0 }).ok, false);
+    assert.equal(parseResult('browse', { experiences: [], total: 1.5, offset: 0 }).ok, false);
+  });
+
+  it('carries workspace trust from the host, and the webview may only ask to open the trust editor', () => {
+    assert.equal(parseHostMessage({ type: 'notify', name: 'trust', params: { trusted: false } }).ok, true);
+    assert.equal(parseHostMessage({ type: 'notify', name: 'trust', params: { trusted: 'no' } }).ok, false);
+    assert.equal(parseWebviewMessage({ type: 'notify', name: 'manageTrust', params: {} }).ok, true);
+    assert.equal(parseWebviewMessage({ type: 'notify', name: 'manageTrust', params: { trusted: true } }).ok, false, 'the webview cannot grant trust');
+  });
+});

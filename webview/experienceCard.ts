@@ -1,0 +1,55 @@
+import type { ExperienceRow, UtilityView } from '../src/protocol/memoryPanel.ts';
+import { el, errorLine, replaceChildren, shortSha } from './dom.ts';
+import { notify, request } from './rpc.ts';
+
+/** One past change: what it was, why it was recalled, what it learned; Quarantine or Restore it. */
+export function experienceCard(experience: ExperienceRow, changed: () => Promise<void>): HTMLElement {
+  const utility = el('div', { class: 'utility' });
+  const status = el('div', { class: 'status' });
+  const card = el(
+    'article',
+    { class: 'experience', attrs: { 'data-sha': experience.sha, 'data-kind': experience.kind } },
+    el('div', { class: 'title' }, el('vscode-badge', { attrs: { variant: 'counter' } }, experience.kind), el('strong', {}, experience.subject)),
+    el('div', { class: 'meta' }, el('code', {}, shortSha(experience.sha)), ` · ${experience.time.slice(0, 10)}`, experience.author ? ` · ${experience.author}` : '', experience.score ? ` · score ${experience.score.toFixed(2)}` : ''),
+    experience.why.length ? el('div', { class: 'why' }, 'Why: ', experience.why.join('; ')) : null,
+    experience.files.length ? el('div', { class: 'files' }, 'Files: ', ...experience.files.slice(0, 20).flatMap((path, i) => [i ? ', ' : '', fileLink(path)])) : null,
+    experience.symbols.length ? el('div', { class: 'symbols' }, 'Symbols: ', experience.symbols.slice(0, 20).join(', ')) : null,
+    utility,
+    status,
+  );
+  const render = (view: UtilityView): void => {
+    const action = view.quarantined ? 'restore' : 'quarantine';
+    const button = el(
+      'vscode-button',
+      {
+        attrs: { secondary: true, class: `action-${action}` },
+        on: {
+          click: () => {
+            replaceChildren(status);
+            request('memoryAction', { sha: experience.sha, action })
+              .then((result) => {
+                render(result.utility);
+                void changed();
+              })
+              .catch((error: unknown) => replaceChildren(status, errorLine(error)));
+          },
+        },
+      },
+      view.quarantined ? 'Restore' : 'Quarantine',
+    );
+    card.classList.toggle('is-quarantined', Boolean(view.quarantined));
+    replaceChildren(
+      utility,
+      el('span', { attrs: { title: 'Learned utility Q in [-1, 1], decayed since last use' } }, `Q ${view.q.toFixed(2)}`),
+      ` · helpful ${view.helpful} · harmful ${view.harmful} · uses ${view.uses}`,
+      view.quarantined ? el('vscode-badge', { class: 'quarantine-badge' }, `quarantined (${view.quarantined})`) : null,
+      button,
+    );
+  };
+  render(experience.utility);
+  return card;
+}
+
+export function fileLink(path: string): HTMLElement {
+  return el('a', { attrs: { href: '#', title: `Open ${path}` }, on: { click: (event) => (event.preventDefault(), notify('openFile', { path })) } }, path);
+}
