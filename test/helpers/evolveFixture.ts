@@ -2,6 +2,7 @@
 // the user's, and a scripted team that behaves like a model which reads its prompt: the
 // implementer forgets reduce()'s initial value unless a mistake note in its brief says otherwise.
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { solveTask } from '../../src/core/agents/solveTask.ts';
 import { mineHistory } from '../../src/core/git/miner.ts';
 import type { Proposal } from '../../src/core/evolution/proposal.ts';
@@ -69,9 +70,10 @@ export function mistakeNote(overrides: Partial<Proposal> = {}): Proposal {
  * The project (history: `feat: sum` without an initial value, then the fix with its test), mined,
  * with two real solve runs that failed on the empty-list test with the same TypeError.
  */
-export async function buildEvolveFixture(server: ScriptedModelServer): Promise<EvolveFixture> {
+export async function buildEvolveFixture(server: ScriptedModelServer, options: { storeInRepo?: boolean } = {}): Promise<EvolveFixture> {
   const repo = GitRepo.create('coevolve-evolve-');
   repo.commit('feat: sum', {
+    '.gitignore': '.coevolve/\n',
     'package.json': `${JSON.stringify({ name: 'math', version: '1.0.0', type: 'module', scripts: { test: 'node --test test/' } }, null, 2)}\n`,
     'src/math.js': 'export function sum(values) {\n  return values.reduce((a, b) => a + b);\n}\n',
     'test/math.test.js': `${TEST_HEADER}\ntest('adds numbers', () => assert.equal(sum([1, 2, 3]), 6));\n`,
@@ -80,7 +82,8 @@ export async function buildEvolveFixture(server: ScriptedModelServer): Promise<E
     'src/math.js': 'export function sum(values) {\n  return values.reduce((a, b) => a + b, 0);\n}\n',
     'test/math.test.js': `${TEST_HEADER}\ntest('adds numbers', () => assert.equal(sum([1, 2, 3]), 6));\ntest('sum of nothing is 0', () => assert.equal(sum([]), 0));\n`,
   });
-  const storeDir = tempDir('coevolve-evolve-store-');
+  // In the repository (as the editor expects it) or beside it.
+  const storeDir = options.storeInRepo ? join(repo.dir, '.coevolve') : tempDir('coevolve-evolve-store-');
   const sandboxes = tempDir('coevolve-evolve-sbx-');
   await mineHistory(repo.dir, { storeDir, symbols: false });
   const workspace = await resolveWorkspace(repo.dir, storeDir);
