@@ -28,6 +28,8 @@ export function registerLearning(program: Command): void {
     }
     process.stdout.write(`Recorded ${runId} as ${outcome}${record.fix.active ? ' (verified: now active guidance)' : record.fix.verified ? '' : ' (not verified: kept as evidence only)'}.\n`);
     process.stdout.write(`Credited ${record.credit.updated.length} memor${record.credit.updated.length === 1 ? 'y' : 'ies'} with ${record.reward > 0 ? '+1' : '−1'}${record.credit.quarantined.length ? `; quarantined ${record.credit.quarantined.length}` : ''}.\n`);
+    if (record.creditedSkills.length) process.stdout.write(`Skills it used: ${record.creditedSkills.join(', ')} (${record.reward > 0 ? 'accepted' : 'not accepted'}).\n`);
+    for (const back of record.rolledBack) process.stdout.write(`Rolled back ${back.name} from v${back.from} to v${back.to}: ${back.reason}\n`);
   });
 
   const memory = program.command('memory').description('Inspect what memory learned, and put memories aside.');
