@@ -5,6 +5,7 @@ import { CoevolveError } from '../../core/errors.ts';
 import { readFixes } from '../../core/learning/fixExperience.ts';
 import type { HumanOutcome } from '../../core/learning/fixExperience.ts';
 import { recordRunOutcome } from '../../core/learning/runOutcome.ts';
+import { readCreditHistory } from '../../core/learning/creditLog.ts';
 import { effectiveQ, setQuarantine } from '../../core/learning/utility.ts';
 import { MemoryStore } from '../../core/memory/store.ts';
 
@@ -41,12 +42,15 @@ export function registerLearning(program: Command): void {
     if (id && chosen.length !== 1) throw new CoevolveError('bad-input', chosen.length ? `"${id}" matches ${chosen.length} experiences; give more of the sha.` : `No experience "${id}".`);
     const rows = chosen.map((e) => ({ id: e.id, subject: e.intent.subject, q: e.utility.q, effectiveQ: Number(effectiveQ(e.utility.q, e.utility.lastUsed, now).toFixed(3)), helpful: e.utility.helpful, harmful: e.utility.harmful, uses: e.utility.uses, quarantined: e.utility.quarantined ?? null }));
     const fixes = id ? [] : await readFixes(dir);
+    // One memory: its utility over time, credit by credit.
+    const history = id ? await readCreditHistory(dir, chosen[0]!.id) : [];
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify({ experiences: rows, fixes }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(id ? { experiences: rows, history } : { experiences: rows, fixes }, null, 2)}\n`);
       return;
     }
     if (!rows.length) process.stdout.write('No memory has been used by a task yet.\n');
     for (const r of rows) process.stdout.write(`${r.id.slice(7, 17)}  Q ${r.effectiveQ.toFixed(2).padStart(5)}  +${r.helpful}/−${r.harmful} of ${r.uses}${r.quarantined ? `  QUARANTINED (${r.quarantined})` : ''}  ${r.subject}\n`);
+    if (id) process.stdout.write(history.length ? `\nCredits:\n${history.map((h) => `  ${new Date(h.at * 1000).toISOString().slice(0, 16).replace('T', ' ')}  ${h.reward > 0 ? '+1' : '−1'}  Q → ${h.q.toFixed(2)}  (+${h.helpful}/−${h.harmful} of ${h.uses})${h.quarantined ? '  quarantined' : ''}`).join('\n')}\n` : '\nNo credit recorded yet.\n');
     if (fixes.length) process.stdout.write(`\nFixes (${fixes.filter((f) => f.active).length} active):\n`);
     for (const f of fixes) {
       const later = f.laterOutcome && f.laterEvidence ? `  (${f.laterOutcome} by ${f.laterEvidence.commit.slice(0, 10)})` : '';

@@ -5,6 +5,7 @@ import { emptyUtility } from '../memory/experience.ts';
 import { MemoryStore } from '../memory/store.ts';
 import { withStoreLock } from '../memory/storeLock.ts';
 import type { FixFingerprint } from './fixFingerprint.ts';
+import { logCredits } from './creditLog.ts';
 import { updatedUtility } from './utility.ts';
 import type { Reward } from './utility.ts';
 
@@ -97,7 +98,9 @@ export async function creditFixes(storeDir: string, ids: readonly string[], rewa
   const credited: string[] = [];
   for (const fix of await readFixes(storeDir)) {
     if (!wanted.has(fix.id)) continue;
-    await appendFix(storeDir, { ...fix, utility: updatedUtility(fix.utility, reward, now) });
+    const utility = updatedUtility(fix.utility, reward, now);
+    await appendFix(storeDir, { ...fix, utility });
+    await logCredits(storeDir, [{ id: fix.id, reward, utility }]);
     credited.push(fix.id);
   }
   return credited;

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { CoevolveError, throwIfAborted } from '../errors.ts';
 import { runGit, sandboxGit } from '../sandbox/sandboxGit.ts';
 import type { SandboxGit } from '../sandbox/sandboxGit.ts';
+import { logCredits } from './creditLog.ts';
 import { appendFix, creditFixes, readFixes } from './fixExperience.ts';
 import type { FixExperience, LaterEvidence, LaterOutcome } from './fixExperience.ts';
 import { findLaterChange } from './fixHistory.ts';
@@ -72,7 +73,9 @@ async function markUndone(storeDir: string, fixId: string, outcome: LaterOutcome
   // Fresh state: crediting an earlier fix in this pass appended a newer line for it.
   const fix = (await readFixes(storeDir)).find((f) => f.id === fixId);
   if (!fix || !isWatched(fix)) return undefined;
-  await appendFix(storeDir, { ...fix, active: false, laterOutcome: outcome, laterEvidence: evidence, utility: updatedUtility(fix.utility, -1, now) });
+  const utility = updatedUtility(fix.utility, -1, now);
+  await appendFix(storeDir, { ...fix, active: false, laterOutcome: outcome, laterEvidence: evidence, utility });
+  await logCredits(storeDir, [{ id: fix.id, reward: -1, utility }]);
   // Lines written by an older version may lack a list; they are read as empty, not as an error.
   const used: Partial<FixExperience['memoryUsed']> = fix.memoryUsed ?? {};
   const credit = await creditExperiences(storeDir, used.experienceIds ?? [], -1, now);

@@ -1,5 +1,6 @@
 import type { Utility } from '../memory/experience.ts';
 import { MemoryStore } from '../memory/store.ts';
+import { logCredits } from './creditLog.ts';
 
 /** MemRL's learning rate: a new outcome moves Q 30% of the way. */
 export const ALPHA = 0.3;
@@ -48,6 +49,7 @@ export async function creditExperiences(storeDir: string, ids: readonly string[]
   const shas = [...new Set(ids.map((id) => id.replace(/^commit:/, '')))];
   if (!shas.length) return result;
   const store = await MemoryStore.open(storeDir);
+  const logged: { id: string; reward: Reward; utility: Utility }[] = [];
   await store.transaction(async (tx) => {
     const changed = [];
     for (const sha of shas) {
@@ -63,7 +65,9 @@ export async function creditExperiences(storeDir: string, ids: readonly string[]
       if (utility.quarantined && !before.quarantined) result.quarantined.push(experience.sha);
     }
     if (changed.length) await tx.upsert(changed);
+    logged.push(...changed.map((e) => ({ id: `commit:${e.sha}`, reward, utility: e.utility })));
   });
+  await logCredits(storeDir, logged);
   return result;
 }
 

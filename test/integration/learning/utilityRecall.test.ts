@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { mineHistory } from '../../../src/core/git/miner.ts';
 import { creditExperiences, setQuarantine } from '../../../src/core/learning/utility.ts';
+import { readCreditHistory } from '../../../src/core/learning/creditLog.ts';
 import { recallInWorkspace } from '../../../src/core/memory/recallService.ts';
 import { MemoryStore } from '../../../src/core/memory/store.ts';
 import { resolveWorkspace } from '../../../src/core/workspace.ts';
@@ -49,6 +50,9 @@ describe('learned utility in recall', () => {
     assert.ok(after.indexOf(behind) < after.indexOf(ahead), `after two good outcomes ${behind.slice(0, 7)} leads: ${after.map((s) => s.slice(0, 7))}`);
     const recalled = (await recallInWorkspace(workspace, QUERY, { k: 5 })).experiences.find((e) => e.sha === behind)!;
     assert.ok(recalled.why.some((w) => /^learned utility 0\.51/.test(w)), recalled.why.join('; '));
+    // Its utility over time, credit by credit (what the memory history shows).
+    const history = await readCreditHistory(store, `commit:${behind}`);
+    assert.deepEqual(history.map((h) => [h.reward, h.q, h.uses]), [[1, 0.3, 1], [1, 0.51, 2]]);
   });
 
   it('quarantines a memory that keeps hurting: kept in the store, never recalled', async () => {
