@@ -20,14 +20,22 @@ import { fixesTab } from './fixesTab.ts';
 import { memoryTab } from './memoryTab.ts';
 import { restrictedBanner } from './restrictedBanner.ts';
 import { notify, onNotification } from './rpc.ts';
+import { runsTab } from './runsTab.ts';
 import { skillsTab } from './skillsTab.ts';
 import { loadState, saveState } from './vscodeApi.ts';
 
 const app = document.getElementById('app')!;
+// How many solves are running, on the Runs tab's header: seen from any tab.
+const liveCount = el('vscode-badge', { attrs: { variant: 'tab-header-counter', slot: 'content-after', id: 'runs-live-count', hidden: true } });
+const runs = runsTab((live) => {
+  liveCount.toggleAttribute('hidden', live === 0);
+  replaceChildren(liveCount, live ? String(live) : null);
+  liveCount.setAttribute('aria-label', `${live} running`);
+});
 const fixes = fixesTab();
 const skills = skillsTab();
-// Fixes and skills are read when their tab is first shown (and again each time: the CLI may change them).
-const onShow: Record<number, () => Promise<void>> = { 1: fixes.refresh, 2: skills.refresh };
+// Runs, fixes and skills are read when their tab is shown (each time: the CLI may change them).
+const onShow: Record<number, () => Promise<void>> = { 1: runs.refresh, 2: fixes.refresh, 3: skills.refresh };
 
 const selected = loadState().tab ?? 0;
 const tabs = el(
@@ -35,6 +43,8 @@ const tabs = el(
   { attrs: { 'selected-index': String(selected), id: 'tabs' } },
   el('vscode-tab-header', { attrs: { slot: 'header' } }, 'Memory'),
   el('vscode-tab-panel', {}, memoryTab()),
+  el('vscode-tab-header', { attrs: { slot: 'header', id: 'runs-tab' } }, 'Runs', liveCount),
+  el('vscode-tab-panel', {}, runs.element),
   el('vscode-tab-header', { attrs: { slot: 'header' } }, 'Fixes'),
   el('vscode-tab-panel', {}, fixes.element),
   el('vscode-tab-header', { attrs: { slot: 'header' } }, 'Skills'),

@@ -1,4 +1,4 @@
-import type { ExperienceFilter } from '../src/protocol/memoryPanel.ts';
+import type { ExperienceFilter, RunFilter } from '../src/protocol/memoryPanel.ts';
 
 // What VS Code injects into a webview: one call per page load, so it is made once, here.
 
@@ -9,6 +9,9 @@ export interface PanelState {
   filter?: ExperienceFilter;
   offset?: number;
   skill?: string;
+  /** The Runs tab's filters and page. */
+  runsFilter?: RunFilter;
+  runsOffset?: number;
 }
 
 interface VsCodeApi {

@@ -4,7 +4,6 @@ import type { TaskInput } from '../core/agents/task.ts';
 import { ApiKeys, setApiKey } from './apiKeys.ts';
 import { configureProvider } from './configureProvider.ts';
 import { evolveSkillsCommand } from './evolveCommand.ts';
-import { showRunLog } from './runLog.ts';
 import type { PastFixArgs, ProblemArgs } from './fixActions.ts';
 import { createMemoryPanel } from './memoryPanelHost.ts';
 import type { MemoryPanel } from './memoryPanelHost.ts';
@@ -13,6 +12,8 @@ import { workspaceModelConfig } from './modelSetup.ts';
 import type { PastFixCache } from './pastFixCache.ts';
 import { PastFixes } from './pastFixes.ts';
 import { ProposedChanges } from './proposedChanges.ts';
+import { showRunLog } from './runsFiles.ts';
+import { LiveRuns } from './runsLive.ts';
 import { SidecarController } from './sidecarController.ts';
 import { solveTaskCommand } from './solveCommand.ts';
 import { testModelConnection } from './testModelCommand.ts';
@@ -27,6 +28,8 @@ export class Features implements vscode.Disposable {
   private readonly sidecar: SidecarController;
   private readonly proposals = new ProposedChanges();
   private readonly pastFixes: PastFixes;
+  /** Solves in progress: the solve command reports to it, the memory browser's Runs tab listens. */
+  private readonly liveRuns = new LiveRuns();
   private panel: MemoryPanel | undefined;
 
   constructor(
@@ -54,11 +57,11 @@ export class Features implements vscode.Disposable {
       files: [path],
       diagnostic: { path, line: problem.line, message: problem.message, ...(problem.source ? { source: problem.source } : {}) },
     };
-    await solveTaskCommand(this.host, this.keys, this.proposals, task);
+    await solveTaskCommand(this.host, this.keys, this.proposals, this.liveRuns, task);
   }
 
   openMemoryBrowser(): void {
-    this.panel ??= createMemoryPanel(this.context.extensionUri, this.host);
+    this.panel ??= createMemoryPanel(this.context.extensionUri, this.host, this.liveRuns);
     this.panel.open();
   }
 
@@ -75,7 +78,7 @@ export class Features implements vscode.Disposable {
   }
 
   solveTask(): Promise<void> {
-    return solveTaskCommand(this.host, this.keys, this.proposals);
+    return solveTaskCommand(this.host, this.keys, this.proposals, this.liveRuns);
   }
 
   mineHistory(): Promise<void> {

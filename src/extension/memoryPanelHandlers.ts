@@ -9,6 +9,8 @@ import { CoevolveError } from '../core/errors.ts';
 import type { Workspace } from '../core/workspace.ts';
 import type { ExperienceRow, RequestHandlers, SkillRow, UtilityView } from '../protocol/memoryPanel.ts';
 import { memoryBrowserFor } from './memoryPanelQuery.ts';
+import { runsHandlers } from './runsHandlers.ts';
+import type { RunsHandlerOptions } from './runsHandlers.ts';
 
 // What each browser request does, in core terms. No `vscode` here: the panel host only wires these
 // to the webview, so the same handlers could serve another front door.
@@ -52,9 +54,11 @@ function skillRow(skill: StoredSkill, versions: number[]): SkillRow {
   return { name: meta.name, kind: meta.kind, description: meta.description, version: meta.version, versions, status: meta.status };
 }
 
-export function memoryPanelHandlers(workspace: () => Promise<Workspace>, approver: string): RequestHandlers {
+export function memoryPanelHandlers(workspace: () => Promise<Workspace>, approver: string, runs: RunsHandlerOptions): RequestHandlers {
   const storeDir = async () => (await workspace()).storeDir;
   return {
+    ...runsHandlers(storeDir, runs),
+
     async search({ text, filter }) {
       const ws = await workspace();
       const warm = warmMemoryFor(ws.storeDir);

@@ -8,6 +8,10 @@ import { parseResult, parseWebviewMessage } from '../protocol/memoryPanel.ts';
 import type { HostMessage, RequestHandlers, RequestMessage, RequestName, WebviewNotificationParams } from '../protocol/memoryPanel.ts';
 import { memoryPanelHandlers } from './memoryPanelHandlers.ts';
 import { memoryPanelHtml, webviewRoot } from './memoryPanelHtml.ts';
+import { openRunFiles } from './runsFiles.ts';
+import type { LiveRuns } from './runsLive.ts';
+import { confirmRunFeedback, forwardLiveRuns } from './runsPanel.ts';
+import { runsQueryFor } from './runsQuery.ts';
 
 const VIEW_TYPE = 'coevolve.memoryBrowser';
 
@@ -18,6 +22,7 @@ export class MemoryPanel implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly host: Host,
+    private readonly live: LiveRuns,
   ) {}
 
   open(): void {
@@ -32,9 +37,11 @@ export class MemoryPanel implements vscode.Disposable {
       localResourceRoots: [webviewRoot(this.extensionUri)],
     });
     this.panel = panel;
-    const handlers = memoryPanelHandlers(() => this.workspace(), process.env.USER ?? 'user');
+    const handlers = memoryPanelHandlers(() => this.workspace(), process.env.USER ?? 'user', { live: () => this.live.runIds(), confirmFeedback: confirmRunFeedback });
     const subscriptions = [
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(panel, handlers, raw)),
+      // Solves stream into the Runs tab while the panel is open (a hidden panel drops them; "ready" resends).
+      forwardLiveRuns(this.live, (message) => post(panel, message)),
       // Trust is granted in VS Code's own UI; the banner goes away without reopening the panel.
       vscode.workspace.onDidGrantWorkspaceTrust(() => post(panel, { type: 'notify', name: 'trust', params: { trusted: true } })),
       panel.onDidDispose(() => {
@@ -71,6 +78,7 @@ export class MemoryPanel implements vscode.Disposable {
       const ws = await this.workspace().catch(() => undefined);
       post(panel, { type: 'notify', name: 'workspace', params: { folder: ws?.root ?? null, storeDir: ws?.storeDir ?? null } });
       post(panel, { type: 'notify', name: 'trust', params: { trusted: vscode.workspace.isTrusted } });
+      post(panel, { type: 'notify', name: 'liveRuns', params: { runs: this.live.snapshot() } });
       return;
     }
     if (message.name === 'manageTrust') {
@@ -78,7 +86,13 @@ export class MemoryPanel implements vscode.Disposable {
       await vscode.commands.executeCommand('workbench.trust.manage').then(undefined, (error: unknown) => this.host.log.warn(`memory browser: ${errorText(error)}`));
       return;
     }
-    await this.openFile(message.params).catch((error: unknown) => void vscode.window.showErrorMessage(`Co-evolve: ${errorText(error)}`));
+    const opened = message.name === 'openRunFile' ? this.openRunFile(message.params) : this.openFile(message.params);
+    await opened.catch((error: unknown) => void vscode.window.showErrorMessage(`Co-evolve: ${errorText(error)}`));
+  }
+
+  private async openRunFile({ runId, file }: WebviewNotificationParams<'openRunFile'>): Promise<void> {
+    const { runsDir } = runsQueryFor((await this.workspace()).storeDir);
+    if (!(await openRunFiles(runsDir, runId, [file], { beside: true }))) throw new CoevolveError('bad-input', `Run ${runId} has no ${file === 'log' ? 'trajectory' : 'patch'} yet.`);
   }
 
   /** Exactly one response per request; a failing handler becomes an error response, never a crash. */
@@ -126,6 +140,6 @@ function errorText(error: unknown): string {
 }
 
 /** Entry of the lazily loaded bundle (see memoryPanel.ts). */
-export function createMemoryPanel(extensionUri: vscode.Uri, host: Host): MemoryPanel {
-  return new MemoryPanel(extensionUri, host);
+export function createMemoryPanel(extensionUri: vscode.Uri, host: Host, live: LiveRuns): MemoryPanel {
+  return new MemoryPanel(extensionUri, host, live);
 }

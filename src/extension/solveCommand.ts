@@ -8,8 +8,10 @@ import type { Host } from '../core/host.ts';
 import { recordRunOutcome } from '../core/learning/runOutcome.ts';
 import type { ApiKeys } from './apiKeys.ts';
 import { prepareModelRun } from './modelRun.ts';
+import type { ModelRun } from './modelRun.ts';
 import { workspaceEditFor } from './proposedChanges.ts';
 import type { ProposedChanges } from './proposedChanges.ts';
+import type { LiveRunHandle, LiveRuns } from './runsLive.ts';
 
 const STAGE_TEXT: Record<string, string> = {
   memory: 'recalling project memory',
@@ -27,46 +29,58 @@ const STAGE_TEXT: Record<string, string> = {
  * where it is; the verified change opens in a multi-file diff, and only "Apply" writes it, as one
  * undoable edit.
  */
-export async function solveTaskCommand(host: Host, keys: ApiKeys, proposals: ProposedChanges, preset?: TaskInput): Promise<void> {
+export async function solveTaskCommand(host: Host, keys: ApiKeys, proposals: ProposedChanges, live: LiveRuns, preset?: TaskInput): Promise<void> {
   const run = await prepareModelRun(host, keys, 'solving a task');
   if (!run) return;
   const task = preset ?? (await askForTask());
   if (!task) return;
-  const { workspace, models, secrets } = run;
-  let solution: Solution | undefined;
+  // The Runs tab of the memory browser shows the run while it works, and until the user decides.
+  const watched = live.start(task.text);
   try {
-    solution = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Co-evolve', cancellable: true },
-      async (progress, token) => {
-        const controller = new AbortController();
-        const subscription = token.onCancellationRequested(() => controller.abort());
-        try {
-          return await solveTask({
-            workspace,
-            task,
-            models,
-            secrets,
-            policy: { workspaceTrusted: vscode.workspace.isTrusted, approveAll: false, approve: approveInModal },
-            verify: { configured: host.setting<unknown>('verify') ?? [] },
-            signal: controller.signal,
-            onEvent: (event) => report(event, progress, host),
-          });
-        } finally {
-          subscription.dispose();
-        }
-      },
-    );
+    const solution = await solveWithProgress(host, run, task, watched);
+    if (!solution) return;
+    watched.propose(solution.runId);
+    await offer(solution, vscode.Uri.file(run.workspace.root), proposals, host);
+  } finally {
+    watched.end();
+  }
+}
+
+/** The team at work behind a cancellable notification; undefined when it was cancelled or failed (the user was told). */
+async function solveWithProgress(host: Host, { workspace, models, secrets }: ModelRun, task: TaskInput, watched: LiveRunHandle): Promise<Solution | undefined> {
+  try {
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Co-evolve', cancellable: true }, async (progress, token) => {
+      const controller = new AbortController();
+      const subscription = token.onCancellationRequested(() => controller.abort());
+      try {
+        return await solveTask({
+          workspace,
+          task,
+          models,
+          secrets,
+          policy: { workspaceTrusted: vscode.workspace.isTrusted, approveAll: false, approve: approveInModal },
+          verify: { configured: host.setting<unknown>('verify') ?? [] },
+          signal: controller.signal,
+          onEvent: (event) => {
+            if (event.type === 'run') return watched.identify(event.runId);
+            report(event, progress, host);
+            watched.report(event);
+          },
+        });
+      } finally {
+        subscription.dispose();
+      }
+    });
   } catch (error) {
     if (CoevolveError.is(error, 'cancelled')) {
       void vscode.window.showInformationMessage('Co-evolve: task cancelled; your files were not touched.');
-      return;
+      return undefined;
     }
     const message = error instanceof Error ? error.message : String(error);
     host.log.error(message);
     void vscode.window.showErrorMessage(`Co-evolve: ${message}${CoevolveError.is(error) && error.hint ? ` ${error.hint}` : ''}`);
-    return;
+    return undefined;
   }
-  await offer(solution, vscode.Uri.file(workspace.root), proposals, host);
 }
 
 async function askForTask(): Promise<TaskInput | undefined> {

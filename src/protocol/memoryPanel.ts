@@ -1,4 +1,7 @@
 import * as z from 'zod';
+import type { SolveEvent } from '../core/agents/events.ts';
+import type { RunOrigin, SolveStatus } from '../core/agents/solveTask.ts';
+import type { HumanOutcome } from '../core/learning/fixExperience.ts';
 import type { ExperienceKind } from '../core/memory/experience.ts';
 
 // The one channel between the memory & skill browser (webview) and its host (extension). Both ends
@@ -13,12 +16,11 @@ const text = (max = MAX_TEXT) => z.string().max(max);
 const sha = z.string().regex(/^[0-9a-f]{7,64}$/, 'a commit sha');
 const skillName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a skill name');
 const version = z.number().int().positive().max(1_000_000);
-// A workspace-relative path: the host resolves it and refuses anything outside the workspace.
-const relativePath = z
-  .string()
-  .min(1)
-  .max(1_024)
-  .refine((path) => !path.startsWith('/') && !/^[a-zA-Z]:/.test(path) && !path.split(/[\\/]/).includes('..'), 'a path inside the workspace');
+/** A workspace-relative path: the host resolves it and refuses anything outside the workspace. */
+export function isWorkspacePath(path: string): boolean {
+  return path.length > 0 && path.length <= 1_024 && !path.startsWith('/') && !/^[a-zA-Z]:/.test(path) && !path.split(/[\\/]/).includes('..');
+}
+const relativePath = z.string().min(1).max(1_024).refine(isWorkspacePath, 'a path inside the workspace');
 
 const utilitySchema = z.object({
   q: z.number(),
@@ -106,6 +108,96 @@ const skillDetailSchema = skillRowSchema.extend({
   shownVersion: version,
 });
 
+// ---- Runs: every task under <store>/runs, and the ones running now -------------------------------
+
+/** Where a run came from; the compile-time check fails when core adds an origin. */
+export const RUN_ORIGINS = ['user', 'replay', 'evolution'] as const satisfies readonly RunOrigin[];
+const _everyOrigin: Record<Exclude<RunOrigin, (typeof RUN_ORIGINS)[number]>, never> = {};
+/** What a finished run's summary.json says. */
+export const SOLVE_STATUSES = ['passed', 'failed', 'unverified', 'budget-exceeded'] as const satisfies readonly SolveStatus[];
+const _everyStatus: Record<Exclude<SolveStatus, (typeof SOLVE_STATUSES)[number]>, never> = {};
+/**
+ * A row's status: a summary's, or for a run without one what its trajectory's last line says
+ * (`cancelled`, `error`, `done` for an evolution round) — `unfinished` when it has none (a crash).
+ */
+export const RUN_STATUSES = [...SOLVE_STATUSES, 'cancelled', 'error', 'done', 'unfinished'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const RUN_DECISIONS = ['accepted', 'edited', 'rejected'] as const satisfies readonly HumanOutcome[];
+
+const RUN_ID = /^(?!\.{1,2}$)[\w.-]{1,100}$/;
+/** A folder name under <store>/runs (the same rule recordRunOutcome applies); never `.` or `..`. */
+export function isRunId(value: string): boolean {
+  return RUN_ID.test(value);
+}
+const runId = z.string().regex(RUN_ID, 'a run id');
+
+const runRowSchema = z
+  .object({
+    id: runId,
+    /** The task's first line. */
+    task: text(300),
+    origin: z.enum(RUN_ORIGINS).optional(),
+    status: z.enum(RUN_STATUSES),
+    reason: text(),
+    rounds: z.number().int().nonnegative(),
+    /** The first changed files; `fileCount` says how many in all. */
+    files: z.array(relativePath).max(50),
+    fileCount: z.number().int().nonnegative(),
+    tokens: z.number().int().nonnegative(),
+    costUsd: z.number().nonnegative(),
+    /** Some model had no price: the cost is a lower bound. */
+    costIncomplete: z.boolean(),
+    /** When it started, epoch milliseconds. */
+    time: z.number().nonnegative(),
+    decision: z.enum(RUN_DECISIONS).optional(),
+    /** A user's finished run nobody decided on yet: the tab offers Accept / Reject. */
+    decidable: z.boolean(),
+    hasLog: z.boolean(),
+    hasPatch: z.boolean(),
+  })
+  .strict();
+
+const runFilterSchema = z.object({ origin: z.enum(RUN_ORIGINS).optional(), status: z.enum(RUN_STATUSES).optional() }).strict();
+
+const stageName = z.enum(['sandbox', 'memory', 'baseline', 'plan', 'implement', 'verify', 'rectify', 'done']);
+const round = z.number().int().nonnegative().max(1_000);
+
+/**
+ * A solve's progress as the panel receives it: core's SolveEvent with every string bounded and the
+ * plan reduced to what is shown. The host clips before sending (runsLive.ts); this checks it did.
+ */
+const runEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('stage'), stage: stageName, round: round.optional(), detail: text(500).optional() }).strict(),
+  z.object({ type: z.literal('checks'), checks: z.array(z.object({ id: text(100), command: text(300) }).strict()).max(20), notes: z.array(text(500)).max(10) }).strict(),
+  z.object({ type: z.literal('check'), phase: z.enum(['before', 'after']), round, id: text(100), status: text(40), durationMs: z.number().nonnegative(), failures: z.number().int().nonnegative() }).strict(),
+  z.object({ type: z.literal('plan'), summary: text(1_000), steps: z.array(text(300)).max(20), team: z.object({ generator: text(200), implementer: text(200), rectifier: text(200) }).strict() }).strict(),
+  z.object({ type: z.literal('tool'), round, name: text(100), detail: text(300), ok: z.boolean() }).strict(),
+  z.object({ type: z.literal('verdict'), round, ok: z.boolean(), text: text(2_000) }).strict(),
+  z.object({ type: z.literal('diagnosis'), round, trigger: z.enum(['checks', 'budget']), strategy: text(40), rootCause: text(1_000) }).strict(),
+  z.object({ type: z.literal('note'), text: text(1_000) }).strict(),
+]);
+// Every kind of SolveEvent (but `run`, the run's id) has its panel form: this fails to compile when core adds one.
+const _everyEvent: Record<Exclude<Exclude<SolveEvent['type'], 'run'>, z.infer<typeof runEventSchema>['type']>, never> = {};
+
+/** A live run keeps its last events only; the trajectory on disk has them all. */
+export const MAX_LIVE_EVENTS = 200;
+const liveKey = z.string().regex(/^live-\d{1,12}$/, 'a live run key');
+
+const liveRunSchema = z
+  .object({
+    key: liveKey,
+    /** Known once the run's folder exists: its log can be opened while it works. */
+    runId: runId.optional(),
+    task: text(300),
+    startedAt: z.number().nonnegative(),
+    /** `proposed`: the team finished; the change waits for Apply / Discard in its notification. */
+    state: z.enum(['running', 'proposed']),
+    /** When the team finished (the clock stops there while the user decides). */
+    proposedAt: z.number().nonnegative().optional(),
+    events: z.array(runEventSchema).max(MAX_LIVE_EVENTS),
+  })
+  .strict();
+
 /** Request name → params and result. Each request gets exactly one response, ok or error. */
 export const requests = {
   search: { params: z.object({ text: z.string().trim().min(1).max(MAX_TEXT), filter: experienceFilterSchema.optional() }).strict(), result: searchResultSchema },
@@ -132,6 +224,20 @@ export const requests = {
     params: z.object({ sha, action: z.enum(['quarantine', 'restore']) }).strict(),
     result: z.object({ sha, utility: utilitySchema }),
   },
+  /**
+   * One page of runs, newest first. Unfiltered, `total` is exact and only the page's runs are read;
+   * filtered, runs are read until the page is full and one more is found: `total` is known only
+   * when that reached the oldest run, and `more` says whether older ones match.
+   */
+  listRuns: {
+    params: z.object({ filter: runFilterSchema, offset: z.number().int().nonnegative().max(10_000_000), limit: z.number().int().positive().max(MAX_PAGE) }).strict(),
+    result: z.object({ runs: z.array(runRowSchema).max(MAX_PAGE), total: z.number().int().nonnegative().optional(), offset: z.number().int().nonnegative(), more: z.boolean() }).strict(),
+  },
+  /** The user's decision on a finished run of theirs (the host confirms it in a modal first). */
+  runFeedback: {
+    params: z.object({ runId, outcome: z.enum(['accepted', 'rejected']) }).strict(),
+    result: z.object({ run: runRowSchema }).strict(),
+  },
 } as const;
 
 /** Fire-and-forget messages from the webview. */
@@ -140,6 +246,8 @@ export const webviewNotifications = {
   openFile: z.object({ path: relativePath, line: z.number().int().positive().max(10_000_000).optional() }).strict(),
   /** The restricted-mode banner's button: opens VS Code's own trust editor (the user decides there). */
   manageTrust: z.object({}).strict(),
+  /** Opens a run's trajectory (`log`) or patch in an editor. */
+  openRunFile: z.object({ runId, file: z.enum(['log', 'patch']) }).strict(),
 } as const;
 
 /** Fire-and-forget messages from the host. */
@@ -147,6 +255,14 @@ export const hostNotifications = {
   workspace: z.object({ folder: text(1_024).nullable(), storeDir: text(1_024).nullable() }).strict(),
   /** VS Code's workspace trust, sent after "ready" and again when the user grants it. */
   trust: z.object({ trusted: z.boolean() }).strict(),
+  /** Every run in progress, sent after "ready" (the page may have been rebuilt mid-run). */
+  liveRuns: z.object({ runs: z.array(liveRunSchema).max(20) }).strict(),
+  /** A run started, learned its id, or reached the user's decision: its whole state again. */
+  liveRun: liveRunSchema,
+  /** One more event of a live run, as it happens. */
+  runEvent: z.object({ key: liveKey, event: runEventSchema }).strict(),
+  /** A live run is over (decided, dismissed, failed or cancelled): from now on it is a row of the list. */
+  runEnded: z.object({ key: liveKey, runId: runId.optional() }).strict(),
 } as const;
 
 export type RequestName = keyof typeof requests;
@@ -163,6 +279,10 @@ export type FixRow = z.infer<typeof fixRowSchema>;
 export type SkillRow = z.infer<typeof skillRowSchema>;
 export type SkillDetail = z.infer<typeof skillDetailSchema>;
 export type UtilityView = z.infer<typeof utilitySchema>;
+export type RunRow = z.infer<typeof runRowSchema>;
+export type RunFilter = z.infer<typeof runFilterSchema>;
+export type RunEvent = z.infer<typeof runEventSchema>;
+export type LiveRun = z.infer<typeof liveRunSchema>;
 
 /** What one request's handler must do; the host registers one per name (no switch over `any`). */
 export type RequestHandlers = { [N in RequestName]: (params: RequestParams<N>) => Promise<RequestResult<N>> };

@@ -130,6 +130,7 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
   const team = new Team({ models: options.models, secrets: options.secrets, trajectory, ...(options.modelTimeoutMs ? { timeoutMs: options.modelTimeoutMs } : {}) });
   team.prepare();
   const taskText = describeTask(options.task);
+  emit({ type: 'run', runId: trajectory.id, runDir: trajectory.dir });
 
   let sandbox: Sandbox | undefined;
   try {
