@@ -1,11 +1,14 @@
 import type { ExperienceRow, UtilityView } from '../src/protocol/memoryPanel.ts';
 import { el, errorLine, replaceChildren, shortSha } from './dom.ts';
 import { notify, request } from './rpc.ts';
+import { trendSlot } from './sparkline.ts';
 
 /** One past change: what it was, why it was recalled, what it learned; Quarantine or Restore it. */
 export function experienceCard(experience: ExperienceRow, changed: () => Promise<void>): HTMLElement {
   const utility = el('div', { class: 'utility' });
   const status = el('div', { class: 'status' });
+  // Q over time, filled in by the list for the whole page at once (fillTrends).
+  const trend = trendSlot(`commit:${experience.sha}`);
   const card = el(
     'article',
     { class: 'experience', attrs: { 'data-sha': experience.sha, 'data-kind': experience.kind } },
@@ -41,6 +44,7 @@ export function experienceCard(experience: ExperienceRow, changed: () => Promise
     replaceChildren(
       utility,
       el('span', { attrs: { title: 'Learned utility Q in [-1, 1], decayed since last use' } }, `Q ${view.q.toFixed(2)}`),
+      trend,
       ` · helpful ${view.helpful} · harmful ${view.harmful} · uses ${view.uses}`,
       view.quarantined ? el('vscode-badge', { class: 'quarantine-badge' }, `quarantined (${view.quarantined})`) : null,
       button,

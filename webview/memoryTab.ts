@@ -3,6 +3,7 @@ import { el, emptyLine, errorLine, replaceChildren } from './dom.ts';
 import { experienceCard, fileLink } from './experienceCard.ts';
 import { memoryFilters } from './memoryFilters.ts';
 import { request } from './rpc.ts';
+import { fillTrends } from './sparkline.ts';
 import { loadState, saveState } from './vscodeApi.ts';
 
 /** Rows per page of the browse list; the host sends one page at a time, never the store. */
@@ -31,13 +32,16 @@ export function memoryTab(): HTMLElement {
     try {
       if (text) {
         const found = await request('search', { text, filter });
-        if (asked === latest) renderSearch(results, found, filter, showAll, refreshQuarantined);
+        if (asked !== latest) return;
+        renderSearch(results, found, filter, showAll, refreshQuarantined);
+        void fillTrends(results);
       } else {
         const page = await request('browse', { filter, offset, limit: PAGE_SIZE });
         if (asked !== latest) return;
         // The store shrank (re-mined, repaired) below the page remembered: start over.
         if (page.total > 0 && page.offset >= page.total) return goTo(0);
         renderPage(results, page, filter, goTo, refreshQuarantined);
+        void fillTrends(results);
       }
     } catch (error) {
       if (asked === latest) replaceChildren(results, errorLine(error));
@@ -56,6 +60,7 @@ export function memoryTab(): HTMLElement {
     try {
       const { experiences } = await request('listQuarantined', {});
       replaceChildren(quarantined, experiences.length ? el('h3', {}, `Quarantined (${experiences.length})`) : null, ...experiences.map((e) => experienceCard(e, refreshQuarantined)));
+      void fillTrends(quarantined);
     } catch (error) {
       replaceChildren(quarantined, errorLine(error));
     }

@@ -1,20 +1,29 @@
-import type { SkillDetail, SkillRow } from '../src/protocol/memoryPanel.ts';
+import type { SkillDetail, SkillLineage, SkillRow } from '../src/protocol/memoryPanel.ts';
 import { el, emptyLine, errorLine, replaceChildren } from './dom.ts';
 import { PanelError, request } from './rpc.ts';
+import { evolutionSection, historySection, provenanceLine, safetySection, versionsSection } from './skillEvidence.ts';
 import { loadState, saveState } from './vscodeApi.ts';
 
-/** Skills: the library's skills and mistake notes; pick one to read its SKILL.md and act on it. */
+/**
+ * Skills: the library's skills and mistake notes. Pick one to see its lineage (every version, its
+ * parent and acceptance), the evolution decisions and history behind it, its safety scan and its
+ * SKILL.md; approve, disable, or roll back to any version. Every action is confirmed by the host.
+ */
 export function skillsTab(): { element: HTMLElement; refresh(): Promise<void> } {
   const list = el('div', { class: 'skills-list' });
   const detail = el('div', { class: 'skill-detail' });
+  // Answers can arrive out of order when the user clicks quickly: only the latest is shown.
+  let latest = 0;
 
   const show = async (name: string, version?: number): Promise<void> => {
     saveState({ skill: name });
     for (const row of list.querySelectorAll('vscode-table-row')) row.classList.toggle('selected', row.getAttribute('data-name') === name);
+    const asked = ++latest;
     try {
-      renderDetail(detail, await request('showSkill', version === undefined ? { name } : { name, version }), show, refresh);
+      const [skill, lineage] = await Promise.all([request('showSkill', version === undefined ? { name } : { name, version }), request('skillLineage', { name })]);
+      if (asked === latest) renderDetail(detail, skill, lineage, show, refresh);
     } catch (error) {
-      replaceChildren(detail, errorLine(error));
+      if (asked === latest) replaceChildren(detail, errorLine(error));
     }
   };
   const refresh = async (): Promise<void> => {
@@ -23,6 +32,7 @@ export function skillsTab(): { element: HTMLElement; refresh(): Promise<void> } 
       replaceChildren(list, skills.length ? skillsTable(skills, (name) => void show(name)) : emptyLine('No skills yet: the skill evolver proposes them from repeated fixes.'));
       const remembered = loadState().skill;
       if (remembered && skills.some((skill) => skill.name === remembered)) await show(remembered);
+      else replaceChildren(detail);
     } catch (error) {
       replaceChildren(list, errorLine(error));
     }
@@ -55,33 +65,52 @@ function skillsTable(skills: SkillRow[], select: (name: string) => void): HTMLEl
   return table;
 }
 
-function renderDetail(target: HTMLElement, skill: SkillDetail, show: (name: string, version?: number) => Promise<void>, refresh: () => Promise<void>): void {
-  const status = el('div', { class: 'status' });
-  const act = (action: 'approve' | 'disable' | 'rollback'): void => {
+function renderDetail(target: HTMLElement, skill: SkillDetail, lineage: SkillLineage, show: (name: string, version?: number) => Promise<void>, refresh: () => Promise<void>): void {
+  const status = el('div', { class: 'status', attrs: { role: 'status' } });
+  const act = (action: 'approve' | 'disable' | 'rollback', version?: number): void => {
     replaceChildren(status);
-    // The host asks for confirmation (a modal): a message from the webview alone changes nothing.
-    request('skillAction', { name: skill.name, action })
+    // The host asks for confirmation (a modal, with the safety findings for approve): a message from
+    // the webview alone changes nothing.
+    request('skillAction', version === undefined ? { name: skill.name, action } : { name: skill.name, action, version })
       .then(() => refresh())
       .catch((error: unknown) => {
         if (!PanelError.is(error, 'cancelled')) replaceChildren(status, errorLine(error));
       });
   };
-  const versions = skill.versions.map((version) =>
-    el('vscode-button', { attrs: { secondary: version !== skill.shownVersion, class: 'version' }, on: { click: () => void show(skill.name, version) } }, `v${version}`),
-  );
+  const { safety } = lineage;
+  const secret = safety?.hasSecret === true;
+  const current = lineage.versions.find((version) => version.current);
+  const approveTitle = skill.status === 'active' ? 'Already active' : secret ? 'It holds a secret: it cannot be approved' : safety?.findings.length ? 'Shows the safety findings, then asks you to confirm' : 'Asks you to confirm';
   replaceChildren(
     target,
-    el('h3', {}, skill.name, ' ', el('vscode-badge', {}, skill.status), ' ', el('span', { class: 'meta' }, `${skill.kind} · current v${skill.version}`)),
+    el('h3', {}, skill.name, ' ', el('vscode-badge', { class: `status-${skill.status}` }, skill.status), ' ', el('span', { class: 'meta' }, `${skill.kind} · current v${skill.version}`)),
     el(
       'div',
       { class: 'actions' },
-      el('vscode-button', { attrs: { disabled: skill.status === 'active', id: 'skill-approve' }, on: { click: () => act('approve') } }, 'Approve'),
-      el('vscode-button', { attrs: { secondary: true, disabled: skill.status === 'retired', id: 'skill-disable' }, on: { click: () => act('disable') } }, 'Disable'),
-      el('vscode-button', { attrs: { secondary: true, disabled: skill.versions.length < 2, id: 'skill-rollback' }, on: { click: () => act('rollback') } }, 'Roll Back'),
-      versions.length > 1 ? el('span', { class: 'versions' }, 'Versions: ', ...versions) : null,
+      el('vscode-button', { attrs: { disabled: skill.status === 'active' || secret, id: 'skill-approve', title: approveTitle }, on: { click: () => act('approve', skill.version) } }, 'Approve…'),
+      el('vscode-button', { attrs: { secondary: true, disabled: skill.status === 'retired', id: 'skill-disable' }, on: { click: () => act('disable') } }, 'Disable…'),
+      current ? provenanceLine(current) : null,
     ),
     status,
-    // Repository text: shown verbatim as text, never parsed as HTML or Markdown.
-    el('pre', { class: 'skill-markdown', attrs: { 'aria-label': `SKILL.md of ${skill.name} v${skill.shownVersion}` } }, skill.markdown),
+    ...lineage.problems.map((problem) => el('p', { class: 'error problem' }, `Could not read ${problem}`)),
+    el(
+      'div',
+      { class: 'skill-body' },
+      el(
+        'div',
+        { class: 'skill-evidence' },
+        safety ? safetySection(safety) : null,
+        versionsSection(lineage.versions, skill.shownVersion, (version) => void show(skill.name, version), (version) => act('rollback', version)),
+        evolutionSection(lineage.evolution, lineage.evolutionTotal),
+        historySection(lineage.history, lineage.historyTotal),
+      ),
+      el(
+        'div',
+        { class: 'skill-text' },
+        el('h4', {}, `SKILL.md of v${skill.shownVersion}`, skill.shownVersion === skill.version ? ' (current)' : ''),
+        // Repository text: shown verbatim as text, never parsed as HTML or Markdown.
+        el('pre', { class: 'skill-markdown', attrs: { 'aria-label': `SKILL.md of ${skill.name} v${skill.shownVersion}` } }, skill.markdown),
+      ),
+    ),
   );
 }

@@ -3,14 +3,15 @@ import { readFixes } from '../core/learning/fixExperience.ts';
 import type { CommitExperience, Utility } from '../core/memory/experience.ts';
 import { recallInWorkspace } from '../core/memory/recallService.ts';
 import { warmMemoryFor } from '../core/memory/warmMemory.ts';
-import { listSkills, listVersions, readSkill, rollbackSkill, setSkillStatus } from '../core/skills/skillLibrary.ts';
-import type { StoredSkill } from '../core/skills/skillLibrary.ts';
 import { CoevolveError } from '../core/errors.ts';
 import type { Workspace } from '../core/workspace.ts';
-import type { ExperienceRow, RequestHandlers, SkillRow, UtilityView } from '../protocol/memoryPanel.ts';
+import type { ExperienceRow, RequestHandlers, UtilityView } from '../protocol/memoryPanel.ts';
+import { readCreditHistories } from './creditHistory.ts';
 import { memoryBrowserFor } from './memoryPanelQuery.ts';
 import { runsHandlers } from './runsHandlers.ts';
 import type { RunsHandlerOptions } from './runsHandlers.ts';
+import { skillHandlers } from './skillHandlers.ts';
+import type { SkillHandlerOptions } from './skillHandlers.ts';
 
 // What each browser request does, in core terms. No `vscode` here: the panel host only wires these
 // to the webview, so the same handlers could serve another front door.
@@ -49,15 +50,16 @@ function experienceRow(experience: CommitExperience, now: number): ExperienceRow
   };
 }
 
-function skillRow(skill: StoredSkill, versions: number[]): SkillRow {
-  const { meta } = skill.doc;
-  return { name: meta.name, kind: meta.kind, description: meta.description, version: meta.version, versions, status: meta.status };
+export interface MemoryPanelHandlerOptions {
+  runs: RunsHandlerOptions;
+  skills: SkillHandlerOptions;
 }
 
-export function memoryPanelHandlers(workspace: () => Promise<Workspace>, approver: string, runs: RunsHandlerOptions): RequestHandlers {
+export function memoryPanelHandlers(workspace: () => Promise<Workspace>, options: MemoryPanelHandlerOptions): RequestHandlers {
   const storeDir = async () => (await workspace()).storeDir;
   return {
-    ...runsHandlers(storeDir, runs),
+    ...runsHandlers(storeDir, options.runs),
+    ...skillHandlers(storeDir, options.skills),
 
     async search({ text, filter }) {
       const ws = await workspace();
@@ -106,6 +108,7 @@ export function memoryPanelHandlers(workspace: () => Promise<Workspace>, approve
 
     async listFixes() {
       const fixes = await readFixes(await storeDir());
+      const now = Date.now() / 1000;
       return {
         fixes: fixes.map((fix) => ({
           id: fix.id,
@@ -116,32 +119,15 @@ export function memoryPanelHandlers(workspace: () => Promise<Workspace>, approve
           verified: fix.verified,
           active: fix.active,
           files: fix.files,
+          utility: utilityView(fix.utility, now),
         })),
       };
     },
 
-    async listSkills() {
-      const skills = await listSkills(await storeDir());
-      return { skills: skills.map(({ name, kind, description, version, versions, status, problem }) => ({ name, kind, description, version, versions, status, ...(problem ? { problem } : {}) })) };
-    },
-
-    async showSkill({ name, version }) {
-      const dir = await storeDir();
-      const versions = await listVersions(dir, name);
-      const current = await readSkill(dir, name);
-      const shown = version === undefined ? current : await readSkill(dir, name, version);
-      return { ...skillRow(current, versions), markdown: shown.text, shownVersion: shown.doc.meta.version };
-    },
-
-    async skillAction({ name, action }) {
-      const dir = await storeDir();
-      const skill =
-        action === 'approve'
-          ? await setSkillStatus(dir, name, 'active', 'approved in the memory browser', approver)
-          : action === 'disable'
-            ? await setSkillStatus(dir, name, 'retired', 'disabled in the memory browser')
-            : await rollbackSkill(dir, name, undefined, 'rolled back in the memory browser');
-      return skillRow(skill, await listVersions(dir, name));
+    // One read of the credit log for a whole page of cards or rows, never one per item.
+    async creditHistory({ ids }) {
+      const histories = await readCreditHistories(await storeDir(), ids);
+      return { histories: [...new Set(ids)].flatMap((id) => histories.get(id) ?? []) };
     },
 
     async memoryAction({ sha, action }) {

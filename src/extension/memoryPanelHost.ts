@@ -12,6 +12,7 @@ import { openRunFiles } from './runsFiles.ts';
 import type { LiveRuns } from './runsLive.ts';
 import { confirmRunFeedback, forwardLiveRuns } from './runsPanel.ts';
 import { runsQueryFor } from './runsQuery.ts';
+import { confirmSkill } from './skillConfirm.ts';
 
 const VIEW_TYPE = 'coevolve.memoryBrowser';
 
@@ -37,7 +38,11 @@ export class MemoryPanel implements vscode.Disposable {
       localResourceRoots: [webviewRoot(this.extensionUri)],
     });
     this.panel = panel;
-    const handlers = memoryPanelHandlers(() => this.workspace(), process.env.USER ?? 'user', { live: () => this.live.runIds(), confirmFeedback: confirmRunFeedback });
+    const handlers = memoryPanelHandlers(() => this.workspace(), {
+      runs: { live: () => this.live.runIds(), confirmFeedback: confirmRunFeedback },
+      // Each skill action is confirmed in VS Code's modal, from the handler: it words it with what it read.
+      skills: { approver: process.env.USER ?? 'user', confirmSkill },
+    });
     const subscriptions = [
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(panel, handlers, raw)),
       // Solves stream into the Runs tab while the panel is open (a hidden panel drops them; "ready" resends).
@@ -98,7 +103,6 @@ export class MemoryPanel implements vscode.Disposable {
   /** Exactly one response per request; a failing handler becomes an error response, never a crash. */
   private async answer(handlers: RequestHandlers, message: RequestMessage): Promise<HostMessage> {
     try {
-      if (message.name === 'skillAction') await confirmSkillAction(message.params.name, message.params.action);
       const handler = handlers[message.name] as (params: unknown) => Promise<unknown>;
       const result = await handler(message.params);
       // What the webview will check anyway: an odd record in the store is reported here, with its cause.
@@ -119,14 +123,6 @@ export class MemoryPanel implements vscode.Disposable {
     const position = new vscode.Position(Math.max(0, (line ?? 1) - 1), 0);
     await vscode.window.showTextDocument(vscode.Uri.file(target), { selection: new vscode.Range(position, position), preview: true });
   }
-}
-
-// The confirmation is the host's, not the webview's: a webview message alone cannot change a skill.
-async function confirmSkillAction(name: string, action: 'approve' | 'disable' | 'rollback'): Promise<void> {
-  const what = { approve: `Approve skill "${name}"? It becomes active and guides future tasks.`, disable: `Disable skill "${name}"? It is kept with its history but never used.`, rollback: `Roll skill "${name}" back to its previous version?` }[action];
-  const label = { approve: 'Approve', disable: 'Disable', rollback: 'Roll Back' }[action];
-  const choice = await vscode.window.showWarningMessage(what, { modal: true }, label);
-  if (choice !== label) throw new CoevolveError('cancelled', 'Cancelled.');
 }
 
 function post(panel: vscode.WebviewPanel, message: HostMessage): void {

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { SolveEvent } from '../core/agents/events.ts';
 import type { RunOrigin, SolveStatus } from '../core/agents/solveTask.ts';
+import type { Verdict } from '../core/evolution/decisionLog.ts';
 import type { HumanOutcome } from '../core/learning/fixExperience.ts';
 import type { ExperienceKind } from '../core/memory/experience.ts';
 
@@ -81,6 +82,8 @@ const searchResultSchema = z.object({
 
 const fixRowSchema = z.object({
   id: text(200),
+  /** The fix's learned utility, as for an experience (absent from hosts that predate it). */
+  utility: utilitySchema.optional(),
   time: z.number(),
   task: text(10_000),
   summary: text(10_000),
@@ -107,6 +110,112 @@ const skillDetailSchema = skillRowSchema.extend({
   markdown: text(200_000),
   shownVersion: version,
 });
+
+// ---- Utility over time: what each credit did to a memory (memory/credits.jsonl) -----------------
+
+/** A memory's id in the credit log: a past commit (`commit:<sha>`) or a decided run (`fix:<run id>`). */
+const CREDIT_ID = /^(?:commit:[0-9a-f]{7,64}|fix:(?!\.{1,2}$)[\w.-]{1,100})$/;
+export function isCreditId(value: string): boolean {
+  return CREDIT_ID.test(value);
+}
+const creditId = z.string().regex(CREDIT_ID, 'a memory id (commit:<sha> or fix:<run id>)');
+/** A sparkline shows at most this many credits: the latest ones; `count` says how many there were. */
+export const MAX_CREDIT_POINTS = 120;
+
+const creditPointSchema = z
+  .object({
+    /** Epoch seconds. */
+    at: z.number().nonnegative(),
+    /** Q right after this credit, in [-1, 1]. */
+    q: z.number().min(-1).max(1),
+    reward: z.union([z.literal(1), z.literal(-1)]),
+    /** The credit left the memory quarantined. */
+    quarantined: z.boolean().optional(),
+  })
+  .strict();
+
+const creditSeriesSchema = z.object({ id: creditId, count: z.number().int().positive(), points: z.array(creditPointSchema).min(1).max(MAX_CREDIT_POINTS) }).strict();
+
+// ---- Skills: one skill's lineage and the evidence behind each version ----------------------------
+
+const count = z.number().int().nonnegative();
+const versionStatsSchema = z.object({ uses: count, accepted: count, rejected: count }).strict();
+const provenanceSchema = z
+  .object({ source: text(200).optional(), runs: z.array(text(200)).max(50).optional(), imported: text(1_024).optional(), createdAt: text(64).optional() })
+  .strict();
+
+const skillVersionSchema = z
+  .object({
+    version,
+    /** The version it was made from; null for the first. */
+    parent: version.nullable(),
+    status: skillStatusSchema,
+    description: text(1_024),
+    current: z.boolean(),
+    /** Runs that used this version, and how many were accepted or rejected (skills/.stats). */
+    stats: versionStatsSchema,
+    provenance: provenanceSchema.optional(),
+    approvedBy: text(200).optional(),
+    /** This version's SKILL.md cannot be read. */
+    problem: text().optional(),
+  })
+  .strict();
+
+/** One line of skills/history.jsonl about this skill. */
+const skillHistorySchema = z.object({ at: text(64), action: text(64), version: version.optional(), from: version.optional(), reason: text() }).strict();
+
+export const EVOLUTION_VERDICTS = ['accepted', 'awaiting-approval', 'rejected', 'skipped'] as const satisfies readonly Verdict[];
+const _everyVerdict: Record<Exclude<Verdict, (typeof EVOLUTION_VERDICTS)[number]>, never> = {};
+
+/** One evolution decision that proposed, produced or rejected this skill (evolution/decisions.jsonl). */
+const evolutionDecisionSchema = z
+  .object({
+    at: text(64),
+    verdict: z.enum(EVOLUTION_VERDICTS),
+    reason: text(),
+    signature: text(300),
+    proposal: z.object({ action: text(20), kind: text(20), description: text(1_024), rationale: text() }).strict().optional(),
+    /** The library version an accepted candidate became. */
+    saved: z.object({ version, status: text(40) }).strict().optional(),
+    /** The runs whose failures made the cluster. */
+    runs: z.array(text(200)).max(50),
+    /** Replays of the cluster's runs with and without the candidate. */
+    pairs: count,
+    wins: count,
+    losses: count,
+    /** Held-out tasks solved with the candidate, and with the library as it was. */
+    heldOut: count,
+    heldOutPassedWith: count,
+    heldOutPassedWithout: count,
+    safetyFindings: count,
+  })
+  .strict();
+
+const safetyFindingSchema = z.object({ kind: text(40), detail: text(300), where: text(300) }).strict();
+/** The safety scan of the current version: what a person must see before approving it. */
+const skillSafetySchema = z
+  .object({ version, findings: z.array(safetyFindingSchema).max(MAX_LIST), needsApproval: z.boolean(), hasSecret: z.boolean() })
+  .strict();
+
+/** At most this many history lines and evolution decisions per skill: the newest. */
+export const MAX_SKILL_EVENTS = 200;
+
+const skillLineageSchema = z
+  .object({
+    name: skillName,
+    /** Oldest first. */
+    versions: z.array(skillVersionSchema).max(MAX_LIST),
+    /** Newest first; `historyTotal` counts them all. */
+    history: z.array(skillHistorySchema).max(MAX_SKILL_EVENTS),
+    historyTotal: count,
+    /** Newest first; `evolutionTotal` counts them all. */
+    evolution: z.array(evolutionDecisionSchema).max(MAX_SKILL_EVENTS),
+    evolutionTotal: count,
+    safety: skillSafetySchema.optional(),
+    /** Parts of the evidence that could not be read (a corrupt stats file, an unreadable log). */
+    problems: z.array(text()).max(20),
+  })
+  .strict();
 
 // ---- Runs: every task under <store>/runs, and the ones running now -------------------------------
 
@@ -216,9 +325,21 @@ export const requests = {
   listFixes: { params: z.object({}).strict(), result: z.object({ fixes: z.array(fixRowSchema).max(MAX_LIST) }) },
   listSkills: { params: z.object({}).strict(), result: z.object({ skills: z.array(skillRowSchema).max(MAX_LIST) }) },
   showSkill: { params: z.object({ name: skillName, version: version.optional() }).strict(), result: skillDetailSchema },
+  /** A skill's versions with their parents and acceptance, its decisions, the evolution evidence and its safety scan. */
+  skillLineage: { params: z.object({ name: skillName }).strict(), result: skillLineageSchema },
+  /**
+   * Changes a skill once the user confirmed it in the host's modal. `version`: for rollback the one
+   * to restore (default: the current one's parent); for approve the one the user reviewed (refused
+   * when another is current by then). Approve shows the safety findings first; a secret refuses it.
+   */
   skillAction: {
-    params: z.object({ name: skillName, action: z.enum(['approve', 'disable', 'rollback']) }).strict(),
+    params: z.object({ name: skillName, action: z.enum(['approve', 'disable', 'rollback']), version: version.optional() }).strict(),
     result: skillRowSchema,
+  },
+  /** Q over time for the memories of one page (ids of experiences and fixes); only those with credits come back. */
+  creditHistory: {
+    params: z.object({ ids: z.array(creditId).min(1).max(MAX_LIST) }).strict(),
+    result: z.object({ histories: z.array(creditSeriesSchema).max(MAX_LIST) }).strict(),
   },
   memoryAction: {
     params: z.object({ sha, action: z.enum(['quarantine', 'restore']) }).strict(),
@@ -283,6 +404,14 @@ export type RunRow = z.infer<typeof runRowSchema>;
 export type RunFilter = z.infer<typeof runFilterSchema>;
 export type RunEvent = z.infer<typeof runEventSchema>;
 export type LiveRun = z.infer<typeof liveRunSchema>;
+export type CreditPoint = z.infer<typeof creditPointSchema>;
+export type CreditSeries = z.infer<typeof creditSeriesSchema>;
+export type SkillLineage = z.infer<typeof skillLineageSchema>;
+export type SkillVersionView = z.infer<typeof skillVersionSchema>;
+export type SkillHistoryView = z.infer<typeof skillHistorySchema>;
+export type EvolutionDecisionView = z.infer<typeof evolutionDecisionSchema>;
+export type SkillSafetyView = z.infer<typeof skillSafetySchema>;
+export type VersionStatsView = z.infer<typeof versionStatsSchema>;
 
 /** What one request's handler must do; the host registers one per name (no switch over `any`). */
 export type RequestHandlers = { [N in RequestName]: (params: RequestParams<N>) => Promise<RequestResult<N>> };

@@ -1,17 +1,23 @@
-// End to end in a real VS Code: a fixture repository is mined with the core (plus one skill and one
-// recorded fix), "Co-evolve: Open Memory & Skill Browser" opens the webview panel, the list pages
-// and filters by kind, file and author, a search finds the right commit, the Skills tab shows the
-// skill, and Quarantine reaches the store on disk. Then the same panel in a dark theme.
+// End to end in a real VS Code: a fixture repository is mined with the core (plus a skill with two
+// versions and the evolution decision behind the second, a recorded fix, and credits for the fix
+// commit and the fix), "Co-evolve: Open Memory & Skill Browser" opens the webview panel, the list
+// pages and filters by kind, file and author, a search finds the right commit with its Q over time,
+// Quarantine reaches the store on disk, the Fixes tab charts the fix's Q, and the Skills tab shows
+// the skill's lineage and evidence, lists the safety findings before approving, and rolls back to v1.
+// Then the same panel in a dark theme.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { mineHistory } from '../../src/core/git/miner.ts';
-import { appendFix, newFixUtility } from '../../src/core/learning/fixExperience.ts';
-import { saveSkillVersion } from '../../src/core/skills/skillLibrary.ts';
+import { recordEvolutionDecision } from '../../src/core/evolution/decisionLog.ts';
+import { appendFix, creditFixes, newFixUtility } from '../../src/core/learning/fixExperience.ts';
+import { creditExperiences } from '../../src/core/learning/utility.ts';
+import { readDecisions, readSkill, saveSkillVersion } from '../../src/core/skills/skillLibrary.ts';
+import { creditSkills } from '../../src/core/skills/skillStats.ts';
 import { GitRepo } from '../helpers/gitRepo.ts';
-import { screenshot } from './harness/browser.ts';
+import { SCREENSHOT_DIR, screenshot } from './harness/browser.ts';
 import { answerInputBox, openPalette, runCommand } from './harness/palette.ts';
 import { inVsCode } from './harness/session.ts';
 
@@ -46,11 +52,41 @@ async function fixture(): Promise<{ repo: GitRepo; fixSha: string }> {
   }
   const storeDir = join(repo.dir, '.coevolve');
   await mineHistory(repo.dir, { storeDir });
+  // A skill written by hand (v1, used twice and accepted both times), then improved by the evolution
+  // loop (v2: kept by the gate, held as a candidate because it links to a page).
   await saveSkillVersion(
     storeDir,
-    { name: 'guard-empty-input', description: 'Return early on empty or blank input before splitting.', kind: 'skill' },
-    '# Guard empty input\n\nCheck `input.trim()` first. <script>alert("not markup")</script>\n',
+    { name: 'guard-empty-input', description: 'Return early on empty input before splitting.', kind: 'skill', status: 'active', provenance: { source: 'manual' } },
+    '# Guard empty input\n\nCheck `input.length` first.\n',
   );
+  await creditSkills(storeDir, ['guard-empty-input@v1'], true);
+  await creditSkills(storeDir, ['guard-empty-input@v1'], true);
+  await saveSkillVersion(
+    storeDir,
+    { name: 'guard-empty-input', description: 'Return early on empty or blank input before splitting.', kind: 'skill', status: 'candidate', provenance: { source: 'evolution', runs: ['run-7', 'run-9'], createdAt: new Date().toISOString() } },
+    '# Guard empty input\n\nCheck `input.trim()` first, see https://example.com/guards. <script>alert("not markup")</script>\n',
+    {},
+    'evolution: accepted (wins 2 > losses 0)',
+  );
+  await recordEvolutionDecision(storeDir, {
+    at: new Date().toISOString(),
+    clusterId: 'cluster-1',
+    signature: 'TypeError: Cannot read properties of undefined',
+    runs: ['run-7', 'run-9'],
+    proposal: { action: 'edit', kind: 'skill', name: 'guard-empty-input', description: 'Return early on empty or blank input.', trigger: { keywords: [], files: [], errors: [] }, body: '', rationale: 'Both runs split a blank line.' },
+    verdict: 'accepted',
+    reason: 'wins 2 > losses 0; held-out 3/3 with, 2/3 without',
+    saved: { name: 'guard-empty-input', version: 2, status: 'candidate' },
+    evidence: {
+      pairs: ['run-7', 'run-9'].map((runId) => ({ task: `replay of ${runId}`, source: runId, without: { passed: false, rounds: 3, reason: 'TypeError' }, with: { passed: true, rounds: 1, reason: '' }, outcome: 'win' as const })),
+      heldOut: [1, 2, 3].map((i) => ({ task: `held-out ${i}`, source: `commit ${i}`, without: { passed: i !== 3, rounds: 1, reason: '' }, with: { passed: true, rounds: 1, reason: '' }, outcome: i === 3 ? ('win' as const) : ('tie' as const) })),
+      wins: 2,
+      losses: 0,
+      heldOutPassedWith: 3,
+      heldOutPassedWithout: 2,
+      safety: [],
+    },
+  });
   await appendFix(storeDir, {
     schema: 1,
     id: 'fix:run-1',
@@ -70,6 +106,10 @@ async function fixture(): Promise<{ repo: GitRepo; fixSha: string }> {
     memoryUsed: { experienceIds: [], skillIds: [], fixIds: [] },
     utility: newFixUtility(),
   });
+  // Utility over time: the fix commit helped, hurt, helped (Q 0.30 → −0.09 → 0.24); the fix helped once.
+  const hourAgo = Date.now() / 1000 - 3_600;
+  for (const [i, reward] of ([1, -1, 1] as const).entries()) await creditExperiences(storeDir, [`commit:${fixSha}`], reward, hourAgo + i * 60);
+  await creditFixes(storeDir, ['fix:run-1'], 1, hourAgo);
   return { repo, fixSha };
 }
 
@@ -78,6 +118,13 @@ async function panelFrame(page: Page): Promise<FrameLocator> {
   const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
   await frame.locator('vscode-tabs').waitFor({ state: 'visible', timeout: 30_000 });
   return frame;
+}
+
+/** A screenshot of one element of the panel, for a detail too small to judge in the whole window. */
+async function closeUp(locator: Locator, name: string): Promise<string> {
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await locator.screenshot({ path, timeout: 30_000 });
+  return path;
 }
 
 /** The browse list's summary line, once it says what `pattern` expects. */
@@ -120,7 +167,13 @@ test('Memory & Skill Browser: paging, filters, search, skills and quarantine in 
     assert.equal(await cards.count(), FIXES);
     assert.deepEqual([...new Set(await cards.evaluateAll((items) => items.map((item) => item.getAttribute('data-kind'))))], ['fix']);
     assert.equal(await frame.locator(`.results article.experience[data-sha="${fixSha}"]`).count(), 1);
+    // Q over time on the one credited experience of the page (fetched for the whole page at once).
+    const creditedCard = frame.locator(`.results article.experience[data-sha="${fixSha}"]`);
+    await creditedCard.locator('svg.sparkline').waitFor({ state: 'visible', timeout: 15_000 });
+    assert.equal(await frame.locator('.results svg.sparkline').count(), 1, 'only credited memories have a chart');
+    await creditedCard.scrollIntoViewIfNeeded();
     t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-kind-fix')}`);
+    t.diagnostic(`screenshot: ${await closeUp(creditedCard, 'memory-browser-sparkline')}`);
 
     // Author and file (a glob) narrow further; Clear Filters brings the whole list back.
     await frame.locator('#filter-author input').fill('ada');
@@ -141,7 +194,11 @@ test('Memory & Skill Browser: paging, filters, search, skills and quarantine in 
     const card = frame.locator(`.results article.experience[data-sha="${fixSha}"]`);
     await card.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await card.innerText(), /fix\(parser\): handle empty input in tokenize/);
-    assert.match(await card.innerText(), /Q 0\.00\s*· helpful 0 · harmful 0 · uses 0/);
+    assert.match(await card.innerText(), /Q 0\.24\s*· helpful 2 · harmful 1 · uses 3/);
+    const spark = card.locator('svg.sparkline');
+    await spark.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.equal(await spark.getAttribute('aria-label'), 'Q over 3 credits: 0.30 → 0.24');
+    assert.deepEqual(await spark.locator('circle').evaluateAll((dots) => dots.map((dot) => dot.getAttribute('class'))), ['credit up', 'credit down', 'credit up']);
     t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-search')}`);
     // The search says how to get back to the whole list; the search itself is then repeated.
     await frame.locator('#show-all').click();
@@ -161,20 +218,58 @@ test('Memory & Skill Browser: paging, filters, search, skills and quarantine in 
     await frame.locator('vscode-tab-header', { hasText: 'Fixes' }).click();
     const fixRow = frame.locator('vscode-table-row[data-id="fix:run-1"]');
     await fixRow.waitFor({ state: 'visible', timeout: 15_000 });
-    assert.match(await fixRow.innerText(), /tokenize should ignore trailing spaces[\s\S]*accepted[\s\S]*verified/);
+    assert.match(await fixRow.innerText(), /tokenize should ignore trailing spaces[\s\S]*accepted[\s\S]*verified[\s\S]*Q 0\.30/);
+    const fixSpark = frame.locator('.fixes-body:not([aria-busy]) vscode-table-row[data-id="fix:run-1"] svg.sparkline');
+    await fixSpark.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.equal(await fixSpark.getAttribute('aria-label'), 'Q over 1 credit: 0.30 → 0.30');
     t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-fixes')}`);
 
-    // Skills: the skill, and its SKILL.md shown as text (the markup in it is not run or rendered).
+    // Skills: the skill's lineage (two versions, v2 from v1), the acceptance of each, the evolution
+    // decision that produced v2, and its SKILL.md shown as text (the markup in it is not run or rendered).
     await frame.locator('vscode-tab-header', { hasText: 'Skills' }).click();
     const skillRow = frame.locator('vscode-table-row[data-name="guard-empty-input"]');
     await skillRow.waitFor({ state: 'visible', timeout: 15_000 });
-    assert.match(await skillRow.innerText(), /guard-empty-input[\s\S]*skill[\s\S]*v1[\s\S]*candidate/);
+    assert.match(await skillRow.innerText(), /guard-empty-input[\s\S]*skill[\s\S]*v2 \(of 1, 2\)[\s\S]*candidate/);
     await skillRow.click();
     const markdown = frame.locator('pre.skill-markdown');
     await markdown.waitFor({ state: 'visible', timeout: 15_000 });
     assert.match(await markdown.innerText(), /<script>alert\("not markup"\)<\/script>/);
     assert.equal(await frame.locator('.skill-detail script').count(), 0);
+    const versionRow = (version: number) => frame.locator(`.skill-detail tr.version-row[data-version="${version}"]`);
+    await versionRow(2).waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await versionRow(2).innerText(), /v2\s*current[\s\S]*v1[\s\S]*candidate[\s\S]*unused[\s\S]*evolution, 2 runs/);
+    assert.match(await versionRow(1).innerText(), /v1[\s\S]*—[\s\S]*active[\s\S]*2\/2 \(100%\)[\s\S]*manual/);
+    const evolution = frame.locator('.skill-detail .evolution li.decision');
+    assert.equal(await evolution.count(), 1);
+    assert.match(await evolution.innerText(), /accepted[\s\S]*edit skill → saved as v2 \(candidate\)/);
+    assert.match(await evolution.innerText(), /Replays: 2 wins, 0 losses in 2 pairs · Held-out: 3 of 3 passed with it, 2 without/);
+    assert.match(await evolution.innerText(), /wins 2 > losses 0; held-out 3\/3 with, 2\/3 without/);
+    const findings = frame.locator('.skill-detail .safety.findings');
+    assert.match(await findings.innerText(), /Safety scan of v2: 1 finding to review before approving[\s\S]*network[\s\S]*example\.com/);
     t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-skills')}`);
+
+    // Approve: VS Code's modal lists the safety findings and asks for an explicit "Approve Anyway".
+    const dialog = page.locator('.monaco-dialog-box');
+    await frame.locator('#skill-approve').click();
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await dialog.innerText(), /Approve skill "guard-empty-input" v2 despite 1 safety finding\?[\s\S]*network[\s\S]*SKILL\.md:\d+[\s\S]*example\.com/);
+    t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-skill-approve')}`);
+    await dialog.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+    assert.equal((await readSkill(join(repo.dir, '.coevolve'), 'guard-empty-input')).doc.meta.status, 'candidate', 'cancelled: still a candidate');
+
+    // Roll back to v1, chosen in its row and confirmed in the modal: v1 is current again, on disk too.
+    await versionRow(1).locator('vscode-button.rollback-to').click();
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await dialog.innerText(), /Roll skill "guard-empty-input" back from v2 to v1\?[\s\S]*v2: not used yet · v1: 2\/2 accepted/);
+    await dialog.locator('.monaco-button', { hasText: /^Roll Back to v1$/ }).click();
+    await frame.locator('.skill-detail tr.version-row.current[data-version="1"]').waitFor({ timeout: 15_000 });
+    assert.match(await frame.locator('.skill-detail .history tbody tr').first().innerText(), /rollback v2 → v1[\s\S]*rolled back from v2 to v1 in the memory browser/);
+    assert.match(await skillRow.innerText(), /v1 \(of 1, 2\)[\s\S]*active/);
+    const storeDir = join(repo.dir, '.coevolve');
+    assert.equal((await readSkill(storeDir, 'guard-empty-input')).doc.meta.version, 1, 'v1 is current on disk');
+    assert.equal((await readDecisions(storeDir)).at(-1)?.action, 'rollback');
+    t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-skill-rollback')}`);
 
     // A dark theme, picked as a user does: the panel follows VS Code's colours without reopening.
     // (runCommand wants its entry highlighted first; "Browse Color Themes in Marketplace" outranks it.)
@@ -192,7 +287,21 @@ test('Memory & Skill Browser: paging, filters, search, skills and quarantine in 
     await summary(frame, new RegExp(`^Showing 1–${FIXES} of ${FIXES} matching`));
     const background = await frame.locator('body').evaluate((body) => body.ownerDocument.defaultView!.getComputedStyle(body).backgroundColor);
     assert.notEqual(background, 'rgb(255, 255, 255)', 'the page takes the dark editor background');
+    const darkSpark = creditedCard.locator('svg.sparkline');
+    await darkSpark.waitFor({ state: 'visible', timeout: 15_000 });
+    await creditedCard.scrollIntoViewIfNeeded();
+    // The chart draws with the theme's chart colours: the line is not the light theme's.
+    const stroke = await darkSpark.locator('polyline.q').evaluate((line) => line.ownerDocument.defaultView!.getComputedStyle(line).stroke);
+    assert.notEqual(stroke, 'none');
     t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-dark')}`);
+    t.diagnostic(`screenshot: ${await closeUp(creditedCard, 'memory-browser-sparkline-dark')}`);
+    await frame.locator('vscode-tab-header', { hasText: 'Fixes' }).click();
+    // The tab reads its list again when shown: busy until the rows and their charts are in.
+    await frame.locator('.fixes-body:not([aria-busy]) vscode-table-row[data-id="fix:run-1"] svg.sparkline').waitFor({ state: 'visible', timeout: 15_000 });
+    t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-fixes-dark')}`);
+    await frame.locator('vscode-tab-header', { hasText: 'Skills' }).click();
+    await frame.locator('.skill-detail tr.version-row.current[data-version="1"]').waitFor({ timeout: 15_000 });
+    t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-skills-dark')}`);
 
     // The walkthrough: four steps, each with its command and its page from media/walkthrough/.
     await runCommand(page, 'Welcome: Open Walkthrough...');

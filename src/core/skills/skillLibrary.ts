@@ -185,7 +185,16 @@ export function recordDecision(storeDir: string, decision: SkillDecision): void 
 
 export async function readDecisions(storeDir: string): Promise<(SkillDecision & { at: string })[]> {
   const text = await readFile(join(skillsDir(storeDir), 'history.jsonl'), 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as SkillDecision & { at: string });
+  const out: (SkillDecision & { at: string })[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as SkillDecision & { at: string });
+    } catch {
+      // A torn last line from a crash: the rest of the history still counts.
+    }
+  }
+  return out;
 }
 
 async function makeCurrent(storeDir: string, name: string, version: number): Promise<void> {
