@@ -3,7 +3,7 @@ import { el, errorLine, replaceChildren, shortSha } from './dom.ts';
 import { notify, request } from './rpc.ts';
 import { trendSlot } from './sparkline.ts';
 
-/** One past change: what it was, why it was recalled, what it learned; Quarantine or Restore it. */
+/** One past change: what it was, why it was recalled, what it learned; pin it, quarantine or restore it, open its commit. */
 export function experienceCard(experience: ExperienceRow, changed: () => Promise<void>): HTMLElement {
   const utility = el('div', { class: 'utility' });
   const status = el('div', { class: 'status' });
@@ -13,7 +13,7 @@ export function experienceCard(experience: ExperienceRow, changed: () => Promise
     'article',
     { class: 'experience', attrs: { 'data-sha': experience.sha, 'data-kind': experience.kind } },
     el('div', { class: 'title' }, el('vscode-badge', { attrs: { variant: 'counter' } }, experience.kind), el('strong', {}, experience.subject)),
-    el('div', { class: 'meta' }, el('code', {}, shortSha(experience.sha)), ` · ${experience.time.slice(0, 10)}`, experience.author ? ` · ${experience.author}` : '', experience.score ? ` · score ${experience.score.toFixed(2)}` : ''),
+    el('div', { class: 'meta' }, el('a', { class: 'show-commit', attrs: { href: '#', title: 'Show the commit (message, files, diff)' }, on: { click: (event) => (event.preventDefault(), notify('showCommit', { sha: experience.sha })) } }, el('code', {}, shortSha(experience.sha))), ` · ${experience.time.slice(0, 10)}`, experience.author ? ` · ${experience.author}` : '', experience.score ? ` · score ${experience.score.toFixed(2)}` : ''),
     experience.why.length ? el('div', { class: 'why' }, 'Why: ', experience.why.join('; ')) : null,
     experience.files.length ? el('div', { class: 'files' }, 'Files: ', ...experience.files.slice(0, 20).flatMap((path, i) => [i ? ', ' : '', fileLink(path)])) : null,
     experience.symbols.length ? el('div', { class: 'symbols' }, 'Symbols: ', experience.symbols.slice(0, 20).join(', ')) : null,
@@ -21,33 +21,35 @@ export function experienceCard(experience: ExperienceRow, changed: () => Promise
     status,
   );
   const render = (view: UtilityView): void => {
-    const action = view.quarantined ? 'restore' : 'quarantine';
-    const button = el(
-      'vscode-button',
-      {
-        attrs: { secondary: true, class: `action-${action}` },
-        on: {
-          click: () => {
-            replaceChildren(status);
-            request('memoryAction', { sha: experience.sha, action })
-              .then((result) => {
-                render(result.utility);
-                void changed();
-              })
-              .catch((error: unknown) => replaceChildren(status, errorLine(error)));
+    const button = (action: 'quarantine' | 'restore' | 'pin' | 'unpin', label: string): HTMLElement =>
+      el(
+        'vscode-button',
+        {
+          attrs: { secondary: true, class: `action-${action}` },
+          on: {
+            click: () => {
+              replaceChildren(status);
+              request('memoryAction', { sha: experience.sha, action })
+                .then((result) => {
+                  render(result.utility);
+                  void changed();
+                })
+                .catch((error: unknown) => replaceChildren(status, errorLine(error)));
+            },
           },
         },
-      },
-      view.quarantined ? 'Restore' : 'Quarantine',
-    );
+        label,
+      );
     card.classList.toggle('is-quarantined', Boolean(view.quarantined));
+    card.classList.toggle('is-pinned', Boolean(view.pinned));
     replaceChildren(
       utility,
       el('span', { attrs: { title: 'Learned utility Q in [-1, 1], decayed since last use' } }, `Q ${view.q.toFixed(2)}`),
       trend,
       ` · helpful ${view.helpful} · harmful ${view.harmful} · uses ${view.uses}`,
       view.quarantined ? el('vscode-badge', { class: 'quarantine-badge' }, `quarantined (${view.quarantined})`) : null,
-      button,
+      view.pinned ? el('vscode-badge', { class: 'pin-badge', attrs: { title: 'Ranked as fully useful in every recall; never decays' } }, 'pinned') : null,
+      el('span', { class: 'actions' }, view.pinned ? button('unpin', 'Unpin') : button('pin', 'Pin'), view.quarantined ? button('restore', 'Restore') : button('quarantine', 'Quarantine')),
     );
   };
   render(experience.utility);

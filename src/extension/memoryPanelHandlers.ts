@@ -1,4 +1,4 @@
-import { effectiveQ, setQuarantine } from '../core/learning/utility.ts';
+import { effectiveQ, setPinned, setQuarantine } from '../core/learning/utility.ts';
 import { readFixes } from '../core/learning/fixExperience.ts';
 import type { CommitExperience, Utility } from '../core/memory/experience.ts';
 import { recallInWorkspace } from '../core/memory/recallService.ts';
@@ -28,6 +28,7 @@ function utilityView(utility: Utility, now: number): UtilityView {
   // The Q the recall ranking actually uses: decayed since the memory was last used.
   const view: UtilityView = { q: round(effectiveQ(utility.q, utility.lastUsed, now)), helpful: utility.helpful, harmful: utility.harmful, uses: utility.uses };
   if (utility.quarantined) view.quarantined = utility.quarantined;
+  if (utility.pinned) view.pinned = true;
   return view;
 }
 
@@ -132,7 +133,8 @@ export function memoryPanelHandlers(workspace: () => Promise<Workspace>, options
 
     async memoryAction({ sha, action }) {
       const dir = await storeDir();
-      if (!(await setQuarantine(dir, sha, action === 'quarantine'))) throw new CoevolveError('bad-input', `No experience ${sha.slice(0, 10)} in memory.`);
+      const done = action === 'pin' || action === 'unpin' ? await setPinned(dir, sha, action === 'pin') : await setQuarantine(dir, sha, action === 'quarantine');
+      if (!done) throw new CoevolveError('bad-input', `No experience ${sha.slice(0, 10)} in memory.`);
       const experience = await memoryBrowserFor(dir).record(sha);
       return { sha, utility: utilityView(experience?.utility ?? { q: 0, helpful: 0, harmful: 0, uses: 0 }, Date.now() / 1000) };
     },

@@ -1,5 +1,6 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import * as vscode from 'vscode';
+import { runGit, sandboxGit } from '../core/sandbox/sandboxGit.ts';
 import { CoevolveError } from '../core/errors.ts';
 import type { Host } from '../core/host.ts';
 import { resolveWorkspace } from '../core/workspace.ts';
@@ -91,8 +92,16 @@ export class MemoryPanel implements vscode.Disposable {
       await vscode.commands.executeCommand('workbench.trust.manage').then(undefined, (error: unknown) => this.host.log.warn(`memory browser: ${errorText(error)}`));
       return;
     }
-    const opened = message.name === 'openRunFile' ? this.openRunFile(message.params) : this.openFile(message.params);
+    const opened = message.name === 'openRunFile' ? this.openRunFile(message.params) : message.name === 'showCommit' ? this.showCommit(message.params) : this.openFile(message.params);
     await opened.catch((error: unknown) => void vscode.window.showErrorMessage(`Co-evolve: ${errorText(error)}`));
+  }
+
+  private async showCommit({ sha }: WebviewNotificationParams<'showCommit'>): Promise<void> {
+    const { root } = await this.workspace();
+    const text = await runGit(sandboxGit(root), ['show', '--stat', '--patch', '--format=fuller', '--no-color', '--no-ext-diff', sha]);
+    // A huge commit would make a huge editor; the head tells the story, git has the rest.
+    const shown = text.length > MAX_COMMIT_TEXT ? `${text.slice(0, MAX_COMMIT_TEXT)}\n… [${text.length - MAX_COMMIT_TEXT} more characters; run git show ${sha}]\n` : text;
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: shown, language: 'diff' }), { preview: true, viewColumn: vscode.ViewColumn.Beside });
   }
 
   private async openRunFile({ runId, file }: WebviewNotificationParams<'openRunFile'>): Promise<void> {
@@ -124,6 +133,8 @@ export class MemoryPanel implements vscode.Disposable {
     await vscode.window.showTextDocument(vscode.Uri.file(target), { selection: new vscode.Range(position, position), preview: true });
   }
 }
+
+const MAX_COMMIT_TEXT = 2_000_000;
 
 function post(panel: vscode.WebviewPanel, message: HostMessage): void {
   // A panel closed while a request ran: nobody is left to answer.

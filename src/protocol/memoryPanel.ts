@@ -29,6 +29,7 @@ const utilitySchema = z.object({
   harmful: z.number().int().nonnegative(),
   uses: z.number().int().nonnegative(),
   quarantined: z.enum(['auto', 'manual']).optional(),
+  pinned: z.boolean().optional(),
 });
 
 const experienceRowSchema = z.object({
@@ -342,7 +343,7 @@ export const requests = {
     result: z.object({ histories: z.array(creditSeriesSchema).max(MAX_LIST) }).strict(),
   },
   memoryAction: {
-    params: z.object({ sha, action: z.enum(['quarantine', 'restore']) }).strict(),
+    params: z.object({ sha, action: z.enum(['quarantine', 'restore', 'pin', 'unpin']) }).strict(),
     result: z.object({ sha, utility: utilitySchema }),
   },
   /**
@@ -367,6 +368,8 @@ export const webviewNotifications = {
   openFile: z.object({ path: relativePath, line: z.number().int().positive().max(10_000_000).optional() }).strict(),
   /** The restricted-mode banner's button: opens VS Code's own trust editor (the user decides there). */
   manageTrust: z.object({}).strict(),
+  /** Opens the commit an experience came from (message, stat and diff) in a read-only editor. */
+  showCommit: z.object({ sha }).strict(),
   /** Opens a run's trajectory (`log`) or patch in an editor. */
   openRunFile: z.object({ runId, file: z.enum(['log', 'patch']) }).strict(),
 } as const;

@@ -207,6 +207,20 @@ test('Memory & Skill Browser: paging, filters, search, skills and quarantine in 
     await frame.locator('#memory-query input').press('Enter');
     await card.waitFor({ state: 'visible', timeout: 30_000 });
 
+    // Pin reaches the store and shows on the card; the commit opens in an editor beside the panel.
+    await card.locator('vscode-button.action-pin').click();
+    await card.locator('.pin-badge').waitFor({ timeout: 15_000 });
+    assert.ok(readFileSync(join(repo.dir, '.coevolve', 'memory', 'experiences', 'shard-000000.json'), 'utf8').includes('"pinned":true'), 'the experience is pinned on disk');
+    t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-pinned')}`);
+    await card.locator('a.show-commit').click();
+    await page.locator('.monaco-editor .view-lines', { hasText: 'handle empty input in tokenize' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-commit')}`);
+    // Closed again (it has the focus), so the layout is as before for what follows.
+    await runCommand(page, 'View: Revert and Close Editor');
+    await page.locator('.monaco-editor .view-lines', { hasText: 'handle empty input in tokenize' }).first().waitFor({ state: 'detached', timeout: 15_000 });
+    await card.locator('vscode-button.action-unpin').click();
+    await card.locator('vscode-button.action-pin').waitFor({ timeout: 15_000 });
+
     // Quarantine reaches the store; the card now offers Restore.
     await card.locator('vscode-button.action-quarantine').click();
     await card.locator('vscode-button.action-restore').waitFor({ timeout: 15_000 });

@@ -6,7 +6,8 @@ import { readFixes } from '../../core/learning/fixExperience.ts';
 import type { HumanOutcome } from '../../core/learning/fixExperience.ts';
 import { recordRunOutcome } from '../../core/learning/runOutcome.ts';
 import { readCreditHistory } from '../../core/learning/creditLog.ts';
-import { effectiveQ, setQuarantine } from '../../core/learning/utility.ts';
+import { effectiveQ, setPinned, setQuarantine } from '../../core/learning/utility.ts';
+import type { CommitExperience } from '../../core/memory/experience.ts';
 import { MemoryStore } from '../../core/memory/store.ts';
 
 const OUTCOMES: Record<string, HumanOutcome> = { accept: 'accepted', accepted: 'accepted', edited: 'edited', reject: 'rejected', rejected: 'rejected' };
@@ -57,6 +58,17 @@ export function registerLearning(program: Command): void {
       process.stdout.write(`${f.runId}  ${f.outcome.padEnd(8)} ${f.verified ? 'verified  ' : 'unverified'}  ${f.task.split('\n')[0]!.slice(0, 80)}${later}\n`);
     }
   });
+  for (const [name, description, pinned] of [
+    ['pin', 'Pin a memory: it ranks as fully useful in every recall, never decays, is never quarantined automatically.', true],
+    ['unpin', 'Remove a pin.', false],
+  ] as const) {
+    withStoreFlags(memory.command(name).description(description).argument('<id>', 'experience sha (or prefix)')).action(async (id: string, flags: StoreFlags) => {
+      const dir = await storeDirOf(flags);
+      const found = await oneExperience(dir, id);
+      await setPinned(dir, found.sha, pinned);
+      process.stdout.write(`${found.sha.slice(0, 10)} ${pinned ? 'pinned' : 'unpinned'}: ${found.intent.subject}\n`);
+    });
+  }
   for (const [name, description, quarantined] of [
     ['quarantine', 'Keep a memory out of every task (it stays in the store).', true],
     ['forget', 'Same as quarantine: mined history stays in the store, but is never used again.', true],
@@ -64,10 +76,16 @@ export function registerLearning(program: Command): void {
   ] as const) {
     withStoreFlags(memory.command(name).description(description).argument('<id>', 'experience sha (or prefix)')).action(async (id: string, flags: StoreFlags) => {
       const dir = await storeDirOf(flags);
-      const matches = (await (await MemoryStore.open(dir)).loadAll()).filter((e) => e.sha.startsWith(id.replace(/^commit:/, '')));
-      if (matches.length !== 1) throw new CoevolveError('bad-input', matches.length ? `"${id}" matches ${matches.length} experiences; give more of the sha.` : `No experience "${id}".`);
-      await setQuarantine(dir, matches[0]!.sha, quarantined);
-      process.stdout.write(`${matches[0]!.sha.slice(0, 10)} ${quarantined ? 'quarantined' : 'restored'}: ${matches[0]!.intent.subject}\n`);
+      const found = await oneExperience(dir, id);
+      await setQuarantine(dir, found.sha, quarantined);
+      process.stdout.write(`${found.sha.slice(0, 10)} ${quarantined ? 'quarantined' : 'restored'}: ${found.intent.subject}\n`);
     });
   }
+}
+
+/** The one experience a sha (or a prefix of it) names. */
+async function oneExperience(dir: string, id: string): Promise<CommitExperience> {
+  const matches = (await (await MemoryStore.open(dir)).loadAll()).filter((e) => e.sha.startsWith(id.replace(/^commit:/, '')));
+  if (matches.length !== 1) throw new CoevolveError('bad-input', matches.length ? `"${id}" matches ${matches.length} experiences; give more of the sha.` : `No experience "${id}".`);
+  return matches[0]!;
 }

@@ -21,7 +21,7 @@ export function updatedUtility(utility: Utility, reward: Reward, now = Date.now(
     uses: utility.uses + 1,
     lastUsed: Math.floor(now),
   };
-  if (!next.quarantined && next.uses >= MIN_USES_FOR_QUARANTINE && next.harmful >= next.helpful) next.quarantined = 'auto';
+  if (!next.quarantined && !next.pinned && next.uses >= MIN_USES_FOR_QUARANTINE && next.harmful >= next.helpful) next.quarantined = 'auto';
   // A memory a person put aside stays aside; an automatic quarantine lifts when the record improves.
   if (next.quarantined === 'auto' && next.helpful > next.harmful) delete next.quarantined;
   return next;
@@ -78,8 +78,26 @@ export async function setQuarantine(storeDir: string, sha: string, quarantined: 
     const experience = await tx.find(sha);
     if (!experience) return false;
     const utility = { ...experience.utility };
-    if (quarantined) utility.quarantined = 'manual';
-    else delete utility.quarantined;
+    if (quarantined) {
+      utility.quarantined = 'manual';
+      delete utility.pinned;
+    } else delete utility.quarantined;
+    await tx.upsert([{ ...experience, utility }]);
+    return true;
+  });
+}
+
+/** A person's pin: the memory ranks as fully useful until unpinned (pinning lifts a quarantine). */
+export async function setPinned(storeDir: string, sha: string, pinned: boolean): Promise<boolean> {
+  const store = await MemoryStore.open(storeDir);
+  return store.transaction(async (tx) => {
+    const experience = await tx.find(sha);
+    if (!experience) return false;
+    const utility = { ...experience.utility };
+    if (pinned) {
+      utility.pinned = true;
+      delete utility.quarantined;
+    } else delete utility.pinned;
     await tx.upsert([{ ...experience, utility }]);
     return true;
   });

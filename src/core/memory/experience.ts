@@ -56,6 +56,8 @@ export interface Utility {
   lastUsed?: number;
   /** Kept and visible, but no longer retrieved: by the harmful ≥ helpful rule, or by a person. */
   quarantined?: 'auto' | 'manual';
+  /** A person's pin: ranked as fully useful, never decays, never quarantined automatically. */
+  pinned?: true;
 }
 
 export interface CommitExperience {

@@ -17,6 +17,7 @@ export interface ExperienceDigest {
   q: number;
   lastUsed?: number;
   quarantined?: boolean;
+  pinned?: boolean;
 }
 
 export function digestOf(experience: CommitExperience): ExperienceDigest {
@@ -43,6 +44,7 @@ export function digestOf(experience: CommitExperience): ExperienceDigest {
     q: experience.utility.q,
     ...(experience.utility.lastUsed !== undefined ? { lastUsed: experience.utility.lastUsed } : {}),
     ...(experience.utility.quarantined ? { quarantined: true } : {}),
+    ...(experience.utility.pinned ? { pinned: true } : {}),
   };
 }
 

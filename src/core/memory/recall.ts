@@ -82,6 +82,8 @@ const COMMON_TERM_SHARE = 0.05;
 const MAX_QUERY_TERMS = 12;
 const SPREAD_FROM = 40;
 const CATEGORY_WEIGHT: Partial<Record<FileCategory, number>> = { source: 1, test: 0.8, config: 0.6, docs: 0.4 };
+/** A pin's lift: as much as a perfect lexical match. */
+const W_PIN = 1;
 const W_EXACT = 0.6;
 const W_RECENCY = 0.1;
 const W_PATH = 0.5;
@@ -160,8 +162,12 @@ function scoreExperiences(
     const age = newest - digest.seq;
     score += W_RECENCY * Math.exp(-age / (0.2 * span + 25));
     if (age <= Math.max(10, span * 0.05)) why.push(`recent (${age === 0 ? 'the newest mined commit' : `${age} commits before the newest`})`);
-    const q = effectiveQ(digest.q, digest.lastUsed, now);
-    if (Math.abs(q) >= 0.005) {
+    const q = digest.pinned ? 1 : effectiveQ(digest.q, digest.lastUsed, now);
+    if (digest.pinned) {
+      // A person's word outweighs learned utility: it lifts the memory above what the query matches alike.
+      score += W_PIN;
+      why.push('pinned by you');
+    } else if (Math.abs(q) >= 0.005) {
       score += utilityWeight * q;
       why.push(`learned utility ${q.toFixed(2)}${q !== digest.q ? ` (decayed from ${digest.q.toFixed(2)})` : ''}`);
     }

@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { mineHistory } from '../../../src/core/git/miner.ts';
-import { creditExperiences, setQuarantine } from '../../../src/core/learning/utility.ts';
+import { creditExperiences, setPinned, setQuarantine } from '../../../src/core/learning/utility.ts';
 import { readCreditHistory } from '../../../src/core/learning/creditLog.ts';
 import { recallInWorkspace } from '../../../src/core/memory/recallService.ts';
 import { MemoryStore } from '../../../src/core/memory/store.ts';
@@ -68,6 +68,24 @@ describe('learned utility in recall', () => {
     await setQuarantine(store, shaOf.body!, true);
     assert.ok(!(await ranking()).includes(shaOf.body!));
     assert.match(readFileSync(join(store, 'memory', 'experiences', 'shard-000000.json'), 'utf8'), /"quarantined":"manual"/);
+  });
+
+  it('a pin ranks a memory first, survives harmful credit, and yields to a quarantine', async () => {
+    await setQuarantine(store, shaOf.body!, false);
+    await setQuarantine(store, shaOf.header!, false);
+    const before = await ranking();
+    const last = before.at(-1)!;
+    assert.equal(await setPinned(store, last, true), true);
+    const pinned = (await recallInWorkspace(workspace, QUERY, { k: 5 })).experiences;
+    assert.equal(pinned[0]!.sha, last, `the pinned memory leads: ${pinned.map((e) => e.sha.slice(0, 7))}`);
+    assert.ok(pinned[0]!.why.includes('pinned by you'));
+    for (let i = 0; i < 4; i++) await creditExperiences(store, [`commit:${last}`], -1);
+    assert.ok((await ranking()).includes(last), 'a pinned memory is not quarantined automatically');
+    await setQuarantine(store, last, true);
+    const stored = (await (await MemoryStore.open(store)).loadAll()).find((e) => e.sha === last)!;
+    assert.equal(stored.utility.pinned, undefined, 'quarantining removes the pin');
+    assert.ok(!(await ranking()).includes(last));
+    assert.equal(await setPinned(store, '0000000000000000000000000000000000000000', true), false);
   });
 
   it('ignores ids it does not know', async () => {
