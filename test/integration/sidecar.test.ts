@@ -31,7 +31,8 @@ const launch = (model: string, extra: Partial<SidecarLaunch> = {}): SidecarLaunc
 const config: ModelConfig = { providers: { local: { preset: 'sidecar' } }, roles: { default: { provider: 'local', model: 'tiny' } } };
 
 describe('the GPU sidecar, run for real on the CPU backend', () => {
-  const supervisor = new SidecarSupervisor(launch(modelPath), log, { healthIntervalMs: 200, healthTimeoutMs: 2_000 });
+  // The product's health timeout: a tighter one made a busy sidecar on a loaded 2-core machine look dead (and killed it).
+  const supervisor = new SidecarSupervisor(launch(modelPath), log, { healthIntervalMs: 1_000, healthTimeoutMs: 5_000 });
   let model: ResolvedModel;
   let client: ChatClient;
 
