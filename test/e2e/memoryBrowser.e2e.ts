@@ -18,7 +18,7 @@ import { readDecisions, readSkill, saveSkillVersion } from '../../src/core/skill
 import { creditSkills } from '../../src/core/skills/skillStats.ts';
 import { GitRepo } from '../helpers/gitRepo.ts';
 import { SCREENSHOT_DIR, screenshot } from './harness/browser.ts';
-import { answerInputBox, openPalette, runCommand } from './harness/palette.ts';
+import { answerInputBox, runCommand, switchToDarkTheme } from './harness/palette.ts';
 import { inVsCode } from './harness/session.ts';
 
 // Enough commits for two pages of the browse list (the webview asks for 50 at a time): every 10th
@@ -286,15 +286,7 @@ test('Memory & Skill Browser: paging, filters, search, skills and quarantine in 
     t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-skill-rollback')}`);
 
     // A dark theme, picked as a user does: the panel follows VS Code's colours without reopening.
-    // (runCommand wants its entry highlighted first; "Browse Color Themes in Marketplace" outranks it.)
-    await openPalette(page);
-    await page.locator('.quick-input-widget input').fill('>Preferences: Color Theme');
-    await page.locator('.quick-input-widget .monaco-list-row .label-name').filter({ hasText: /^\s*Preferences: Color Theme\s*$/ }).click();
-    await page.locator('.quick-input-widget input[placeholder*="Color Theme"]').waitFor({ timeout: 15_000 });
-    // The picker labels it "Dark Modern" (the setting's value is "Default Dark Modern").
-    await page.locator('.quick-input-widget input').fill('Dark Modern');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: /Dark Modern/ }).first().click();
-    await page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 30_000 });
+    await switchToDarkTheme(page);
     await frame.locator('vscode-tab-header', { hasText: 'Memory' }).click();
     await frame.locator('#show-all').click();
     await chooseKind(frame, 'fix');

@@ -5,15 +5,15 @@
 // proposal without deciding, it is a row of the list. Its log opens beside the panel, and Reject in
 // the tab, confirmed in a modal, reaches fixes.jsonl and the row.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import { newRunId, Trajectory } from '../../src/core/agents/trajectory.ts';
 import { ScriptedModelServer } from '../helpers/scriptedModelServer.ts';
-import { diagnosisStep, edit, finish, MATH_BEFORE, mathProject, planStep, teamModels, toolCall } from '../helpers/teamFixtures.ts';
+import { diagnosisStep, edit, finish, MATH_BEFORE, planStep, teamProject, toolCall } from '../helpers/teamFixtures.ts';
 import { screenshot } from './harness/browser.ts';
-import { answerInputBox, openPalette, runCommand, waitForNotification, waitForNotificationGone, waitForToastsSettled } from './harness/palette.ts';
+import { answerInputBox, runCommand, switchToDarkTheme, waitForNotification, waitForNotificationGone, waitForToastsSettled } from './harness/palette.ts';
 import { inVsCode } from './harness/session.ts';
 
 const TASK = 'sum should skip null values';
@@ -61,12 +61,7 @@ async function dismissNotification(page: Page, pattern: RegExp): Promise<void> {
 
 test('Runs tab: a solve streams in live, becomes a row, opens its log, and takes Reject as feedback', { timeout: 300_000 }, async (t) => {
   const models = await ScriptedModelServer.start();
-  const repo = mathProject();
-  mkdirSync(join(repo.dir, '.coevolve'), { recursive: true });
-  writeFileSync(join(repo.dir, '.coevolve', 'models.json'), JSON.stringify(teamModels(models.baseURL)));
-  writeFileSync(join(repo.dir, '.gitignore'), '.coevolve/\n');
-  repo.git('add', '.gitignore');
-  repo.git('commit', '-q', '-m', 'ignore the store');
+  const repo = teamProject(models.baseURL);
   olderRuns(join(repo.dir, '.coevolve'));
   models.scriptFor('gen', planStep());
   models.scriptFor(
@@ -176,13 +171,7 @@ test('Runs tab: a solve streams in live, becomes a row, opens its log, and takes
     await frame.locator('#runs-filter-origin li.option', { hasText: /^\s*All origins\s*$/ }).click();
     await frame.locator('#runs-filter-status .select-face').click();
     await frame.locator('#runs-filter-status li.option', { hasText: /^\s*All statuses\s*$/ }).click();
-    await openPalette(page);
-    await page.locator('.quick-input-widget input').fill('>Preferences: Color Theme');
-    await page.locator('.quick-input-widget .monaco-list-row .label-name').filter({ hasText: /^\s*Preferences: Color Theme\s*$/ }).click();
-    await page.locator('.quick-input-widget input[placeholder*="Color Theme"]').waitFor({ timeout: 15_000 });
-    await page.locator('.quick-input-widget input').fill('Dark Modern');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: /Dark Modern/ }).first().click();
-    await page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 30_000 });
+    await switchToDarkTheme(page);
     await frame.locator('.runs-list .pager.top .summary', { hasText: /^Showing 1–5 of 5, newest first$/ }).waitFor({ timeout: 15_000 });
     t.diagnostic(`screenshot: ${await screenshot(page, 'runs-dark')}`);
 

@@ -3,11 +3,11 @@
 // The first patch breaks a test, the rectifier repairs it, the verified change opens in VS Code's
 // multi-file diff, and "Apply" writes it into the user's file.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ScriptedModelServer } from '../helpers/scriptedModelServer.ts';
-import { diagnosisStep, edit, finish, MATH_BEFORE, mathProject, planStep, teamModels, toolCall } from '../helpers/teamFixtures.ts';
+import { diagnosisStep, edit, finish, MATH_BEFORE, planStep, teamProject, toolCall } from '../helpers/teamFixtures.ts';
 import { screenshot } from './harness/browser.ts';
 import { inVsCode } from './harness/session.ts';
 import { answerInputBox, clickNotificationButton, runCommand, waitForNotification, waitForToastsSettled } from './harness/palette.ts';
@@ -15,12 +15,7 @@ import { answerInputBox, clickNotificationButton, runCommand, waitForNotificatio
 
 test('Solve Task: a failing first patch is rectified, shown as a diff, and applied on request', { timeout: 300_000 }, async (t) => {
   const models = await ScriptedModelServer.start();
-  const repo = mathProject();
-  mkdirSync(join(repo.dir, '.coevolve'), { recursive: true });
-  writeFileSync(join(repo.dir, '.coevolve', 'models.json'), JSON.stringify(teamModels(models.baseURL)));
-  writeFileSync(join(repo.dir, '.gitignore'), '.coevolve/\n');
-  repo.git('add', '.gitignore');
-  repo.git('commit', '-q', '-m', 'ignore the store');
+  const repo = teamProject(models.baseURL);
   models.scriptFor('gen', planStep());
   models.scriptFor(
     'impl',

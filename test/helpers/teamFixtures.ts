@@ -1,5 +1,7 @@
 // Test code only: a small real project (package.json + node:test) and the scripted answers of a
 // generator–implementer–rectifier team, played over real HTTP by the ScriptedModelServer.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ModelConfig } from '../../src/core/llm/providers.ts';
 import type { Plan } from '../../src/core/agents/plan.ts';
 import { GitRepo } from './gitRepo.ts';
@@ -23,6 +25,17 @@ export function mathProject(): GitRepo {
       '',
     ].join('\n'),
   });
+  return repo;
+}
+
+/** mathProject with a store that names the scripted team (ignored by git), as the editor finds it. */
+export function teamProject(baseURL: string): GitRepo {
+  const repo = mathProject();
+  mkdirSync(join(repo.dir, '.coevolve'), { recursive: true });
+  writeFileSync(join(repo.dir, '.coevolve', 'models.json'), JSON.stringify(teamModels(baseURL)));
+  writeFileSync(join(repo.dir, '.gitignore'), '.coevolve/\n');
+  repo.git('add', '.gitignore');
+  repo.git('commit', '-q', '-m', 'ignore the store');
   return repo;
 }
 

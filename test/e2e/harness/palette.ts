@@ -118,3 +118,15 @@ export async function answerInputBox(page: Page, text: string, timeoutMs = 15_00
   await input.fill(text);
   await input.press('Enter');
 }
+
+/** Picks the "Dark Modern" color theme as a user does (runCommand wants its entry highlighted, and "Browse Color Themes in Marketplace" outranks it). */
+export async function switchToDarkTheme(page: Page): Promise<void> {
+  await openPalette(page);
+  await page.locator('.quick-input-widget input').fill('>Preferences: Color Theme');
+  await page.locator('.quick-input-widget .monaco-list-row .label-name').filter({ hasText: /^\s*Preferences: Color Theme\s*$/ }).click();
+  await page.locator('.quick-input-widget input[placeholder*="Color Theme"]').waitFor({ timeout: 15_000 });
+  // The picker labels it "Dark Modern" (the setting's value is "Default Dark Modern").
+  await page.locator('.quick-input-widget input').fill('Dark Modern');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: /Dark Modern/ }).first().click();
+  await page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 30_000 });
+}
