@@ -1,13 +1,18 @@
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstatSync } from 'node:fs';
+import { mkdir, rmdir, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { CoevolveError, throwIfAborted } from '../errors.ts';
 import { writeChanges } from './applyChanges.ts';
+import { blobBytes, CHECKOUT_ATTRIBUTES, GitBatch, writtenAsStored } from './gitBatch.ts';
+import { shellQuote, ShellLauncher } from './shellLauncher.ts';
 import { planChanges } from './changePlan.ts';
 import type { PlannedChange } from './changePlan.ts';
 import { markGone } from './liveSandboxes.ts';
 import { removeSandbox } from './removeSandbox.ts';
-import { runGit, runGitBytes, sandboxGit, splitNul } from './sandboxGit.ts';
+import { gitArgv, gitFailure, runGit, runGitBytes, runGitWith, sandboxGit, splitNul, stageAndWriteTree, TREE_DIFF_ARGS } from './sandboxGit.ts';
 import { commitTree, excludeSpec, pathsNotIgnored, writeWorkTree } from './snapshot.ts';
+import { TreeWatch, unexplained } from './treeWatch.ts';
+import type { WatchedChanges } from './treeWatch.ts';
 
 export type ChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'type-changed';
 
@@ -38,9 +43,16 @@ export interface SandboxInit {
   kind: 'worktree' | 'copy';
   base: string;
   linkedPaths: readonly string[];
+  /** The sandbox's own index file: when something else rewrites it (a check running `git add`), the sandbox rescans. */
+  indexFile: string;
   startedAt: Date;
   unregisterExit: () => void;
+  /** Watch the tree for writes (Linux) so that checking it after a check needs no full scan; default true. */
+  watchFiles?: boolean;
 }
+
+/** More touched paths than this and a full scan is cheaper than naming them all to git. */
+const MAX_NAMED_PATHS = 1_000;
 
 /**
  * An isolated copy of the user's tree that the agent team edits. Hands out the agent's changes as
@@ -57,19 +69,44 @@ export class Sandbox {
   readonly readOnlyPaths: readonly string[];
   readonly startedAt: Date;
   private readonly dir: string;
+  private readonly indexFile: string;
+  /** The index file as the sandbox's own last write left it (inode, times, size). */
+  private indexStamp: string | undefined;
   private readonly unregisterExit: () => void;
   /** The start state: changes are measured from here (moves on after each apply). */
   private base: string;
   private lastPlan: { result: string } | undefined;
   private linksToExclude: readonly string[] | undefined;
-  /** The tree the index held after the last checkpoint. */
-  private lastCheckpoint: string | undefined;
+  /**
+   * The tree the index holds, when the sandbox knows it: what the last checkpoint (or staging, or
+   * restore) wrote. With the watch, "nothing written since" then means "the files are this tree".
+   */
+  private indexTree: string | undefined;
+  /** Trees the sandbox wrote itself (a restore may set the index to one of them). */
+  private readonly ownTrees = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
   private disposing: Promise<void> | undefined;
+  /** Diffs of checkpoints: they read only objects, so they run beside the queue (dispose waits for them). */
+  private readonly readers = new Set<Promise<unknown>>();
+  /** The latest checkpoint's diff: for diff(), and starting over undoes its paths without asking git again. */
+  private latestDiff: { base: string; tree: string; parsed: Promise<ParsedDiff> } | undefined;
+  /** Starts the checkpoints' git commands without a process start from Node (POSIX); started with the first reset. */
+  private launcher: ShellLauncher | undefined;
+  /** Start-state contents (`cat-file --batch`) and attributes (`check-attr`) for undoInPlace. */
+  private blobs: GitBatch | undefined;
+  private attributes: GitBatch | undefined;
+  /** Whether core.autocrlf makes checkout rewrite line endings (then undoInPlace leaves it to git). */
+  private autocrlf: Promise<boolean> | undefined;
+  /** Paths undoInPlace put back while the index still holds the change: the next staging stages them. */
+  private readonly unstaged = new Set<string>();
+  /** What was written since the files last matched the index; undefined until first needed, or where not possible. */
+  private watch: TreeWatch | undefined;
+  private watching: boolean;
 
   constructor(init: SandboxInit) {
     this.id = init.id;
     this.dir = init.dir;
+    this.indexFile = init.indexFile;
     this.root = init.root;
     this.userRoot = init.userRoot;
     this.kind = init.kind;
@@ -77,6 +114,7 @@ export class Sandbox {
     this.readOnlyPaths = init.linkedPaths;
     this.startedAt = init.startedAt;
     this.unregisterExit = init.unregisterExit;
+    this.watching = (init.watchFiles ?? true) && TreeWatch.supported();
   }
 
   get baseCommit(): string {
@@ -87,21 +125,36 @@ export class Sandbox {
     return this.disposing !== undefined;
   }
 
+  /** Whether writes to the tree are being watched (so checking it needs no full scan). */
+  get watchingFiles(): boolean {
+    return this.watch !== undefined && !this.watch.lost;
+  }
+
   /**
    * The agent's changes since the start (or since the last apply); of a checkpoint's tree when one
-   * is given (no rescan of the files).
+   * is given (no rescan of the files, and no waiting for other operations: it reads only objects).
    */
   diff(signal?: AbortSignal, checkpoint?: string): Promise<SandboxDiff> {
+    if (checkpoint !== undefined) {
+      const base = this.base;
+      const made = this.latestDiff?.base === base && this.latestDiff.tree === checkpoint ? this.latestDiff.parsed : undefined;
+      if (made) {
+        // Made along with the checkpoint; should that have failed, asked again.
+        return made.then(
+          (parsed) => parsed.diff,
+          (error: unknown) => {
+            if (signal?.aborted || CoevolveError.is(error, 'cancelled')) throw error;
+            return this.reading(this.treeDiff(base, checkpoint, signal)).then((parsed) => parsed.diff);
+          },
+        );
+      }
+      return this.remember(base, checkpoint, this.reading(this.treeDiff(base, checkpoint, signal))).then((parsed) => parsed.diff);
+    }
     return this.exclusive(signal, async () => {
-      const git = sandboxGit(this.root, signal);
-      const result = checkpoint ?? (await this.resultTree(signal));
-      const patchBytes = await runGitBytes(
-        this.root,
-        ['diff', '--binary', '--full-index', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', this.base, result, '--'],
-        signal,
-      );
-      const names = await runGit(git, ['diff', '--name-status', '-z', '--no-ext-diff', this.base, result, '--'], signal);
-      return { patch: patchBytes.toString('utf8'), patchBytes, files: parseNameStatus(names) };
+      const tree = await this.resultTree(signal);
+      const base = this.base;
+      const made = this.latestDiff?.base === base && this.latestDiff.tree === tree ? await this.latestDiff.parsed.catch(() => undefined) : undefined;
+      return (made ?? (await this.remember(base, tree, this.treeDiff(base, tree, signal)))).diff;
     });
   }
 
@@ -141,30 +194,57 @@ export class Sandbox {
    */
   resetToBase(signal?: AbortSignal): Promise<void> {
     return this.exclusive(signal, async () => {
-      const from = this.lastCheckpoint;
-      this.lastCheckpoint = undefined;
-      if (from && (await this.matchesIndex(signal))) {
-        // Files and index hold the last checkpoint: undo just the paths it changed.
-        await this.undoPaths(from, signal);
-        return;
+      const from = this.indexTree;
+      this.startHelpers(true);
+      if (from && (await this.filesMatchIndex(from, await this.watched(), signal))) {
+        try {
+          // Files and index hold the last checkpoint: undo just the paths it changed.
+          await this.undoPaths(from, signal);
+          await this.settleWatch(await this.watched(), signal);
+          return;
+        } catch (error) {
+          if (signal?.aborted || CoevolveError.is(error, 'cancelled')) throw error;
+          // Something stood in the way (an ignored file where the start state has one): the full reset below.
+        }
       }
-      await this.restoreTree(this.base, signal);
+      this.indexTree = undefined;
+      await this.restoreTree(this.base, false, signal);
     });
   }
 
   /**
    * The current state of the sandbox's files, to come back to with restore(). `changedPaths`, when
    * the caller knows every path written since the last checkpoint, restore or reset (the file tools
-   * do), spares a scan of the whole tree.
+   * do), spares a scan of the whole tree; where the tree is watched, any other path written since
+   * is staged as well.
    */
   checkpoint(signal?: AbortSignal, changedPaths?: readonly string[]): Promise<string> {
-    return this.exclusive(signal, async () => {
-      if (!changedPaths) return (this.lastCheckpoint = await this.resultTree(signal));
-      const git = sandboxGit(this.root, signal);
-      // update-index touches exactly these paths (git add would still walk the folders).
-      if (changedPaths.length) await runGit(git, ['update-index', '--add', '--remove', '--', ...changedPaths], signal);
-      return (this.lastCheckpoint = (await runGit(git, ['write-tree'], signal)).trim());
-    });
+    return this.exclusive(signal, () => this.stage(changedPaths, signal));
+  }
+
+  private async stage(changedPaths: readonly string[] | undefined, signal: AbortSignal | undefined): Promise<string> {
+    if (!changedPaths) return this.resultTree(signal);
+    const seen = await this.watched();
+    // Nothing written since the index last matched the files: it holds the tree already.
+    if (seen && !seen.paths.size && !this.unstaged.size && this.indexTree !== undefined && this.indexUntouched()) return this.indexTree;
+    let paths: readonly string[] = this.unstaged.size ? [...new Set([...changedPaths, ...this.unstaged])] : changedPaths;
+    if (seen) {
+      const others = unexplained(seen, paths, this.root);
+      if (others.length > MAX_NAMED_PATHS) return this.resultTree(signal, seen);
+      if (others.length) paths = [...new Set([...paths, ...(await this.visibleChanges(others, signal))])];
+    }
+    // update-index touches exactly these paths (git add would still walk the folders). The diff
+    // against the start comes from the same process, while whatever runs next (the checks) runs.
+    const base = this.base;
+    this.startHelpers(false);
+    this.indexTree = undefined;
+    const { tree, diff } = await stageAndWriteTree(sandboxGit(this.root, signal), paths, base, this.launcher);
+    this.stampIndex();
+    this.unstaged.clear();
+    this.noteTree(tree);
+    if (diff) void this.remember(base, tree, this.reading(diff.then((out) => parseTreeDiff(out))));
+    if (seen) await this.settleWatch(seen, signal);
+    return tree;
   }
 
   /**
@@ -173,42 +253,173 @@ export class Sandbox {
    */
   restore(tree: string, signal?: AbortSignal): Promise<boolean> {
     return this.exclusive(signal, async () => {
-      if (tree === this.lastCheckpoint && (await this.matchesIndex(signal))) return false;
-      await this.restoreTree(tree, signal);
-      this.lastCheckpoint = tree;
+      if (tree === this.indexTree) {
+        const seen = await this.watched();
+        if (await this.filesMatchIndex(tree, seen, signal)) {
+          await this.settleWatch(seen, signal);
+          return false;
+        }
+      }
+      await this.restoreTree(tree, this.ownTrees.has(tree), signal);
       return true;
     });
   }
 
+  /**
+   * Puts back the start state of the paths a tree changed: by hand where it can (undoInPlace),
+   * else `git restore`, which rewrites the edited and deleted ones and removes the added ones
+   * (and folders left empty), index and files alike. (A two-tree `read-tree -m -u` does the same,
+   * but then recomputes the tree of every folder.) The paths come from the checkpoint's diff.
+   */
   private async undoPaths(from: string, signal: AbortSignal | undefined): Promise<void> {
-    const git = sandboxGit(this.root, signal);
-    const fields = splitNul(await runGit(git, ['diff-tree', '-r', '--no-renames', '--name-status', '-z', this.base, from], signal));
-    const back: string[] = [];
-    const added: string[] = [];
-    for (let i = 0; i + 1 < fields.length; i += 2) (fields[i] === 'A' ? added : back).push(fields[i + 1]!);
-    if (back.length) await runGit(git, ['checkout', this.base, '--', ...back.map((path) => `:(top,literal)${path}`)], signal);
-    if (added.length) {
-      await runGit(git, ['update-index', '--force-remove', '--', ...added], signal);
-      await Promise.all(added.map((path) => rm(join(this.root, path), { force: true })));
-    }
+    this.indexTree = undefined;
+    const latest = this.latestDiff?.base === this.base && this.latestDiff.tree === from ? this.latestDiff.parsed : undefined;
+    const changes = await latest?.then((parsed) => parsed.changes, () => undefined);
+    if (changes && (await this.undoInPlace(changes, signal))) return;
+    const paths = changes?.flatMap((change) => (change.from === undefined ? [change.path] : [change.from, change.path])) ??
+      splitNul(await this.git(['diff-tree', '-r', '-z', '--name-only', '--no-renames', this.base, from], signal));
+    if (!paths.length) return;
+    const input = paths.map((path) => `:(top,literal)${path}\0`).join('');
+    await this.git(['restore', `--source=${this.base}`, '--staged', '--worktree', '--pathspec-from-file=-', '--pathspec-file-nul'], signal, input);
+    this.stampIndex();
   }
 
-  /** Whether the files are exactly what the index holds: no tracked file differs, no new file. */
+  /**
+   * The files of a change put back to the start state without starting git: contents from the
+   * long-lived cat-file, written as checkout writes them (a fresh file, mode 666 or 777 less the
+   * umask), added files removed with the folders they leave empty. Only where checkout would write
+   * a blob's bytes as they are (no attribute or core.autocrlf converting them) and for plain files
+   * on both sides; returns false, having written nothing, where git has to do it. The index keeps
+   * the change for these paths until the next staging (nothing reads it before: the checks run
+   * after a checkpoint).
+   */
+  private async undoInPlace(changes: readonly RawChange[], signal: AbortSignal | undefined): Promise<boolean> {
+    const { blobs, attributes } = this;
+    if (!blobs?.usable || !attributes?.usable || (await this.autocrlf?.catch(() => true)) !== false) return false;
+    const plain = (mode: string): boolean => mode === '100644' || mode === '100755' || mode === '000000';
+    if (changes.some((change) => !plain(change.oldMode) || !plain(change.newMode) || !['A', 'M', 'D', 'R'].includes(change.status[0] ?? ''))) return false;
+    const remove: string[] = [];
+    const write: Array<{ path: string; oid: string; executable: boolean }> = [];
+    for (const change of changes) {
+      const letter = change.status[0];
+      if (letter === 'A' || letter === 'R') remove.push(change.path);
+      if (letter !== 'A') write.push({ path: change.from ?? change.path, oid: change.oldOid, executable: change.oldMode === '100755' });
+    }
+    // A .gitattributes in the change may itself change how checkout writes files.
+    if ([...remove, ...write.map((file) => file.path)].some((path) => path === '.gitattributes' || path.endsWith('/.gitattributes'))) return false;
+    let contents: Buffer[];
+    try {
+      if (!(await Promise.all(write.map((file) => writtenAsStored(attributes, file.path)))).every(Boolean)) return false;
+      contents = await Promise.all(write.map((file) => blobBytes(blobs, file.oid)));
+    } catch {
+      return false;
+    }
+    throwIfAborted(signal);
+    // From here on the index no longer matches these files: the next staging stages them.
+    for (const path of [...remove, ...write.map((file) => file.path)]) this.unstaged.add(path);
+    this.indexTree = undefined;
+    for (const path of remove) {
+      await unlink(join(this.root, path)).catch(ignoreMissing);
+      await removeEmptyParents(this.root, path);
+    }
+    await Promise.all(
+      write.map(async (file, i) => {
+        const target = join(this.root, file.path);
+        await unlink(target).catch(ignoreMissing);
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, contents[i]!, { mode: file.executable ? 0o777 : 0o666, flag: 'wx' });
+      }),
+    );
+    return true;
+  }
+
+  /** Runs a git command through the launcher where there is one (no process start from Node), else directly. */
+  private async git(args: string[], signal: AbortSignal | undefined, input?: string): Promise<string> {
+    return (await this.launch(args, signal, input, [])).stdout;
+  }
+
+  /** A git command whose answer is its exit code (0 or 1). */
+  private async gitCode(args: string[], signal: AbortSignal | undefined): Promise<number> {
+    return (await this.launch(args, signal, undefined, [1])).code;
+  }
+
+  private async launch(args: string[], signal: AbortSignal | undefined, input: string | undefined, okCodes: readonly number[]): Promise<{ stdout: string; code: number }> {
+    const launcher = this.launcher;
+    if (!launcher?.usable) return runGitWith(sandboxGit(this.root, signal), args, { ...(input === undefined ? {} : { input }), okCodes });
+    const { stdout, stderr, code } = await launcher.run(`exec "$@" ${args.map(shellQuote).join(' ')}`, { ...(input === undefined ? {} : { input }), ...(signal ? { signal } : {}) });
+    if (code !== 0 && !okCodes.includes(code)) throw gitFailure(args, new Error(stderr.trim() || `git exited with code ${code}`), signal);
+    return { stdout: stdout.toString('utf8'), code };
+  }
+
+  /** The watch's account of what was written since the files last matched the index; undefined: unknown, scan everything. */
+  private async watched(): Promise<WatchedChanges | undefined> {
+    return this.watch?.pending();
+  }
+
+  /**
+   * Whether index and files both hold `tree` (the index's known tree): no tracked file differs, no
+   * new file. With the watch's account only the paths it saw written are asked about.
+   */
+  private async filesMatchIndex(tree: string, seen: WatchedChanges | undefined, signal: AbortSignal | undefined): Promise<boolean> {
+    // Files put back while the index still holds the change (never the case after a checkpoint).
+    if (this.unstaged.size) return false;
+    if (!this.indexUntouched()) {
+      // Something else wrote the index (a check running git): fine if it only refreshed file
+      // times, not if it staged or unstaged anything. Then everything is compared, as without a watch.
+      if ((await this.gitCode(['diff-index', '--cached', '--quiet', tree, '--'], signal)) !== 0) return false;
+      const same = await this.matchesIndex(signal);
+      if (same) this.stampIndex();
+      return same;
+    }
+    if (!seen || seen.paths.size > MAX_NAMED_PATHS) return this.matchesIndex(signal);
+    if (!seen.paths.size) return true;
+    return (await this.visibleChanges([...seen.paths], signal)).length === 0;
+  }
+
+  /** Of these paths (files or folders), the files that differ from the index or are new to it. */
+  private async visibleChanges(paths: readonly string[], signal: AbortSignal | undefined): Promise<string[]> {
+    const specs = paths.map((path) => `:(top,literal)${path}`);
+    const out = await this.git(['ls-files', '-z', '--modified', '--others', '--exclude-standard', '--', ...specs, ...this.readOnlyPaths.map(excludeSpec)], signal);
+    return [...new Set(splitNul(out))];
+  }
+
+  /** Whether the files are exactly what the index holds, by scanning the whole tree. */
   private async matchesIndex(signal: AbortSignal | undefined): Promise<boolean> {
-    const git = sandboxGit(this.root, signal);
     const excluded = this.readOnlyPaths.map(excludeSpec);
     const [modified, added] = await Promise.all([
-      runGit(git, ['diff-files', '--name-only', '-z', '--', ':/', ...excluded], signal),
-      runGit(git, ['ls-files', '-z', '--others', '--exclude-standard', '--', ':/', ...excluded], signal),
+      this.git(['diff-files', '--name-only', '-z', '--', ':/', ...excluded], signal),
+      this.git(['ls-files', '-z', '--others', '--exclude-standard', '--', ':/', ...excluded], signal),
     ]);
     return !modified && !added;
   }
 
-  private async restoreTree(treeish: string, signal?: AbortSignal): Promise<void> {
-    this.lastCheckpoint = undefined;
-    const git = sandboxGit(this.root, signal);
-    await runGit(git, ['read-tree', '--reset', '-u', treeish], signal);
-    await runGit(git, ['clean', '-fdq', '--', ':/', ...this.readOnlyPaths.map(excludeSpec)], signal);
+  /**
+   * The files match the index again (checked, or just put there by git). The watch forgets what
+   * it saw; with no watch (or one that lost track) this is the moment to start one.
+   */
+  private async settleWatch(seen: WatchedChanges | undefined, signal: AbortSignal | undefined): Promise<void> {
+    if (!this.watching) return;
+    if (seen && this.watch && !this.watch.lost) {
+      await this.watch.settle(seen);
+      if (!this.watch.lost) return;
+    }
+    this.watch?.close();
+    this.watch = undefined;
+    throwIfAborted(signal);
+    this.watch = await TreeWatch.start(this.root, join(this.dir, 'watch'), sandboxGit(this.root), this.readOnlyPaths);
+    // Not possible here (a file system without events, too many folders): scans from now on.
+    if (!this.watch) this.watching = false;
+  }
+
+  /** Index and files to `treeish` (`isTree`: a tree the sandbox wrote, so the index's tree is known). */
+  private async restoreTree(treeish: string, isTree: boolean, signal?: AbortSignal): Promise<void> {
+    this.indexTree = undefined;
+    await this.git(['read-tree', '--reset', '-u', treeish], signal);
+    this.stampIndex();
+    this.unstaged.clear();
+    if (isTree) this.indexTree = treeish;
+    await this.git(['clean', '-fdq', '--', ':/', ...this.readOnlyPaths.map(excludeSpec)], signal);
+    await this.settleWatch(await this.watched(), signal);
   }
 
   /** Removes the sandbox; safe to call twice. The user's linked folders are left alone. */
@@ -217,6 +428,13 @@ export class Sandbox {
       .catch(() => undefined)
       .then(async () => {
         this.unregisterExit();
+        this.watch?.close();
+        this.watch = undefined;
+        this.watching = false;
+        this.launcher?.close();
+        this.blobs?.close();
+        this.attributes?.close();
+        await Promise.allSettled(this.readers);
         await removeSandbox({ dir: this.dir, tree: this.root, kind: this.kind, userRoot: this.userRoot });
         markGone(this.dir);
       });
@@ -256,13 +474,103 @@ export class Sandbox {
     this.lastPlan = undefined;
   }
 
-  private async resultTree(signal: AbortSignal | undefined): Promise<string> {
+  /**
+   * The tree of the files as they are: with the watch's account, the last checkpoint's when nothing
+   * git sees was written since (the index still holds it); else the whole tree staged (a full
+   * scan). `seen`: the watch's account, if already asked.
+   */
+  private async resultTree(signal: AbortSignal | undefined, seen?: WatchedChanges): Promise<string> {
+    const before = seen ?? (await this.watched());
+    const known = this.indexTree;
+    if (before && known !== undefined && !this.unstaged.size && before.paths.size <= MAX_NAMED_PATHS && this.indexUntouched()) {
+      if (!before.paths.size || !(await this.visibleChanges([...before.paths], signal)).length) {
+        await this.settleWatch(before, signal);
+        return known;
+      }
+    }
     // The index is about to be restaged with whatever the files hold now.
-    this.lastCheckpoint = undefined;
+    this.indexTree = undefined;
     const source = { git: sandboxGit(this.root, signal), signal };
     // Whether a linked folder is ignored does not change while the agent works; ask git once.
     this.linksToExclude ??= await pathsNotIgnored(source, this.readOnlyPaths);
-    return writeWorkTree(source, this.readOnlyPaths, this.linksToExclude);
+    const tree = await writeWorkTree(source, this.readOnlyPaths, this.linksToExclude);
+    this.stampIndex();
+    this.unstaged.clear();
+    this.noteTree(tree);
+    // Everything written before the scan is in the index now (no new watch is started for this).
+    if (before && this.watch) await this.watch.settle(before);
+    return tree;
+  }
+
+  /**
+   * The long-lived helper processes, (re)started where missing or ended: the launcher for every
+   * staging, the batch readers for resets. The first reset (after the baseline checks) starts them
+   * all, so the rounds that follow find them ready.
+   */
+  private startHelpers(forReset: boolean): void {
+    if (this.launcher === undefined || !this.launcher.usable) {
+      this.launcher?.close();
+      this.launcher = ShellLauncher.start(this.root, join(this.dir, 'jobs'), ['git', ...gitArgv([])]);
+    }
+    if (!forReset) return;
+    if (!this.blobs?.usable) {
+      this.blobs?.close();
+      this.blobs = GitBatch.start(this.root, ['cat-file', '--batch']);
+    }
+    if (!this.attributes?.usable) {
+      this.attributes?.close();
+      this.attributes = GitBatch.start(this.root, ['check-attr', '-z', '--stdin', ...CHECKOUT_ATTRIBUTES]);
+    }
+    // core.autocrlf=true converts line endings of every text file on checkout.
+    this.autocrlf ??= this.git(['config', '--get', 'core.autocrlf'], undefined).then(
+      (value) => ['true', 'yes', 'on', '1'].includes(value.trim().toLowerCase()),
+      () => false,
+    );
+    void this.autocrlf.catch(() => undefined);
+  }
+
+  /** `tree` is what the index holds now, written by the sandbox. */
+  private noteTree(tree: string): void {
+    this.indexTree = tree;
+    // Only the latest few can come back in a restore; an unbounded set would only grow.
+    if (this.ownTrees.size >= 64) this.ownTrees.delete(this.ownTrees.values().next().value!);
+    this.ownTrees.add(tree);
+  }
+
+  /** Notes the index file as the sandbox's own write just left it. */
+  private stampIndex(): void {
+    this.indexStamp = fileStamp(this.indexFile);
+  }
+
+  /** Whether the index file is as the sandbox's own last write left it. */
+  private indexUntouched(): boolean {
+    return this.indexStamp !== undefined && fileStamp(this.indexFile) === this.indexStamp;
+  }
+
+  /**
+   * `git diff` of two trees, as a patch and as a list of files from one git process: `--raw -z`
+   * records come first, then an empty field, then the patch.
+   */
+  private async treeDiff(base: string, result: string, signal: AbortSignal | undefined): Promise<ParsedDiff> {
+    return parseTreeDiff(await runGitBytes(this.root, [...TREE_DIFF_ARGS, base, result, '--'], signal));
+  }
+
+  private remember(base: string, tree: string, parsed: Promise<ParsedDiff>): Promise<ParsedDiff> {
+    // Nobody may ask for it (the checks pass): its failure is nobody's error until asked for.
+    void parsed.catch(() => undefined);
+    this.latestDiff = { base, tree, parsed };
+    return parsed;
+  }
+
+  /** Runs a read-only git operation beside the queue; dispose waits for it. */
+  private reading<T>(work: Promise<T>): Promise<T> {
+    if (this.disposing) {
+      void work.catch(() => undefined);
+      return Promise.reject(new CoevolveError('sandbox-failed', `Sandbox ${this.id} was already removed.`));
+    }
+    const tracked = work.finally(() => this.readers.delete(tracked));
+    this.readers.add(tracked);
+    return tracked;
   }
 
   /** One operation at a time: they share the sandbox's index. */
@@ -277,20 +585,85 @@ export class Sandbox {
   }
 }
 
-function parseNameStatus(out: string): ChangedFile[] {
-  const fields = splitNul(out);
-  const files: ChangedFile[] = [];
-  for (let i = 0; i < fields.length; ) {
-    const code = fields[i++]!;
-    const letter = code[0];
+/**
+ * Reads the `--raw -z` records at the head of `git diff --raw -z -p` output: `:modes oids STATUS`,
+ * then one path (two for a rename or copy), each NUL-terminated; an empty field ends them.
+ */
+/** A `--raw` record: modes and blob ids of both sides (zeros on the side where there is none). */
+interface RawChange {
+  status: string;
+  oldMode: string;
+  newMode: string;
+  oldOid: string;
+  path: string;
+  /** The path before a rename or copy. */
+  from?: string;
+}
+
+interface ParsedDiff {
+  diff: SandboxDiff;
+  changes: RawChange[];
+}
+
+function parseTreeDiff(out: Buffer): ParsedDiff {
+  const { changes, patchStart } = parseRaw(out);
+  const patchBytes = out.subarray(patchStart);
+  const files = changes.map(({ status, path, from }): ChangedFile => {
+    const letter = status[0];
+    if (letter === 'R' || letter === 'C') return { path, status: letter === 'R' ? 'renamed' : 'copied', from: from ?? path };
+    return { path, status: STATUS[letter ?? ''] ?? 'modified' };
+  });
+  return { diff: { patch: patchBytes.toString('utf8'), patchBytes, files }, changes };
+}
+
+/**
+ * Reads the `--raw -z` records at the head of `git diff --raw -z -p` output: `:modes oids STATUS`,
+ * then one path (two for a rename or copy), each NUL-terminated; an empty field ends them.
+ */
+function parseRaw(out: Buffer): { changes: RawChange[]; patchStart: number } {
+  const changes: RawChange[] = [];
+  let at = 0;
+  const field = (): string => {
+    const end = out.indexOf(0, at);
+    if (end < 0) throw new CoevolveError('git-failed', 'git diff printed a record without its end.');
+    const text = out.toString('utf8', at, end);
+    at = end + 1;
+    return text;
+  };
+  while (at < out.length && out[at] === 0x3a /* ':' */) {
+    const [oldMode = '', newMode = '', oldOid = '', , status = ''] = field().slice(1).split(' ');
+    const letter = status[0];
     if (letter === 'R' || letter === 'C') {
-      const from = fields[i++]!;
-      files.push({ path: fields[i++]!, status: letter === 'R' ? 'renamed' : 'copied', from });
+      const from = field();
+      changes.push({ status, oldMode, newMode, oldOid, path: field(), from });
     } else {
-      files.push({ path: fields[i++]!, status: STATUS[letter ?? ''] ?? 'modified' });
+      changes.push({ status, oldMode, newMode, oldOid, path: field() });
     }
   }
-  return files;
+  // The empty field between the records and the patch.
+  if (at < out.length && out[at] === 0) at += 1;
+  return { changes, patchStart: at };
+}
+
+async function removeEmptyParents(root: string, path: string): Promise<void> {
+  for (let at = path.lastIndexOf('/'); at > 0; at = path.lastIndexOf('/', at - 1)) {
+    // Fails on the first folder that still holds something: the ones above hold it too.
+    if (!(await rmdir(join(root, path.slice(0, at))).then(() => true, () => false))) return;
+  }
+}
+
+function ignoreMissing(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'ENOENT') throw error;
+}
+
+/** Inode, change and modification times and size: git replaces the index file on every write. */
+function fileStamp(path: string): string | undefined {
+  try {
+    const info = lstatSync(path, { bigint: true });
+    return `${info.ino}:${info.ctimeNs}:${info.mtimeNs}:${info.size}`;
+  } catch {
+    return undefined;
+  }
 }
 
 const STATUS: Record<string, ChangeStatus> = { A: 'added', M: 'modified', D: 'deleted', T: 'type-changed' };
