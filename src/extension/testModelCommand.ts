@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { CoevolveError } from '../core/errors.ts';
 import type { Host } from '../core/host.ts';
 import { ChatClient } from '../core/llm/chatClient.ts';
-import { listModels } from '../core/llm/modelCatalog.ts';
+import { serverContextWindow } from '../core/llm/serverWindow.ts';
 import { resolveRole } from '../core/llm/providers.ts';
 import type { Role } from '../core/llm/providers.ts';
 import type { ApiKeys } from './apiKeys.ts';
@@ -30,7 +30,7 @@ export async function testModelConnection(host: Host, keys: ApiKeys): Promise<vo
         const controller = new AbortController();
         const subscription = token.onCancellationRequested(() => controller.abort());
         try {
-          const window = await listModels(model, controller.signal).then((m) => m.find((x) => x.id === model.model)?.contextWindow).catch(() => undefined);
+          const window = await serverContextWindow(model, controller.signal);
           const client = new ChatClient(model, { timeoutMs: 60_000, ...(window ? { contextWindow: window } : {}) });
           host.log.info(`Testing ${role}: ${model.model} at ${model.baseURL}`);
           const result = await client.chat({ messages: [{ role: 'user', content: 'Reply with one short sentence: which model are you?' }], maxTokens: 64, signal: controller.signal, onDelta: () => undefined });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { CoevolveError } from '../../core/errors.ts';
 import { Accounting } from '../../core/llm/accounting.ts';
 import { ChatClient } from '../../core/llm/chatClient.ts';
-import { listModels } from '../../core/llm/modelCatalog.ts';
+import { serverContextWindow } from '../../core/llm/serverWindow.ts';
 import { resolveRole } from '../../core/llm/providers.ts';
 import type { Role } from '../../core/llm/providers.ts';
 import { loadModelConfig, withModelFlags } from './modelFlags.ts';
@@ -25,9 +25,7 @@ export function registerChat(program: Command): void {
     const model = resolveRole(config, options.role as Role, (name) => process.env[name]);
     const accounting = new Accounting(config.prices);
     // Ask the server for the real window first; a server that cannot say is not guessed for.
-    const window = await listModels(model)
-      .then((models) => models.find((m) => m.id === model.model)?.contextWindow)
-      .catch(() => undefined);
+    const window = await serverContextWindow(model);
     const client = new ChatClient(model, { timeoutMs: Number(options.timeout) * 1000, accounting, ...(window ? { contextWindow: window } : {}) });
     const controller = new AbortController();
     const onSigint = () => controller.abort();

@@ -2,9 +2,10 @@ import type { ChatMessage, ToolCall } from '../llm/chatClient.ts';
 import { markUntrusted } from '../memory/untrustedText.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
 import { runTool, toolDefinition } from '../sandbox/tools/sandboxTool.ts';
-import type { SandboxTool } from '../sandbox/tools/sandboxTool.ts';
+import type { FunctionToolDefinition, SandboxTool } from '../sandbox/tools/sandboxTool.ts';
 import { SANDBOX_TOOLS } from '../sandbox/tools/sandboxTools.ts';
 import type { ChangeTracker } from './changeTracker.ts';
+import { fitToWindow } from './contextFit.ts';
 import type { CommandPolicy } from './commandPolicy.ts';
 import type { SolveEvent } from './events.ts';
 import { runModelCommand } from './modelCommand.ts';
@@ -37,12 +38,20 @@ export interface ImplementerInput {
 
 export type RoundOutcome = { kind: 'finished'; summary: string } | { kind: 'over-budget' } | { kind: 'out-of-steps' } | { kind: 'gave-up'; text: string };
 
+let toolDefinitions: FunctionToolDefinition[] | undefined;
+
 /** One implementation round: the model works through the tools until it calls finish. */
 export async function implement(team: Team, input: ImplementerInput): Promise<RoundOutcome> {
-  const tools = [...FILE_TOOLS.map(toolDefinition), ...agentToolDefinitions()];
+  // The same every round: made once (each is a JSON schema built from zod).
+  const tools = (toolDefinitions ??= [...FILE_TOOLS.map(toolDefinition), ...agentToolDefinitions()]);
   const messages: ChatMessage[] = [{ role: 'system', content: IMPLEMENTER_PROMPT }, { role: 'user', content: input.brief }];
   let nudges = 0;
+  const window = team.contextWindow(input.role);
   for (let step = 0; step < MAX_STEPS; step++) {
+    if (window) {
+      const elided = fitToWindow(messages, tools, window);
+      if (elided) input.onEvent({ type: 'note', text: `Elided ${elided} earlier tool output${elided === 1 ? '' : 's'} to fit the ${input.role} model's context window (${window} tokens).` });
+    }
     const result = await team.chat(input.role, { messages, tools, toolChoice: 'auto', keepMalformedToolCalls: true, ...(input.signal ? { signal: input.signal } : {}) });
     if (!result.toolCalls.length) {
       if (nudges++ >= MAX_NUDGES) return { kind: 'gave-up', text: result.text };

@@ -148,10 +148,14 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
 
     emit({ type: 'stage', stage: 'baseline' });
     const baseline = await verify(checks, options, 'before', 0, emit, trajectory);
+    // Once the checks could run (an untrusted workspace asks no server anything): one /models
+    // request per endpoint, while the sandbox is reset.
+    const windowsLearned = team.learnContextWindows(signal);
     // Whatever the baseline run wrote (reports, caches) is not part of anyone's change.
     await sandbox.resetToBase(signal);
 
     emit({ type: 'stage', stage: 'plan' });
+    await windowsLearned;
     const plan = await generatePlan(team, { task: taskText, memory, checks, layout: await projectLayout(sandbox, signal), ...(signal ? { signal } : {}) });
     trajectory.record({ type: 'plan', plan });
     emit({ type: 'plan', plan, team: { generator: team.describe('generator'), implementer: team.describe(plan.team.implementerModel), rectifier: team.describe('rectifier') } });

@@ -3,7 +3,8 @@ import { Accounting } from '../llm/accounting.ts';
 import { ChatClient } from '../llm/chatClient.ts';
 import type { ChatRequest, ChatResult } from '../llm/chatClient.ts';
 import { resolveRole } from '../llm/providers.ts';
-import type { ModelConfig, Role } from '../llm/providers.ts';
+import type { ModelConfig, ResolvedModel, Role } from '../llm/providers.ts';
+import { serverContextWindow } from '../llm/serverWindow.ts';
 import type { Trajectory } from './trajectory.ts';
 
 export type TeamRole = Exclude<Role, 'embedder'>;
@@ -23,6 +24,7 @@ export interface TeamOptions {
 export class Team {
   readonly accounting: Accounting;
   private readonly clients = new Map<TeamRole, ChatClient>();
+  private readonly windows = new Map<TeamRole, number>();
 
   constructor(private readonly options: TeamOptions) {
     this.accounting = new Accounting(options.models.prices);
@@ -31,6 +33,35 @@ export class Team {
   /** Resolves every role up front, so a missing model or key fails before any work starts. */
   prepare(): void {
     for (const role of ['generator', 'implementer', 'rectifier'] as const) this.client(role);
+  }
+
+  /**
+   * Asks each role's server for the context window it runs the model with (once per endpoint and
+   * model). A role whose window is known gets requests that surely overflow refused before they are
+   * sent, and the implementer fits its conversation to it; a server that cannot say is not guessed for.
+   */
+  async learnContextWindows(signal?: AbortSignal): Promise<void> {
+    const asked = new Map<string, Promise<number | undefined>>();
+    const roles = ['generator', 'implementer', 'rectifier'] as const;
+    const found = await Promise.all(
+      roles.map((role) => {
+        const model = this.client(role).model;
+        const key = `${model.baseURL}\0${model.model}`;
+        if (!asked.has(key)) asked.set(key, serverContextWindow(model, signal));
+        return asked.get(key)!;
+      }),
+    );
+    roles.forEach((role, i) => {
+      const window = found[i];
+      if (!window) return;
+      this.windows.set(role, window);
+      this.clients.set(role, this.newClient(this.client(role).model, window));
+    });
+  }
+
+  /** The window the role's server reported, if it did. */
+  contextWindow(role: TeamRole): number | undefined {
+    return this.windows.get(role);
   }
 
   describe(role: TeamRole): string {
@@ -72,14 +103,19 @@ export class Team {
   private client(role: TeamRole): ChatClient {
     let client = this.clients.get(role);
     if (!client) {
-      client = new ChatClient(resolveRole(this.options.models, role, this.options.secrets), {
-        accounting: this.accounting,
-        timeoutMs: this.options.timeoutMs ?? 180_000,
-        maxRetries: this.options.maxRetries ?? 3,
-      });
+      client = this.newClient(resolveRole(this.options.models, role, this.options.secrets));
       this.clients.set(role, client);
     }
     return client;
+  }
+
+  private newClient(model: ResolvedModel, contextWindow?: number): ChatClient {
+    return new ChatClient(model, {
+      accounting: this.accounting,
+      timeoutMs: this.options.timeoutMs ?? 180_000,
+      maxRetries: this.options.maxRetries ?? 3,
+      ...(contextWindow ? { contextWindow } : {}),
+    });
   }
 
   /** One trajectory event per accounted call (a structured call with a repair is two calls). */
