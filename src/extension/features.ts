@@ -2,6 +2,7 @@ import { relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskInput } from '../core/agents/task.ts';
 import { ApiKeys, setApiKey } from './apiKeys.ts';
+import { CommitDocuments } from './commitDocuments.ts';
 import { configureProvider } from './configureProvider.ts';
 import { evolveSkillsCommand } from './evolveCommand.ts';
 import type { PastFixArgs, ProblemArgs } from './fixActions.ts';
@@ -27,6 +28,8 @@ export class Features implements vscode.Disposable {
   private readonly keys: ApiKeys;
   private readonly sidecar: SidecarController;
   private readonly proposals = new ProposedChanges();
+  /** Past commits opened from the memory browser, as read-only documents. */
+  private readonly commits = new CommitDocuments();
   private readonly pastFixes: PastFixes;
   /** Solves in progress: the solve command reports to it, the memory browser's Runs tab listens. */
   private readonly liveRuns = new LiveRuns();
@@ -61,7 +64,7 @@ export class Features implements vscode.Disposable {
   }
 
   openMemoryBrowser(): void {
-    this.panel ??= createMemoryPanel(this.context.extensionUri, this.host, this.liveRuns);
+    this.panel ??= createMemoryPanel(this.context.extensionUri, this.host, this.liveRuns, this.commits);
     this.panel.open();
   }
 
@@ -122,6 +125,7 @@ export class Features implements vscode.Disposable {
     this.panel?.dispose();
     this.pastFixes.dispose();
     this.proposals.dispose();
+    this.commits.dispose();
     this.sidecar.dispose();
   }
 }

@@ -1,6 +1,5 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { runGit, sandboxGit } from '../core/sandbox/sandboxGit.ts';
 import { CoevolveError } from '../core/errors.ts';
 import type { Host } from '../core/host.ts';
 import { resolveWorkspace } from '../core/workspace.ts';
@@ -14,6 +13,7 @@ import type { LiveRuns } from './runsLive.ts';
 import { confirmRunFeedback, forwardLiveRuns } from './runsPanel.ts';
 import { runsQueryFor } from './runsQuery.ts';
 import { confirmSkill } from './skillConfirm.ts';
+import type { CommitDocuments } from './commitDocuments.ts';
 
 const VIEW_TYPE = 'coevolve.memoryBrowser';
 
@@ -25,6 +25,7 @@ export class MemoryPanel implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly host: Host,
     private readonly live: LiveRuns,
+    private readonly commits: CommitDocuments,
   ) {}
 
   open(): void {
@@ -97,11 +98,7 @@ export class MemoryPanel implements vscode.Disposable {
   }
 
   private async showCommit({ sha }: WebviewNotificationParams<'showCommit'>): Promise<void> {
-    const { root } = await this.workspace();
-    const text = await runGit(sandboxGit(root), ['show', '--stat', '--patch', '--format=fuller', '--no-color', '--no-ext-diff', sha]);
-    // A huge commit would make a huge editor; the head tells the story, git has the rest.
-    const shown = text.length > MAX_COMMIT_TEXT ? `${text.slice(0, MAX_COMMIT_TEXT)}\n… [${text.length - MAX_COMMIT_TEXT} more characters; run git show ${sha}]\n` : text;
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: shown, language: 'diff' }), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    await this.commits.show((await this.workspace()).root, sha);
   }
 
   private async openRunFile({ runId, file }: WebviewNotificationParams<'openRunFile'>): Promise<void> {
@@ -134,8 +131,6 @@ export class MemoryPanel implements vscode.Disposable {
   }
 }
 
-const MAX_COMMIT_TEXT = 2_000_000;
-
 function post(panel: vscode.WebviewPanel, message: HostMessage): void {
   // A panel closed while a request ran: nobody is left to answer.
   void panel.webview.postMessage(message).then(undefined, () => undefined);
@@ -147,6 +142,6 @@ function errorText(error: unknown): string {
 }
 
 /** Entry of the lazily loaded bundle (see memoryPanel.ts). */
-export function createMemoryPanel(extensionUri: vscode.Uri, host: Host, live: LiveRuns): MemoryPanel {
-  return new MemoryPanel(extensionUri, host, live);
+export function createMemoryPanel(extensionUri: vscode.Uri, host: Host, live: LiveRuns, commits: CommitDocuments): MemoryPanel {
+  return new MemoryPanel(extensionUri, host, live, commits);
 }
