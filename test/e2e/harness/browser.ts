@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { E2E_DIR } from './codeServer.ts';
 
 /** Debian's chromium; `npx playwright install` cannot download browsers here. Override with E2E_CHROMIUM. */
@@ -75,6 +75,13 @@ export async function openWorkbench(page: Page, url: string, folder: string, tim
     .filter({ hasText: new RegExp(escapeRegExp(name), 'i') })
     .first()
     .waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** The memory browser's page: VS Code nests a webview in two iframes, the host frame, then the page's own. */
+export async function memoryPanelFrame(page: Page): Promise<FrameLocator> {
+  const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  await frame.locator('vscode-tabs').waitFor({ state: 'visible', timeout: 30_000 });
+  return frame;
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -45,6 +45,13 @@ export const QUIET_SETTINGS: Record<string, unknown> = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
+/** Settings for a profile that opens folders untrusted (Restricted Mode) without asking. */
+export const UNTRUSTED_SETTINGS: Record<string, unknown> = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
+
 export function createProfile(settings: Record<string, unknown> = {}): Profile {
   const root = mkdtempSync(join(tmpdir(), 'coevolve-e2e-profile-'));
   const userDataDir = join(root, 'user-data');
@@ -124,7 +131,15 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 /** Starts code-server on a free 127.0.0.1 port and resolves once it listens. */
-export async function startCodeServer(profile: Profile, options: { folder?: string; extraArgs?: string[]; timeoutMs?: number } = {}): Promise<CodeServer> {
+export interface StartOptions {
+  folder?: string;
+  extraArgs?: string[];
+  timeoutMs?: number;
+  /** Keep VS Code's workspace trust on (the profile must enable it too): the folder opens in Restricted Mode. */
+  workspaceTrust?: boolean;
+}
+
+export async function startCodeServer(profile: Profile, options: StartOptions = {}): Promise<CodeServer> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
@@ -139,7 +154,7 @@ export async function startCodeServer(profile: Profile, options: { folder?: stri
   throw lastError;
 }
 
-async function startOn(port: number, profile: Profile, options: { folder?: string; extraArgs?: string[]; timeoutMs?: number }): Promise<CodeServer> {
+async function startOn(port: number, profile: Profile, options: StartOptions): Promise<CodeServer> {
   const args = [
     CODE_SERVER,
     ...profileArgs(profile),
@@ -147,7 +162,7 @@ async function startOn(port: number, profile: Profile, options: { folder?: strin
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     ...(options.extraArgs ?? []),
     ...(options.folder ? [options.folder] : []),
