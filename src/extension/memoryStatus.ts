@@ -22,15 +22,18 @@ export function memoryStatus(): vscode.Disposable {
       item.text = `$(database) ${count.toLocaleString('en-US')}`;
       item.tooltip = `Co-evolve memory: ${count.toLocaleString('en-US')} experiences mined from this repository's history. Click to browse.`;
       item.show();
+      // The walkthrough's first step is done for a project mined before (by the CLI, or a teammate's store).
+      void vscode.commands.executeCommand('setContext', 'coevolve.memoryMined', count > 0);
     } catch {
       item.hide();
+      void vscode.commands.executeCommand('setContext', 'coevolve.memoryMined', false);
     }
   };
   const inside = relative(folder.uri.fsPath, meta);
   const watcher = inside.startsWith('..') ? undefined : vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, inside.split('\\').join('/')));
   watcher?.onDidChange(() => void refresh());
   watcher?.onDidCreate(() => void refresh());
-  watcher?.onDidDelete(() => item.hide());
+  watcher?.onDidDelete(() => void refresh());
   void refresh();
   return vscode.Disposable.from(item, ...(watcher ? [watcher] : []));
 }
