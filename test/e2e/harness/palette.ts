@@ -111,6 +111,30 @@ export async function clickNotificationButton(page: Page, pattern: RegExp, label
   await toast.locator('.monaco-button', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }).first().click({ timeout: timeoutMs });
 }
 
+/**
+ * Waits for the quick input titled `title`: one command's input boxes and quick picks reuse the same
+ * widget, so typing before the next one is shown would answer the previous one.
+ */
+export async function waitForQuickInput(page: Page, title: string | RegExp, timeoutMs = 15_000): Promise<void> {
+  await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: title }).waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/**
+ * Picks an entry of the quick pick a command opened (showQuickPick), by its label, as a user does:
+ * types to filter, waits until that entry is highlighted, presses Enter. Returns the entry's text
+ * (label and description) as shown.
+ */
+export async function pickQuickItem(page: Page, label: string, timeoutMs = 15_000): Promise<string> {
+  const input = page.locator(`${QUICK_INPUT} input`);
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(label);
+  const row = page.locator(`${QUICK_INPUT} .monaco-list-row.focused`).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) }).first();
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  const shown = (await row.innerText()).replace(/\s+/g, ' ').trim();
+  await input.press('Enter');
+  return shown;
+}
+
 /** Types into the input box a command opened (showInputBox) and presses Enter. */
 export async function answerInputBox(page: Page, text: string, timeoutMs = 15_000): Promise<void> {
   const input = page.locator(`${QUICK_INPUT} input`);
