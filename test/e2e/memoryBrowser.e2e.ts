@@ -1,7 +1,9 @@
 // End to end in a real VS Code: a fixture repository is mined with the core (plus a skill with two
 // versions and the evolution decision behind the second, a recorded fix, and credits for the fix
 // commit and the fix), "Co-evolve: Open Memory & Skill Browser" opens the webview panel, the list
-// pages and filters by kind, file and author, a search finds the right commit with its Q over time,
+// scrolls (virtualized: only the rows near the viewport are in the page, fetched from the host by
+// page), keeps its place when the panel is hidden and shown again, and filters by kind, file and
+// author, a search finds the right commit with its Q over time,
 // Quarantine reaches the store on disk, the Fixes tab charts the fix's Q, and the Skills tab shows
 // the skill's lineage and evidence, lists the safety findings before approving, and rolls back to v1.
 // Then the same panel in a dark theme.
@@ -21,8 +23,8 @@ import { SCREENSHOT_DIR, screenshot } from './harness/browser.ts';
 import { answerInputBox, runCommand, switchToDarkTheme } from './harness/palette.ts';
 import { inVsCode } from './harness/session.ts';
 
-// Enough commits for two pages of the browse list (the webview asks for 50 at a time): every 10th
-// a fix, the other even ones tests, the odd ones chores; every 4th by another author.
+// Enough commits for two pages of the browse list (the webview asks the host for 50 rows at a time)
+// and for far more rows than fit in its viewport: every 10th a fix, the other even ones tests, the odd ones chores; every 4th by another author.
 const FILLERS = Array.from({ length: 60 }, (_, i) => i + 1);
 const isFix = (i: number): boolean => i % 10 === 0;
 const isTest = (i: number): boolean => !isFix(i) && i % 2 === 0;
@@ -129,9 +131,51 @@ async function closeUp(locator: Locator, name: string): Promise<string> {
 
 /** The browse list's summary line, once it says what `pattern` expects. */
 async function summary(frame: FrameLocator, pattern: RegExp): Promise<string> {
-  const line = frame.locator('.results .pager.top .summary').filter({ hasText: pattern });
+  const line = frame.locator('.results .list-summary .summary').filter({ hasText: pattern });
   await line.waitFor({ state: 'visible', timeout: 30_000 });
   return line.innerText();
+}
+
+interface ListView {
+  /** aria-posinset of each row in the DOM, in order. */
+  rendered: number[];
+  /** aria-posinset of the rows at least partly inside the scrolling box, in order. */
+  inView: number[];
+  setSize: number;
+  scrollTop: number;
+}
+
+/** What the virtualized browse list has in the DOM and what of it the user sees, once loaded. */
+async function listView(frame: FrameLocator): Promise<ListView> {
+  const list = frame.locator('.results .vlist[role="list"]:not([aria-busy])');
+  await list.locator('.vrow[role="listitem"]').first().waitFor({ state: 'attached', timeout: 30_000 });
+  return list.evaluate((box) => {
+    const frame = box.getBoundingClientRect();
+    const rows = [...box.querySelectorAll(':scope > .vrow[role="listitem"]')];
+    // No named functions in here: the page has no __name helper that tsx would wrap them in.
+    const inView = rows.filter((row) => {
+      const rect = row.getBoundingClientRect();
+      return rect.bottom > frame.top + 1 && rect.top < frame.bottom - 1;
+    });
+    return {
+      rendered: rows.map((row) => Number(row.getAttribute('aria-posinset'))),
+      inView: inView.map((row) => Number(row.getAttribute('aria-posinset'))),
+      setSize: Number(rows[0]?.getAttribute('aria-setsize')),
+      scrollTop: box.scrollTop,
+    };
+  });
+}
+
+/** Waits until `check` holds for the list's view (it settles over a few frames); returns that view. */
+async function listSettles(frame: FrameLocator, check: (view: ListView) => boolean, what: string): Promise<ListView> {
+  const deadline = Date.now() + 15_000;
+  let view = await listView(frame);
+  while (!check(view)) {
+    if (Date.now() > deadline) assert.fail(`the list did not settle (${what}): ${JSON.stringify(view)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    view = await listView(frame);
+  }
+  return view;
 }
 
 async function chooseKind(frame: FrameLocator, kind: string): Promise<void> {
@@ -139,7 +183,7 @@ async function chooseKind(frame: FrameLocator, kind: string): Promise<void> {
   await frame.locator('#filter-kind li.option', { hasText: new RegExp(`^\\s*${kind}\\s*$`) }).click();
 }
 
-test('Memory & Skill Browser: paging, filters, search, skills and quarantine in a real VS Code', { timeout: 300_000 }, async (t) => {
+test('Memory & Skill Browser: a virtualized list, filters, search, skills and quarantine in a real VS Code', { timeout: 300_000 }, async (t) => {
   const { repo, fixSha } = await fixture();
   await inVsCode(t, { name: 'memory-browser', folder: repo.dir, cleanup: [() => repo.remove()] }, async ({ page }) => {
     await runCommand(page, 'Co-evolve: Open Memory & Skill Browser');
@@ -147,46 +191,87 @@ test('Memory & Skill Browser: paging, filters, search, skills and quarantine in 
     await frame.locator('.where').filter({ hasText: 'Memory of' }).waitFor({ timeout: 20_000 });
     const cards = frame.locator('.results article.experience');
 
-    // Without search text: the whole memory, newest first, one page of 50 at a time.
-    await summary(frame, new RegExp(`^Showing 1–50 of ${TOTAL}, newest first$`));
-    assert.equal(await cards.count(), 50);
+    // Without search text: the whole memory in one scrolling list, newest first. Only the rows near
+    // the viewport are in the DOM (the fixture has more than fit in it), each a listitem that says
+    // where it is in the whole list.
+    const list = frame.locator('.results .vlist[role="list"]');
+    await summary(frame, new RegExp(`^${TOTAL} past changes, newest first$`));
+    let view = await listSettles(frame, (v) => v.inView.length > 0, 'first rows');
+    assert.equal(view.setSize, TOTAL);
+    assert.equal(view.rendered[0], 1, 'the list starts at the newest commit');
+    assert.deepEqual(view.rendered, Array.from({ length: view.rendered.length }, (_, i) => i + 1), 'the rendered rows are one run from the top');
+    assert.ok(view.inView.length < TOTAL, `the viewport shows only part of the list (${view.inView.length} of ${TOTAL} rows)`);
+    assert.ok(view.rendered.length < TOTAL && view.rendered.length <= view.inView.length + 10, `only the rows in view and a few more are rendered (${view.rendered.length} of ${TOTAL})`);
+    assert.equal(await cards.count(), view.rendered.length);
     assert.match(await cards.first().innerText(), new RegExp(`step ${FILLERS.length}\\b`));
     assert.equal(await frame.locator('#restricted-banner').isVisible(), false, 'the e2e workspace is trusted: no restricted-mode banner');
+    t.diagnostic(`rows: ${view.inView.length} in view, ${view.rendered.length} rendered of ${TOTAL}`);
     t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-browse')}`);
 
-    await frame.locator('.pager.top vscode-button.page-next').click();
-    await summary(frame, new RegExp(`^Showing 51–${TOTAL} of ${TOTAL}, newest first$`));
-    assert.equal(await cards.count(), TOTAL - 50);
-    assert.match(await cards.last().innerText(), /feat\(parser\): add a tokenizer/, 'the oldest commit ends the last page');
-    assert.equal(await frame.locator('.pager.top vscode-button.page-next').getAttribute('disabled'), '', 'no page after the last');
-    t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-page-2')}`);
+    // The keyboard: the list takes the focus; Page Down moves by a viewport, End reaches the oldest
+    // commit (on the host's second page), Home the newest again. The DOM stays as small throughout.
+    await list.focus();
+    await list.press('PageDown');
+    const before = view.inView[0]!;
+    view = await listSettles(frame, (v) => v.inView[0]! > before, 'Page Down');
+    await list.press('End');
+    view = await listSettles(frame, (v) => v.inView.at(-1) === TOTAL, 'End');
+    const oldest = frame.locator(`.results .vrow[aria-posinset="${TOTAL}"] article.experience`);
+    assert.match(await oldest.innerText(), /feat\(parser\): add a tokenizer/, 'the oldest commit ends the list');
+    assert.ok(view.rendered.length < TOTAL && view.rendered[0]! > 1, `the rows at the top left the DOM (${view.rendered[0]}–${view.rendered.at(-1)} rendered)`);
+    const [boxRect, oldestRect] = await Promise.all([list.boundingBox(), oldest.boundingBox()]);
+    assert.ok(boxRect && oldestRect && oldestRect.y + oldestRect.height <= boxRect.y + boxRect.height + 2, 'the oldest card is fully in view at the end');
+    t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-end')}`);
+    await list.press('Home');
+    await listSettles(frame, (v) => v.inView[0] === 1 && v.scrollTop === 0, 'Home');
+
+    // The place in the list is kept: the panel hidden behind another editor (its page is unloaded)
+    // and shown again opens the list at the same row.
+    await list.press('PageDown');
+    await list.press('PageDown');
+    const placed = (await listSettles(frame, (v) => v.inView[0]! > 3, 'two Page Downs')).inView;
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'README.md' }).click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'README.md' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator('.tabs-container .tab', { hasText: 'Co-evolve: Memory & Skills' }).click();
+    const shown = await panelFrame(page);
+    const restored = await listSettles(shown, (v) => v.inView.length > 0, 'shown again');
+    assert.ok(Math.abs(restored.inView[0]! - placed[0]!) <= 1, `the list opens where it was (row ${placed[0]}, now ${restored.inView[0]})`);
+    await list.press('Home');
+    await listSettles(frame, (v) => v.inView[0] === 1, 'Home after restore');
 
     // Filtering happens in the host: the kind filter shrinks the list to the fixes, from page 1 again.
     await chooseKind(frame, 'fix');
-    await summary(frame, new RegExp(`^Showing 1–${FIXES} of ${FIXES} matching, newest first$`));
-    assert.equal(await cards.count(), FIXES);
+    await summary(frame, new RegExp(`^${FIXES} matching past changes, newest first$`));
+    view = await listSettles(frame, (v) => v.setSize === FIXES, 'kind: fix');
+    assert.equal(view.rendered[0], 1, 'a new filter starts at the top');
     assert.deepEqual([...new Set(await cards.evaluateAll((items) => items.map((item) => item.getAttribute('data-kind'))))], ['fix']);
+    // The fix commit is the oldest fix: at the end of the list.
+    await list.press('End');
+    await listSettles(frame, (v) => v.inView.at(-1) === FIXES, 'End of the fixes');
     assert.equal(await frame.locator(`.results article.experience[data-sha="${fixSha}"]`).count(), 1);
-    // Q over time on the one credited experience of the page (fetched for the whole page at once).
+    // Q over time on the one credited experience (charts are fetched for the rows rendered, at once).
     const creditedCard = frame.locator(`.results article.experience[data-sha="${fixSha}"]`);
     await creditedCard.locator('svg.sparkline').waitFor({ state: 'visible', timeout: 15_000 });
     assert.equal(await frame.locator('.results svg.sparkline').count(), 1, 'only credited memories have a chart');
+    assert.deepEqual([...new Set(await cards.evaluateAll((items) => items.map((item) => item.getAttribute('data-kind'))))], ['fix']);
     await creditedCard.scrollIntoViewIfNeeded();
     t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-kind-fix')}`);
     t.diagnostic(`screenshot: ${await closeUp(creditedCard, 'memory-browser-sparkline')}`);
 
     // Author and file (a glob) narrow further; Clear Filters brings the whole list back.
     await frame.locator('#filter-author input').fill('ada');
-    await summary(frame, new RegExp(`^Showing 1–${ADA_FIXES} of ${ADA_FIXES} matching`));
+    await summary(frame, new RegExp(`^${ADA_FIXES} matching past changes`));
     await chooseKind(frame, 'All kinds');
-    await summary(frame, new RegExp(`^Showing 1–${ADA} of ${ADA} matching`));
+    await summary(frame, new RegExp(`^${ADA} matching past changes`));
+    await listSettles(frame, (v) => v.setSize === ADA, 'author: ada');
     assert.ok((await cards.allInnerTexts()).every((text) => text.includes('· Ada Lovelace')), 'each card names its author');
     await frame.locator('#filter-file input').fill('test/*.test.ts');
-    await summary(frame, new RegExp(`^Showing 1–${ADA_TESTS} of ${ADA_TESTS} matching`));
+    await summary(frame, new RegExp(`^${ADA_TESTS} matching past changes`));
+    await listSettles(frame, (v) => v.setSize === ADA_TESTS, 'author and file');
     assert.ok((await cards.allInnerTexts()).every((text) => /test: cover step/.test(text)));
     t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-author-file')}`);
     await frame.locator('#filter-clear').click();
-    await summary(frame, new RegExp(`^Showing 1–50 of ${TOTAL}, newest first$`));
+    await summary(frame, new RegExp(`^${TOTAL} past changes, newest first$`));
 
     // Memory: the fix commit is recalled for a task that resembles it.
     await frame.locator('#memory-query input').fill('empty input tokenize');
@@ -202,7 +287,7 @@ test('Memory & Skill Browser: paging, filters, search, skills and quarantine in 
     t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-search')}`);
     // The search says how to get back to the whole list; the search itself is then repeated.
     await frame.locator('#show-all').click();
-    await summary(frame, new RegExp(`^Showing 1–50 of ${TOTAL}, newest first$`));
+    await summary(frame, new RegExp(`^${TOTAL} past changes, newest first$`));
     await frame.locator('#memory-query input').fill('empty input tokenize');
     await frame.locator('#memory-query input').press('Enter');
     await card.waitFor({ state: 'visible', timeout: 30_000 });
@@ -290,7 +375,10 @@ test('Memory & Skill Browser: paging, filters, search, skills and quarantine in 
     await frame.locator('vscode-tab-header', { hasText: 'Memory' }).click();
     await frame.locator('#show-all').click();
     await chooseKind(frame, 'fix');
-    await summary(frame, new RegExp(`^Showing 1–${FIXES} of ${FIXES} matching`));
+    await summary(frame, new RegExp(`^${FIXES} matching past changes`));
+    await listSettles(frame, (v) => v.setSize === FIXES, 'kind: fix, dark');
+    await list.press('End');
+    await listSettles(frame, (v) => v.inView.at(-1) === FIXES, 'End of the fixes, dark');
     const background = await frame.locator('body').evaluate((body) => body.ownerDocument.defaultView!.getComputedStyle(body).backgroundColor);
     assert.notEqual(background, 'rgb(255, 255, 255)', 'the page takes the dark editor background');
     const darkSpark = creditedCard.locator('svg.sparkline');
