@@ -27,7 +27,7 @@ const { values } = parseArgs({
     repo: { type: 'string' },
     commits: { type: 'string', default: '10000' },
     'skip-npm': { type: 'boolean', default: false },
-    // extension | mining | models | team | evolution | mcp | replay: run one group only.
+    // extension | mining | models | team | evolution | mcp | replay | localization: run one group only.
     only: { type: 'string' },
     // A real GGUF for the sidecar figure (default: a tiny random model written by the bench).
     gguf: { type: 'string' },
@@ -215,6 +215,32 @@ async function extensionFigures(): Promise<void> {
   line('activation', `p50 ${ms(a.p50)}`, `p95 ${ms(a.p95)}; loading the bundle ${ms(a.loadP50)} (goal <= 50 ms)`);
 }
 
+/** Localization quality only: mines the repository (or the synthetic one) and the npm corpora, then measures. */
+async function localizationFigures(): Promise<void> {
+  const repo = values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits));
+  const storeDir = join(work, 'stores', `localization-${process.pid}`);
+  rmSync(storeDir, { recursive: true, force: true });
+  await mineHistory(repo, { storeDir });
+  printLocalization(values.repo ? repo : 'synthetic repository (messages generated with the code)', await measureLocalization(repo, storeDir));
+  rmSync(storeDir, { recursive: true, force: true });
+  if (!values['skip-npm']) await npmLocalization();
+}
+
+async function npmLocalization(): Promise<void> {
+  for (const pkg of DEFAULT_NPM_CORPORA) {
+    try {
+      const dir = join(work, 'npm', pkg);
+      if (!existsSync(join(dir, '.git'))) await buildNpmHistoryRepo(pkg, dir, { cacheDir: join(work, 'npm-cache') });
+      const npmStore = join(work, 'stores', `npm-${pkg}`);
+      rmSync(npmStore, { recursive: true, force: true });
+      await mineHistory(dir, { storeDir: npmStore });
+      printLocalization(`${pkg} (real history rebuilt from npm releases)`, await measureLocalization(dir, npmStore, { cutoffFraction: 0.6 }));
+    } catch (error) {
+      process.stdout.write(`  ${pkg}: skipped (${error instanceof Error ? error.message : String(error)})\n`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
   process.stdout.write(`Co-evolve benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores\n`);
   if (values.only === undefined || values.only === 'extension') await extensionFigures();
@@ -224,6 +250,7 @@ async function main(): Promise<void> {
   if (values.only === 'models' || values.only === 'team' || values.only === 'extension' || values.only === 'evolution') return;
   if (values.only === 'replay') return replayBuilderFigures(values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits)), work, { line, header });
   if (values.only === 'mcp') return mcpRecallFigures(values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits)), work, { line, header });
+  if (values.only === 'localization') return localizationFigures();
   const repo = values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits));
   const { storeDir } = await miningSpeed(repo);
   await incremental(repo, storeDir);
@@ -231,20 +258,7 @@ async function main(): Promise<void> {
   await mcpRecallFigures(repo, work, { line, header }, storeDir);
   await replayBuilderFigures(repo, work, { line, header }, storeDir);
   printLocalization(values.repo ? repo : 'synthetic repository (messages generated with the code)', await measureLocalization(repo, storeDir));
-  if (!values['skip-npm']) {
-    for (const pkg of DEFAULT_NPM_CORPORA) {
-      try {
-        const dir = join(work, 'npm', pkg);
-        if (!existsSync(join(dir, '.git'))) await buildNpmHistoryRepo(pkg, dir, { cacheDir: join(work, 'npm-cache') });
-        const npmStore = join(work, 'stores', `npm-${pkg}`);
-        rmSync(npmStore, { recursive: true, force: true });
-        await mineHistory(dir, { storeDir: npmStore });
-        printLocalization(`${pkg} (real history rebuilt from npm releases)`, await measureLocalization(dir, npmStore, { cutoffFraction: 0.6 }));
-      } catch (error) {
-        process.stdout.write(`  ${pkg}: skipped (${error instanceof Error ? error.message : String(error)})\n`);
-      }
-    }
-  }
+  if (!values['skip-npm']) await npmLocalization();
   rmSync(storeDir, { recursive: true, force: true });
 }
 

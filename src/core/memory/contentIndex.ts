@@ -64,6 +64,12 @@ export class ContentIndex {
     return new ContentIndex(search);
   }
 
+  /** The files whose code holds `term` as a whole token (lower-cased, as the tokenizer emits it). */
+  filesWithTerm(term: string): string[] {
+    const whole = (t: string) => [t];
+    return this.search.search(term, { fields: ['content'], prefix: false, fuzzy: false, tokenize: whole, processTerm: (t) => t }).map((r) => String(r.id));
+  }
+
   query(text: string, limit = 100): Array<{ path: string; score: number; terms: string[] }> {
     return this.search
       .search(text)

@@ -92,6 +92,10 @@ const W_EVIDENCE = 1;
 const W_SYMBOL = 1;
 const W_FILE_TEXT = 0.6;
 const W_CONTENT = 2;
+/** A name from the query found in a file's code (half a changed symbol's weight: it may only be used there), scaled by how rare it is. */
+const W_NAMED_IN_CODE = 0.5;
+/** One identifier (no path or member separators): what {@link ContentIndex.filesWithTerm} can look up. */
+const WORD_ONLY = /^[\p{L}\p{N}_$]{3,}$/u;
 
 interface Scored {
   digest: ExperienceDigest;
@@ -236,6 +240,8 @@ function exactMentions(digest: ExperienceDigest, query: RecallQuery): string[] {
   return [...found];
 }
 
+type Channel = Map<string, { score: number; why: string }>;
+
 function rankFiles(
   scored: Scored[],
   query: RecallQuery,
@@ -244,12 +250,7 @@ function rankFiles(
   k: number,
   content?: { index: ContentIndex; text: string },
 ): RecalledFile[] {
-  const ranked = new Map<string, { score: number; why: string[] }>();
-  const entry = (path: string) => {
-    let e = ranked.get(path);
-    if (!e) ranked.set(path, (e = { score: 0, why: [] }));
-    return e;
-  };
+  const channels: Array<{ weight: number; hits: Channel }> = [];
   // Channel 1: what similar past changes touched, damped for files that change with everything.
   const evidence = new Map<string, { score: number; from: Scored[] }>();
   const best = scored[0]?.score ?? 1;
@@ -266,29 +267,36 @@ function rankFiles(
       if (e.from.length < 2) e.from.push(item);
     }
   }
-  const maxEvidence = Math.max(1e-9, ...[...evidence.values()].map((e) => e.score));
+  const ev: Channel = new Map();
   for (const [path, e] of evidence) {
-    const target = entry(path);
-    target.score += W_EVIDENCE * (e.score / maxEvidence);
     const [first] = e.from;
-    target.why.push(`changed by ${e.from.length > 1 ? 'similar past changes, e.g.' : 'a similar past change:'} ${first!.digest.sha.slice(0, 10)} "${truncate(first!.digest.subject, 70)}"`);
+    ev.set(path, { score: e.score, why: `changed by ${e.from.length > 1 ? 'similar past changes, e.g.' : 'a similar past change:'} ${first!.digest.sha.slice(0, 10)} "${truncate(first!.digest.subject, 70)}"` });
   }
+  channels.push({ weight: W_EVIDENCE, hits: ev });
   // Channel 2: the file's own history text (its path, the symbols changed in it, why it changed).
-  const lexical = files.query(query.terms);
-  const maxLexical = lexical[0]?.score ?? 1;
-  for (const hit of lexical) {
-    const target = entry(hit.path);
-    target.score += W_FILE_TEXT * (hit.score / maxLexical);
-    target.why.push(`its path, symbols or change history mention ${quoteList(hit.terms, 4)}`);
-  }
+  const ft: Channel = new Map();
+  for (const hit of files.query(query.terms)) ft.set(hit.path, { score: hit.score, why: `its path, symbols or change history mention ${quoteList(hit.terms, 4)}` });
+  channels.push({ weight: W_FILE_TEXT, hits: ft });
   // Channel 3 (optional): what the code says now.
   if (content) {
-    const hits = content.index.query(content.text);
-    const maxContent = hits[0]?.score ?? 1;
-    for (const hit of hits) {
-      const target = entry(hit.path);
-      target.score += W_CONTENT * (hit.score / maxContent);
-      target.why.push(`its current contents mention ${quoteList(hit.terms, 4)}`);
+    const ct: Channel = new Map();
+    // The cleaned query's terms, not the raw text: no trailers, references or commit-type words.
+    for (const hit of content.index.query(query.terms.length ? query.terms.join(' ') : content.text)) ct.set(hit.path, { score: hit.score, why: `its current contents mention ${quoteList(hit.terms, 4)}` });
+    channels.push({ weight: W_CONTENT, hits: ct });
+  }
+  const ranked = new Map<string, { score: number; why: string[] }>();
+  const entry = (path: string) => {
+    let e = ranked.get(path);
+    if (!e) ranked.set(path, (e = { score: 0, why: [] }));
+    return e;
+  };
+  for (const channel of channels) {
+    const ordered = [...channel.hits].sort((a, b) => b[1].score - a[1].score);
+    const max = Math.max(1e-9, ordered[0]?.[1].score ?? 1);
+    for (const [path, hit] of ordered) {
+      const target = entry(path);
+      target.score += channel.weight * (hit.score / max);
+      target.why.push(hit.why);
     }
   }
   // A symbol the text names exactly is the strongest pointer there is.
@@ -302,6 +310,21 @@ function rankFiles(
     const target = entry(path);
     target.score += W_SYMBOL;
     target.why.unshift(`has ${quoteList([...new Set(names)], 3)}, named in the query`);
+  }
+  // A name the text gives that the code holds (defined or used there), rarer names weighing more.
+  if (content) {
+    const size = content.index.size;
+    for (const id of query.identifierSet) {
+      if (!WORD_ONLY.test(id)) continue;
+      const holders = content.index.filesWithTerm(id);
+      if (holders.length === 0) continue;
+      const weight = W_NAMED_IN_CODE * (Math.log(1 + size / holders.length) / Math.log(1 + size));
+      for (const path of holders) {
+        const target = entry(path);
+        target.score += weight;
+        target.why.push(`its code has "${id}", named in the query`);
+      }
+    }
   }
   if (query.aboutTests) {
     for (const [path, e] of ranked) e.score *= table.isTest(path) ? 1.4 : 0.85;
