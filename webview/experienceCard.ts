@@ -1,10 +1,11 @@
 import type { ExperienceRow, UtilityView } from '../src/protocol/memoryPanel.ts';
 import { el, errorLine, replaceChildren, shortSha } from './dom.ts';
-import { notify, request } from './rpc.ts';
+import { notify, PanelError, request } from './rpc.ts';
 import { trendSlot } from './sparkline.ts';
 
 /** One past change: what it was, why it was recalled, what it learned; pin it, quarantine or restore it, open its commit. */
 export function experienceCard(experience: ExperienceRow, changed: () => Promise<void>): HTMLElement {
+  if (experience.forgotten) return forgottenCard(experience);
   const utility = el('div', { class: 'utility' });
   const status = el('div', { class: 'status' });
   // Q over time, filled in by the list for the whole page at once (fillTrends).
@@ -21,7 +22,7 @@ export function experienceCard(experience: ExperienceRow, changed: () => Promise
     status,
   );
   const render = (view: UtilityView): void => {
-    const button = (action: 'quarantine' | 'restore' | 'pin' | 'unpin', label: string): HTMLElement =>
+    const button = (action: 'quarantine' | 'restore' | 'pin' | 'unpin' | 'forget', label: string): HTMLElement =>
       el(
         'vscode-button',
         {
@@ -31,10 +32,14 @@ export function experienceCard(experience: ExperienceRow, changed: () => Promise
               replaceChildren(status);
               request('memoryAction', { sha: experience.sha, action })
                 .then((result) => {
-                  render(result.utility);
+                  if (result.forgotten) card.replaceWith(forgottenCard({ ...experience, forgotten: result.forgotten }));
+                  else render(result.utility);
                   void changed();
                 })
-                .catch((error: unknown) => replaceChildren(status, errorLine(error)));
+                // Declined in VS Code's confirmation: nothing to say.
+                .catch((error: unknown) => {
+                  if (!PanelError.is(error, 'cancelled')) replaceChildren(status, errorLine(error));
+                });
             },
           },
         },
@@ -49,11 +54,21 @@ export function experienceCard(experience: ExperienceRow, changed: () => Promise
       ` · helpful ${view.helpful} · harmful ${view.harmful} · uses ${view.uses}`,
       view.quarantined ? el('vscode-badge', { class: 'quarantine-badge' }, `quarantined (${view.quarantined})`) : null,
       view.pinned ? el('vscode-badge', { class: 'pin-badge', attrs: { title: 'Ranked as fully useful in every recall; never decays' } }, 'pinned') : null,
-      el('span', { class: 'actions' }, view.pinned ? button('unpin', 'Unpin') : button('pin', 'Pin'), view.quarantined ? button('restore', 'Restore') : button('quarantine', 'Quarantine')),
+      el('span', { class: 'actions' }, view.pinned ? button('unpin', 'Unpin') : button('pin', 'Pin'), view.quarantined ? button('restore', 'Restore') : button('quarantine', 'Quarantine'), button('forget', 'Forget…')),
     );
   };
   render(experience.utility);
   return card;
+}
+
+/** What is left of a commit memory was told to forget: its sha and dates, nothing it said or touched. */
+function forgottenCard(experience: ExperienceRow): HTMLElement {
+  return el(
+    'article',
+    { class: 'experience is-forgotten', attrs: { 'data-sha': experience.sha, 'data-kind': 'forgotten' } },
+    el('div', { class: 'title' }, el('vscode-badge', { class: 'forgotten-badge' }, 'forgotten'), el('strong', {}, 'Forgotten commit')),
+    el('div', { class: 'meta' }, el('code', {}, shortSha(experience.sha)), ` · ${experience.time.slice(0, 10)} · forgotten ${(experience.forgotten ?? '').slice(0, 10)}; its message, files and score are no longer in memory`),
+  );
 }
 
 export function fileLink(path: string): HTMLElement {

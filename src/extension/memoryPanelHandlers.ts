@@ -1,6 +1,7 @@
 import { effectiveQ, setPinned, setQuarantine } from '../core/learning/utility.ts';
 import { readFixes } from '../core/learning/fixExperience.ts';
 import type { CommitExperience, Utility } from '../core/memory/experience.ts';
+import { forgetExperience } from '../core/memory/forgetExperience.ts';
 import { recallInWorkspace } from '../core/memory/recallService.ts';
 import { warmMemoryFor } from '../core/memory/warmMemory.ts';
 import { CoevolveError } from '../core/errors.ts';
@@ -48,12 +49,15 @@ function experienceRow(experience: CommitExperience, now: number): ExperienceRow
     files: experience.files.slice(0, ROW_LIST).map((file) => file.path),
     symbols: experience.symbols.slice(0, ROW_LIST).map((symbol) => symbol.name),
     utility: utilityView(experience.utility, now),
+    ...(experience.forgotten ? { forgotten: experience.forgotten.at } : {}),
   };
 }
 
 export interface MemoryPanelHandlerOptions {
   runs: RunsHandlerOptions;
   skills: SkillHandlerOptions;
+  /** Asks the user (a modal the webview cannot answer for them) before a commit is forgotten for good. */
+  confirmForget(experience: { sha: string; subject: string }): Promise<boolean>;
 }
 
 export function memoryPanelHandlers(workspace: () => Promise<Workspace>, options: MemoryPanelHandlerOptions): RequestHandlers {
@@ -133,6 +137,15 @@ export function memoryPanelHandlers(workspace: () => Promise<Workspace>, options
 
     async memoryAction({ sha, action }) {
       const dir = await storeDir();
+      if (action === 'forget') {
+        const browser = memoryBrowserFor(dir);
+        const record = await browser.record(sha);
+        if (!record) throw new CoevolveError('bad-input', `No experience ${sha.slice(0, 10)} in memory.`);
+        if (!(await options.confirmForget({ sha: record.sha, subject: record.intent.subject }))) throw new CoevolveError('cancelled', 'Cancelled.');
+        await forgetExperience(dir, record.sha);
+        const tombstone = await browser.record(record.sha);
+        return { sha, utility: utilityView(tombstone?.utility ?? { q: 0, helpful: 0, harmful: 0, uses: 0 }, Date.now() / 1000), ...(tombstone?.forgotten ? { forgotten: tombstone.forgotten.at } : {}) };
+      }
       const done = action === 'pin' || action === 'unpin' ? await setPinned(dir, sha, action === 'pin') : await setQuarantine(dir, sha, action === 'quarantine');
       if (!done) throw new CoevolveError('bad-input', `No experience ${sha.slice(0, 10)} in memory.`);
       const experience = await memoryBrowserFor(dir).record(sha);

@@ -12,6 +12,7 @@ import { openRunFiles } from './runsFiles.ts';
 import type { LiveRuns } from './runsLive.ts';
 import { confirmRunFeedback, forwardLiveRuns } from './runsPanel.ts';
 import { runsQueryFor } from './runsQuery.ts';
+import { confirmForget } from './forgetConfirm.ts';
 import { confirmSkill } from './skillConfirm.ts';
 import type { CommitDocuments } from './commitDocuments.ts';
 
@@ -44,6 +45,7 @@ export class MemoryPanel implements vscode.Disposable {
       runs: { live: () => this.live.runIds(), confirmFeedback: confirmRunFeedback },
       // Each skill action is confirmed in VS Code's modal, from the handler: it words it with what it read.
       skills: { approver: process.env.USER ?? 'user', confirmSkill },
+      confirmForget,
     });
     const subscriptions = [
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(panel, handlers, raw)),

@@ -76,7 +76,8 @@ export class MemoryBrowser {
   async quarantined(limit: number): Promise<ExperiencePage> {
     const memory = await this.loaded();
     if (!memory) return { experiences: [], total: 0, offset: 0 };
-    const matches = this.newestFirst(memory.index).filter((digest) => digest.quarantined);
+    // Forgotten commits are quarantined for good: there is nothing to restore.
+    const matches = this.newestFirst(memory.index).filter((digest) => digest.quarantined && !digest.forgotten);
     const bySha = await this.warm.experiences(memory, matches.slice(0, limit).map((digest) => digest.sha));
     return { experiences: matches.slice(0, limit).map((digest) => bySha.get(digest.sha)).filter((e) => e !== undefined), total: matches.length, offset: 0 };
   }

@@ -44,6 +44,8 @@ const experienceRowSchema = z.object({
   files: z.array(relativePath).max(MAX_LIST),
   symbols: z.array(text(300)).max(MAX_LIST),
   utility: utilitySchema,
+  /** When a person told memory to forget it: a tombstone, with nothing of the commit left. */
+  forgotten: text(64).optional(),
 });
 
 /** Every kind an experience can have; the compile-time check below fails when core adds one. */
@@ -343,8 +345,8 @@ export const requests = {
     result: z.object({ histories: z.array(creditSeriesSchema).max(MAX_LIST) }).strict(),
   },
   memoryAction: {
-    params: z.object({ sha, action: z.enum(['quarantine', 'restore', 'pin', 'unpin']) }).strict(),
-    result: z.object({ sha, utility: utilitySchema }),
+    params: z.object({ sha, action: z.enum(['quarantine', 'restore', 'pin', 'unpin', 'forget']) }).strict(),
+    result: z.object({ sha, utility: utilitySchema, forgotten: text(64).optional() }),
   },
   /**
    * One page of runs, newest first. Unfiltered, `total` is exact and only the page's runs are read;

@@ -313,6 +313,22 @@ test('Memory & Skill Browser: a virtualized list, filters, search, skills and qu
     assert.ok(shard.includes('"quarantined":"manual"'), 'the experience is quarantined on disk');
     t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-quarantined')}`);
 
+    // Forget… asks in VS Code's modal first; confirmed, the card becomes a tombstone and no file of
+    // the store holds the commit's words any more (the commit itself stays in git).
+    const feat = frame.locator('article.experience', { hasText: 'feat(parser): add a tokenizer for arithmetic expressions' }).first();
+    const featSha = await feat.getAttribute('data-sha');
+    await feat.locator('vscode-button.action-forget').click();
+    const forgetDialog = page.locator('.monaco-dialog-box');
+    await forgetDialog.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await forgetDialog.innerText(), /Forget "feat\(parser\): add a tokenizer for arithmetic expressions" \([0-9a-f]{10}\)\?[\s\S]*The commit stays in git/);
+    t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-forget')}`);
+    await forgetDialog.locator('.monaco-button', { hasText: /^Forget$/ }).click();
+    const tombstone = frame.locator(`article.experience.is-forgotten[data-sha="${featSha}"]`);
+    await tombstone.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await tombstone.innerText(), /Forgotten commit[\s\S]*forgotten \d{4}-\d{2}-\d{2}/);
+    assert.ok(!readFileSync(join(repo.dir, '.coevolve', 'memory', 'experiences', 'shard-000000.json'), 'utf8').includes('add a tokenizer for arithmetic expressions'), 'the shard no longer holds the commit');
+    assert.match(repo.git('log', '--format=%s'), /feat\(parser\): add a tokenizer for arithmetic expressions/);
+
     // Fixes: the recorded fix.
     await frame.locator('vscode-tab-header', { hasText: 'Fixes' }).click();
     const fixRow = frame.locator('vscode-table-row[data-id="fix:run-1"]');

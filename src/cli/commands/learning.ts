@@ -9,6 +9,7 @@ import { readCreditHistory } from '../../core/learning/creditLog.ts';
 import { effectiveQ, setPinned, setQuarantine } from '../../core/learning/utility.ts';
 import type { CommitExperience } from '../../core/memory/experience.ts';
 import { MemoryStore } from '../../core/memory/store.ts';
+import { forgetExperience } from '../../core/memory/forgetExperience.ts';
 
 const OUTCOMES: Record<string, HumanOutcome> = { accept: 'accepted', accepted: 'accepted', edited: 'edited', reject: 'rejected', rejected: 'rejected' };
 
@@ -41,7 +42,7 @@ export function registerLearning(program: Command): void {
     const now = Date.now() / 1000;
     const chosen = id ? all.filter((e) => e.sha.startsWith(id.replace(/^commit:/, ''))) : all.filter((e) => e.utility.uses > 0 || e.utility.quarantined).sort((a, b) => b.utility.uses - a.utility.uses);
     if (id && chosen.length !== 1) throw new CoevolveError('bad-input', chosen.length ? `"${id}" matches ${chosen.length} experiences; give more of the sha.` : `No experience "${id}".`);
-    const rows = chosen.map((e) => ({ id: e.id, subject: e.intent.subject, q: e.utility.q, effectiveQ: Number(effectiveQ(e.utility.q, e.utility.lastUsed, now).toFixed(3)), helpful: e.utility.helpful, harmful: e.utility.harmful, uses: e.utility.uses, quarantined: e.utility.quarantined ?? null }));
+    const rows = chosen.map((e) => ({ id: e.id, subject: e.forgotten ? `(forgotten ${e.forgotten.at.slice(0, 10)})` : e.intent.subject, q: e.utility.q, effectiveQ: Number(effectiveQ(e.utility.q, e.utility.lastUsed, now).toFixed(3)), helpful: e.utility.helpful, harmful: e.utility.harmful, uses: e.utility.uses, quarantined: e.utility.quarantined ?? null }));
     const fixes = id ? [] : await readFixes(dir);
     // One memory: its utility over time, credit by credit.
     const history = id ? await readCreditHistory(dir, chosen[0]!.id) : [];
@@ -69,9 +70,19 @@ export function registerLearning(program: Command): void {
       process.stdout.write(`${found.sha.slice(0, 10)} ${pinned ? 'pinned' : 'unpinned'}: ${found.intent.subject}\n`);
     });
   }
+  withStoreFlags(
+    memory
+      .command('forget')
+      .description('Forget a mined commit for good: its message, author, files, symbols, diff summary and score are erased from the store (the commit stays in git), and mining it again keeps it forgotten. Quarantine instead to keep it, unused.')
+      .argument('<id>', 'experience sha (or prefix)'),
+  ).action(async (id: string, flags: StoreFlags) => {
+    const dir = await storeDirOf(flags);
+    const found = await oneExperience(dir, id);
+    await forgetExperience(dir, found.sha);
+    process.stdout.write(`${found.sha.slice(0, 10)} forgotten: "${found.intent.subject}" is no longer in memory (the commit is still in git).\n`);
+  });
   for (const [name, description, quarantined] of [
     ['quarantine', 'Keep a memory out of every task (it stays in the store).', true],
-    ['forget', 'Same as quarantine: mined history stays in the store, but is never used again.', true],
     ['restore', 'Bring a quarantined memory back.', false],
   ] as const) {
     withStoreFlags(memory.command(name).description(description).argument('<id>', 'experience sha (or prefix)')).action(async (id: string, flags: StoreFlags) => {

@@ -1,6 +1,7 @@
 import type { Utility } from '../memory/experience.ts';
 import { MemoryStore } from '../memory/store.ts';
 import { logCredits } from './creditLog.ts';
+import { refuseForgotten } from '../memory/forgetExperience.ts';
 
 /** MemRL's learning rate: a new outcome moves Q 30% of the way. */
 export const ALPHA = 0.3;
@@ -54,7 +55,8 @@ export async function creditExperiences(storeDir: string, ids: readonly string[]
     const changed = [];
     for (const sha of shas) {
       const experience = await tx.find(sha);
-      if (!experience) {
+      // A forgotten commit keeps no score either.
+      if (!experience || experience.forgotten) {
         result.missing.push(sha);
         continue;
       }
@@ -77,6 +79,7 @@ export async function setQuarantine(storeDir: string, sha: string, quarantined: 
   return store.transaction(async (tx) => {
     const experience = await tx.find(sha);
     if (!experience) return false;
+    refuseForgotten(experience, quarantined ? 'quarantined' : 'restored');
     const utility = { ...experience.utility };
     if (quarantined) {
       utility.quarantined = 'manual';
@@ -93,6 +96,7 @@ export async function setPinned(storeDir: string, sha: string, pinned: boolean):
   return store.transaction(async (tx) => {
     const experience = await tx.find(sha);
     if (!experience) return false;
+    refuseForgotten(experience, pinned ? 'pinned' : 'unpinned');
     const utility = { ...experience.utility };
     if (pinned) {
       utility.pinned = true;

@@ -89,6 +89,8 @@ export interface CommitExperience {
     secretsRedacted?: number;
   };
   utility: Utility;
+  /** A person told memory to forget this commit: only its sha, position and dates are kept. */
+  forgotten?: { at: string };
 }
 
 export function emptyUtility(): Utility {

@@ -18,6 +18,8 @@ export interface ExperienceDigest {
   lastUsed?: number;
   quarantined?: boolean;
   pinned?: boolean;
+  /** A tombstone: nothing left to search or rank. */
+  forgotten?: boolean;
 }
 
 export function digestOf(experience: CommitExperience): ExperienceDigest {
@@ -44,6 +46,7 @@ export function digestOf(experience: CommitExperience): ExperienceDigest {
     q: experience.utility.q,
     ...(experience.utility.lastUsed !== undefined ? { lastUsed: experience.utility.lastUsed } : {}),
     ...(experience.utility.quarantined ? { quarantined: true } : {}),
+    ...(experience.forgotten ? { forgotten: true } : {}),
     ...(experience.utility.pinned ? { pinned: true } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { DataFile } from 'lowdb/node';
 import { CoevolveError } from '../errors.ts';
 import { EXPERIENCE_SCHEMA } from './experience.ts';
 import type { CommitExperience } from './experience.ts';
+import { tombstoneOf } from './tombstone.ts';
 import { withStoreLock } from './storeLock.ts';
 import { emptyMeta, META_SCHEMA } from './storeMeta.ts';
 import type { StoreMeta } from './storeMeta.ts';
@@ -108,10 +109,12 @@ export class StoreTransaction {
     return db.data;
   }
 
-  /** Inserts or replaces experiences by sha. */
+  /** Inserts or replaces experiences by sha; a forgotten sha is only ever stored as its tombstone. */
   async upsert(experiences: readonly CommitExperience[]): Promise<void> {
     const byShard = new Map<number, CommitExperience[]>();
-    for (const experience of experiences) {
+    const forgotten = this.meta.forgotten?.length ? new Set(this.meta.forgotten) : undefined;
+    for (const mined of experiences) {
+      const experience = forgotten?.has(mined.sha) && !mined.forgotten ? tombstoneOf(mined, new Date().toISOString()) : mined;
       const list = byShard.get(shardOf(experience.seq)) ?? [];
       list.push(experience);
       byShard.set(shardOf(experience.seq), list);
@@ -384,6 +387,9 @@ function rebuildMeta(shards: Map<number, ShardFile>): StoreMeta {
       if (!oldest || item.seq < oldest.seq) oldest = item;
     }
   }
+  // The tombstones in the good shards still say what was forgotten.
+  const forgotten = [...shards.values()].flatMap((file) => file.items.filter((item) => item.forgotten).map((item) => item.sha));
+  if (forgotten.length) meta.forgotten = forgotten;
   if (newest && oldest) {
     meta.mining.head = newest.sha;
     meta.mining.headSeq = newest.seq;

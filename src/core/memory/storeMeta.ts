@@ -25,6 +25,8 @@ export interface StoreMeta {
   /** Per shard: its size and a revision bumped on each write, so caches can refresh one shard. */
   shards: Record<string, { count: number; rev: number }>;
   mining: MiningState;
+  /** Shas a person told memory to forget: mined again (a rewrite, a repair, a fresh start), they stay tombstones. */
+  forgotten?: string[];
 }
 
 export function emptyMeta(): StoreMeta {

@@ -56,6 +56,7 @@ describe('credit history for a page of the memory browser (a real mined store)',
     const workspace = await resolveWorkspace(repo.dir, store);
     handlers = memoryPanelHandlers(async () => workspace, {
       runs: { live: () => new Set(), confirmFeedback: async () => false },
+      confirmForget: async () => false,
       skills: { approver: 'tester', confirmSkill: async () => false },
     });
     // Two good outcomes for the fix commit, a bad one between them for the docs commit; a fix credited twice.

@@ -53,6 +53,7 @@ describe('skill lineage and actions in the memory browser (a real store)', () =>
     const workspace = await resolveWorkspace(repo.dir, store);
     handlers = memoryPanelHandlers(async () => workspace, {
       runs: { live: () => new Set(), confirmFeedback: async () => false },
+      confirmForget: async () => false,
       skills: {
         approver: 'ada',
         confirmSkill: (confirmation) => {
