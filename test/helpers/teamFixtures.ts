@@ -4,6 +4,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelConfig } from '../../src/core/llm/providers.ts';
 import type { Plan } from '../../src/core/agents/plan.ts';
+import type { SolveEvent } from '../../src/core/agents/events.ts';
+import type { SolveOptions } from '../../src/core/agents/solveTask.ts';
+import { resolveWorkspace } from '../../src/core/workspace.ts';
 import { GitRepo } from './gitRepo.ts';
 import type { Step } from './scriptedModelServer.ts';
 
@@ -74,4 +77,18 @@ export function diagnosisStep(strategy: 'revise-patch' | 'revise-plan' | 'new-ap
 /** The text of every message of a recorded request, joined. */
 export function requestText(body: Record<string, unknown>): string {
   return ((body.messages as { content?: unknown }[]) ?? []).map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? ''))).join('\n');
+}
+
+/** Options for solveTask on `repoDir` with the scripted team: trusted, nothing approved, events collected. */
+export async function teamSolveOptions(baseURL: string, repoDir: string, dirs: { store: string; sandboxes: string }, events: SolveEvent[]): Promise<SolveOptions> {
+  return {
+    workspace: await resolveWorkspace(repoDir, dirs.store),
+    task: { text: 'sum should skip null values instead of producing NaN' },
+    models: teamModels(baseURL),
+    secrets: () => undefined,
+    policy: { workspaceTrusted: true, approveAll: false },
+    sandboxBaseDir: dirs.sandboxes,
+    modelTimeoutMs: 20_000,
+    onEvent: (event) => events.push(event),
+  };
 }

@@ -6,11 +6,10 @@ import { solveTask } from '../../../src/core/agents/solveTask.ts';
 import type { SolveOptions } from '../../../src/core/agents/solveTask.ts';
 import type { SolveEvent } from '../../../src/core/agents/events.ts';
 import { CoevolveError } from '../../../src/core/errors.ts';
-import { resolveWorkspace } from '../../../src/core/workspace.ts';
 import { tempDir } from '../../helpers/gitRepo.ts';
 import type { GitRepo } from '../../helpers/gitRepo.ts';
 import { ScriptedModelServer } from '../../helpers/scriptedModelServer.ts';
-import { edit, finish, mathProject, planStep, requestText, teamModels, toolCall } from '../../helpers/teamFixtures.ts';
+import { edit, finish, mathProject, planStep, requestText, teamSolveOptions, toolCall } from '../../helpers/teamFixtures.ts';
 
 // The team asks each role's server for its context window (GET /v1/models, as vLLM, llama.cpp and
 // the sidecar answer it) and the implementer keeps its conversation inside that window.
@@ -36,17 +35,20 @@ async function setup(windows: Record<string, number>): Promise<{ repo: GitRepo; 
   cleanup.push(() => repo.remove(), () => rmSync(sandboxes, { recursive: true, force: true }), () => rmSync(storeDir, { recursive: true, force: true }));
   server.models = ['gen', 'impl', 'rect'].map((id) => ({ id, object: 'model', owned_by: 'test', ...(windows[id] ? { context_length: windows[id] } : {}) }));
   const events: SolveEvent[] = [];
-  const options: SolveOptions = {
-    workspace: await resolveWorkspace(repo.dir, storeDir),
-    task: { text: 'sum should skip null values instead of producing NaN' },
-    models: teamModels(server.baseURL),
-    secrets: () => undefined,
-    policy: { workspaceTrusted: true, approveAll: false },
-    sandboxBaseDir: sandboxes,
-    modelTimeoutMs: 20_000,
-    onEvent: (event) => events.push(event),
-  };
+  const options = await teamSolveOptions(server.baseURL, repo.dir, { store: storeDir, sandboxes }, events);
   return { repo, options, events, sandboxes };
+}
+
+/** The plan, then an implementer that reads the long notes, then the code, and fixes it. */
+function scriptNotesThenFix(): void {
+    server.scriptFor('gen', planStep());
+    server.scriptFor(
+      'impl',
+      toolCall('read_file', { path: 'docs/notes.md' }),
+      toolCall('read_file', { path: 'src/math.js' }),
+      edit('src/math.js', '  return values.reduce((a, b) => a + b, 0);', '  return values.filter((v) => v !== null).reduce((a, b) => a + b, 0);'),
+      finish('sum filters out null before adding.'),
+    );
 }
 
 function implementerRequests(): string[] {
@@ -56,14 +58,7 @@ function implementerRequests(): string[] {
 describe('the team and the context window its server reports', () => {
   it('elides the oldest tool output once the conversation would overflow the implementer\'s window, and still solves', async () => {
     const s = await setup({ impl: 18_000 });
-    server.scriptFor('gen', planStep());
-    server.scriptFor(
-      'impl',
-      toolCall('read_file', { path: 'docs/notes.md' }),
-      toolCall('read_file', { path: 'src/math.js' }),
-      edit('src/math.js', '  return values.reduce((a, b) => a + b, 0);', '  return values.filter((v) => v !== null).reduce((a, b) => a + b, 0);'),
-      finish('sum filters out null before adding.'),
-    );
+    scriptNotesThenFix();
     const solution = await solveTask(s.options);
     assert.equal(solution.status, 'passed');
     const asked = implementerRequests();
@@ -81,14 +76,7 @@ describe('the team and the context window its server reports', () => {
 
   it('leaves the conversation alone where the server reports no window', async () => {
     const s = await setup({});
-    server.scriptFor('gen', planStep());
-    server.scriptFor(
-      'impl',
-      toolCall('read_file', { path: 'docs/notes.md' }),
-      toolCall('read_file', { path: 'src/math.js' }),
-      edit('src/math.js', '  return values.reduce((a, b) => a + b, 0);', '  return values.filter((v) => v !== null).reduce((a, b) => a + b, 0);'),
-      finish('sum filters out null before adding.'),
-    );
+    scriptNotesThenFix();
     const solution = await solveTask(s.options);
     assert.equal(solution.status, 'passed');
     assert.ok(implementerRequests()[3]!.includes('note 319:'));

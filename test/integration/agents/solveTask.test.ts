@@ -6,12 +6,11 @@ import { solveTask } from '../../../src/core/agents/solveTask.ts';
 import type { SolveOptions } from '../../../src/core/agents/solveTask.ts';
 import type { SolveEvent } from '../../../src/core/agents/events.ts';
 import { CoevolveError } from '../../../src/core/errors.ts';
-import { resolveWorkspace } from '../../../src/core/workspace.ts';
 import type { GitRepo } from '../../helpers/gitRepo.ts';
 import { tempDir } from '../../helpers/gitRepo.ts';
 import { ScriptedModelServer } from '../../helpers/scriptedModelServer.ts';
 import type { Step } from '../../helpers/scriptedModelServer.ts';
-import { diagnosisStep, edit, finish, MATH_BEFORE, mathProject, planStep, requestText, teamModels, toolCall } from '../../helpers/teamFixtures.ts';
+import { diagnosisStep, edit, finish, MATH_BEFORE, mathProject, planStep, requestText, teamSolveOptions, toolCall } from '../../helpers/teamFixtures.ts';
 
 // The whole team against real things: a git repository, a real `npm test` running node:test, the
 // real openai client speaking HTTP to a scripted server that plays the three roles.
@@ -39,17 +38,7 @@ async function setup(overrides: Partial<SolveOptions> = {}, project = mathProjec
   const storeDir = tempDir('coevolve-team-store-');
   cleanup.push(() => project.remove(), () => rmSync(sandboxes, { recursive: true, force: true }), () => rmSync(storeDir, { recursive: true, force: true }));
   const events: SolveEvent[] = [];
-  const options: SolveOptions = {
-    workspace: await resolveWorkspace(project.dir, storeDir),
-    task: { text: 'sum should skip null values instead of producing NaN' },
-    models: teamModels(server.baseURL),
-    secrets: () => undefined,
-    policy: { workspaceTrusted: true, approveAll: false },
-    sandboxBaseDir: sandboxes,
-    modelTimeoutMs: 20_000,
-    onEvent: (event) => events.push(event),
-    ...overrides,
-  };
+  const options: SolveOptions = { ...(await teamSolveOptions(server.baseURL, project.dir, { store: storeDir, sandboxes }, events)), ...overrides };
   return { repo: project, options, events, sandboxes, storeDir };
 }
 
