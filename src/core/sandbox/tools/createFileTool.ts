@@ -2,7 +2,7 @@ import { lstat, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { CoevolveError } from '../../errors.ts';
-import { atomicWriteFile } from '../atomicWrite.ts';
+import { atomicWriteFile, SANDBOX_WRITE } from '../atomicWrite.ts';
 import { confinePath } from './confinePath.ts';
 import type { SandboxTool } from './sandboxTool.ts';
 import { encodeText, looksBinary, readTextFile, toLf } from './textFile.ts';
@@ -33,11 +33,11 @@ export const createFileTool: SandboxTool<CreateFileArgs> = {
     if (existing) {
       // A replaced text file keeps its line endings, byte order mark, encoding and permissions.
       const bytes = looksBinary(Buffer.from(content)) ? null : await readTextFile(target.real, target.rel).catch(() => null);
-      await atomicWriteFile(target.real, bytes ? encodeText(bytes, content) : args.content, { mode: existing.mode });
+      await atomicWriteFile(target.real, bytes ? encodeText(bytes, content) : args.content, { mode: existing.mode, durable: SANDBOX_WRITE.durable });
       return `Replaced ${target.rel} (${lineCount(content)} lines).`;
     }
     await mkdir(dirname(target.real), { recursive: true });
-    await atomicWriteFile(target.real, args.content);
+    await atomicWriteFile(target.real, args.content, SANDBOX_WRITE);
     return `Created ${target.rel} (${lineCount(content)} lines).`;
   },
 };

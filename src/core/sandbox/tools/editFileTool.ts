@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CoevolveError } from '../../errors.ts';
-import { atomicWriteFile } from '../atomicWrite.ts';
+import { atomicWriteFile, SANDBOX_WRITE } from '../atomicWrite.ts';
 import { confinePath } from './confinePath.ts';
 import { applyEdits } from './editMatcher.ts';
 import type { MatchKind } from './editMatcher.ts';
@@ -42,7 +42,7 @@ export const editFileTool: SandboxTool<EditFileArgs> = {
     );
     if (!outcome.ok) throw new CoevolveError('edit-rejected', `${target.rel}: ${outcome.error}`);
     if (outcome.text === file.text) return `No change: the replacements leave ${target.rel} as it was.`;
-    await atomicWriteFile(target.real, encodeText(file, outcome.text), { mode: file.mode });
+    await atomicWriteFile(target.real, encodeText(file, outcome.text), { mode: file.mode, durable: SANDBOX_WRITE.durable });
     return `Edited ${target.rel}: ${summary(outcome.matches)}; the file now has ${lineCount(outcome.text)} lines.`;
   },
 };
