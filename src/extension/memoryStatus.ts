@@ -3,6 +3,9 @@ import { join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { storeDirIn } from './storeLocation.ts';
 
+/** Internal (not in the palette): mining calls it when it ends, so the count never waits on a file watcher. */
+export const REFRESH_MEMORY_STATUS = 'coevolve.refreshMemoryStatus';
+
 /**
  * How much the project's memory holds, in the status bar; a click opens the browser. Read from
  * meta.json alone (a few hundred bytes), kept current by a file watcher: no store is loaded.
@@ -35,5 +38,6 @@ export function memoryStatus(): vscode.Disposable {
   watcher?.onDidCreate(() => void refresh());
   watcher?.onDidDelete(() => void refresh());
   void refresh();
-  return vscode.Disposable.from(item, ...(watcher ? [watcher] : []));
+  const command = vscode.commands.registerCommand(REFRESH_MEMORY_STATUS, refresh);
+  return vscode.Disposable.from(item, command, ...(watcher ? [watcher] : []));
 }

@@ -3,6 +3,7 @@ import { CoevolveError } from '../core/errors.ts';
 import type { Host } from '../core/host.ts';
 import { mineHistory } from '../core/git/miner.ts';
 import { resolveWorkspace } from '../core/workspace.ts';
+import { REFRESH_MEMORY_STATUS } from './memoryStatus.ts';
 
 /** "Co-evolve: Mine Project History": the same core call as `coevolve mine`, with a cancellable notification. */
 export async function mineProjectHistory(host: Host): Promise<void> {
@@ -58,5 +59,8 @@ export async function mineProjectHistory(host: Host): Promise<void> {
     host.log.error(`Mining failed: ${message}`);
     const hint = CoevolveError.is(error) && error.hint ? ` ${error.hint}` : '';
     void vscode.window.showErrorMessage(`Co-evolve: ${message}${hint}`);
+  } finally {
+    // What was mined (all, or up to a cancel) shows in the status bar at once.
+    void vscode.commands.executeCommand(REFRESH_MEMORY_STATUS).then(undefined, () => undefined);
   }
 }
