@@ -44,7 +44,7 @@ export function buildMemoryContext(recall: RecallResult | undefined, skills: Mat
       heading: 'Fixes you accepted in this project before (verified)',
       items: fixes.map((f) => ({ text: `- ${f.task.split('\n')[0]!.slice(0, 160)} — ${f.summary.slice(0, 240)} (files: ${f.files.slice(0, 5).join(', ')})`, fix: f.id })),
     },
-    { heading: 'Files that past changes suggest', items: (recall?.files ?? []).slice(0, 8).map((f) => ({ text: `- ${f.path} (${f.why.slice(0, 2).join('; ')})`, file: f.path })) },
+    { heading: 'Files that past changes and the code suggest', items: (recall?.files ?? []).slice(0, 8).map((f) => ({ text: `- ${f.path} (${f.why.slice(0, 2).join('; ')})`, file: f.path })) },
     { heading: 'Symbols', items: (recall?.symbols ?? []).slice(0, 8).map((s) => ({ text: `- ${s.container ? `${s.container}.` : ''}${s.name} (${s.kind}) in ${s.path}` })) },
     {
       heading: 'Past changes',

@@ -36,6 +36,7 @@ import { describeTask } from './task.ts';
 import type { TaskInput } from './task.ts';
 import { Team } from './team.ts';
 import { Trajectory } from './trajectory.ts';
+import { contentIndexFor } from '../memory/contentCache.ts';
 
 export const DEFAULT_MAX_RECTIFICATIONS = 3;
 
@@ -118,11 +119,15 @@ export interface Solution {
 
 const DEFAULT_TOKEN_BUDGET = 400_000;
 
+/** The longest a task waits for the first index of the code (about 1 s per 5,000 files here); later tasks reuse it. */
+const CONTENT_WAIT_MS = 3_000;
+
 /**
  * The team's whole job: retrieve, plan, implement in a sandbox, verify with the project's own checks,
  * rectify on failure, and hand back a verified diff. The user's tree is untouched until accept();
  * the sandbox is removed on any failure, cancellation included.
  */
+
 export async function solveTask(options: SolveOptions): Promise<Solution> {
   const emit = (event: SolveEvent): void => options.onEvent?.(event);
   const { workspace, signal } = options;
@@ -326,7 +331,9 @@ async function retrieve(options: SolveOptions, taskText: string, emit: (event: S
   try {
     // A person's runs explore a little (seeded by the task, so reproducible); measurement runs do not.
     const explore = (options.origin ?? 'user') === 'user' ? { explore: DEFAULT_EXPLORATION } : {};
-    recalled = await recallInWorkspace(options.workspace, taskText, { k: 8, ...explore, ...(options.memory?.cutoff ? { cutoff: options.memory.cutoff } : {}) });
+    // What the code says now joins what its history says (a person's runs; a replay stays at its cutoff).
+    const code = !options.memory?.cutoff && options.workspace.repository ? await contentIndexFor(options.workspace.root, 'HEAD', CONTENT_WAIT_MS) : undefined;
+    recalled = await recallInWorkspace(options.workspace, taskText, { k: 8, ...explore, ...(options.memory?.cutoff ? { cutoff: options.memory.cutoff } : {}), ...(code ? { contentIndex: code } : {}) });
   } catch (error) {
     if (!CoevolveError.is(error)) throw error;
     // Memory helps; its absence (nothing mined yet, not a repository) or damage must not stop the task.

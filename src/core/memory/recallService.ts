@@ -15,6 +15,8 @@ export interface WorkspaceRecallOptions extends Omit<RecallOptions, 'before' | '
    * Costs an index build per call, so it is opt-in for one-shot use.
    */
   content?: boolean;
+  /** An index of the code already built (or kept) by the caller: matched as with `content`, without building one. */
+  contentIndex?: ContentIndex;
   /** A long-lived caller's loaded store and index, used instead of loading both for this call. */
   warm?: WarmMemory;
   /** An already resolved cutoff (a replay task's), used when `before` is not given. */
@@ -24,11 +26,12 @@ export interface WorkspaceRecallOptions extends Omit<RecallOptions, 'before' | '
 /** Loads the workspace's memory and recalls what is relevant to `text`. */
 export async function recallInWorkspace(workspace: Workspace, text: string, options: WorkspaceRecallOptions = {}): Promise<RecallResult> {
   if (!text.trim()) throw new CoevolveError('bad-input', 'Give some text to recall for: a task, an error message or a file path.');
-  const { before, content, warm, cutoff: given, ...rest } = options;
+  const { before, content, contentIndex, warm, cutoff: given, ...rest } = options;
   const index = warm ? (await warm.get()).index : await loadIndex(workspace.storeDir);
   const cutoff = before ? await resolveCutoff(workspace, index, before) : given;
   const recallOptions: RecallOptions = cutoff ? { ...rest, before: cutoff } : rest;
-  if (content) {
+  if (contentIndex) recallOptions.content = contentIndex;
+  else if (content) {
     if (!workspace.repository) throw new CoevolveError('bad-input', `--content needs a git repository; ${workspace.root} is not one.`);
     // The code as it was just before the cutoff: the cutoff commit's parent, or the last commit before the date.
     const revision = before ? await workspace.repository.lastCommitBefore(before) : 'HEAD';

@@ -1,0 +1,66 @@
+// The team's retrieval matches the code as it is now beside its history: a function that memory
+// knows nothing about (its commit was never mined) still reaches the plan request when the task
+// names it. And the index of the code is built once per tree and kept (in memory only).
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { solveTask } from '../../../src/core/agents/solveTask.ts';
+import type { SolveEvent } from '../../../src/core/agents/events.ts';
+import { mineHistory } from '../../../src/core/git/miner.ts';
+import { contentIndexFor } from '../../../src/core/memory/contentCache.ts';
+import { tempDir } from '../../helpers/gitRepo.ts';
+import type { GitRepo } from '../../helpers/gitRepo.ts';
+import { ScriptedModelServer } from '../../helpers/scriptedModelServer.ts';
+import { finish, mathProject, planStep, requestText, teamSolveOptions } from '../../helpers/teamFixtures.ts';
+
+let server: ScriptedModelServer;
+before(async () => {
+  server = await ScriptedModelServer.start();
+});
+after(() => server.close());
+
+const cleanup: Array<() => void> = [];
+after(() => cleanup.forEach((fn) => fn()));
+
+function project(): GitRepo {
+  const repo = mathProject();
+  cleanup.push(() => repo.remove());
+  repo.commit('chore: helpers', { 'src/stats.js': 'export function median(values) {\n  const sorted = [...values].sort((a, b) => a - b);\n  return sorted[Math.floor(sorted.length / 2)];\n}\n' });
+  repo.commit('docs: readme', { 'README.md': '# math\n' });
+  return repo;
+}
+
+describe('the code in the team\'s retrieval', () => {
+  it('brings a file that only the code knows about into the plan request', async () => {
+    const repo = project();
+    const store = tempDir('coevolve-code-store-');
+    const sandboxes = tempDir('coevolve-code-sbx-');
+    cleanup.push(() => rmSync(store, { recursive: true, force: true }), () => rmSync(sandboxes, { recursive: true, force: true }));
+    // Only the newest commit is mined: memory has never seen src/stats.js.
+    await mineHistory(repo.dir, { storeDir: store, maxCommits: 1 });
+    const events: SolveEvent[] = [];
+    const options = await teamSolveOptions(server.baseURL, repo.dir, { store, sandboxes }, events);
+    options.task = { text: 'median returns the wrong middle value for lists of even length' };
+    server.reset();
+    server.scriptFor('gen', planStep());
+    server.scriptFor('impl', finish('nothing to change for this test'));
+    const solution = await solveTask(options);
+    const plan = requestText(server.requests.find((r) => r.body.model === 'gen')!.body);
+    assert.match(plan, /- src\/stats\.js \(its code has "median", named in the query|- src\/stats\.js \(its current contents mention/);
+    await solution.reject();
+  });
+
+  it('builds the index of a tree once, and does not wait longer than asked for it', async () => {
+    const repo = project();
+    const first = await contentIndexFor(repo.dir, 'HEAD', 30_000);
+    assert.ok(first, 'built');
+    assert.equal(await contentIndexFor(repo.dir, 'HEAD', 30_000), first, 'the same tree: the kept index');
+    assert.deepEqual(first.filesWithTerm('median'), ['src/stats.js']);
+    repo.commit('feat: mean', { 'src/mean.js': 'export function mean(values) {\n  return values.reduce((a, b) => a + b, 0) / values.length;\n}\n' });
+    assert.equal(await contentIndexFor(repo.dir, 'HEAD', 0), undefined, 'a new tree is not ready at once');
+    const next = await contentIndexFor(repo.dir, 'HEAD', 30_000);
+    assert.ok(next && next !== first);
+    assert.deepEqual(next.filesWithTerm('mean'), ['src/mean.js']);
+    assert.equal(await contentIndexFor(repo.dir, 'no-such-branch', 30_000), undefined);
+  });
+});
