@@ -5,9 +5,21 @@ import { ContentIndex } from './contentIndex.ts';
 
 const run = promisify(execFile);
 
-/** Indexes of the code kept per process (a long-lived editor solves many tasks on the same tree). */
-const KEPT = 2;
-const kept = new Map<string, Promise<ContentIndex>>();
+/**
+ * The index of the code kept per process (a long-lived editor solves many tasks on the same tree):
+ * one tree's, dropped after a while unused — on a large repository it is a sizeable part of the heap.
+ */
+const IDLE_MS = 10 * 60_000;
+let kept: { key: string; index: Promise<ContentIndex>; expiry: NodeJS.Timeout } | undefined;
+
+function keep(key: string, index: Promise<ContentIndex>): void {
+  if (kept) clearTimeout(kept.expiry);
+  const expiry = setTimeout(() => {
+    if (kept?.key === key) kept = undefined;
+  }, IDLE_MS);
+  expiry.unref();
+  kept = { key, index, expiry };
+}
 
 /**
  * The code channel for recall (BM25 over the files of a commit), built once per tree and kept in
@@ -24,14 +36,12 @@ export async function contentIndexFor(root: string, revision: string, waitMs: nu
     return undefined;
   }
   const key = `${root}\0${tree}`;
-  let building = kept.get(key);
-  if (!building) {
-    building = ContentIndex.build(root, tree);
-    // A failed build is not kept: the next task tries again.
-    building.catch(() => kept.delete(key));
-    if (kept.size >= KEPT) kept.delete(kept.keys().next().value!);
-    kept.set(key, building);
-  }
+  const building = kept?.key === key ? kept.index : ContentIndex.build(root, tree);
+  keep(key, building);
+  // A failed build is not kept: the next task tries again.
+  building.catch(() => {
+    if (kept?.key === key) kept = undefined;
+  });
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), waitMs);

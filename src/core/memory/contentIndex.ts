@@ -60,7 +60,8 @@ export class ContentIndex {
       ...TEXT_OPTIONS,
       searchOptions: { ...TEXT_OPTIONS.searchOptions, combineWith: 'OR' },
     });
-    search.addAll(docs);
+    // In chunks, yielding between them: a large tree must not block the editor's extension host.
+    await search.addAllAsync(docs, { chunkSize: 50 });
     return new ContentIndex(search);
   }
 
