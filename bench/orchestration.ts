@@ -46,7 +46,7 @@ export interface OverheadFigures {
  * always fails, so every round goes implement → verify → rectify. A round's overhead is its wall
  * time minus the time its checks took; the scripted server answers at once, so model time is nil.
  */
-export async function measureOrchestration(repo: string, work: string, runs = 4): Promise<OverheadFigures> {
+export async function measureOrchestration(repo: string, work: string, runs = 10): Promise<OverheadFigures> {
   const server = await ScriptedModelServer.start();
   const overheads: number[] = [];
   const roundTimes: number[] = [];
