@@ -138,13 +138,12 @@ export function memoryPanelHandlers(workspace: () => Promise<Workspace>, options
     async memoryAction({ sha, action }) {
       const dir = await storeDir();
       if (action === 'forget') {
-        const browser = memoryBrowserFor(dir);
-        const record = await browser.record(sha);
+        const record = await memoryBrowserFor(dir).record(sha);
         if (!record) throw new CoevolveError('bad-input', `No experience ${sha.slice(0, 10)} in memory.`);
         if (!(await options.confirmForget({ sha: record.sha, subject: record.intent.subject }))) throw new CoevolveError('cancelled', 'Cancelled.');
-        await forgetExperience(dir, record.sha);
-        const tombstone = await browser.record(record.sha);
-        return { sha, utility: utilityView(tombstone?.utility ?? { q: 0, helpful: 0, harmful: 0, uses: 0 }, Date.now() / 1000), ...(tombstone?.forgotten ? { forgotten: tombstone.forgotten.at } : {}) };
+        const forgotten = await forgetExperience(dir, record.sha);
+        if (!forgotten) throw new CoevolveError('bad-input', `No experience ${sha.slice(0, 10)} in memory.`);
+        return { sha, utility: utilityView(forgotten.tombstone.utility, Date.now() / 1000), forgotten: forgotten.tombstone.forgotten!.at };
       }
       const done = action === 'pin' || action === 'unpin' ? await setPinned(dir, sha, action === 'pin') : await setQuarantine(dir, sha, action === 'quarantine');
       if (!done) throw new CoevolveError('bad-input', `No experience ${sha.slice(0, 10)} in memory.`);

@@ -127,7 +127,6 @@ const CONTENT_WAIT_MS = 3_000;
  * rectify on failure, and hand back a verified diff. The user's tree is untouched until accept();
  * the sandbox is removed on any failure, cancellation included.
  */
-
 export async function solveTask(options: SolveOptions): Promise<Solution> {
   const emit = (event: SolveEvent): void => options.onEvent?.(event);
   const { workspace, signal } = options;

@@ -24,7 +24,6 @@ export interface TeamOptions {
 export class Team {
   readonly accounting: Accounting;
   private readonly clients = new Map<TeamRole, ChatClient>();
-  private readonly windows = new Map<TeamRole, number>();
 
   constructor(private readonly options: TeamOptions) {
     this.accounting = new Accounting(options.models.prices);
@@ -53,15 +52,13 @@ export class Team {
     );
     roles.forEach((role, i) => {
       const window = found[i];
-      if (!window) return;
-      this.windows.set(role, window);
-      this.clients.set(role, this.newClient(this.client(role).model, window));
+      if (window) this.clients.set(role, this.newClient(this.client(role).model, window));
     });
   }
 
   /** The window the role's server reported, if it did. */
   contextWindow(role: TeamRole): number | undefined {
-    return this.windows.get(role);
+    return this.client(role).contextWindow;
   }
 
   describe(role: TeamRole): string {

@@ -59,7 +59,8 @@ export interface ChatClientOptions {
 export class ChatClient {
   private readonly client: OpenAI;
   private readonly accounting: Accounting | undefined;
-  private readonly contextWindow: number | undefined;
+  /** The window the server reported, when it was given (requests that surely exceed it are not sent). */
+  readonly contextWindow: number | undefined;
 
   constructor(
     readonly model: ResolvedModel,

@@ -1,9 +1,4 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { NEUTRAL_GIT_CONFIG } from '../git/repository.ts';
-import { ContentIndex } from './contentIndex.ts';
-
-const run = promisify(execFile);
+import { ContentIndex, treeOf } from './contentIndex.ts';
 
 /**
  * The index of the code kept per process (a long-lived editor solves many tasks on the same tree):
@@ -28,13 +23,8 @@ function keep(key: string, index: Promise<ContentIndex>): void {
  * build is not ready in time, or the revision cannot be read.
  */
 export async function contentIndexFor(root: string, revision: string, waitMs: number): Promise<ContentIndex | undefined> {
-  let tree: string;
-  try {
-    const config = NEUTRAL_GIT_CONFIG.flatMap((setting) => ['-c', setting]);
-    tree = (await run('git', [...config, 'rev-parse', '--verify', '--quiet', `${revision}^{tree}`], { cwd: root })).stdout.trim();
-  } catch {
-    return undefined;
-  }
+  const tree = await treeOf(root, revision);
+  if (!tree) return undefined;
   const key = `${root}\0${tree}`;
   const building = kept?.key === key ? kept.index : ContentIndex.build(root, tree);
   keep(key, building);

@@ -8,6 +8,7 @@ import { NEUTRAL_GIT_CONFIG } from '../git/repository.ts';
 import { TEXT_OPTIONS } from './tokenize.ts';
 
 const run = promisify(execFile);
+const GIT_CONFIG = NEUTRAL_GIT_CONFIG.flatMap((setting) => ['-c', setting]);
 const MAX_FILE_BYTES = 512 * 1024;
 const MAX_FILES = 20_000;
 
@@ -33,8 +34,7 @@ export class ContentIndex {
   static async build(root: string, revision = 'HEAD'): Promise<ContentIndex> {
     // ls-tree ignores what follows --end-of-options (git 2.39 prints nothing), so refuse options instead.
     if (revision.startsWith('-')) throw new CoevolveError('bad-input', `Not a revision: ${revision}`);
-    const config = NEUTRAL_GIT_CONFIG.flatMap((setting) => ['-c', setting]);
-    const { stdout } = await run('git', [...config, 'ls-tree', '-r', '-z', '--name-only', revision, '--'], {
+    const { stdout } = await run('git', [...GIT_CONFIG, 'ls-tree', '-r', '-z', '--name-only', revision, '--'], {
       cwd: root,
       maxBuffer: 1 << 28,
       encoding: 'buffer',
@@ -76,6 +76,16 @@ export class ContentIndex {
       .search(text)
       .slice(0, limit)
       .map((r) => ({ path: String(r.id), score: r.score, terms: r.terms }));
+  }
+}
+
+/** The tree a revision points at (what identifies the code an index is built from), or undefined. */
+export async function treeOf(root: string, revision: string): Promise<string | undefined> {
+  if (revision.startsWith('-')) return undefined;
+  try {
+    return (await run('git', [...GIT_CONFIG, 'rev-parse', '--verify', '--quiet', `${revision}^{tree}`], { cwd: root })).stdout.trim() || undefined;
+  } catch {
+    return undefined;
   }
 }
 

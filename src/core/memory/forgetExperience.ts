@@ -10,18 +10,19 @@ import { tombstoneOf } from './tombstone.ts';
  * symbols, diff summary and utility erased from the shard on disk) and its sha is listed in
  * meta.json, so mining it again — after a history rewrite, a store repair, a fresh start — keeps it
  * a tombstone; the search index cache is dropped. The commit itself stays in git; runs that recalled
- * it before keep their own logs. Returns the record as it was, for the caller to say
- * what was forgotten; undefined when no experience has that sha.
+ * it before keep their own logs. Returns the record as it was (for the caller to say what was
+ * forgotten) and the tombstone now stored; undefined when no experience has that sha.
  */
-export async function forgetExperience(storeDir: string, shaOrPrefix: string): Promise<CommitExperience | undefined> {
+export async function forgetExperience(storeDir: string, shaOrPrefix: string): Promise<{ was: CommitExperience; tombstone: CommitExperience } | undefined> {
   const store = await MemoryStore.open(storeDir);
   const forgotten = await store.transaction(async (tx) => {
     const found = await tx.find(shaOrPrefix);
     if (!found) return undefined;
     if (found.forgotten) throw new CoevolveError('bad-input', `${found.sha.slice(0, 10)} was already forgotten (${found.forgotten.at}).`);
     tx.meta.forgotten = [...new Set([...(tx.meta.forgotten ?? []), found.sha])];
-    await tx.upsert([tombstoneOf(found, new Date().toISOString())]);
-    return found;
+    const tombstone = tombstoneOf(found, new Date().toISOString());
+    await tx.upsert([tombstone]);
+    return { was: found, tombstone };
   });
   // The search index cache holds the commit's words too: it is derived, so it is rebuilt on next use.
   if (forgotten) await rm(join(storeDir, 'cache', 'recall-index.json'), { force: true });

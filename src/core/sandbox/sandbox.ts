@@ -1,8 +1,8 @@
 import { lstatSync } from 'node:fs';
-import { mkdir, rmdir, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CoevolveError, throwIfAborted } from '../errors.ts';
-import { writeChanges } from './applyChanges.ts';
+import { removeEmptyParents, writeChanges } from './applyChanges.ts';
 import { blobBytes, CHECKOUT_ATTRIBUTES, GitBatch, writtenAsStored } from './gitBatch.ts';
 import { shellQuote, ShellLauncher } from './shellLauncher.ts';
 import { planChanges } from './changePlan.ts';
@@ -320,7 +320,7 @@ export class Sandbox {
     this.indexTree = undefined;
     for (const path of remove) {
       await unlink(join(this.root, path)).catch(ignoreMissing);
-      await removeEmptyParents(this.root, path);
+      await removeEmptyParents(this.root, dirname(join(this.root, path)));
     }
     await Promise.all(
       write.map(async (file, i) => {
@@ -585,10 +585,6 @@ export class Sandbox {
   }
 }
 
-/**
- * Reads the `--raw -z` records at the head of `git diff --raw -z -p` output: `:modes oids STATUS`,
- * then one path (two for a rename or copy), each NUL-terminated; an empty field ends them.
- */
 /** A `--raw` record: modes and blob ids of both sides (zeros on the side where there is none). */
 interface RawChange {
   status: string;
@@ -643,13 +639,6 @@ function parseRaw(out: Buffer): { changes: RawChange[]; patchStart: number } {
   // The empty field between the records and the patch.
   if (at < out.length && out[at] === 0) at += 1;
   return { changes, patchStart: at };
-}
-
-async function removeEmptyParents(root: string, path: string): Promise<void> {
-  for (let at = path.lastIndexOf('/'); at > 0; at = path.lastIndexOf('/', at - 1)) {
-    // Fails on the first folder that still holds something: the ones above hold it too.
-    if (!(await rmdir(join(root, path.slice(0, at))).then(() => true, () => false))) return;
-  }
 }
 
 function ignoreMissing(error: NodeJS.ErrnoException): void {

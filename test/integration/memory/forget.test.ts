@@ -46,8 +46,9 @@ describe('forgetting a mined commit', () => {
     assert.equal((await recallInWorkspace(workspace, 'round invoice totals acme contract')).experiences[0]?.sha, sha.secret, 'recalled before');
     await creditExperiences(storeDir, [`commit:${sha.secret}`], 1);
 
-    const was = await forgetExperience(storeDir, sha.secret!.slice(0, 8));
-    assert.equal(was?.intent.subject, SECRET_SUBJECT);
+    const forgotten = await forgetExperience(storeDir, sha.secret!.slice(0, 8));
+    assert.equal(forgotten?.was.intent.subject, SECRET_SUBJECT);
+    assert.equal(forgotten?.tombstone.intent.subject, '');
     const text = storeText(storeDir);
     assert.ok(!text.includes('Acme') && !text.includes('acmeContract') && !text.includes('acmeTotal'), 'nothing of the commit is left in the shards');
     const tombstone = (await (await MemoryStore.open(storeDir)).loadAll()).find((e) => e.sha === sha.secret)!;
