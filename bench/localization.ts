@@ -20,6 +20,8 @@ export interface LocalizationReport {
   /** Ours with the code at the cutoff as one more channel. */
   oursWithContent: Metrics;
   bm25: Metrics;
+  /** What a perfect ranking scores: R@k is capped by min(k, |truth|) / |truth|, MRR by 1. */
+  ceiling: Metrics;
 }
 
 
@@ -39,6 +41,7 @@ export async function measureLocalization(repoDir: string, storeDir: string, opt
   const ours: number[][] = [];
   const fused: number[][] = [];
   const bm25: number[][] = [];
+  const perfect: number[][] = [];
   let queries = 0;
   for (const experience of later) {
     const truth = new Set(
@@ -61,9 +64,10 @@ export async function measureLocalization(repoDir: string, storeDir: string, opt
     ours.push(hits(mine, truth));
     fused.push(hits(withContent, truth));
     bm25.push(hits(theirs, truth));
+    perfect.push(hits([...truth], truth));
     queries++;
   }
-  return { repo: repoDir, commits: all.length, cutoffSeq: cutoff.seq, queries, ours: summarize(ours), oursWithContent: summarize(fused), bm25: summarize(bm25) };
+  return { repo: repoDir, commits: all.length, cutoffSeq: cutoff.seq, queries, ours: summarize(ours), oursWithContent: summarize(fused), bm25: summarize(bm25), ceiling: summarize(perfect) };
 }
 
 /** Per query: [hits in top 1, top 5, top 10, |truth|, rank of first hit or 0]. */

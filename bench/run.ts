@@ -172,8 +172,15 @@ function printLocalization(name: string, report: LocalizationReport): void {
   row('coevolve recall (history memory only)', report.ours);
   row('coevolve recall --content (memory + code)', report.oursWithContent);
   row('baseline: BM25 over file contents', report.bm25);
+  row('ceiling: a perfect ranking', report.ceiling);
   line('MRR ratio, memory only / baseline', ratio(report.ours.mrr, report.bm25.mrr));
   line('MRR ratio, with --content / baseline', ratio(report.oursWithContent.mrr, report.bm25.mrr));
+  // Ratios hide a saturated corpus: say how much of the room the baseline left was closed.
+  const closed = (metric: keyof LocalizationReport['ours']) => {
+    const room = report.ceiling[metric] - report.bm25[metric];
+    return room < 0.005 ? 'no room' : `${Math.round((100 * (report.oursWithContent[metric] - report.bm25[metric])) / room)}%`;
+  };
+  line('share of the room above the baseline closed (--content)', '', `R@1 ${closed('recallAt1')}   R@5 ${closed('recallAt5')}   R@10 ${closed('recallAt10')}   MRR ${closed('mrr')}`);
 }
 
 async function modelAccess(): Promise<void> {
