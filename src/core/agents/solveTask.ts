@@ -357,17 +357,17 @@ async function verify(checks: CheckPlan, options: SolveOptions, phase: 'before' 
   return run;
 }
 
-/** Runs the checks on the change, then puts the files back as the change left them. */
+/**
+ * Runs the checks on the change (git records the change while they run), then puts the files back
+ * as the change left them.
+ */
 async function verifyChange(checks: CheckPlan, sandbox: Sandbox, options: SolveOptions, round: number, emit: (event: SolveEvent) => void, trajectory: Trajectory, changedPaths: string[] | undefined): Promise<{ run: CheckRun; change: string; diff: Promise<string> }> {
-  const change = await sandbox.checkpoint(options.signal, changedPaths);
-  // The rectifier will want the diff if the checks fail: it is made while they run.
+  const { tree: change, result: run } = await sandbox.checkpointDuring(() => verify(checks, options, 'after', round, emit, trajectory), options.signal, changedPaths);
+  // The rectifier will want the diff if the checks failed: the git that staged the change made it.
   const diff = sandbox.diff(options.signal, change).then((d) => d.patch);
   void diff.catch(() => undefined);
-  try {
-    return { run: await verify(checks, options, 'after', round, emit, trajectory), change, diff };
-  } finally {
-    if (!options.signal?.aborted) await sandbox.restore(change, options.signal);
-  }
+  if (!options.signal?.aborted) await sandbox.restore(change, options.signal);
+  return { run, change, diff };
 }
 
 function implementerBrief(task: string, plan: Plan, memory: MemoryContext, checks: CheckPlan, instructions: string, failures: string): string {

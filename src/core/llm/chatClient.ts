@@ -174,7 +174,7 @@ export class ChatClient {
    * once by showing the model its own error, then a typed error. Half-valid output is never returned.
    */
   async structured<T>(request: Omit<ChatRequest, 'jsonSchema'>, name: string, schema: z.ZodType<T>): Promise<{ value: T; result: ChatResult; repaired: boolean }> {
-    const jsonSchema = { name, schema: z.toJSONSchema(schema) as Record<string, unknown> };
+    const jsonSchema = { name, schema: jsonSchemaOf(schema) };
     let result = await this.chat({ ...request, jsonSchema });
     let problem = validate(result.text, schema);
     if (problem.ok) return { value: problem.value, result, repaired: false };
@@ -249,4 +249,13 @@ function validate<T>(text: string, schema: z.ZodType<T>): { ok: true; value: T }
   }
   const checked = schema.safeParse(parsed);
   return checked.success ? { ok: true, value: checked.data } : { ok: false, error: z.prettifyError(checked.error).slice(0, 500) };
+}
+
+/** Schemas are module constants: each is converted once, not on every call (about half a millisecond each). */
+const jsonSchemas = new WeakMap<z.ZodType, Record<string, unknown>>();
+
+function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  let converted = jsonSchemas.get(schema);
+  if (!converted) jsonSchemas.set(schema, (converted = z.toJSONSchema(schema) as Record<string, unknown>));
+  return converted;
 }

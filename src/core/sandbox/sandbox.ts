@@ -1,6 +1,7 @@
 import { lstatSync } from 'node:fs';
 import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CoevolveError, throwIfAborted } from '../errors.ts';
 import { removeEmptyParents, writeChanges } from './applyChanges.ts';
 import { blobBytes, CHECKOUT_ATTRIBUTES, GitBatch, writtenAsStored } from './gitBatch.ts';
@@ -11,8 +12,10 @@ import { markGone } from './liveSandboxes.ts';
 import { removeSandbox } from './removeSandbox.ts';
 import { gitArgv, gitFailure, runGit, runGitBytes, runGitWith, sandboxGit, splitNul, stageAndWriteTree, TREE_DIFF_ARGS } from './sandboxGit.ts';
 import { commitTree, excludeSpec, pathsNotIgnored, writeWorkTree } from './snapshot.ts';
-import { TreeWatch, unexplained } from './treeWatch.ts';
-import type { WatchedChanges } from './treeWatch.ts';
+import { TreeWatch, unexplained, writtenAny } from './treeWatch.ts';
+import type { WatchedChanges, WatchRecording } from './treeWatch.ts';
+import { captureFiles, putBack } from './capturedFiles.ts';
+import type { CapturedFile } from './capturedFiles.ts';
 
 export type ChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'type-changed';
 
@@ -53,6 +56,16 @@ export interface SandboxInit {
 
 /** More touched paths than this and a full scan is cheaper than naming them all to git. */
 const MAX_NAMED_PATHS = 1_000;
+/** Tries at staging beside the checks before it waits for them to end. */
+const STAGING_ATTEMPTS = 4;
+
+/** A checkpoint staged beside the checks: its paths, their bytes, the watch's account then, and what is written since. */
+interface StagingCapture {
+  seen: WatchedChanges;
+  paths: readonly string[];
+  files: CapturedFile[];
+  recording: WatchRecording;
+}
 
 /**
  * An isolated copy of the user's tree that the agent team edits. Hands out the agent's changes as
@@ -222,28 +235,136 @@ export class Sandbox {
     return this.exclusive(signal, () => this.stage(changedPaths, signal));
   }
 
+  /**
+   * A checkpoint made while `work` (the checks) runs, instead of before it: the files written since
+   * the last one are read into memory, then git stages them beside the work. Should the work write
+   * any of them before the watch can vouch that git read them as captured (or git fail beside it,
+   * say on an index lock the work's own git held), the captured files are put back and staged once
+   * the work is done. Without a watch, or for files not cheap to hold in memory, the checkpoint
+   * comes first and the work after. Should the work fail, the files go back to the checkpoint
+   * before its error is passed on.
+   */
+  checkpointDuring<T>(work: () => Promise<T>, signal?: AbortSignal, changedPaths?: readonly string[]): Promise<{ tree: string; result: T }> {
+    return this.exclusive(signal, async () => {
+      const captured = changedPaths ? await this.capture(changedPaths, signal) : undefined;
+      let tree: string;
+      let result: PromiseSettledResult<T>;
+      if (captured && 'files' in captured) {
+        [tree, result] = await this.stageBeside(captured, work, signal);
+      } else {
+        tree = captured?.tree ?? (await this.stage(changedPaths, signal));
+        [result] = await Promise.allSettled([work()]);
+      }
+      if (result.status === 'fulfilled') return { tree, result: result.value };
+      if (!signal?.aborted) await this.restoreNow(tree, signal).catch(() => undefined);
+      throw result.reason;
+    });
+  }
+
+  /**
+   * What checkpointDuring stages: the tree the index already holds when nothing was written, else
+   * the paths with their bytes, the watch's account, and a recording of what is written from now on.
+   * Undefined: stage first (no watch, too many paths, files not cheap to hold).
+   */
+  private async capture(changedPaths: readonly string[], signal: AbortSignal | undefined): Promise<{ tree: string } | StagingCapture | undefined> {
+    const seen = await this.watched();
+    if (!seen || !this.watch) return undefined;
+    // Right after the barrier: whatever is written from here on is seen by the recording.
+    const recording = this.watch.startRecording();
+    const unchanged = this.treeIfNothingWritten(seen);
+    const paths = unchanged === undefined ? await this.pathsToStage(changedPaths, seen, signal) : undefined;
+    const files = paths && (await captureFiles(this.root, paths));
+    if (!paths || !files) {
+      recording.stop();
+      return unchanged === undefined ? undefined : { tree: unchanged };
+    }
+    return { seen, paths, files, recording };
+  }
+
+  /** Stages captured files while `work` runs; see checkpointDuring. */
+  private async stageBeside<T>(captured: StagingCapture, work: () => Promise<T>, signal: AbortSignal | undefined): Promise<[string, PromiseSettledResult<T>]> {
+    let working = true;
+    const running = Promise.resolve().then(work).finally(() => (working = false));
+    const [staged, result] = await Promise.allSettled([this.stageRetrying(captured.paths, () => working, signal), running]);
+    // Every write up to now is in the recording once the barrier is through.
+    const afterwards = await this.watched();
+    const written = captured.recording.stop();
+    const untouched = afterwards !== undefined && written !== undefined && !writtenAny(written, [...captured.seen.paths, ...captured.paths]);
+    if (staged.status === 'fulfilled' && untouched) {
+      await this.settleWatch(captured.seen, signal);
+      return [staged.value, result];
+    }
+    // Git could not stage beside the work, or the work wrote what was being staged: staged again
+    // now that it is done, from the captured bytes where the files may have changed. Then the watch
+    // keeps its account: the work's other writes are the restore's business.
+    this.indexTree = undefined;
+    throwIfAborted(signal);
+    if (!untouched) await putBack(this.root, captured.files);
+    const tree = await this.stagePaths(captured.paths, signal);
+    if (untouched) await this.settleWatch(captured.seen, signal);
+    return [tree, result];
+  }
+
+  /**
+   * stagePaths, tried again a few times while `busy()` says the work still runs: its own git may
+   * hold the index lock for a moment (a refresh), and waiting it out is cheaper than staging after.
+   */
+  private async stageRetrying(paths: readonly string[], busy: () => boolean, signal: AbortSignal | undefined): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.stagePaths(paths, signal);
+      } catch (error) {
+        if (attempt >= STAGING_ATTEMPTS || !busy() || signal?.aborted) throw error;
+        await sleep(5 * attempt);
+      }
+    }
+  }
+
   private async stage(changedPaths: readonly string[] | undefined, signal: AbortSignal | undefined): Promise<string> {
     if (!changedPaths) return this.resultTree(signal);
     const seen = await this.watched();
-    // Nothing written since the index last matched the files: it holds the tree already.
-    if (seen && !seen.paths.size && !this.unstaged.size && this.indexTree !== undefined && this.indexUntouched()) return this.indexTree;
-    let paths: readonly string[] = this.unstaged.size ? [...new Set([...changedPaths, ...this.unstaged])] : changedPaths;
-    if (seen) {
-      const others = unexplained(seen, paths, this.root);
-      if (others.length > MAX_NAMED_PATHS) return this.resultTree(signal, seen);
-      if (others.length) paths = [...new Set([...paths, ...(await this.visibleChanges(others, signal))])];
-    }
-    // update-index touches exactly these paths (git add would still walk the folders). The diff
-    // against the start comes from the same process, while whatever runs next (the checks) runs.
+    const unchanged = this.treeIfNothingWritten(seen);
+    if (unchanged !== undefined) return unchanged;
+    const paths = await this.pathsToStage(changedPaths, seen, signal);
+    if (!paths) return this.resultTree(signal, seen);
+    const tree = await this.stagePaths(paths, signal);
+    if (seen) await this.settleWatch(seen, signal);
+    return tree;
+  }
+
+  /** Nothing written since the index last matched the files: the tree it holds. */
+  private treeIfNothingWritten(seen: WatchedChanges | undefined): string | undefined {
+    return seen && !seen.paths.size && !this.unstaged.size && this.indexUntouched() ? this.indexTree : undefined;
+  }
+
+  /**
+   * The paths a checkpoint stages: those written (by the file tools, or put back in place), and
+   * those the watch saw written otherwise that git sees as changed. Undefined: too many of the
+   * latter to name, scan everything.
+   */
+  private async pathsToStage(changedPaths: readonly string[], seen: WatchedChanges | undefined, signal: AbortSignal | undefined): Promise<readonly string[] | undefined> {
+    const paths: readonly string[] = this.unstaged.size ? [...new Set([...changedPaths, ...this.unstaged])] : changedPaths;
+    if (!seen) return paths;
+    const others = unexplained(seen, paths, this.root);
+    if (others.length > MAX_NAMED_PATHS) return undefined;
+    return others.length ? [...new Set([...paths, ...(await this.visibleChanges(others, signal))])] : paths;
+  }
+
+  /**
+   * Stages exactly these paths and writes the index's tree. update-index touches only them (git
+   * add would still walk the folders); the diff against the start comes from the same process,
+   * while whatever runs next (the checks) runs.
+   */
+  private async stagePaths(paths: readonly string[], signal: AbortSignal | undefined): Promise<string> {
     const base = this.base;
     this.startHelpers(false);
     this.indexTree = undefined;
     const { tree, diff } = await stageAndWriteTree(sandboxGit(this.root, signal), paths, base, this.launcher);
+    // Stamped as soon as git is done: a later write of the index is someone else's.
     this.stampIndex();
     this.unstaged.clear();
     this.noteTree(tree);
     if (diff) void this.remember(base, tree, this.reading(diff.then((out) => parseTreeDiff(out))));
-    if (seen) await this.settleWatch(seen, signal);
     return tree;
   }
 
@@ -252,17 +373,19 @@ export class Sandbox {
    * Returns false when nothing had changed (the common case: checks write only ignored files).
    */
   restore(tree: string, signal?: AbortSignal): Promise<boolean> {
-    return this.exclusive(signal, async () => {
-      if (tree === this.indexTree) {
-        const seen = await this.watched();
-        if (await this.filesMatchIndex(tree, seen, signal)) {
-          await this.settleWatch(seen, signal);
-          return false;
-        }
+    return this.exclusive(signal, () => this.restoreNow(tree, signal));
+  }
+
+  private async restoreNow(tree: string, signal: AbortSignal | undefined): Promise<boolean> {
+    if (tree === this.indexTree) {
+      const seen = await this.watched();
+      if (await this.filesMatchIndex(tree, seen, signal)) {
+        await this.settleWatch(seen, signal);
+        return false;
       }
-      await this.restoreTree(tree, this.ownTrees.has(tree), signal);
-      return true;
-    });
+    }
+    await this.restoreTree(tree, this.ownTrees.has(tree), signal);
+    return true;
   }
 
   /**
@@ -363,17 +486,14 @@ export class Sandbox {
   private async filesMatchIndex(tree: string, seen: WatchedChanges | undefined, signal: AbortSignal | undefined): Promise<boolean> {
     // Files put back while the index still holds the change (never the case after a checkpoint).
     if (this.unstaged.size) return false;
-    if (!this.indexUntouched()) {
-      // Something else wrote the index (a check running git): fine if it only refreshed file
-      // times, not if it staged or unstaged anything. Then everything is compared, as without a watch.
-      if ((await this.gitCode(['diff-index', '--cached', '--quiet', tree, '--'], signal)) !== 0) return false;
-      const same = await this.matchesIndex(signal);
-      if (same) this.stampIndex();
-      return same;
-    }
-    if (!seen || seen.paths.size > MAX_NAMED_PATHS) return this.matchesIndex(signal);
-    if (!seen.paths.size) return true;
-    return (await this.visibleChanges([...seen.paths], signal)).length === 0;
+    // Something else wrote the index (a check running git): fine if it only refreshed file times,
+    // not if it staged or unstaged anything. Its entries are then still the tree's, and the watch
+    // still knows every file written since they matched the files.
+    const rewritten = !this.indexUntouched();
+    if (rewritten && (await this.gitCode(['diff-index', '--cached', '--quiet', tree, '--'], signal)) !== 0) return false;
+    const same = !seen || seen.paths.size > MAX_NAMED_PATHS ? await this.matchesIndex(signal) : !seen.paths.size || (await this.visibleChanges([...seen.paths], signal)).length === 0;
+    if (same && rewritten) this.stampIndex();
+    return same;
   }
 
   /** Of these paths (files or folders), the files that differ from the index or are new to it. */

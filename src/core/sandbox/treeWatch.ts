@@ -13,6 +13,12 @@ export interface WatchedChanges {
   readonly moved: ReadonlySet<string>;
 }
 
+/** What was written from one moment on, while a recording runs. */
+export interface WatchRecording {
+  /** Stops recording: the paths touched since it started, or undefined where the watch lost track. */
+  stop(): WatchedChanges | undefined;
+}
+
 /** More folders than this and the sandbox scans with git instead (inotify watches are a finite resource). */
 const MAX_FOLDERS = 20_000;
 /** More touched paths than this and the watch gives up until the next full scan. */
@@ -46,6 +52,7 @@ export class TreeWatch {
   private waiter: { name: string; arrived: () => void } | undefined;
   private lostTrack = false;
   private closed = false;
+  private readonly recordings = new Set<{ paths: Set<string>; moved: Set<string> }>();
 
   private constructor(
     private readonly root: string,
@@ -130,8 +137,24 @@ export class TreeWatch {
     }
   }
 
+  /**
+   * Records every path touched from now on (every event read from now on, that is: ask for
+   * pending() first, so that the earlier writes' events are in). Settling does not clear it.
+   */
+  startRecording(): WatchRecording {
+    const recording = { paths: new Set<string>(), moved: new Set<string>() };
+    this.recordings.add(recording);
+    return {
+      stop: () => {
+        const live = this.recordings.delete(recording);
+        return live && !this.lost ? recording : undefined;
+      },
+    };
+  }
+
   close(): void {
     this.closed = true;
+    this.recordings.clear();
     for (const watcher of this.folders.values()) watcher.close();
     this.folders.clear();
     this.barrierWatcher?.close();
@@ -183,6 +206,14 @@ export class TreeWatch {
     const path = folder ? `${folder}/${text}` : text;
     this.touched.add(path);
     if (event === 'rename') this.moved.add(path);
+    for (const recording of this.recordings) {
+      if (recording.paths.size >= MAX_TOUCHED) {
+        this.lostTrack = true;
+        return;
+      }
+      recording.paths.add(path);
+      if (event === 'rename') recording.moved.add(path);
+    }
   }
 
   private async openBarrier(): Promise<void> {
@@ -267,6 +298,15 @@ function barrierName(seq: number): string {
 function parentOf(path: string): string {
   const slash = path.lastIndexOf('/');
   return slash < 0 ? '' : path.slice(0, slash);
+}
+
+/**
+ * Whether anything in `written` (a recording) may have changed one of `paths`: the path itself,
+ * or a folder holding it that was created, removed or moved.
+ */
+export function writtenAny(written: WatchedChanges, paths: Iterable<string>): boolean {
+  for (const path of paths) if (written.paths.has(path) || underAny(path, written.moved)) return true;
+  return false;
 }
 
 /** Whether `path` is one of `roots` or inside one. */
