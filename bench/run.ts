@@ -234,6 +234,33 @@ async function localizationFigures(): Promise<void> {
   printLocalization(values.repo ? repo : 'synthetic repository (messages generated with the code)', await measureLocalization(repo, storeDir));
   rmSync(storeDir, { recursive: true, force: true });
   if (!values['skip-npm']) await npmLocalization();
+  await ownHistoryLocalization();
+}
+
+/**
+ * This repository's own history: commit by commit, with real messages. Measured from a clone of
+ * the checkout's HEAD (so local edits do not count), and only where the history is all there.
+ */
+async function ownHistoryLocalization(): Promise<void> {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  let commits = 0;
+  try {
+    if (git('rev-parse', '--is-shallow-repository') === 'true') throw new Error('the checkout is shallow');
+    commits = Number(git('rev-list', '--count', '--first-parent', 'HEAD'));
+  } catch (error) {
+    process.stdout.write(`  this repository's history: skipped (${error instanceof Error ? error.message.split('\n')[0] : String(error)})\n`);
+    return;
+  }
+  if (commits < 80) return void process.stdout.write(`  this repository's history: skipped (${commits} commits; 80 or more make a measurement)\n`);
+  const clone = join(work, 'own-history');
+  rmSync(clone, { recursive: true, force: true });
+  execFileSync('git', ['clone', '-q', '--no-local', root, clone], { stdio: 'pipe' });
+  const store = join(work, 'stores', `own-history-${process.pid}`);
+  rmSync(store, { recursive: true, force: true });
+  await mineHistory(clone, { storeDir: store });
+  printLocalization(`this repository (its own ${commits} commits, real messages)`, await measureLocalization(clone, store, { cutoffFraction: 0.5 }));
+  rmSync(store, { recursive: true, force: true });
+  rmSync(clone, { recursive: true, force: true });
 }
 
 async function npmLocalization(): Promise<void> {
