@@ -1,8 +1,29 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GitRepo } from './gitRepo.ts';
+import { openSandbox } from '../../src/core/sandbox/openSandbox.ts';
+import type { Sandbox } from '../../src/core/sandbox/sandbox.ts';
+import { GitRepo, tempDir } from './gitRepo.ts';
+
+/** A repository whose first commit holds an executable `tool.sh` and `files`; removed by `cleanup`. */
+export function repoWithScript(prefix: string, files: Record<string, string | Buffer>, cleanup: Array<() => void>): GitRepo {
+  const repo = GitRepo.create(prefix);
+  cleanup.push(() => repo.remove());
+  repo.write('tool.sh', '#!/bin/sh\necho hi\n');
+  chmodSync(join(repo.dir, 'tool.sh'), 0o755);
+  repo.commit('start', files);
+  return repo;
+}
+
+/** A sandbox of `repo` after the baseline checks' reset (from then on it watches its files where it can). */
+export async function resetSandbox(repo: GitRepo, watchFiles: boolean, cleanup: Array<() => void>): Promise<Sandbox> {
+  const baseDir = tempDir('coevolve-sandbox-base-');
+  cleanup.push(() => rmSync(baseDir, { recursive: true, force: true }));
+  const sandbox = await openSandbox({ root: repo.dir, baseDir, watchFiles });
+  await sandbox.resetToBase();
+  return sandbox;
+}
 
 /** Everything of the user's repository a sandbox must leave alone, read without taking git's locks. */
 export function userState(repo: GitRepo): string {

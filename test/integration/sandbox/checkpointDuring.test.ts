@@ -4,9 +4,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, unlin
 import { isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
-import { openSandbox } from '../../../src/core/sandbox/openSandbox.ts';
 import type { Sandbox } from '../../../src/core/sandbox/sandbox.ts';
-import { GitRepo, tempDir } from '../../helpers/gitRepo.ts';
+import type { GitRepo } from '../../helpers/gitRepo.ts';
+import { repoWithScript, resetSandbox } from '../../helpers/sandboxFixtures.ts';
 
 // checkpointDuring stages the round's change while the checks run. Whatever the checks do to the
 // files meanwhile (rewrite the very files being staged, remove their folder, hold git's index lock,
@@ -17,25 +17,11 @@ const cleanup: Array<() => void> = [];
 after(() => cleanup.forEach((fn) => fn()));
 
 function project(): GitRepo {
-  const repo = GitRepo.create('coevolve-cpduring-');
-  cleanup.push(() => repo.remove());
-  repo.write('tool.sh', '#!/bin/sh\necho hi\n');
-  chmodSync(join(repo.dir, 'tool.sh'), 0o755);
-  repo.commit('start', {
-    'a.txt': 'alpha\n',
-    'b.txt': 'bravo\n',
-    'src/keep.ts': 'export const keep = 1;\n',
-  });
-  return repo;
+  return repoWithScript('coevolve-cpduring-', { 'a.txt': 'alpha\n', 'b.txt': 'bravo\n', 'src/keep.ts': 'export const keep = 1;\n' }, cleanup);
 }
 
-async function sandboxOf(repo: GitRepo, watchFiles: boolean): Promise<Sandbox> {
-  const baseDir = tempDir('coevolve-cpduring-base-');
-  cleanup.push(() => rmSync(baseDir, { recursive: true, force: true }));
-  const sandbox = await openSandbox({ root: repo.dir, baseDir, watchFiles });
-  // The baseline checks' reset: from here on the sandbox watches its files (where it can).
-  await sandbox.resetToBase();
-  return sandbox;
+function sandboxOf(repo: GitRepo, watchFiles: boolean): Promise<Sandbox> {
+  return resetSandbox(repo, watchFiles, cleanup);
 }
 
 /** The agent's change, as the file tools would make it; returns the paths they would report. */

@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { openSandbox } from '../../../src/core/sandbox/openSandbox.ts';
 import type { Sandbox } from '../../../src/core/sandbox/sandbox.ts';
-import { GitRepo, tempDir } from '../../helpers/gitRepo.ts';
+import type { GitRepo } from '../../helpers/gitRepo.ts';
+import { repoWithScript, resetSandbox } from '../../helpers/sandboxFixtures.ts';
 
 // Starting over (resetToBase after a checkpoint) undoes just the paths the checkpoint changed, without
 // a git process where it can: these tests hold it to what a checkout of the start state would give,
@@ -15,28 +15,23 @@ const cleanup: Array<() => void> = [];
 after(() => cleanup.forEach((fn) => fn()));
 
 function project(): GitRepo {
-  const repo = GitRepo.create('coevolve-startover-');
-  cleanup.push(() => repo.remove());
-  repo.write('tool.sh', '#!/bin/sh\necho hi\n');
-  chmodSync(join(repo.dir, 'tool.sh'), 0o755);
-  repo.commit('start', {
-    '.gitattributes': '*.crlf text eol=crlf\n',
-    'a.txt': 'alpha\n',
-    'b.txt': 'bravo\n',
-    'lines.crlf': 'one\ntwo\n',
-    'src/keep.ts': 'export const keep = 1;\n',
-    'src/old/name.ts': 'export const name = 1;\n',
-    'bin.dat': Buffer.from([0, 1, 2, 3, 255]),
-  });
-  return repo;
+  return repoWithScript(
+    'coevolve-startover-',
+    {
+      '.gitattributes': '*.crlf text eol=crlf\n',
+      'a.txt': 'alpha\n',
+      'b.txt': 'bravo\n',
+      'lines.crlf': 'one\ntwo\n',
+      'src/keep.ts': 'export const keep = 1;\n',
+      'src/old/name.ts': 'export const name = 1;\n',
+      'bin.dat': Buffer.from([0, 1, 2, 3, 255]),
+    },
+    cleanup,
+  );
 }
 
-async function sandboxOf(repo: GitRepo, watchFiles = true): Promise<Sandbox> {
-  const baseDir = tempDir('coevolve-startover-base-');
-  cleanup.push(() => rmSync(baseDir, { recursive: true, force: true }));
-  const sandbox = await openSandbox({ root: repo.dir, baseDir, watchFiles });
-  await sandbox.resetToBase();
-  return sandbox;
+function sandboxOf(repo: GitRepo, watchFiles = true): Promise<Sandbox> {
+  return resetSandbox(repo, watchFiles, cleanup);
 }
 
 /** Every file of the tree (not .git): path, mode bits git cares about, bytes. */
