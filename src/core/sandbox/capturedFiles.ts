@@ -1,7 +1,6 @@
-import { lstatSync } from 'node:fs';
-import type { Stats } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { lstatQuietly } from '../util/lstatQuietly.ts';
 
 /** A file as it was when captured: its bytes and permission bits, or no bytes where there was no file. */
 export interface CapturedFile {
@@ -48,14 +47,5 @@ export async function putBack(root: string, files: readonly CapturedFile[]): Pro
     await writeFile(target, file.content, { mode: file.mode });
     // The umask may have taken bits off; the file must be exactly as it was.
     await chmod(target, file.mode);
-  }
-}
-
-function lstatQuietly(path: string): Stats | undefined {
-  try {
-    return lstatSync(path, { throwIfNoEntry: false });
-  } catch {
-    // ENOTDIR and the like: nothing there.
-    return undefined;
   }
 }

@@ -286,10 +286,10 @@ export class Sandbox {
     let working = true;
     const running = Promise.resolve().then(work).finally(() => (working = false));
     const [staged, result] = await Promise.allSettled([this.stageRetrying(captured.paths, () => working, signal), running]);
-    // Every write up to now is in the recording once the barrier is through.
-    const afterwards = await this.watched();
+    // The barrier: every write up to now is in the recording (which answers undefined if the watch lost track).
+    await this.watched();
     const written = captured.recording.stop();
-    const untouched = afterwards !== undefined && written !== undefined && !writtenAny(written, [...captured.seen.paths, ...captured.paths]);
+    const untouched = written !== undefined && !writtenAny(written, [...captured.seen.paths, ...captured.paths]);
     if (staged.status === 'fulfilled' && untouched) {
       await this.settleWatch(captured.seen, signal);
       return [staged.value, result];

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { FSWatcher, Stats } from 'node:fs';
-import { lstatSync, renameSync, watch } from 'node:fs';
+import type { FSWatcher } from 'node:fs';
+import { renameSync, watch } from 'node:fs';
 import { mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { lstatQuietly } from '../util/lstatQuietly.ts';
 import type { SandboxGit } from './sandboxGit.ts';
 import { runGit, runGitWith, splitNul } from './sandboxGit.ts';
 
@@ -282,14 +283,6 @@ export function unexplained(seen: WatchedChanges, known: readonly string[], root
   return [...seen.paths].filter((path) => !knownSet.has(path) && !(OWN_TEMP.test(path) && !lstatQuietly(join(root, path))));
 }
 
-function lstatQuietly(path: string): Stats | undefined {
-  try {
-    return lstatSync(path, { throwIfNoEntry: false });
-  } catch {
-    // ENOTDIR and the like: nothing there either.
-    return undefined;
-  }
-}
 
 function barrierName(seq: number): string {
   return `barrier-${seq}`;
