@@ -3,21 +3,19 @@
 // names it. And the index of the code is built once per tree and kept (in memory only).
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { solveTask } from '../../../src/core/agents/solveTask.ts';
 import type { SolveEvent } from '../../../src/core/agents/events.ts';
 import { mineHistory } from '../../../src/core/git/miner.ts';
 import { contentIndexFor } from '../../../src/core/memory/contentCache.ts';
 import { tempDir } from '../../helpers/gitRepo.ts';
 import type { GitRepo } from '../../helpers/gitRepo.ts';
-import { ScriptedModelServer } from '../../helpers/scriptedModelServer.ts';
+import type { ScriptedModelServer } from '../../helpers/scriptedModelServer.ts';
 import { finish, mathProject, planStep, requestText, teamSolveOptions } from '../../helpers/teamFixtures.ts';
+import { scriptedServerForFile } from '../../helpers/scriptedServerHooks.ts';
 
-let server: ScriptedModelServer;
-before(async () => {
-  server = await ScriptedModelServer.start();
-});
-after(() => server.close());
+let server!: ScriptedModelServer;
+scriptedServerForFile((started) => (server = started));
 
 const cleanup: Array<() => void> = [];
 after(() => cleanup.forEach((fn) => fn()));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdirSync, rmSync } from 'node:fs';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { ELIDED_OUTPUT } from '../../../src/core/agents/contextFit.ts';
 import { solveTask } from '../../../src/core/agents/solveTask.ts';
 import type { SolveOptions } from '../../../src/core/agents/solveTask.ts';
@@ -8,18 +8,15 @@ import type { SolveEvent } from '../../../src/core/agents/events.ts';
 import { CoevolveError } from '../../../src/core/errors.ts';
 import { tempDir } from '../../helpers/gitRepo.ts';
 import type { GitRepo } from '../../helpers/gitRepo.ts';
-import { ScriptedModelServer } from '../../helpers/scriptedModelServer.ts';
+import type { ScriptedModelServer } from '../../helpers/scriptedModelServer.ts';
 import { edit, finish, mathProject, planStep, requestText, teamSolveOptions, toolCall } from '../../helpers/teamFixtures.ts';
+import { scriptedServerForFile } from '../../helpers/scriptedServerHooks.ts';
 
 // The team asks each role's server for its context window (GET /v1/models, as vLLM, llama.cpp and
 // the sidecar answer it) and the implementer keeps its conversation inside that window.
 
-let server: ScriptedModelServer;
-before(async () => {
-  server = await ScriptedModelServer.start();
-});
-after(() => server.close());
-beforeEach(() => server.reset());
+let server!: ScriptedModelServer;
+scriptedServerForFile((started) => (server = started));
 
 const cleanup: Array<() => void> = [];
 after(() => cleanup.forEach((fn) => fn()));

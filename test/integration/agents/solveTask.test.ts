@@ -1,26 +1,23 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { solveTask } from '../../../src/core/agents/solveTask.ts';
 import type { SolveOptions } from '../../../src/core/agents/solveTask.ts';
 import type { SolveEvent } from '../../../src/core/agents/events.ts';
 import { CoevolveError } from '../../../src/core/errors.ts';
 import type { GitRepo } from '../../helpers/gitRepo.ts';
 import { tempDir } from '../../helpers/gitRepo.ts';
-import { ScriptedModelServer } from '../../helpers/scriptedModelServer.ts';
+import type { ScriptedModelServer } from '../../helpers/scriptedModelServer.ts';
 import type { Step } from '../../helpers/scriptedModelServer.ts';
 import { diagnosisStep, edit, finish, MATH_BEFORE, mathProject, planStep, requestText, teamSolveOptions, toolCall } from '../../helpers/teamFixtures.ts';
+import { scriptedServerForFile } from '../../helpers/scriptedServerHooks.ts';
 
 // The whole team against real things: a git repository, a real `npm test` running node:test, the
 // real openai client speaking HTTP to a scripted server that plays the three roles.
 
-let server: ScriptedModelServer;
-before(async () => {
-  server = await ScriptedModelServer.start();
-});
-after(() => server.close());
-beforeEach(() => server.reset());
+let server!: ScriptedModelServer;
+scriptedServerForFile((started) => (server = started));
 
 const cleanup: Array<() => void> = [];
 after(() => cleanup.forEach((fn) => fn()));
