@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Repository } from './git/repository.ts';
 import { CoevolveError } from './errors.ts';
@@ -17,6 +18,10 @@ export interface Workspace {
  */
 export async function resolveWorkspace(path: string, storePath?: string, options: { requireGit?: boolean } = {}): Promise<Workspace> {
   const folder = resolve(path);
+  // Checked here, for every front door: else a typo'd path fails later as a missing store or a file system error.
+  const kind = statSync(folder, { throwIfNoEntry: false });
+  if (!kind) throw new CoevolveError('bad-input', `There is no folder at ${folder}.`, { hint: 'Pass the path of a project folder.' });
+  if (!kind.isDirectory()) throw new CoevolveError('bad-input', `${folder} is a file, not a folder.`, { hint: 'Pass the folder that holds it.' });
   let repository: Repository | undefined;
   try {
     repository = await Repository.open(folder);

@@ -137,6 +137,24 @@ describe('coevolve solve', () => {
     }
   });
 
+  it('refuses a path that is missing or a file, before asking any model', async () => {
+    const dir = tempDir('coevolve-solve-path-');
+    try {
+      writeFileSync(join(dir, 'notes.txt'), 'not a folder\n');
+      const model = ['--base-url', server.baseURL, '--model', 'impl'];
+      const missing = await run(['solve', 'anything', '--path', join(dir, 'nope'), ...model], dir);
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /There is no folder at .*nope\./);
+      const file = await run(['solve', 'anything', '--path', join(dir, 'notes.txt'), ...model], dir);
+      assert.equal(file.code, 2);
+      assert.match(file.stderr, /notes\.txt is a file, not a folder\./);
+      assert.doesNotMatch(file.stderr, /unexpected error/);
+      assert.equal(server.requests.length, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says clearly when no model is configured', async () => {
     const dir = tempDir('coevolve-solve-none-');
     try {
