@@ -17,6 +17,11 @@ export class ChangeTracker {
     this.unknown = true;
   }
 
+  /** The paths written so far (undefined: anything may have been), without starting afresh. */
+  peek(): string[] | undefined {
+    return this.unknown ? undefined : [...this.paths];
+  }
+
   /** The paths to stage, or undefined for "scan everything"; starts afresh. */
   take(): string[] | undefined {
     const result = this.unknown ? undefined : [...this.paths];

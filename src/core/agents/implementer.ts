@@ -87,6 +87,8 @@ async function executeCall(call: ToolCall, input: ImplementerInput): Promise<{ o
   if (call.name === RUN_COMMAND) {
     const args = runCommandSchema.safeParse(call.arguments ?? {});
     if (!args.success) return { ok: false, output: `Error: run_command needs {"command": "...", "reason": "..."}.` };
+    // The command may run git itself: none of the sandbox's own may hold the index meanwhile.
+    await input.sandbox.quiesce(input.signal);
     const outcome = await runModelCommand(input.policy, args.data.command, args.data.reason, input.sandbox.root, input.signal);
     if (outcome.ran) input.changes.noteUnknownWrites();
     return { ok: outcome.ran, output: outcome.text };
@@ -95,7 +97,12 @@ async function executeCall(call: ToolCall, input: ImplementerInput): Promise<{ o
   if (!tool) return { ok: false, output: `Error: there is no tool "${call.name}". The tools are: ${[...FILE_TOOLS.map((t) => t.name), RUN_COMMAND, FINISH].join(', ')}.` };
   const run = await runTool(tool, input.sandbox, call.arguments, input.signal);
   const path = (call.arguments as { path?: unknown } | undefined)?.path;
-  if (tool.writes && run.ok && typeof path === 'string') input.changes.noteWrite(path);
+  if (tool.writes && run.ok && typeof path === 'string') {
+    input.changes.noteWrite(path);
+    // Staged while the model reads the result and thinks: the checks then find their checkpoint ready.
+    const written = input.changes.peek();
+    if (written) input.sandbox.prestage(written);
+  }
   return run;
 }
 

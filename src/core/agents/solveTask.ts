@@ -136,6 +136,8 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
   const taskText = describeTask(options.task);
   emit({ type: 'run', runId: trajectory.id, runDir: trajectory.dir });
 
+  // Asked now, while nothing has changed (and so that the end of the run does not wait on git).
+  const headAtStart = workspace.repository?.head().catch(() => undefined);
   let sandbox: Sandbox | undefined;
   try {
     const swept = await sweepStaleSandboxes({ root: workspace.root, ...(options.sandboxBaseDir ? { baseDir: options.sandboxBaseDir } : {}) }).catch(() => ({ removed: [] as string[] }));
@@ -274,7 +276,7 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
       checks: (report?.checks ?? []).map((c) => ({ id: c.id, verdict: c.verdict, newFailures: c.newFailures.length })),
       report: reportText,
       memory: { experienceIds: memory.experienceIds, files: memory.files, skillIds: memory.skillIds, fixIds: memory.fixIds },
-      headAtStart: await workspace.repository?.head().catch(() => undefined),
+      headAtStart: await headAtStart,
       accounting,
     };
     trajectory.writeFile('summary.json', `${JSON.stringify(runSummary, null, 2)}\n`);

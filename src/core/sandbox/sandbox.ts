@@ -67,6 +67,11 @@ interface StagingCapture {
   recording: WatchRecording;
 }
 
+/** A checkpoint under way while the agent goes on (see prestage): what it captured, and git's staging. */
+interface Prestaging extends StagingCapture {
+  staged: Promise<string>;
+}
+
 /**
  * An isolated copy of the user's tree that the agent team edits. Hands out the agent's changes as
  * a diff, or writes them into the user's tree once it is safe to. Also what the file tools take as
@@ -115,6 +120,10 @@ export class Sandbox {
   /** What was written since the files last matched the index; undefined until first needed, or where not possible. */
   private watch: TreeWatch | undefined;
   private watching: boolean;
+  /** The staging prestage() started; whatever touches the index next first waits for it (or takes it over). */
+  private prestaging: Prestaging | undefined;
+  /** A prestage waiting for its turn: later calls add nothing to it. */
+  private prestageQueued = false;
 
   constructor(init: SandboxInit) {
     this.id = init.id;
@@ -245,20 +254,83 @@ export class Sandbox {
    * before its error is passed on.
    */
   checkpointDuring<T>(work: () => Promise<T>, signal?: AbortSignal, changedPaths?: readonly string[]): Promise<{ tree: string; result: T }> {
-    return this.exclusive(signal, async () => {
-      const captured = changedPaths ? await this.capture(changedPaths, signal) : undefined;
-      let tree: string;
-      let result: PromiseSettledResult<T>;
-      if (captured && 'files' in captured) {
-        [tree, result] = await this.stageBeside(captured, work, signal);
-      } else {
-        tree = captured?.tree ?? (await this.stage(changedPaths, signal));
-        [result] = await Promise.allSettled([work()]);
-      }
-      if (result.status === 'fulfilled') return { tree, result: result.value };
-      if (!signal?.aborted) await this.restoreNow(tree, signal).catch(() => undefined);
-      throw result.reason;
-    });
+    return this.exclusive(
+      signal,
+      async () => {
+        const adopted = changedPaths ? await this.adoptPrestaging() : undefined;
+        if (!adopted) await this.absorbPrestaging();
+        const captured = adopted ?? (changedPaths ? await this.capture(changedPaths, signal) : undefined);
+        let tree: string;
+        let result: PromiseSettledResult<T>;
+        if (captured && 'files' in captured) {
+          [tree, result] = await this.stageBeside(captured, work, signal, adopted?.staged);
+        } else {
+          tree = captured?.tree ?? (await this.stage(changedPaths, signal));
+          [result] = await Promise.allSettled([work()]);
+        }
+        if (result.status === 'fulfilled') return { tree, result: result.value };
+        if (!signal?.aborted) await this.restoreNow(tree, signal).catch(() => undefined);
+        throw result.reason;
+      },
+      { takesPrestaging: true },
+    );
+  }
+
+  /**
+   * Starts staging the files the agent wrote while it goes on (its model thinks), so that the
+   * checks that follow find their checkpoint made, or under way. Watched trees only; one staging at
+   * a time (a later call waits for the one under way, then stages what is new); never fails: a
+   * staging that cannot be made is left to the next checkpoint. Whatever touches the index next
+   * waits for it first, except a checkpointDuring that finds nothing written since the files were
+   * captured: that one runs its work at once, beside the staging, and takes it as its own.
+   */
+  prestage(changedPaths: readonly string[]): void {
+    if (!this.watchingFiles || this.prestageQueued || this.disposing || !changedPaths.length) return;
+    this.prestageQueued = true;
+    void this.exclusive(undefined, async () => {
+      const captured = await this.capture(changedPaths, undefined);
+      if (!captured || !('files' in captured)) return;
+      // No work beside it to wait out: a lock held by someone else is tried again a few times.
+      const staged = this.reading(this.stageRetrying(captured.paths, () => true, undefined));
+      void staged.catch(() => undefined);
+      this.prestaging = { ...captured, staged };
+    })
+      .catch(() => undefined)
+      .finally(() => (this.prestageQueued = false));
+  }
+
+  /** Waits until none of the sandbox's own git touches the index (before a command that may run git itself). */
+  quiesce(signal?: AbortSignal): Promise<void> {
+    return this.exclusive(signal, async () => undefined);
+  }
+
+  /** The prestaging, when nothing was written since it captured the files: its staging is the next checkpoint. */
+  private async adoptPrestaging(): Promise<Prestaging | undefined> {
+    const pre = this.prestaging;
+    if (!pre) return undefined;
+    // The barrier: every write up to now is in the recording.
+    await this.watched();
+    const since = pre.recording.peek();
+    if (!since || since.paths.size || since.moved.size) return undefined;
+    this.prestaging = undefined;
+    return pre;
+  }
+
+  /**
+   * Waits for the prestaging and keeps what it did: the index holds its tree, and the watch forgets
+   * the paths it staged, unless any was written again since (then the next checkpoint asks git).
+   */
+  private async absorbPrestaging(): Promise<void> {
+    const pre = this.prestaging;
+    if (!pre) return;
+    this.prestaging = undefined;
+    const staged = await pre.staged.then(
+      () => true,
+      () => false,
+    );
+    await this.watched();
+    const written = pre.recording.stop();
+    if (staged && written !== undefined && !writtenAny(written, [...pre.seen.paths, ...pre.paths])) await this.settleWatch(pre.seen, undefined);
   }
 
   /**
@@ -281,11 +353,11 @@ export class Sandbox {
     return { seen, paths, files, recording };
   }
 
-  /** Stages captured files while `work` runs; see checkpointDuring. */
-  private async stageBeside<T>(captured: StagingCapture, work: () => Promise<T>, signal: AbortSignal | undefined): Promise<[string, PromiseSettledResult<T>]> {
+  /** Stages captured files while `work` runs (or takes a staging already under way); see checkpointDuring. */
+  private async stageBeside<T>(captured: StagingCapture, work: () => Promise<T>, signal: AbortSignal | undefined, staging?: Promise<string>): Promise<[string, PromiseSettledResult<T>]> {
     let working = true;
     const running = Promise.resolve().then(work).finally(() => (working = false));
-    const [staged, result] = await Promise.allSettled([this.stageRetrying(captured.paths, () => working, signal), running]);
+    const [staged, result] = await Promise.allSettled([staging ?? this.stageRetrying(captured.paths, () => working, signal), running]);
     // The barrier: every write up to now is in the recording (which answers undefined if the watch lost track).
     await this.watched();
     const written = captured.recording.stop();
@@ -693,11 +765,15 @@ export class Sandbox {
     return tracked;
   }
 
-  /** One operation at a time: they share the sandbox's index. */
-  private exclusive<T>(signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
+  /**
+   * One operation at a time: they share the sandbox's index. Each waits for a prestaging first,
+   * unless it `takesPrestaging` (deals with it itself).
+   */
+  private exclusive<T>(signal: AbortSignal | undefined, task: () => Promise<T>, options: { takesPrestaging?: boolean } = {}): Promise<T> {
     if (this.disposing) return Promise.reject(new CoevolveError('sandbox-failed', `Sandbox ${this.id} was already removed.`));
-    const run = this.queue.catch(() => undefined).then(() => {
+    const run = this.queue.catch(() => undefined).then(async () => {
       throwIfAborted(signal);
+      if (!options.takesPrestaging) await this.absorbPrestaging();
       return task();
     });
     this.queue = run;

@@ -18,6 +18,8 @@ export interface WatchedChanges {
 export interface WatchRecording {
   /** Stops recording: the paths touched since it started, or undefined where the watch lost track. */
   stop(): WatchedChanges | undefined;
+  /** The paths touched so far, recording on (ask pending() first: only events read so far count). */
+  peek(): WatchedChanges | undefined;
 }
 
 /** More folders than this and the sandbox scans with git instead (inotify watches are a finite resource). */
@@ -150,6 +152,7 @@ export class TreeWatch {
         const live = this.recordings.delete(recording);
         return live && !this.lost ? recording : undefined;
       },
+      peek: () => (this.recordings.has(recording) && !this.lost ? { paths: new Set(recording.paths), moved: new Set(recording.moved) } : undefined),
     };
   }
 
