@@ -128,18 +128,35 @@ export class GitBatch {
 
 /** `git cat-file --batch`: a blob's bytes exactly as stored (no filters, no line-ending conversion). */
 export function blobBytes(batch: GitBatch, oid: string): Promise<Buffer> {
+  return objectBytes(batch, oid, 'blob');
+}
+
+/** `git cat-file --batch`: an object's bytes, refused unless it is of `type`. */
+export function objectBytes(batch: GitBatch, oid: string, type: 'blob' | 'tree'): Promise<Buffer> {
   if (!/^[0-9a-f]+$/.test(oid)) return Promise.reject(new CoevolveError('bad-input', `Not an object id: ${oid}`));
   return batch.ask<Buffer>(`${oid}\n`, (out, at) => {
     const eol = out.indexOf(0x0a, at);
     if (eol < 0) return undefined;
     const header = out.toString('utf8', at, eol).split(' ');
-    // `<oid> missing` (or any other type): an answer of its own, one line long.
-    if (header[1] !== 'blob') return [new CoevolveError('git-failed', `git cat-file: ${header.join(' ')}`), eol + 1];
+    // `<oid> missing` (or another type): an answer of its own, one line long (another type's bytes follow it).
+    if (header[1] !== type) {
+      const size = header[1] === 'missing' ? -1 : Number(header[2]);
+      if (size >= 0 && out.length < eol + 1 + size + 1) return eol + 1 + size + 1 - at;
+      return [new CoevolveError('git-failed', `git cat-file: ${header.join(' ')}`), size >= 0 ? eol + 1 + size + 1 : eol + 1];
+    }
     const size = Number(header[2]);
     if (out.length < eol + 1 + size + 1) return eol + 1 + size + 1 - at;
     if (out[eol + 1 + size] !== 0x0a) throw new CoevolveError('git-failed', 'git cat-file printed a blob of another size than it announced.');
     return [Buffer.from(out.subarray(eol + 1, eol + 1 + size)) as Buffer, eol + 1 + size + 1];
   });
+}
+
+/** An answer of one line (`hash-object --stdin-paths`, `mktree --batch`): an object id. */
+export function lineAnswer(out: Buffer, at: number): [string | Error, number] | undefined {
+  const eol = out.indexOf(0x0a, at);
+  if (eol < 0) return undefined;
+  const line = out.toString('utf8', at, eol).trim();
+  return [/^[0-9a-f]{40,64}$/.test(line) ? line : new CoevolveError('git-failed', `git answered "${line.slice(0, 200)}" where an object id was due.`), eol + 1];
 }
 
 /** The attributes that change what checkout writes for a file: any of them set, and git must write it. */

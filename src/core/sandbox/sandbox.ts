@@ -15,6 +15,7 @@ import { commitTree, excludeSpec, pathsNotIgnored, writeWorkTree } from './snaps
 import { TreeWatch, unexplained, writtenAny } from './treeWatch.ts';
 import type { WatchedChanges, WatchRecording } from './treeWatch.ts';
 import { captureFiles, putBack } from './capturedFiles.ts';
+import { TreeBuilder } from './treeBuilder.ts';
 import type { CapturedFile } from './capturedFiles.ts';
 
 export type ChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'type-changed';
@@ -100,6 +101,17 @@ export class Sandbox {
    * restore) wrote. With the watch, "nothing written since" then means "the files are this tree".
    */
   private indexTree: string | undefined;
+  /**
+   * The tree the index holds whatever the files hold (indexTree asks more: that the files held it
+   * too when it was set). A staging builds on it; trusted only while the index file is untouched.
+   */
+  private indexHolds: string | undefined;
+  /** The trees of the start states: a reset to one leaves its tree in the index. */
+  private readonly commitTrees = new Map<string, Promise<string | undefined>>();
+  /** Writes checkpoint trees without the index (see TreeBuilder); started with the launcher. */
+  private builder: TreeBuilder | undefined;
+  /** Whether git takes a file's executable bit from the file (core.fileMode), as TreeBuilder does. */
+  private fileMode: Promise<boolean> | undefined;
   /** Trees the sandbox wrote itself (a restore may set the index to one of them). */
   private readonly ownTrees = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -330,7 +342,14 @@ export class Sandbox {
     );
     await this.watched();
     const written = pre.recording.stop();
-    if (staged && written !== undefined && !writtenAny(written, [...pre.seen.paths, ...pre.paths])) await this.settleWatch(pre.seen, undefined);
+    if (staged && written !== undefined && !writtenAny(written, [...pre.seen.paths, ...pre.paths])) {
+      await this.settleWatch(pre.seen, undefined);
+      return;
+    }
+    // Written while git read them: the index and the tree written beside it may each hold another
+    // version. The watch still names the paths; the next checkpoint stages them, with git writing the tree.
+    this.indexTree = undefined;
+    this.indexHolds = undefined;
   }
 
   /**
@@ -368,8 +387,10 @@ export class Sandbox {
     }
     // Git could not stage beside the work, or the work wrote what was being staged: staged again
     // now that it is done, from the captured bytes where the files may have changed. Then the watch
-    // keeps its account: the work's other writes are the restore's business.
+    // keeps its account: the work's other writes are the restore's business. The tree written
+    // beside the index may not be what the index took: git writes this one from the index.
     this.indexTree = undefined;
+    this.indexHolds = undefined;
     throwIfAborted(signal);
     if (!untouched) await putBack(this.root, captured.files);
     const tree = await this.stagePaths(captured.paths, signal);
@@ -430,13 +451,38 @@ export class Sandbox {
   private async stagePaths(paths: readonly string[], signal: AbortSignal | undefined): Promise<string> {
     const base = this.base;
     this.startHelpers(false);
+    const from = this.indexUntouched() ? this.indexHolds : undefined;
     this.indexTree = undefined;
+    this.indexHolds = undefined;
+    const quick = from !== undefined && paths.length > 0 && this.builder?.usable && (await this.fileMode) ? await this.stageOnto(from, paths, base, signal) : undefined;
+    if (quick !== undefined) return quick;
     const { tree, diff } = await stageAndWriteTree(sandboxGit(this.root, signal), paths, base, this.launcher);
     // Stamped as soon as git is done: a later write of the index is someone else's.
     this.stampIndex();
     this.unstaged.clear();
     this.noteTree(tree);
     if (diff) void this.remember(base, tree, this.reading(diff.then((out) => parseTreeDiff(out))));
+    return tree;
+  }
+
+  /**
+   * stagePaths on an index known to hold `from`: update-index stages the paths while the tree is
+   * written from `from` and the same files without the index (TreeBuilder), and the diff starts as
+   * soon as the tree is known. Undefined, with the paths staged, where the builder declines: the
+   * caller then has git write the tree. (The two read the files at nearly the same moment; a write
+   * in between is what the callers' recordings catch, and they stage again.)
+   */
+  private async stageOnto(from: string, paths: readonly string[], base: string, signal: AbortSignal | undefined): Promise<string | undefined> {
+    const staged = this.git(['update-index', '--add', '--remove', '-z', '--stdin'], signal, paths.map((path) => `${path}\0`).join(''));
+    // Its failure (a lock someone holds) is this staging's, awaited below once the tree is built.
+    void staged.catch(() => undefined);
+    const tree = await this.builder!.build(from, paths).catch(() => undefined);
+    if (tree !== undefined) void this.remember(base, tree, this.reading(this.gitBytes([...TREE_DIFF_ARGS, base, tree, '--'], signal).then(parseTreeDiff)));
+    await staged;
+    this.stampIndex();
+    if (tree === undefined) return undefined;
+    this.unstaged.clear();
+    this.noteTree(tree);
     return tree;
   }
 
@@ -475,8 +521,11 @@ export class Sandbox {
       splitNul(await this.git(['diff-tree', '-r', '-z', '--name-only', '--no-renames', this.base, from], signal));
     if (!paths.length) return;
     const input = paths.map((path) => `:(top,literal)${path}\0`).join('');
+    this.indexHolds = undefined;
     await this.git(['restore', `--source=${this.base}`, '--staged', '--worktree', '--pathspec-from-file=-', '--pathspec-file-nul'], signal, input);
     this.stampIndex();
+    // The paths where `from` differs from the start, put back in the index too: it holds the start's tree.
+    this.indexHolds = await this.treeOfCommit(this.base);
   }
 
   /**
@@ -531,6 +580,15 @@ export class Sandbox {
   /** Runs a git command through the launcher where there is one (no process start from Node), else directly. */
   private async git(args: string[], signal: AbortSignal | undefined, input?: string): Promise<string> {
     return (await this.launch(args, signal, input, [])).stdout;
+  }
+
+  /** Like git(), but stdout's exact bytes (a patch of a file that is not UTF-8 survives). */
+  private async gitBytes(args: string[], signal: AbortSignal | undefined): Promise<Buffer> {
+    const launcher = this.launcher;
+    if (!launcher?.usable) return runGitBytes(this.root, args, signal);
+    const { stdout, stderr, code } = await launcher.run(`exec "$@" ${args.map(shellQuote).join(' ')}`, signal ? { signal } : {});
+    if (code !== 0) throw gitFailure(args, new Error(stderr.trim() || `git exited with code ${code}`), signal);
+    return stdout;
   }
 
   /** A git command whose answer is its exit code (0 or 1). */
@@ -606,10 +664,12 @@ export class Sandbox {
   /** Index and files to `treeish` (`isTree`: a tree the sandbox wrote, so the index's tree is known). */
   private async restoreTree(treeish: string, isTree: boolean, signal?: AbortSignal): Promise<void> {
     this.indexTree = undefined;
+    this.indexHolds = undefined;
     await this.git(['read-tree', '--reset', '-u', treeish], signal);
     this.stampIndex();
     this.unstaged.clear();
     if (isTree) this.indexTree = treeish;
+    this.indexHolds = isTree ? treeish : await this.treeOfCommit(treeish);
     await this.git(['clean', '-fdq', '--', ':/', ...this.readOnlyPaths.map(excludeSpec)], signal);
     await this.settleWatch(await this.watched(), signal);
   }
@@ -624,6 +684,7 @@ export class Sandbox {
         this.watch = undefined;
         this.watching = false;
         this.launcher?.close();
+        this.builder?.close();
         this.blobs?.close();
         this.attributes?.close();
         await Promise.allSettled(this.readers);
@@ -682,6 +743,7 @@ export class Sandbox {
     }
     // The index is about to be restaged with whatever the files hold now.
     this.indexTree = undefined;
+    this.indexHolds = undefined;
     const source = { git: sandboxGit(this.root, signal), signal };
     // Whether a linked folder is ignored does not change while the agent works; ask git once.
     this.linksToExclude ??= await pathsNotIgnored(source, this.readOnlyPaths);
@@ -704,6 +766,15 @@ export class Sandbox {
       this.launcher?.close();
       this.launcher = ShellLauncher.start(this.root, join(this.dir, 'jobs'), ['git', ...gitArgv([])]);
     }
+    if (!this.builder?.usable) {
+      this.builder?.close();
+      this.builder = TreeBuilder.start(this.root);
+    }
+    this.fileMode ??= this.git(['config', '--bool', '--get', 'core.fileMode'], undefined).then(
+      (value) => value.trim() !== 'false',
+      // Not set: git's default, true.
+      () => true,
+    );
     if (!forReset) return;
     if (!this.blobs?.usable) {
       this.blobs?.close();
@@ -724,9 +795,23 @@ export class Sandbox {
   /** `tree` is what the index holds now, written by the sandbox. */
   private noteTree(tree: string): void {
     this.indexTree = tree;
+    this.indexHolds = tree;
     // Only the latest few can come back in a restore; an unbounded set would only grow.
     if (this.ownTrees.size >= 64) this.ownTrees.delete(this.ownTrees.values().next().value!);
     this.ownTrees.add(tree);
+  }
+
+  /** The tree of a start state (asked once); undefined where git cannot say. */
+  private treeOfCommit(commit: string): Promise<string | undefined> {
+    let tree = this.commitTrees.get(commit);
+    if (!tree) {
+      tree = this.git(['rev-parse', '--verify', '--quiet', `${commit}^{tree}`], undefined).then(
+        (out) => out.trim() || undefined,
+        () => undefined,
+      );
+      this.commitTrees.set(commit, tree);
+    }
+    return tree;
   }
 
   /** Notes the index file as the sandbox's own write just left it. */
