@@ -16,6 +16,8 @@ import { TreeWatch, unexplained, writtenAny } from './treeWatch.ts';
 import type { WatchedChanges, WatchRecording } from './treeWatch.ts';
 import { captureFiles, putBack } from './capturedFiles.ts';
 import { TreeBuilder } from './treeBuilder.ts';
+import { parseTreeDiff } from './treeDiff.ts';
+import type { ParsedDiff, RawChange } from './treeDiff.ts';
 import type { CapturedFile } from './capturedFiles.ts';
 
 export type ChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'type-changed';
@@ -455,8 +457,9 @@ export class Sandbox {
     this.indexTree = undefined;
     this.indexHolds = undefined;
     const quick = from !== undefined && paths.length > 0 && this.builder?.usable && (await this.fileMode) ? await this.stageOnto(from, paths, base, signal) : undefined;
-    if (quick !== undefined) return quick;
-    const { tree, diff } = await stageAndWriteTree(sandboxGit(this.root, signal), paths, base, this.launcher);
+    if (typeof quick === 'string') return quick;
+    // Where the builder declined, the paths are already staged: git only writes the tree.
+    const { tree, diff } = await stageAndWriteTree(sandboxGit(this.root, signal), quick === null ? [] : paths, base, this.launcher);
     // Stamped as soon as git is done: a later write of the index is someone else's.
     this.stampIndex();
     this.unstaged.clear();
@@ -468,11 +471,11 @@ export class Sandbox {
   /**
    * stagePaths on an index known to hold `from`: update-index stages the paths while the tree is
    * written from `from` and the same files without the index (TreeBuilder), and the diff starts as
-   * soon as the tree is known. Undefined, with the paths staged, where the builder declines: the
-   * caller then has git write the tree. (The two read the files at nearly the same moment; a write
+   * soon as the tree is known. Null, with the paths staged, where the builder declines: the caller
+   * then has git write the tree. (The two read the files at nearly the same moment; a write
    * in between is what the callers' recordings catch, and they stage again.)
    */
-  private async stageOnto(from: string, paths: readonly string[], base: string, signal: AbortSignal | undefined): Promise<string | undefined> {
+  private async stageOnto(from: string, paths: readonly string[], base: string, signal: AbortSignal | undefined): Promise<string | null> {
     const staged = this.git(['update-index', '--add', '--remove', '-z', '--stdin'], signal, paths.map((path) => `${path}\0`).join(''));
     // Its failure (a lock someone holds) is this staging's, awaited below once the tree is built.
     void staged.catch(() => undefined);
@@ -480,7 +483,7 @@ export class Sandbox {
     if (tree !== undefined) void this.remember(base, tree, this.reading(this.gitBytes([...TREE_DIFF_ARGS, base, tree, '--'], signal).then(parseTreeDiff)));
     await staged;
     this.stampIndex();
-    if (tree === undefined) return undefined;
+    if (tree === undefined) return null;
     this.unstaged.clear();
     this.noteTree(tree);
     return tree;
@@ -866,62 +869,6 @@ export class Sandbox {
   }
 }
 
-/** A `--raw` record: modes and blob ids of both sides (zeros on the side where there is none). */
-interface RawChange {
-  status: string;
-  oldMode: string;
-  newMode: string;
-  oldOid: string;
-  path: string;
-  /** The path before a rename or copy. */
-  from?: string;
-}
-
-interface ParsedDiff {
-  diff: SandboxDiff;
-  changes: RawChange[];
-}
-
-function parseTreeDiff(out: Buffer): ParsedDiff {
-  const { changes, patchStart } = parseRaw(out);
-  const patchBytes = out.subarray(patchStart);
-  const files = changes.map(({ status, path, from }): ChangedFile => {
-    const letter = status[0];
-    if (letter === 'R' || letter === 'C') return { path, status: letter === 'R' ? 'renamed' : 'copied', from: from ?? path };
-    return { path, status: STATUS[letter ?? ''] ?? 'modified' };
-  });
-  return { diff: { patch: patchBytes.toString('utf8'), patchBytes, files }, changes };
-}
-
-/**
- * Reads the `--raw -z` records at the head of `git diff --raw -z -p` output: `:modes oids STATUS`,
- * then one path (two for a rename or copy), each NUL-terminated; an empty field ends them.
- */
-function parseRaw(out: Buffer): { changes: RawChange[]; patchStart: number } {
-  const changes: RawChange[] = [];
-  let at = 0;
-  const field = (): string => {
-    const end = out.indexOf(0, at);
-    if (end < 0) throw new CoevolveError('git-failed', 'git diff printed a record without its end.');
-    const text = out.toString('utf8', at, end);
-    at = end + 1;
-    return text;
-  };
-  while (at < out.length && out[at] === 0x3a /* ':' */) {
-    const [oldMode = '', newMode = '', oldOid = '', , status = ''] = field().slice(1).split(' ');
-    const letter = status[0];
-    if (letter === 'R' || letter === 'C') {
-      const from = field();
-      changes.push({ status, oldMode, newMode, oldOid, path: field(), from });
-    } else {
-      changes.push({ status, oldMode, newMode, oldOid, path: field() });
-    }
-  }
-  // The empty field between the records and the patch.
-  if (at < out.length && out[at] === 0) at += 1;
-  return { changes, patchStart: at };
-}
-
 function ignoreMissing(error: NodeJS.ErrnoException): void {
   if (error.code !== 'ENOENT') throw error;
 }
@@ -935,5 +882,3 @@ function fileStamp(path: string): string | undefined {
     return undefined;
   }
 }
-
-const STATUS: Record<string, ChangeStatus> = { A: 'added', M: 'modified', D: 'deleted', T: 'type-changed' };
