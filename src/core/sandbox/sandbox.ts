@@ -589,9 +589,7 @@ export class Sandbox {
   private async gitBytes(args: string[], signal: AbortSignal | undefined): Promise<Buffer> {
     const launcher = this.launcher;
     if (!launcher?.usable) return runGitBytes(this.root, args, signal);
-    const { stdout, stderr, code } = await launcher.run(`exec "$@" ${args.map(shellQuote).join(' ')}`, signal ? { signal } : {});
-    if (code !== 0) throw gitFailure(args, new Error(stderr.trim() || `git exited with code ${code}`), signal);
-    return stdout;
+    return (await this.viaLauncher(launcher, args, signal, undefined, [])).stdout;
   }
 
   /** A git command whose answer is its exit code (0 or 1). */
@@ -602,9 +600,15 @@ export class Sandbox {
   private async launch(args: string[], signal: AbortSignal | undefined, input: string | undefined, okCodes: readonly number[]): Promise<{ stdout: string; code: number }> {
     const launcher = this.launcher;
     if (!launcher?.usable) return runGitWith(sandboxGit(this.root, signal), args, { ...(input === undefined ? {} : { input }), okCodes });
+    const { stdout, code } = await this.viaLauncher(launcher, args, signal, input, okCodes);
+    return { stdout: stdout.toString('utf8'), code };
+  }
+
+  /** `git <args>` started by the launcher; an exit code outside 0 and `okCodes` is a git failure. */
+  private async viaLauncher(launcher: ShellLauncher, args: string[], signal: AbortSignal | undefined, input: string | undefined, okCodes: readonly number[]): Promise<{ stdout: Buffer; code: number }> {
     const { stdout, stderr, code } = await launcher.run(`exec "$@" ${args.map(shellQuote).join(' ')}`, { ...(input === undefined ? {} : { input }), ...(signal ? { signal } : {}) });
     if (code !== 0 && !okCodes.includes(code)) throw gitFailure(args, new Error(stderr.trim() || `git exited with code ${code}`), signal);
-    return { stdout: stdout.toString('utf8'), code };
+    return { stdout, code };
   }
 
   /** The watch's account of what was written since the files last matched the index; undefined: unknown, scan everything. */
