@@ -124,7 +124,7 @@ export class Sandbox {
   private latestDiff: { base: string; tree: string; parsed: Promise<ParsedDiff> } | undefined;
   /** Starts the checkpoints' git commands without a process start from Node (POSIX); started with the first reset. */
   private launcher: ShellLauncher | undefined;
-  /** Start-state contents (`cat-file --batch`) and attributes (`check-attr`) for undoInPlace. */
+  /** Object contents (`cat-file --batch`: blobs for undoInPlace, folders for the builder) and attributes (`check-attr`) for undoInPlace. */
   private blobs: GitBatch | undefined;
   private attributes: GitBatch | undefined;
   /** Whether core.autocrlf makes checkout rewrite line endings (then undoInPlace leaves it to git). */
@@ -773,9 +773,14 @@ export class Sandbox {
       this.launcher?.close();
       this.launcher = ShellLauncher.start(this.root, join(this.dir, 'jobs'), ['git', ...gitArgv([])]);
     }
+    if (!this.blobs?.usable) {
+      this.blobs?.close();
+      this.blobs = GitBatch.start(this.root, ['cat-file', '--batch']);
+    }
     if (!this.builder?.usable) {
       this.builder?.close();
-      this.builder = TreeBuilder.start(this.root);
+      // The builder reads folders through the same cat-file that undoInPlace reads blobs through.
+      this.builder = TreeBuilder.start(this.root, this.blobs);
     }
     this.fileMode ??= this.git(['config', '--bool', '--get', 'core.fileMode'], undefined).then(
       (value) => value.trim() !== 'false',
@@ -783,10 +788,6 @@ export class Sandbox {
       () => true,
     );
     if (!forReset) return;
-    if (!this.blobs?.usable) {
-      this.blobs?.close();
-      this.blobs = GitBatch.start(this.root, ['cat-file', '--batch']);
-    }
     if (!this.attributes?.usable) {
       this.attributes?.close();
       this.attributes = GitBatch.start(this.root, ['check-attr', '-z', '--stdin', ...CHECKOUT_ATTRIBUTES]);

@@ -38,10 +38,11 @@ export class TreeBuilder {
     private readonly maker: GitBatch,
   ) {}
 
-  static start(root: string): TreeBuilder {
+  /** `reader`: a `cat-file --batch` of the same repository, shared with its owner (who closes it). */
+  static start(root: string, reader: GitBatch): TreeBuilder {
     return new TreeBuilder(
       root,
-      GitBatch.start(root, ['cat-file', '--batch']),
+      reader,
       GitBatch.start(root, ['hash-object', '-w', '--stdin-paths']),
       // --missing: every object named was just written or read; checking each again is a lookup per entry.
       GitBatch.start(root, ['mktree', '-z', '--missing', '--batch']),
@@ -53,7 +54,6 @@ export class TreeBuilder {
   }
 
   close(): void {
-    this.reader.close();
     this.hasher.close();
     this.maker.close();
   }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { GitBatch } from '../../../src/core/sandbox/gitBatch.ts';
 import { TreeBuilder } from '../../../src/core/sandbox/treeBuilder.ts';
 import { GitRepo } from '../../helpers/gitRepo.ts';
 
@@ -29,13 +30,15 @@ function project(): GitRepo {
 /** The builder's tree, then git's for the same paths (the repository's index is staged meanwhile). */
 async function bothTrees(repo: GitRepo, paths: string[]): Promise<{ built: string | undefined; git: string }> {
   const from = repo.git('write-tree').trim();
-  const builder = TreeBuilder.start(repo.dir);
+  const reader = GitBatch.start(repo.dir, ['cat-file', '--batch']);
+  const builder = TreeBuilder.start(repo.dir, reader);
   try {
     const built = await builder.build(from, paths);
     repo.git('update-index', '--add', '--remove', '--', ...paths);
     return { built, git: repo.git('write-tree').trim() };
   } finally {
     builder.close();
+    reader.close();
   }
 }
 
@@ -88,8 +91,12 @@ describe('a tree written without the index', () => {
   it('declines what it cannot promise: a link, a folder named as a file, a file under a file, a path git would not take', async () => {
     const repo = project();
     const from = repo.git('write-tree').trim();
-    const builder = TreeBuilder.start(repo.dir);
-    cleanup.push(() => builder.close());
+    const reader = GitBatch.start(repo.dir, ['cat-file', '--batch']);
+    const builder = TreeBuilder.start(repo.dir, reader);
+    cleanup.push(() => {
+      builder.close();
+      reader.close();
+    });
     symlinkSync('src/app/main.ts', join(repo.dir, 'link.ts'));
     assert.equal(await builder.build(from, ['link.ts']), undefined);
     assert.equal(await builder.build(from, ['src/app']), undefined);
