@@ -89,20 +89,27 @@ export class PastFixes implements vscode.Disposable {
       void vscode.window.showErrorMessage('Co-evolve: VS Code did not apply the fix.');
       return;
     }
-    await vscode.window.showTextDocument(uri, { preview: false });
+    // Watch for an undo from the moment the edit lands: an undo that comes while the +1 is still
+    // being written must not be missed, and its −1 is written after that +1.
     const storeDir = (await resolveWorkspace(vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? uri.fsPath, this.host.setting<string>('storePath') || undefined)).storeDir;
+    let kept!: () => void;
+    const credited = new Promise<void>((resolve) => (kept = resolve));
+    this.watchUndo(uri, storeDir, args.itemId, credited);
+    await vscode.window.showTextDocument(uri, { preview: false });
     await this.credit(storeDir, args.itemId, 1);
+    kept();
     this.host.log.info(`Applied ${suggestion.title} to ${uri.fsPath}.`);
-    this.watchUndo(uri, storeDir, args.itemId);
   }
 
-  private watchUndo(uri: vscode.Uri, storeDir: string, itemId: string): void {
+  private watchUndo(uri: vscode.Uri, storeDir: string, itemId: string, credited: Promise<void>): void {
     const subscription = vscode.workspace.onDidChangeTextDocument((event) => {
       if (event.document.uri.toString() !== uri.toString() || event.reason !== vscode.TextDocumentChangeReason.Undo) return;
       subscription.dispose();
       clearTimeout(timer);
       // Undone right away: it did not help. The earlier +1 is outweighed, not erased.
-      void this.credit(storeDir, itemId, -1).then(() => this.host.log.info(`The past fix ${itemId} was undone; recorded as unhelpful.`));
+      void credited
+        .then(() => this.credit(storeDir, itemId, -1))
+        .then(() => this.host.log.info(`The past fix ${itemId} was undone; recorded as unhelpful.`));
     });
     const timer = setTimeout(() => subscription.dispose(), UNDO_WATCH_MS);
     this.disposables.push(subscription);
