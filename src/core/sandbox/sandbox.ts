@@ -1,23 +1,22 @@
 import { lstatSync } from 'node:fs';
-import { mkdir, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoevolveError, throwIfAborted } from '../errors.ts';
-import { removeEmptyParents, writeChanges } from './applyChanges.ts';
-import { blobBytes, CHECKOUT_ATTRIBUTES, GitBatch, writtenAsStored } from './gitBatch.ts';
-import { shellQuote, ShellLauncher } from './shellLauncher.ts';
+import { writeChanges } from './applyChanges.ts';
+import { putBackInPlace } from './putBackInPlace.ts';
+import { SandboxProcesses } from './sandboxProcesses.ts';
 import { planChanges } from './changePlan.ts';
 import type { PlannedChange } from './changePlan.ts';
 import { markGone } from './liveSandboxes.ts';
 import { removeSandbox } from './removeSandbox.ts';
-import { gitArgv, gitFailure, runGit, runGitBytes, runGitWith, sandboxGit, splitNul, stageAndWriteTree, TREE_DIFF_ARGS } from './sandboxGit.ts';
+import { runGit, runGitBytes, sandboxGit, splitNul, stageAndWriteTree, TREE_DIFF_ARGS } from './sandboxGit.ts';
 import { commitTree, excludeSpec, pathsNotIgnored, writeWorkTree } from './snapshot.ts';
 import { TreeWatch, unexplained, writtenAny } from './treeWatch.ts';
 import type { WatchedChanges, WatchRecording } from './treeWatch.ts';
 import { captureFiles, putBack } from './capturedFiles.ts';
-import { TreeBuilder } from './treeBuilder.ts';
+import type { TreeBuilder } from './treeBuilder.ts';
 import { parseTreeDiff } from './treeDiff.ts';
-import type { ParsedDiff, RawChange } from './treeDiff.ts';
+import type { ParsedDiff } from './treeDiff.ts';
 import type { CapturedFile } from './capturedFiles.ts';
 
 export type ChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'type-changed';
@@ -110,10 +109,6 @@ export class Sandbox {
   private indexHolds: string | undefined;
   /** The trees of the start states: a reset to one leaves its tree in the index. */
   private readonly commitTrees = new Map<string, Promise<string | undefined>>();
-  /** Writes checkpoint trees without the index (see TreeBuilder); started with the launcher. */
-  private builder: TreeBuilder | undefined;
-  /** Whether git takes a file's executable bit from the file (core.fileMode), as TreeBuilder does. */
-  private fileMode: Promise<boolean> | undefined;
   /** Trees the sandbox wrote itself (a restore may set the index to one of them). */
   private readonly ownTrees = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -122,14 +117,9 @@ export class Sandbox {
   private readonly readers = new Set<Promise<unknown>>();
   /** The latest checkpoint's diff: for diff(), and starting over undoes its paths without asking git again. */
   private latestDiff: { base: string; tree: string; parsed: Promise<ParsedDiff> } | undefined;
-  /** Starts the checkpoints' git commands without a process start from Node (POSIX); started with the first reset. */
-  private launcher: ShellLauncher | undefined;
-  /** Object contents (`cat-file --batch`: blobs for undoInPlace, folders for the builder) and attributes (`check-attr`) for undoInPlace. */
-  private blobs: GitBatch | undefined;
-  private attributes: GitBatch | undefined;
-  /** Whether core.autocrlf makes checkout rewrite line endings (then undoInPlace leaves it to git). */
-  private autocrlf: Promise<boolean> | undefined;
-  /** Paths undoInPlace put back while the index still holds the change: the next staging stages them. */
+  /** The long-lived git processes and how git commands start; started with the first reset. */
+  private readonly processes: SandboxProcesses;
+  /** Paths putBackInPlace put back while the index still holds the change: the next staging stages them. */
   private readonly unstaged = new Set<string>();
   /** What was written since the files last matched the index; undefined until first needed, or where not possible. */
   private watch: TreeWatch | undefined;
@@ -150,6 +140,7 @@ export class Sandbox {
     this.readOnlyPaths = init.linkedPaths;
     this.startedAt = init.startedAt;
     this.unregisterExit = init.unregisterExit;
+    this.processes = new SandboxProcesses(init.root, join(init.dir, 'jobs'));
     this.watching = (init.watchFiles ?? true) && TreeWatch.supported();
   }
 
@@ -231,7 +222,7 @@ export class Sandbox {
   resetToBase(signal?: AbortSignal): Promise<void> {
     return this.exclusive(signal, async () => {
       const from = this.indexTree;
-      this.startHelpers(true);
+      this.processes.start(true);
       if (from && (await this.filesMatchIndex(from, await this.watched(), signal))) {
         try {
           // Files and index hold the last checkpoint: undo just the paths it changed.
@@ -452,14 +443,15 @@ export class Sandbox {
    */
   private async stagePaths(paths: readonly string[], signal: AbortSignal | undefined): Promise<string> {
     const base = this.base;
-    this.startHelpers(false);
+    this.processes.start(false);
     const from = this.indexUntouched() ? this.indexHolds : undefined;
     this.indexTree = undefined;
     this.indexHolds = undefined;
-    const quick = from !== undefined && paths.length > 0 && this.builder?.usable && (await this.fileMode) ? await this.stageOnto(from, paths, base, signal) : undefined;
+    const builder = from !== undefined && paths.length > 0 ? await this.processes.treeBuilder() : undefined;
+    const quick = builder ? await this.stageOnto(builder, from!, paths, base, signal) : undefined;
     if (typeof quick === 'string') return quick;
     // Where the builder declined, the paths are already staged: git only writes the tree.
-    const { tree, diff } = await stageAndWriteTree(sandboxGit(this.root, signal), quick === null ? [] : paths, base, this.launcher);
+    const { tree, diff } = await stageAndWriteTree(sandboxGit(this.root, signal), quick === null ? [] : paths, base, this.processes.launcher);
     // Stamped as soon as git is done: a later write of the index is someone else's.
     this.stampIndex();
     this.unstaged.clear();
@@ -475,12 +467,12 @@ export class Sandbox {
    * then has git write the tree. (The two read the files at nearly the same moment; a write
    * in between is what the callers' recordings catch, and they stage again.)
    */
-  private async stageOnto(from: string, paths: readonly string[], base: string, signal: AbortSignal | undefined): Promise<string | null> {
-    const staged = this.git(['update-index', '--add', '--remove', '-z', '--stdin'], signal, paths.map((path) => `${path}\0`).join(''));
+  private async stageOnto(builder: TreeBuilder, from: string, paths: readonly string[], base: string, signal: AbortSignal | undefined): Promise<string | null> {
+    const staged = this.processes.git(['update-index', '--add', '--remove', '-z', '--stdin'], signal, paths.map((path) => `${path}\0`).join(''));
     // Its failure (a lock someone holds) is this staging's, awaited below once the tree is built.
     void staged.catch(() => undefined);
-    const tree = await this.builder!.build(from, paths).catch(() => undefined);
-    if (tree !== undefined) void this.remember(base, tree, this.reading(this.gitBytes([...TREE_DIFF_ARGS, base, tree, '--'], signal).then(parseTreeDiff)));
+    const tree = await builder.build(from, paths).catch(() => undefined);
+    if (tree !== undefined) void this.remember(base, tree, this.reading(this.processes.gitBytes([...TREE_DIFF_ARGS, base, tree, '--'], signal).then(parseTreeDiff)));
     await staged;
     this.stampIndex();
     if (tree === undefined) return null;
@@ -510,7 +502,7 @@ export class Sandbox {
   }
 
   /**
-   * Puts back the start state of the paths a tree changed: by hand where it can (undoInPlace),
+   * Puts back the start state of the paths a tree changed: by hand where it can (putBackInPlace),
    * else `git restore`, which rewrites the edited and deleted ones and removes the added ones
    * (and folders left empty), index and files alike. (A two-tree `read-tree -m -u` does the same,
    * but then recomputes the tree of every folder.) The paths come from the checkpoint's diff.
@@ -519,96 +511,24 @@ export class Sandbox {
     this.indexTree = undefined;
     const latest = this.latestDiff?.base === this.base && this.latestDiff.tree === from ? this.latestDiff.parsed : undefined;
     const changes = await latest?.then((parsed) => parsed.changes, () => undefined);
-    if (changes && (await this.undoInPlace(changes, signal))) return;
+    const readers = changes && (await this.processes.checkoutReaders());
+    const putBack = readers
+      ? await putBackInPlace(this.root, changes, readers, signal, (paths) => {
+          // From here on the index no longer matches these files: the next staging stages them.
+          for (const path of paths) this.unstaged.add(path);
+          this.indexTree = undefined;
+        })
+      : false;
+    if (putBack) return;
     const paths = changes?.flatMap((change) => (change.from === undefined ? [change.path] : [change.from, change.path])) ??
-      splitNul(await this.git(['diff-tree', '-r', '-z', '--name-only', '--no-renames', this.base, from], signal));
+      splitNul(await this.processes.git(['diff-tree', '-r', '-z', '--name-only', '--no-renames', this.base, from], signal));
     if (!paths.length) return;
     const input = paths.map((path) => `:(top,literal)${path}\0`).join('');
     this.indexHolds = undefined;
-    await this.git(['restore', `--source=${this.base}`, '--staged', '--worktree', '--pathspec-from-file=-', '--pathspec-file-nul'], signal, input);
+    await this.processes.git(['restore', `--source=${this.base}`, '--staged', '--worktree', '--pathspec-from-file=-', '--pathspec-file-nul'], signal, input);
     this.stampIndex();
     // The paths where `from` differs from the start, put back in the index too: it holds the start's tree.
     this.indexHolds = await this.treeOfCommit(this.base);
-  }
-
-  /**
-   * The files of a change put back to the start state without starting git: contents from the
-   * long-lived cat-file, written as checkout writes them (a fresh file, mode 666 or 777 less the
-   * umask), added files removed with the folders they leave empty. Only where checkout would write
-   * a blob's bytes as they are (no attribute or core.autocrlf converting them) and for plain files
-   * on both sides; returns false, having written nothing, where git has to do it. The index keeps
-   * the change for these paths until the next staging (nothing reads it before: the checks run
-   * after a checkpoint).
-   */
-  private async undoInPlace(changes: readonly RawChange[], signal: AbortSignal | undefined): Promise<boolean> {
-    const { blobs, attributes } = this;
-    if (!blobs?.usable || !attributes?.usable || (await this.autocrlf?.catch(() => true)) !== false) return false;
-    const plain = (mode: string): boolean => mode === '100644' || mode === '100755' || mode === '000000';
-    if (changes.some((change) => !plain(change.oldMode) || !plain(change.newMode) || !['A', 'M', 'D', 'R'].includes(change.status[0] ?? ''))) return false;
-    const remove: string[] = [];
-    const write: Array<{ path: string; oid: string; executable: boolean }> = [];
-    for (const change of changes) {
-      const letter = change.status[0];
-      if (letter === 'A' || letter === 'R') remove.push(change.path);
-      if (letter !== 'A') write.push({ path: change.from ?? change.path, oid: change.oldOid, executable: change.oldMode === '100755' });
-    }
-    // A .gitattributes in the change may itself change how checkout writes files.
-    if ([...remove, ...write.map((file) => file.path)].some((path) => path === '.gitattributes' || path.endsWith('/.gitattributes'))) return false;
-    let contents: Buffer[];
-    try {
-      if (!(await Promise.all(write.map((file) => writtenAsStored(attributes, file.path)))).every(Boolean)) return false;
-      contents = await Promise.all(write.map((file) => blobBytes(blobs, file.oid)));
-    } catch {
-      return false;
-    }
-    throwIfAborted(signal);
-    // From here on the index no longer matches these files: the next staging stages them.
-    for (const path of [...remove, ...write.map((file) => file.path)]) this.unstaged.add(path);
-    this.indexTree = undefined;
-    for (const path of remove) {
-      await unlink(join(this.root, path)).catch(ignoreMissing);
-      await removeEmptyParents(this.root, dirname(join(this.root, path)));
-    }
-    await Promise.all(
-      write.map(async (file, i) => {
-        const target = join(this.root, file.path);
-        await unlink(target).catch(ignoreMissing);
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, contents[i]!, { mode: file.executable ? 0o777 : 0o666, flag: 'wx' });
-      }),
-    );
-    return true;
-  }
-
-  /** Runs a git command through the launcher where there is one (no process start from Node), else directly. */
-  private async git(args: string[], signal: AbortSignal | undefined, input?: string): Promise<string> {
-    return (await this.launch(args, signal, input, [])).stdout;
-  }
-
-  /** Like git(), but stdout's exact bytes (a patch of a file that is not UTF-8 survives). */
-  private async gitBytes(args: string[], signal: AbortSignal | undefined): Promise<Buffer> {
-    const launcher = this.launcher;
-    if (!launcher?.usable) return runGitBytes(this.root, args, signal);
-    return (await this.viaLauncher(launcher, args, signal, undefined, [])).stdout;
-  }
-
-  /** A git command whose answer is its exit code (0 or 1). */
-  private async gitCode(args: string[], signal: AbortSignal | undefined): Promise<number> {
-    return (await this.launch(args, signal, undefined, [1])).code;
-  }
-
-  private async launch(args: string[], signal: AbortSignal | undefined, input: string | undefined, okCodes: readonly number[]): Promise<{ stdout: string; code: number }> {
-    const launcher = this.launcher;
-    if (!launcher?.usable) return runGitWith(sandboxGit(this.root, signal), args, { ...(input === undefined ? {} : { input }), okCodes });
-    const { stdout, code } = await this.viaLauncher(launcher, args, signal, input, okCodes);
-    return { stdout: stdout.toString('utf8'), code };
-  }
-
-  /** `git <args>` started by the launcher; an exit code outside 0 and `okCodes` is a git failure. */
-  private async viaLauncher(launcher: ShellLauncher, args: string[], signal: AbortSignal | undefined, input: string | undefined, okCodes: readonly number[]): Promise<{ stdout: Buffer; code: number }> {
-    const { stdout, stderr, code } = await launcher.run(`exec "$@" ${args.map(shellQuote).join(' ')}`, { ...(input === undefined ? {} : { input }), ...(signal ? { signal } : {}) });
-    if (code !== 0 && !okCodes.includes(code)) throw gitFailure(args, new Error(stderr.trim() || `git exited with code ${code}`), signal);
-    return { stdout, code };
   }
 
   /** The watch's account of what was written since the files last matched the index; undefined: unknown, scan everything. */
@@ -627,7 +547,7 @@ export class Sandbox {
     // not if it staged or unstaged anything. Its entries are then still the tree's, and the watch
     // still knows every file written since they matched the files.
     const rewritten = !this.indexUntouched();
-    if (rewritten && (await this.gitCode(['diff-index', '--cached', '--quiet', tree, '--'], signal)) !== 0) return false;
+    if (rewritten && (await this.processes.gitCode(['diff-index', '--cached', '--quiet', tree, '--'], signal)) !== 0) return false;
     const same = !seen || seen.paths.size > MAX_NAMED_PATHS ? await this.matchesIndex(signal) : !seen.paths.size || (await this.visibleChanges([...seen.paths], signal)).length === 0;
     if (same && rewritten) this.stampIndex();
     return same;
@@ -636,7 +556,7 @@ export class Sandbox {
   /** Of these paths (files or folders), the files that differ from the index or are new to it. */
   private async visibleChanges(paths: readonly string[], signal: AbortSignal | undefined): Promise<string[]> {
     const specs = paths.map((path) => `:(top,literal)${path}`);
-    const out = await this.git(['ls-files', '-z', '--modified', '--others', '--exclude-standard', '--', ...specs, ...this.readOnlyPaths.map(excludeSpec)], signal);
+    const out = await this.processes.git(['ls-files', '-z', '--modified', '--others', '--exclude-standard', '--', ...specs, ...this.readOnlyPaths.map(excludeSpec)], signal);
     return [...new Set(splitNul(out))];
   }
 
@@ -644,8 +564,8 @@ export class Sandbox {
   private async matchesIndex(signal: AbortSignal | undefined): Promise<boolean> {
     const excluded = this.readOnlyPaths.map(excludeSpec);
     const [modified, added] = await Promise.all([
-      this.git(['diff-files', '--name-only', '-z', '--', ':/', ...excluded], signal),
-      this.git(['ls-files', '-z', '--others', '--exclude-standard', '--', ':/', ...excluded], signal),
+      this.processes.git(['diff-files', '--name-only', '-z', '--', ':/', ...excluded], signal),
+      this.processes.git(['ls-files', '-z', '--others', '--exclude-standard', '--', ':/', ...excluded], signal),
     ]);
     return !modified && !added;
   }
@@ -672,12 +592,12 @@ export class Sandbox {
   private async restoreTree(treeish: string, isTree: boolean, signal?: AbortSignal): Promise<void> {
     this.indexTree = undefined;
     this.indexHolds = undefined;
-    await this.git(['read-tree', '--reset', '-u', treeish], signal);
+    await this.processes.git(['read-tree', '--reset', '-u', treeish], signal);
     this.stampIndex();
     this.unstaged.clear();
     if (isTree) this.indexTree = treeish;
     this.indexHolds = isTree ? treeish : await this.treeOfCommit(treeish);
-    await this.git(['clean', '-fdq', '--', ':/', ...this.readOnlyPaths.map(excludeSpec)], signal);
+    await this.processes.git(['clean', '-fdq', '--', ':/', ...this.readOnlyPaths.map(excludeSpec)], signal);
     await this.settleWatch(await this.watched(), signal);
   }
 
@@ -690,10 +610,7 @@ export class Sandbox {
         this.watch?.close();
         this.watch = undefined;
         this.watching = false;
-        this.launcher?.close();
-        this.builder?.close();
-        this.blobs?.close();
-        this.attributes?.close();
+        this.processes.close();
         await Promise.allSettled(this.readers);
         await removeSandbox({ dir: this.dir, tree: this.root, kind: this.kind, userRoot: this.userRoot });
         markGone(this.dir);
@@ -763,43 +680,6 @@ export class Sandbox {
     return tree;
   }
 
-  /**
-   * The long-lived helper processes, (re)started where missing or ended: the launcher for every
-   * staging, the batch readers for resets. The first reset (after the baseline checks) starts them
-   * all, so the rounds that follow find them ready.
-   */
-  private startHelpers(forReset: boolean): void {
-    if (this.launcher === undefined || !this.launcher.usable) {
-      this.launcher?.close();
-      this.launcher = ShellLauncher.start(this.root, join(this.dir, 'jobs'), ['git', ...gitArgv([])]);
-    }
-    if (!this.blobs?.usable) {
-      this.blobs?.close();
-      this.blobs = GitBatch.start(this.root, ['cat-file', '--batch']);
-    }
-    if (!this.builder?.usable) {
-      this.builder?.close();
-      // The builder reads folders through the same cat-file that undoInPlace reads blobs through.
-      this.builder = TreeBuilder.start(this.root, this.blobs);
-    }
-    this.fileMode ??= this.git(['config', '--bool', '--get', 'core.fileMode'], undefined).then(
-      (value) => value.trim() !== 'false',
-      // Not set: git's default, true.
-      () => true,
-    );
-    if (!forReset) return;
-    if (!this.attributes?.usable) {
-      this.attributes?.close();
-      this.attributes = GitBatch.start(this.root, ['check-attr', '-z', '--stdin', ...CHECKOUT_ATTRIBUTES]);
-    }
-    // core.autocrlf=true converts line endings of every text file on checkout.
-    this.autocrlf ??= this.git(['config', '--get', 'core.autocrlf'], undefined).then(
-      (value) => ['true', 'yes', 'on', '1'].includes(value.trim().toLowerCase()),
-      () => false,
-    );
-    void this.autocrlf.catch(() => undefined);
-  }
-
   /** `tree` is what the index holds now, written by the sandbox. */
   private noteTree(tree: string): void {
     this.indexTree = tree;
@@ -813,7 +693,7 @@ export class Sandbox {
   private treeOfCommit(commit: string): Promise<string | undefined> {
     let tree = this.commitTrees.get(commit);
     if (!tree) {
-      tree = this.git(['rev-parse', '--verify', '--quiet', `${commit}^{tree}`], undefined).then(
+      tree = this.processes.git(['rev-parse', '--verify', '--quiet', `${commit}^{tree}`], undefined).then(
         (out) => out.trim() || undefined,
         () => undefined,
       );
@@ -872,10 +752,6 @@ export class Sandbox {
     this.queue = run;
     return run;
   }
-}
-
-function ignoreMissing(error: NodeJS.ErrnoException): void {
-  if (error.code !== 'ENOENT') throw error;
 }
 
 /** Inode, change and modification times and size: git replaces the index file on every write. */
