@@ -6,7 +6,7 @@ import { applyFilePatch, commitFilePatch } from '../core/learning/pastFixPatch.t
 import { creditExperiences } from '../core/learning/utility.ts';
 import { recallInWorkspace } from '../core/memory/recallService.ts';
 import { warmMemoryFor } from '../core/memory/warmMemory.ts';
-import { changedSpan } from '../core/util/changedSpan.ts';
+import { textEdits } from '../core/util/textEdits.ts';
 import { resolveWorkspace } from '../core/workspace.ts';
 import type { PastFixArgs } from './fixActions.ts';
 import type { PastFixCache, PastFixSuggestion } from './pastFixCache.ts';
@@ -86,8 +86,7 @@ export class PastFixes implements vscode.Disposable {
     if (choice !== 'Apply') return;
     const edit = new vscode.WorkspaceEdit();
     // Only the lines that differ are replaced: markers, folds and the cursor elsewhere stay put.
-    const { start, end, text } = changedSpan(document.getText(), suggestion.newText);
-    edit.replace(uri, new vscode.Range(document.positionAt(start), document.positionAt(end)), text);
+    for (const { start, end, text } of textEdits(document.getText(), suggestion.newText)) edit.replace(uri, new vscode.Range(document.positionAt(start), document.positionAt(end)), text);
     if (!(await vscode.workspace.applyEdit(edit))) {
       void vscode.window.showErrorMessage('Co-evolve: VS Code did not apply the fix.');
       return;

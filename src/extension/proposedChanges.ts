@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { PlannedChange } from '../core/sandbox/changePlan.ts';
+import { textEdits } from '../core/util/textEdits.ts';
 
 export const PROPOSED_SCHEME = 'coevolve-proposed';
 
@@ -57,8 +58,8 @@ export async function workspaceEditFor(root: vscode.Uri, changes: PlannedChange[
       edit.createFile(uri, { overwrite: change.status !== 'added', contents: change.afterBytes ?? new Uint8Array() });
     } else {
       const document = await vscode.workspace.openTextDocument(uri);
-      const whole = new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length));
-      edit.replace(uri, whole, change.after ?? '');
+      // One edit per changed run of lines: breakpoints, folds and markers in between stay put.
+      for (const { start, end, text } of textEdits(document.getText(), change.after ?? '')) edit.replace(uri, new vscode.Range(document.positionAt(start), document.positionAt(end)), text);
     }
   }
   return edit;
