@@ -3,6 +3,7 @@ import { recall } from '../src/core/memory/recall.ts';
 import { RecallIndex } from '../src/core/memory/recallIndex.ts';
 import { MemoryStore } from '../src/core/memory/store.ts';
 import { ContentIndex, isCode } from '../src/core/memory/contentIndex.ts';
+import { seededRandom } from '../src/core/memory/seededRandom.ts';
 
 export interface Metrics {
   recallAt1: number;
@@ -22,6 +23,11 @@ export interface LocalizationReport {
   bm25: Metrics;
   /** What a perfect ranking scores: R@k is capped by min(k, |truth|) / |truth|, MRR by 1. */
   ceiling: Metrics;
+  /**
+   * 95% interval of MRR(--content) / MRR(BM25) over the queries (paired bootstrap, seeded): how far
+   * the ratio could move with another sample of the same number of queries.
+   */
+  mrrRatioInterval: [number, number];
 }
 
 
@@ -67,7 +73,39 @@ export async function measureLocalization(repoDir: string, storeDir: string, opt
     perfect.push(hits([...truth], truth));
     queries++;
   }
-  return { repo: repoDir, commits: all.length, cutoffSeq: cutoff.seq, queries, ours: summarize(ours), oursWithContent: summarize(fused), bm25: summarize(bm25), ceiling: summarize(perfect) };
+  return {
+    repo: repoDir,
+    commits: all.length,
+    cutoffSeq: cutoff.seq,
+    queries,
+    ours: summarize(ours),
+    oursWithContent: summarize(fused),
+    bm25: summarize(bm25),
+    ceiling: summarize(perfect),
+    mrrRatioInterval: pairedRatioInterval(
+      fused.map((row) => row[4]!),
+      bm25.map((row) => row[4]!),
+    ),
+  };
+}
+
+/** 2.5th and 97.5th percentiles of mean(a) / mean(b) over 2,000 resamples of the paired queries. */
+function pairedRatioInterval(a: number[], b: number[]): [number, number] {
+  const random = seededRandom('localization-bootstrap');
+  const ratios: number[] = [];
+  for (let round = 0; round < 2_000; round++) {
+    let sumA = 0;
+    let sumB = 0;
+    for (let i = 0; i < a.length; i++) {
+      const pick = Math.floor(random() * a.length);
+      sumA += a[pick]!;
+      sumB += b[pick]!;
+    }
+    if (sumB > 0) ratios.push(sumA / sumB);
+  }
+  ratios.sort((x, y) => x - y);
+  const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))] ?? Number.NaN;
+  return [at(0.025), at(0.975)];
 }
 
 /** Per query: [hits in top 1, top 5, top 10, |truth|, rank of first hit or 0]. */

@@ -174,7 +174,8 @@ function printLocalization(name: string, report: LocalizationReport): void {
   row('baseline: BM25 over file contents', report.bm25);
   row('ceiling: a perfect ranking', report.ceiling);
   line('MRR ratio, memory only / baseline', ratio(report.ours.mrr, report.bm25.mrr));
-  line('MRR ratio, with --content / baseline', ratio(report.oursWithContent.mrr, report.bm25.mrr));
+  const [low, high] = report.mrrRatioInterval;
+  line('MRR ratio, with --content / baseline', ratio(report.oursWithContent.mrr, report.bm25.mrr), `95% interval over the queries (paired bootstrap): ${low.toFixed(2)}x–${high.toFixed(2)}x`);
   // Ratios hide a saturated corpus: say how much of the room the baseline left was closed.
   const closed = (metric: keyof LocalizationReport['ours']) => {
     const room = report.ceiling[metric] - report.bm25[metric];
