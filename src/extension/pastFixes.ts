@@ -6,10 +6,10 @@ import { applyFilePatch, commitFilePatch } from '../core/learning/pastFixPatch.t
 import { creditExperiences } from '../core/learning/utility.ts';
 import { recallInWorkspace } from '../core/memory/recallService.ts';
 import { warmMemoryFor } from '../core/memory/warmMemory.ts';
-import { textEdits } from '../core/util/textEdits.ts';
 import { resolveWorkspace } from '../core/workspace.ts';
 import type { PastFixArgs } from './fixActions.ts';
 import type { PastFixCache, PastFixSuggestion } from './pastFixCache.ts';
+import { replaceChangedLines } from './lineEdits.ts';
 import type { VsCodeHost } from './vscodeHost.ts';
 
 const SCHEME = 'coevolve-pastfix';
@@ -85,8 +85,7 @@ export class PastFixes implements vscode.Disposable {
     this.previews.delete(key);
     if (choice !== 'Apply') return;
     const edit = new vscode.WorkspaceEdit();
-    // Only the lines that differ are replaced: markers, folds and the cursor elsewhere stay put.
-    for (const { start, end, text } of textEdits(document.getText(), suggestion.newText)) edit.replace(uri, new vscode.Range(document.positionAt(start), document.positionAt(end)), text);
+    replaceChangedLines(edit, document, suggestion.newText);
     if (!(await vscode.workspace.applyEdit(edit))) {
       void vscode.window.showErrorMessage('Co-evolve: VS Code did not apply the fix.');
       return;
@@ -94,12 +93,11 @@ export class PastFixes implements vscode.Disposable {
     // Watch for an undo from the moment the edit lands: an undo that comes while the +1 is still
     // being written must not be missed, and its −1 is written after that +1.
     const storeDir = (await resolveWorkspace(vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? uri.fsPath, this.host.setting<string>('storePath') || undefined)).storeDir;
-    let kept!: () => void;
-    const credited = new Promise<void>((resolve) => (kept = resolve));
+    // credit() never rejects: a failed write is logged, and the undo's −1 still follows it.
+    const credited = this.credit(storeDir, args.itemId, 1);
     this.watchUndo(uri, storeDir, args.itemId, credited);
     await vscode.window.showTextDocument(uri, { preview: false });
-    await this.credit(storeDir, args.itemId, 1);
-    kept();
+    await credited;
     this.host.log.info(`Applied ${suggestion.title} to ${uri.fsPath}.`);
   }
 

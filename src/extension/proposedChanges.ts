@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { PlannedChange } from '../core/sandbox/changePlan.ts';
-import { textEdits } from '../core/util/textEdits.ts';
+import { replaceChangedLines } from './lineEdits.ts';
 
 export const PROPOSED_SCHEME = 'coevolve-proposed';
 
@@ -57,9 +57,7 @@ export async function workspaceEditFor(root: vscode.Uri, changes: PlannedChange[
     } else if (change.status === 'added' || change.binary || change.afterKind !== 'file') {
       edit.createFile(uri, { overwrite: change.status !== 'added', contents: change.afterBytes ?? new Uint8Array() });
     } else {
-      const document = await vscode.workspace.openTextDocument(uri);
-      // One edit per changed run of lines: breakpoints, folds and markers in between stay put.
-      for (const { start, end, text } of textEdits(document.getText(), change.after ?? '')) edit.replace(uri, new vscode.Range(document.positionAt(start), document.positionAt(end)), text);
+      replaceChangedLines(edit, await vscode.workspace.openTextDocument(uri), change.after ?? '');
     }
   }
   return edit;

@@ -24,7 +24,7 @@ export class ChangeTracker {
 
   /** The paths to stage, or undefined for "scan everything"; starts afresh. */
   take(): string[] | undefined {
-    const result = this.unknown ? undefined : [...this.paths];
+    const result = this.peek();
     this.reset();
     return result;
   }

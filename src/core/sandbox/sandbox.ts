@@ -14,7 +14,6 @@ import { commitTree, excludeSpec, pathsNotIgnored, writeWorkTree } from './snaps
 import { TreeWatch, unexplained, writtenAny } from './treeWatch.ts';
 import type { WatchedChanges, WatchRecording } from './treeWatch.ts';
 import { captureFiles, putBack } from './capturedFiles.ts';
-import type { TreeBuilder } from './treeBuilder.ts';
 import { parseTreeDiff } from './treeDiff.ts';
 import type { ParsedDiff } from './treeDiff.ts';
 import type { CapturedFile } from './capturedFiles.ts';
@@ -447,8 +446,7 @@ export class Sandbox {
     const from = this.indexUntouched() ? this.indexHolds : undefined;
     this.indexTree = undefined;
     this.indexHolds = undefined;
-    const builder = from !== undefined && paths.length > 0 ? await this.processes.treeBuilder() : undefined;
-    const quick = builder ? await this.stageOnto(builder, from!, paths, base, signal) : undefined;
+    const quick = from !== undefined && paths.length > 0 ? await this.stageOnto(from, paths, base, signal) : undefined;
     if (typeof quick === 'string') return quick;
     // Where the builder declined, the paths are already staged: git only writes the tree.
     const { tree, diff } = await stageAndWriteTree(sandboxGit(this.root, signal), quick === null ? [] : paths, base, this.processes.launcher);
@@ -464,10 +462,13 @@ export class Sandbox {
    * stagePaths on an index known to hold `from`: update-index stages the paths while the tree is
    * written from `from` and the same files without the index (TreeBuilder), and the diff starts as
    * soon as the tree is known. Null, with the paths staged, where the builder declines: the caller
-   * then has git write the tree. (The two read the files at nearly the same moment; a write
-   * in between is what the callers' recordings catch, and they stage again.)
+   * then has git write the tree. Undefined, having done nothing, where there is no builder to ask.
+   * (The two read the files at nearly the same moment; a write in between is what the callers'
+   * recordings catch, and they stage again.)
    */
-  private async stageOnto(builder: TreeBuilder, from: string, paths: readonly string[], base: string, signal: AbortSignal | undefined): Promise<string | null> {
+  private async stageOnto(from: string, paths: readonly string[], base: string, signal: AbortSignal | undefined): Promise<string | null | undefined> {
+    const builder = await this.processes.treeBuilder();
+    if (!builder) return undefined;
     const staged = this.processes.git(['update-index', '--add', '--remove', '-z', '--stdin'], signal, paths.map((path) => `${path}\0`).join(''));
     // Its failure (a lock someone holds) is this staging's, awaited below once the tree is built.
     void staged.catch(() => undefined);
@@ -512,14 +513,12 @@ export class Sandbox {
     const latest = this.latestDiff?.base === this.base && this.latestDiff.tree === from ? this.latestDiff.parsed : undefined;
     const changes = await latest?.then((parsed) => parsed.changes, () => undefined);
     const readers = changes && (await this.processes.checkoutReaders());
-    const putBack = readers
-      ? await putBackInPlace(this.root, changes, readers, signal, (paths) => {
-          // From here on the index no longer matches these files: the next staging stages them.
-          for (const path of paths) this.unstaged.add(path);
-          this.indexTree = undefined;
-        })
-      : false;
-    if (putBack) return;
+    const putBack = (paths: readonly string[]) => {
+      // From here on the index no longer matches these files: the next staging stages them.
+      for (const path of paths) this.unstaged.add(path);
+      this.indexTree = undefined;
+    };
+    if (readers && (await putBackInPlace(this.root, changes, readers, signal, putBack))) return;
     const paths = changes?.flatMap((change) => (change.from === undefined ? [change.path] : [change.from, change.path])) ??
       splitNul(await this.processes.git(['diff-tree', '-r', '-z', '--name-only', '--no-renames', this.base, from], signal));
     if (!paths.length) return;

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { CoevolveError } from '../errors.ts';
 import { lstatQuietly } from '../util/lstatQuietly.ts';
 import { GitBatch, lineAnswer, objectBytes } from './gitBatch.ts';
@@ -75,7 +75,7 @@ export class TreeBuilder {
         const info = lstatQuietly(join(this.root, path));
         // Gone or replaced while it was read: git has to look again.
         if (!info?.isFile()) throw new NotPlain();
-        changes.set(path, { mode: info.mode & 0o100 ? '100755' : '100644', name: baseName(path), oid: oids[i]! });
+        changes.set(path, { mode: info.mode & 0o100 ? '100755' : '100644', name: posix.basename(path), oid: oids[i]! });
       });
       return (await this.rewrite(from, '', changes)) ?? (await this.make([]));
     } catch (error) {
@@ -154,8 +154,4 @@ export class TreeBuilder {
 function plainPath(path: string): boolean {
   if (!path || path.includes('\n') || path.includes('\0') || path.startsWith('"') || path.includes('\\')) return false;
   return path.split('/').every((part) => part !== '' && part !== '.' && part !== '..' && part.toLowerCase() !== '.git');
-}
-
-function baseName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
 }
