@@ -24,6 +24,8 @@ export interface TeamOptions {
 export class Team {
   readonly accounting: Accounting;
   private readonly clients = new Map<TeamRole, ChatClient>();
+  /** Each role's messages as last written to the trajectory (the objects themselves, for identity). */
+  private readonly logged = new Map<TeamRole, readonly unknown[]>();
 
   constructor(private readonly options: TeamOptions) {
     this.accounting = new Accounting(options.models.prices);
@@ -115,15 +117,24 @@ export class Team {
     });
   }
 
-  /** One trajectory event per accounted call (a structured call with a repair is two calls). */
+  /**
+   * One trajectory event per accounted call (a structured call with a repair is two calls). An
+   * implementer's conversation grows by a few messages a call, so writing it whole each time would
+   * make the trajectory (and the time to write it) quadratic in its length: only the messages after
+   * those the role's previous event already holds are written. A message counts as held only while
+   * it is the very same object; one rewritten (an elided tool output) is a new object and is written.
+   */
   private log(role: TeamRole, request: ChatRequest | Omit<ChatRequest, 'jsonSchema'>, answer: unknown, fromCall: number): void {
     for (const call of this.accounting.calls.slice(fromCall)) {
+      const held = sharedPrefix(this.logged.get(role) ?? [], request.messages);
+      this.logged.set(role, [...request.messages]);
       this.options.trajectory.record({
         type: 'model-call',
         role,
         model: call.model,
         provider: call.provider,
-        messages: request.messages,
+        ...(held ? { earlierMessages: held } : {}),
+        messages: request.messages.slice(held),
         answer: answer ?? null,
         promptTokens: call.promptTokens,
         completionTokens: call.completionTokens,
@@ -134,4 +145,10 @@ export class Team {
       });
     }
   }
+}
+
+function sharedPrefix(before: readonly unknown[], now: readonly unknown[]): number {
+  let same = 0;
+  while (same < before.length && same < now.length && before[same] === now[same]) same++;
+  return same;
 }

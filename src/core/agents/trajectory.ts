@@ -9,7 +9,8 @@ const MAX_TEXT = 20_000;
 export type TrajectoryEvent =
   | { type: 'task'; text: string; origin?: string; memory: { experienceIds: string[]; files: string[]; skillIds: string[]; fixIds: string[]; tokens: number } }
   | { type: 'checks'; phase: 'before' | 'after'; round: number; results: unknown }
-  | { type: 'model-call'; role: string; model: string; provider: string; messages: unknown; answer: unknown; promptTokens: number; completionTokens: number; costUsd?: number; latencyMs: number; ok: boolean; error?: string }
+  /** `earlierMessages`: how many messages come first, the same as the whole conversation of this role's previous model-call (see `modelCallConversations`); `messages` follow them. */
+  | { type: 'model-call'; role: string; model: string; provider: string; earlierMessages?: number; messages: unknown[]; answer: unknown; promptTokens: number; completionTokens: number; costUsd?: number; latencyMs: number; ok: boolean; error?: string }
   | { type: 'tool-call'; round: number; name: string; arguments: unknown; ok: boolean; result: string; ms: number }
   | { type: 'plan'; plan: unknown }
   | { type: 'diagnosis'; round: number; diagnosis: unknown; trigger: string }
@@ -46,6 +47,25 @@ export class Trajectory {
     writeFileSync(path, redact(content));
     return path;
   }
+}
+
+/**
+ * Each model call's whole conversation, in the order of the calls, put back together from a
+ * trajectory's events (a model-call event writes only what its role's previous one did not hold).
+ * `complete` is false where an event refers to more earlier messages than are known (lines lost).
+ */
+export function modelCallConversations(events: readonly { type: string; role?: string; earlierMessages?: number; messages?: unknown[] }[]): { role: string; messages: unknown[]; complete: boolean }[] {
+  const last = new Map<string, { messages: unknown[]; complete: boolean }>();
+  const conversations: { role: string; messages: unknown[]; complete: boolean }[] = [];
+  for (const event of events) {
+    if (event.type !== 'model-call' || event.role === undefined) continue;
+    const earlier = event.earlierMessages ?? 0;
+    const before = last.get(event.role) ?? { messages: [], complete: true };
+    const conversation = { role: event.role, messages: [...before.messages.slice(0, earlier), ...(event.messages ?? [])], complete: earlier === 0 || (before.complete && earlier <= before.messages.length) };
+    last.set(event.role, conversation);
+    conversations.push(conversation);
+  }
+  return conversations;
 }
 
 function clean(text: string): string {

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ELIDED_OUTPUT } from '../../../src/core/agents/contextFit.ts';
 import { solveTask } from '../../../src/core/agents/solveTask.ts';
+import { modelCallConversations } from '../../../src/core/agents/trajectory.ts';
 import type { SolveOptions } from '../../../src/core/agents/solveTask.ts';
 import type { SolveEvent } from '../../../src/core/agents/events.ts';
 import { CoevolveError } from '../../../src/core/errors.ts';
@@ -68,6 +70,14 @@ describe('the team and the context window its server reports', () => {
     assert.ok(asked[3]!.includes(ELIDED_OUTPUT));
     assert.ok(asked[3]!.includes('return values.reduce((a, b) => a + b, 0);'), 'the newer read of src/math.js is kept');
     assert.ok(s.events.some((e) => e.type === 'note' && /Elided 1 earlier tool output to fit the implementer model's context window \(18000 tokens\)/.test(e.text)));
+    // The run's record shows the same: the elided output is written as a new message, and the notes
+    // reach the record once, not once per later call.
+    const lines = readFileSync(join(solution.runDir, 'trajectory.jsonl'), 'utf8').trim().split('\n');
+    const recorded = modelCallConversations(lines.map((l) => JSON.parse(l) as { type: string })).filter((c) => c.role === 'implementer').map((c) => JSON.stringify(c.messages));
+    assert.equal(recorded.length, 4);
+    assert.ok(recorded[1]!.includes('note 0:') && !recorded[1]!.includes(ELIDED_OUTPUT));
+    assert.ok(!recorded[3]!.includes('note 0:') && recorded[3]!.includes(ELIDED_OUTPUT));
+    assert.equal(lines.filter((l) => l.includes('"type":"model-call"') && l.includes('note 0:')).length, 1);
     await solution.reject();
   });
 

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { solveTask } from '../../../src/core/agents/solveTask.ts';
+import { modelCallConversations } from '../../../src/core/agents/trajectory.ts';
 import type { SolveOptions } from '../../../src/core/agents/solveTask.ts';
 import type { SolveEvent } from '../../../src/core/agents/events.ts';
 import { CoevolveError } from '../../../src/core/errors.ts';
@@ -98,8 +99,14 @@ describe('solving a task with the generator–implementer–rectifier team', () 
 
     // Nothing reached the user's files yet.
     assert.equal(readFileSync(join(s.repo.dir, 'src/math.js'), 'utf8'), MATH_BEFORE);
-    const trajectory = readFileSync(join(solution.runDir, 'trajectory.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    const trajectory = readFileSync(join(solution.runDir, 'trajectory.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; earlierMessages?: number });
     assert.ok(trajectory.filter((e) => e.type === 'model-call').length === 8);
+    // Every call's whole conversation can be put back together, though the implementer's later calls
+    // write only the messages their previous call did not hold.
+    const sent = server.requests.filter((r) => Array.isArray(r.body.messages)).map((r) => r.body.messages);
+    assert.deepEqual(modelCallConversations(trajectory).map((c) => c.messages), sent);
+    assert.ok(modelCallConversations(trajectory).every((c) => c.complete));
+    assert.deepEqual(trajectory.filter((e) => e.type === 'model-call').map((e) => e.earlierMessages ?? 0), [0, 0, 2, 4, 6, 0, 0, 2]);
     assert.ok(trajectory.filter((e) => e.type === 'tool-call').length === 6);
     assert.ok(existsSync(join(solution.runDir, 'patch.diff')));
     assert.match(readFileSync(join(s.storeDir, '.gitignore'), 'utf8'), /^runs\/$/m);
