@@ -104,8 +104,11 @@ function eventLine(event: RunEvent): HTMLElement {
       return line('plan', `plan: ${event.summary}`, ...event.steps.map((step, i) => `\n  ${i + 1}. ${step}`));
     case 'tool':
       return line(event.ok ? 'tool' : 'tool failed', `${event.ok ? '·' : '✗'} ${event.name} ${event.detail}`);
-    case 'verdict':
-      return line(event.ok ? 'verdict ok' : 'verdict failed', event.ok ? 'checks pass' : 'checks fail');
+    case 'verdict': {
+      if (event.ok) return line('verdict ok', 'checks pass');
+      const [headline, ...details] = event.text.split('\n').filter((text) => text.trim() !== '');
+      return line('verdict failed', `checks fail — ${headline}`, ...details.map((detail) => `\n${detail}`));
+    }
     case 'diagnosis':
       return line('diagnosis', `rectifier (${event.trigger === 'budget' ? 'over budget' : 'checks failed'}): ${event.strategy} — ${event.rootCause}`);
     case 'note':

@@ -33,9 +33,14 @@ export function printSolveEvent(event: SolveEvent, out: NodeJS.WritableStream = 
     case 'tool':
       line(`  ${event.ok ? '·' : '✗'} ${event.name} ${event.detail}`);
       return;
-    case 'verdict':
-      line(`  ${event.ok ? 'checks pass' : 'checks fail'}`);
+    case 'verdict': {
+      if (event.ok) return line('  checks pass');
+      // Which tests the change broke, where, and why, before the rectifier says what it makes of it.
+      const [headline, ...details] = event.text.split('\n').filter((text) => text.trim() !== '');
+      line(`  checks fail — ${headline}`);
+      for (const detail of details) line(`  ${detail}`);
       return;
+    }
     case 'diagnosis':
       line(`  rectifier (${event.trigger === 'budget' ? 'over budget' : 'checks failed'}): ${event.strategy} — ${event.rootCause}`);
       return;

@@ -100,7 +100,9 @@ test('Runs tab: a solve streams in live, becomes a row, opens its log, and takes
     assert.match(logText, /plan: Make sum skip null values\./);
     assert.match(logText, /· read_file src\/math\.js/);
     assert.match(logText, /after test: failed, 1 failure/);
-    assert.match(logText, /checks fail/);
+    // Which test the round broke, where and why, before the rectifier answers.
+    assert.match(logText, /checks fail — Verification FAILED: 1 new failure \(1 check\)\./);
+    assert.match(logText, /- sum of nothing is 0 \(test\/math\.test\.js:\d+.*\): .*Reduce of empty array with no initial value/);
     assert.equal(await frame.locator('#runs-live-count').innerText(), '1', 'the tab header counts the live run');
     assert.equal(await live.locator('vscode-button.live-open-log').getAttribute('disabled'), null, 'its log can be opened while it works');
     const runId = await live.getAttribute('data-run-id');

@@ -66,6 +66,19 @@ describe('coevolve solve', () => {
     }
   });
 
+  it('streams which tests a round broke, where and why', async () => {
+    const p = project();
+    try {
+      server.scriptFor('gen', planStep());
+      server.scriptFor('impl', edit('src/math.js', '  return values.reduce((a, b) => a + b, 0);', '  return values.reduce((a, b) => a + b);'), finish('no initial value'));
+      const result = await run(['solve', 'sum should skip null', '--path', p.dir, '--store', p.store, '--max-rounds', '0'], p.dir, { TMPDIR: p.sandboxes });
+      assert.equal(result.code, 7, result.stderr);
+      assert.match(result.stderr, /after {2}test: failed, 1 failure .*\n {2}checks fail — Verification FAILED: 1 new failure \(1 check\)\.\n {4}regressed {2}test: npm run test .* — 1 new failure\n {8}- sum of nothing is 0 \(test\/math\.test\.js:\d+.*\): .*Reduce of empty array with no initial value/);
+    } finally {
+      p.remove();
+    }
+  });
+
   it('refuses a command the model asks for when nobody can approve it (no terminal, no --yes)', async () => {
     const p = project();
     try {
