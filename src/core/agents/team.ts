@@ -1,13 +1,19 @@
 import type { z } from 'zod';
 import { Accounting } from '../llm/accounting.ts';
 import { ChatClient } from '../llm/chatClient.ts';
-import type { ChatRequest, ChatResult } from '../llm/chatClient.ts';
+import type { ChatRequest, ChatResult, StructuredAttempt } from '../llm/chatClient.ts';
 import { resolveRole } from '../llm/providers.ts';
 import type { ModelConfig, ResolvedModel, Role } from '../llm/providers.ts';
 import { serverContextWindow } from '../llm/serverWindow.ts';
 import type { Trajectory } from './trajectory.ts';
 
 export type TeamRole = Exclude<Role, 'embedder'>;
+
+/** What one accounted call sent, and what it answered. */
+interface Sent {
+  messages: readonly unknown[];
+  answer: unknown;
+}
 
 export interface TeamOptions {
   models: ModelConfig;
@@ -73,10 +79,10 @@ export class Team {
     const calls = this.accounting.calls.length;
     try {
       const result = await client.chat(request);
-      this.log(role, request, { text: result.text, toolCalls: result.toolCalls, finishReason: result.finishReason }, calls);
+      this.log(role, [{ messages: request.messages, answer: { text: result.text, toolCalls: result.toolCalls, finishReason: result.finishReason } }], calls);
       return result;
     } catch (error) {
-      this.log(role, request, undefined, calls);
+      this.log(role, [{ messages: request.messages, answer: null }], calls);
       throw error;
     }
   }
@@ -84,12 +90,15 @@ export class Team {
   async structured<T>(role: TeamRole, request: Omit<ChatRequest, 'jsonSchema'>, name: string, schema: z.ZodType<T>): Promise<T> {
     const client = this.client(role);
     const calls = this.accounting.calls.length;
+    const attempts: StructuredAttempt[] = [];
+    // A rejected answer is recorded as the text it was (what a failed plan looked like), the accepted one as its value.
+    const sent = (value?: T): Sent[] => attempts.map((attempt, i) => ({ messages: attempt.messages, answer: value !== undefined && i === attempts.length - 1 ? value : attempt.text !== undefined ? { text: attempt.text } : null }));
     try {
-      const { value } = await client.structured(request, name, schema);
-      this.log(role, request, value, calls);
+      const { value } = await client.structured(request, name, schema, attempts);
+      this.log(role, sent(value), calls);
       return value;
     } catch (error) {
-      this.log(role, request, undefined, calls);
+      this.log(role, sent(), calls);
       throw error;
     }
   }
@@ -124,18 +133,19 @@ export class Team {
    * those the role's previous event already holds are written. A message counts as held only while
    * it is the very same object; one rewritten (an elided tool output) is a new object and is written.
    */
-  private log(role: TeamRole, request: ChatRequest | Omit<ChatRequest, 'jsonSchema'>, answer: unknown, fromCall: number): void {
-    for (const call of this.accounting.calls.slice(fromCall)) {
-      const held = sharedPrefix(this.logged.get(role) ?? [], request.messages);
-      this.logged.set(role, [...request.messages]);
+  private log(role: TeamRole, sent: readonly Sent[], fromCall: number): void {
+    for (const [i, call] of this.accounting.calls.slice(fromCall).entries()) {
+      const { messages, answer } = sent[i] ?? sent.at(-1) ?? { messages: [], answer: null };
+      const held = sharedPrefix(this.logged.get(role) ?? [], messages);
+      this.logged.set(role, [...messages]);
       this.options.trajectory.record({
         type: 'model-call',
         role,
         model: call.model,
         provider: call.provider,
         ...(held ? { earlierMessages: held } : {}),
-        messages: request.messages.slice(held),
-        answer: answer ?? null,
+        messages: messages.slice(held),
+        answer,
         promptTokens: call.promptTokens,
         completionTokens: call.completionTokens,
         ...(call.costUsd !== undefined ? { costUsd: call.costUsd } : {}),

@@ -56,6 +56,12 @@ export interface ChatClientOptions {
 }
 
 /** One role's model behind any OpenAI-compatible endpoint, with typed errors and no key in any message. */
+/** One request a structured call sent, and the text that came back (none where the request failed). */
+export interface StructuredAttempt {
+  messages: ChatMessage[];
+  text?: string;
+}
+
 export class ChatClient {
   private readonly client: OpenAI;
   private readonly accounting: Accounting | undefined;
@@ -173,9 +179,13 @@ export class ChatClient {
    * An answer that must match `schema`: asked for with a JSON schema, validated with zod, repaired
    * once by showing the model its own error, then a typed error. Half-valid output is never returned.
    */
-  async structured<T>(request: Omit<ChatRequest, 'jsonSchema'>, name: string, schema: z.ZodType<T>): Promise<{ value: T; result: ChatResult; repaired: boolean }> {
+  /** `attempts` receives each request sent and, once it comes, the text answered (for the caller's record, even when this throws). */
+  async structured<T>(request: Omit<ChatRequest, 'jsonSchema'>, name: string, schema: z.ZodType<T>, attempts: StructuredAttempt[] = []): Promise<{ value: T; result: ChatResult; repaired: boolean }> {
     const jsonSchema = { name, schema: jsonSchemaOf(schema) };
+    const first: StructuredAttempt = { messages: request.messages };
+    attempts.push(first);
     let result = await this.chat({ ...request, jsonSchema });
+    first.text = result.text;
     let problem = validate(result.text, schema);
     if (problem.ok) return { value: problem.value, result, repaired: false };
     const repairMessages: ChatMessage[] = [
@@ -183,7 +193,10 @@ export class ChatClient {
       { role: 'assistant', content: result.text },
       { role: 'user', content: `That answer is not valid: ${problem.error}. Reply again with only JSON that matches the schema "${name}".` },
     ];
+    const repair: StructuredAttempt = { messages: repairMessages };
+    attempts.push(repair);
     result = await this.chat({ ...request, messages: repairMessages, jsonSchema });
+    repair.text = result.text;
     problem = validate(result.text, schema);
     if (problem.ok) return { value: problem.value, result, repaired: true };
     throw new CoevolveError('llm-bad-output', `${this.whereAtStart()} did not produce valid "${name}" output after one repair: ${problem.error}`);

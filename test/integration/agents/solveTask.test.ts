@@ -233,6 +233,36 @@ describe('solving a task with the generator–implementer–rectifier team', () 
     assert.equal((JSON.parse(last) as { status: string }).status, 'cancelled');
   });
 
+  it('records what a structured answer the model had to repair said, and both answers of one it could not repair', async () => {
+    type ModelCall = { type: string; role?: string; earlierMessages?: number; messages: { role: string; content: string }[]; answer: unknown };
+    const modelCalls = (storeDir: string): ModelCall[] => {
+      const [run] = readdirSync(join(storeDir, 'runs'));
+      const lines = readFileSync(join(storeDir, 'runs', run!, 'trajectory.jsonl'), 'utf8').trim().split('\n');
+      return lines.map((l) => JSON.parse(l) as ModelCall).filter((e) => e.type === 'model-call' && e.role === 'generator');
+    };
+
+    const repaired = await setup();
+    server.scriptFor('gen', { kind: 'text', chunks: ['Here is my plan: add a filter.'] }, planStep());
+    server.scriptFor('impl', edit('src/math.js', '  return values.reduce((a, b) => a + b, 0);', '  return values.filter((v) => v !== null).reduce((a, b) => a + b, 0);'), finish('done'));
+    const solution = await solveTask(repaired.options);
+    assert.equal(solution.status, 'passed', solution.reason);
+    await solution.reject();
+    const [first, second] = modelCalls(repaired.storeDir);
+    assert.deepEqual(first!.answer, { text: 'Here is my plan: add a filter.' });
+    // The repair request: the same two messages, then the rejected answer and why it was rejected.
+    assert.equal(second!.earlierMessages, 2);
+    assert.deepEqual(second!.messages.map((m) => m.role), ['assistant', 'user']);
+    assert.equal(second!.messages[0]!.content, 'Here is my plan: add a filter.');
+    assert.match(second!.messages[1]!.content, /not valid/);
+    assert.equal((second!.answer as { summary: string }).summary, 'Make sum skip null values.');
+
+    const refused = await setup();
+    server.scriptFor('gen', { kind: 'text', chunks: ['first: no plan'] }, { kind: 'text', chunks: ['{"summary": "still no steps"}'] });
+    await assert.rejects(solveTask(refused.options), (error: unknown) => CoevolveError.is(error, 'llm-bad-output'));
+    assertClean(refused);
+    assert.deepEqual(modelCalls(refused.storeDir).map((c) => c.answer), [{ text: 'first: no plan' }, { text: '{"summary": "still no steps"}' }]);
+  });
+
   it('gives up after the bounded rounds, and the rectifier must change approach when a failure repeats', async () => {
     const s = await setup({ budget: { maxRectifications: 2 } });
     const strategies: string[] = [];
