@@ -92,7 +92,11 @@ export class Team {
     const calls = this.accounting.calls.length;
     const attempts: StructuredAttempt[] = [];
     // A rejected answer is recorded as the text it was (what a failed plan looked like), the accepted one as its value.
-    const sent = (value?: T): Sent[] => attempts.map((attempt, i) => ({ messages: attempt.messages, answer: value !== undefined && i === attempts.length - 1 ? value : attempt.text !== undefined ? { text: attempt.text } : null }));
+    const sent = (value?: T): Sent[] =>
+      attempts.map((attempt, i) => {
+        if (value !== undefined && i === attempts.length - 1) return { messages: attempt.messages, answer: value };
+        return { messages: attempt.messages, answer: attempt.text === undefined ? null : { text: attempt.text } };
+      });
     try {
       const { value } = await client.structured(request, name, schema, attempts);
       this.log(role, sent(value), calls);

@@ -55,13 +55,13 @@ export interface ChatClientOptions {
   contextWindow?: number;
 }
 
-/** One role's model behind any OpenAI-compatible endpoint, with typed errors and no key in any message. */
 /** One request a structured call sent, and the text that came back (none where the request failed). */
 export interface StructuredAttempt {
   messages: ChatMessage[];
   text?: string;
 }
 
+/** One role's model behind any OpenAI-compatible endpoint, with typed errors and no key in any message. */
 export class ChatClient {
   private readonly client: OpenAI;
   private readonly accounting: Accounting | undefined;
@@ -178,8 +178,9 @@ export class ChatClient {
   /**
    * An answer that must match `schema`: asked for with a JSON schema, validated with zod, repaired
    * once by showing the model its own error, then a typed error. Half-valid output is never returned.
+   * `attempts` receives each request sent and, once it comes, the text answered: the caller's record
+   * of the calls, even when this throws.
    */
-  /** `attempts` receives each request sent and, once it comes, the text answered (for the caller's record, even when this throws). */
   async structured<T>(request: Omit<ChatRequest, 'jsonSchema'>, name: string, schema: z.ZodType<T>, attempts: StructuredAttempt[] = []): Promise<{ value: T; result: ChatResult; repaired: boolean }> {
     const jsonSchema = { name, schema: jsonSchemaOf(schema) };
     const first: StructuredAttempt = { messages: request.messages };
