@@ -4,6 +4,7 @@ import { RecallIndex } from '../src/core/memory/recallIndex.ts';
 import { MemoryStore } from '../src/core/memory/store.ts';
 import { ContentIndex, isCode } from '../src/core/memory/contentIndex.ts';
 import { seededRandom } from '../src/core/memory/seededRandom.ts';
+import { percentile } from './stats.ts';
 
 export interface Metrics {
   recallAt1: number;
@@ -103,9 +104,7 @@ function pairedRatioInterval(a: number[], b: number[]): [number, number] {
     }
     if (sumB > 0) ratios.push(sumA / sumB);
   }
-  ratios.sort((x, y) => x - y);
-  const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))] ?? Number.NaN;
-  return [at(0.025), at(0.975)];
+  return [percentile(ratios, 2.5), percentile(ratios, 97.5)];
 }
 
 /** Per query: [hits in top 1, top 5, top 10, |truth|, rank of first hit or 0]. */

@@ -513,12 +513,12 @@ export class Sandbox {
     const latest = this.latestDiff?.base === this.base && this.latestDiff.tree === from ? this.latestDiff.parsed : undefined;
     const changes = await latest?.then((parsed) => parsed.changes, () => undefined);
     const readers = changes && (await this.processes.checkoutReaders());
-    const putBack = (paths: readonly string[]) => {
+    const markUnstaged = (paths: readonly string[]) => {
       // From here on the index no longer matches these files: the next staging stages them.
       for (const path of paths) this.unstaged.add(path);
       this.indexTree = undefined;
     };
-    if (readers && (await putBackInPlace(this.root, changes, readers, signal, putBack))) return;
+    if (readers && (await putBackInPlace(this.root, changes, readers, signal, markUnstaged))) return;
     const paths = changes?.flatMap((change) => (change.from === undefined ? [change.path] : [change.from, change.path])) ??
       splitNul(await this.processes.git(['diff-tree', '-r', '-z', '--name-only', '--no-renames', this.base, from], signal));
     if (!paths.length) return;
