@@ -9,8 +9,13 @@ export const EXIT = {
   storeLocked: 4,
   gitFailed: 5,
   model: 6,
-  /** solve: the change did not pass the project's checks, none were found, or the budget ran out. */
+  /**
+   * solve: the change did not pass the project's checks (or left a target failing, or was empty),
+   * none were found or could run, or the budget ran out.
+   */
   notVerified: 7,
+  /** solve: the checks pass as before, but no test demonstrates the change (no regressions, not proven). */
+  notProven: 8,
   cancelled: 130,
 } as const;
 
@@ -41,11 +46,11 @@ export function exitCodeFor(reason: CoevolveErrorReason): number {
     case 'llm-stream-broken':
     case 'sidecar-unavailable':
       return EXIT.model;
+    case 'checks-cannot-run':
+      return EXIT.notVerified;
     case 'sandbox-failed':
     case 'edit-rejected':
     case 'command-not-approved':
-    case 'check-failed':
-    case 'budget-exceeded':
       return EXIT.failure;
   }
 }

@@ -25,8 +25,8 @@ export type CoevolveErrorReason =
   | 'path-outside-workspace'
   | 'command-not-approved'
   | 'workspace-untrusted'
-  | 'check-failed'
-  | 'budget-exceeded';
+  /** The project's checks could not run before any change (missing packages, a service down): nothing could be verified. */
+  | 'checks-cannot-run';
 
 export class CoevolveError extends Error {
   readonly reason: CoevolveErrorReason;

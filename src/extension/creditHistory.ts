@@ -66,7 +66,7 @@ function creditPoint(line: string, id: string): CreditPoint | undefined {
   }
   if (!entry || typeof entry !== 'object') return undefined;
   const { id: entryId, at, q, reward, quarantined } = entry as Record<string, unknown>;
-  if (entryId !== id || typeof at !== 'number' || !Number.isFinite(at) || at < 0 || typeof q !== 'number' || !Number.isFinite(q) || (reward !== 1 && reward !== -1)) return undefined;
+  if (entryId !== id || typeof at !== 'number' || !Number.isFinite(at) || at < 0 || typeof q !== 'number' || !Number.isFinite(q) || (reward !== 1 && reward !== 0.5 && reward !== -1)) return undefined;
   // Q stays in [-1, 1] by construction; a hand-edited line must not stretch the chart.
   const point: CreditPoint = { at, q: Math.max(-1, Math.min(1, q)), reward };
   if (quarantined) point.quarantined = true;

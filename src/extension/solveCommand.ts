@@ -149,9 +149,10 @@ async function offer(solution: Solution, root: vscode.Uri, proposals: ProposedCh
     const passed = solution.status === 'passed';
     await proposals.show(solution.runId, root, changes, `Co-evolve: ${solution.plan.summary.slice(0, 80)}`);
     const files = `${changes.length} file${changes.length === 1 ? '' : 's'}`;
-    const message = passed ? `Co-evolve: the checks pass with this change to ${files}. ${solution.summary}` : `Co-evolve: ${solution.reason} The change to ${files} is NOT verified.`;
+    const message = offerText(solution, files);
     const apply = passed ? 'Apply' : 'Apply Anyway';
-    const choice = await (passed ? vscode.window.showInformationMessage(message, apply, 'Discard') : vscode.window.showWarningMessage(message, apply, 'Discard'));
+    const proven = passed && solution.evidence === 'proven';
+    const choice = await (proven ? vscode.window.showInformationMessage(message, apply, 'Discard') : vscode.window.showWarningMessage(message, apply, 'Discard'));
     if (choice !== apply) {
       await solution.reject();
       // Dismissing the toast is not a decision; "Discard" is.
@@ -173,4 +174,15 @@ async function offer(solution: Solution, root: vscode.Uri, proposals: ProposedCh
   } finally {
     proposals.forget(solution.runId);
   }
+}
+
+/** What the offer says depends on how the change was shown to work: proven, no regressions only, or not at all. */
+function offerText(solution: Solution, files: string): string {
+  if (solution.status !== 'passed') return `Co-evolve: ${solution.reason} The change to ${files} is NOT verified.`;
+  if (solution.evidence === 'proven') {
+    const targets = solution.targets.filter((t) => t.before === 'failing' && t.after === 'passing');
+    const what = targets.length === 1 ? `"${targets[0]!.target.label.slice(0, 80)}" failed before and passes` : `${targets.length} targets failed before and pass`;
+    return `Co-evolve: proven — ${what} with this change to ${files}. ${solution.summary}`;
+  }
+  return `Co-evolve: the checks pass with this change to ${files}, but no test demonstrates it (no regressions only). ${solution.summary}`;
 }

@@ -131,7 +131,8 @@ const creditPointSchema = z
     at: z.number().nonnegative(),
     /** Q right after this credit, in [-1, 1]. */
     q: z.number().min(-1).max(1),
-    reward: z.union([z.literal(1), z.literal(-1)]),
+    /** +1, +0.5 (accepted without proof) or −1. */
+    reward: z.union([z.literal(1), z.literal(0.5), z.literal(-1)]),
     /** The credit left the memory quarantined. */
     quarantined: z.boolean().optional(),
   })

@@ -30,7 +30,7 @@ export function registerLearning(program: Command): void {
       return;
     }
     process.stdout.write(`Recorded ${runId} as ${outcome}${record.fix.active ? ' (verified: now active guidance)' : record.fix.verified ? '' : ' (not verified: kept as evidence only)'}.\n`);
-    process.stdout.write(`Credited ${record.credit.updated.length} memor${record.credit.updated.length === 1 ? 'y' : 'ies'} with ${record.reward > 0 ? '+1' : '−1'}${record.credit.quarantined.length ? `; quarantined ${record.credit.quarantined.length}` : ''}.\n`);
+    process.stdout.write(`Credited ${record.credit.updated.length} memor${record.credit.updated.length === 1 ? 'y' : 'ies'} with ${formatReward(record.reward)}${record.reward === 0.5 ? ' (accepted, but no test proved the change)' : ''}${record.credit.quarantined.length ? `; quarantined ${record.credit.quarantined.length}` : ''}.\n`);
     if (record.creditedSkills.length) process.stdout.write(`Skills it used: ${record.creditedSkills.join(', ')} (${record.reward > 0 ? 'accepted' : 'not accepted'}).\n`);
     for (const back of record.rolledBack) process.stdout.write(`Rolled back ${back.name} from v${back.from} to v${back.to}: ${back.reason}\n`);
   });
@@ -52,7 +52,7 @@ export function registerLearning(program: Command): void {
     }
     if (!rows.length) process.stdout.write('No memory has been used by a task yet.\n');
     for (const r of rows) process.stdout.write(`${r.id.slice(7, 17)}  Q ${r.effectiveQ.toFixed(2).padStart(5)}  +${r.helpful}/−${r.harmful} of ${r.uses}${r.quarantined ? `  QUARANTINED (${r.quarantined})` : ''}  ${r.subject}\n`);
-    if (id) process.stdout.write(history.length ? `\nCredits:\n${history.map((h) => `  ${new Date(h.at * 1000).toISOString().slice(0, 16).replace('T', ' ')}  ${h.reward > 0 ? '+1' : '−1'}  Q → ${h.q.toFixed(2)}  (+${h.helpful}/−${h.harmful} of ${h.uses})${h.quarantined ? '  quarantined' : ''}`).join('\n')}\n` : '\nNo credit recorded yet.\n');
+    if (id) process.stdout.write(history.length ? `\nCredits:\n${history.map((h) => `  ${new Date(h.at * 1000).toISOString().slice(0, 16).replace('T', ' ')}  ${formatReward(h.reward)}  Q → ${h.q.toFixed(2)}  (+${h.helpful}/−${h.harmful} of ${h.uses})${h.quarantined ? '  quarantined' : ''}`).join('\n')}\n` : '\nNo credit recorded yet.\n');
     if (fixes.length) process.stdout.write(`\nFixes (${fixes.filter((f) => f.active).length} active):\n`);
     for (const f of fixes) {
       const later = f.laterOutcome && f.laterEvidence ? `  (${f.laterOutcome} by ${f.laterEvidence.commit.slice(0, 10)})` : '';
@@ -99,4 +99,8 @@ async function oneExperience(dir: string, id: string): Promise<CommitExperience>
   const matches = (await (await MemoryStore.open(dir)).loadAll()).filter((e) => e.sha.startsWith(id.replace(/^commit:/, '')));
   if (matches.length !== 1) throw new CoevolveError('bad-input', matches.length ? `"${id}" matches ${matches.length} experiences; give more of the sha.` : `No experience "${id}".`);
   return matches[0]!;
+}
+
+function formatReward(reward: number): string {
+  return reward > 0 ? `+${reward}` : `−${-reward}`;
 }

@@ -73,6 +73,8 @@ export function registerSolve(program: Command): void {
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({
           status: solution.status,
+          evidence: solution.evidence ?? null,
+          targets: solution.targets.map((t) => ({ label: t.target.label, origin: t.target.origin, check: t.target.checkId, before: t.before, after: t.after })),
           reason: solution.reason,
           runId: solution.runId,
           runDir: solution.runDir,
@@ -89,15 +91,17 @@ export function registerSolve(program: Command): void {
         process.stderr.write(`\n${solution.reportText}\n`);
         process.stdout.write(solution.diff || '(no changes)\n');
         const cost = solution.accounting.costIncomplete ? 'cost unknown' : `$${solution.accounting.costUsd.toFixed(4)}`;
-        process.stderr.write(`\n${solution.status === 'passed' ? '✓' : '✗'} ${solution.reason} ${solution.rounds} round(s), ${solution.accounting.calls} model calls, ${solution.accounting.promptTokens + solution.accounting.completionTokens} tokens, ${cost}.\n`);
+        process.stderr.write(`\n${mark(solution)} ${solution.reason} ${solution.rounds} round(s), ${solution.accounting.calls} model calls, ${solution.accounting.promptTokens + solution.accounting.completionTokens} tokens, ${cost}.\n`);
         if (solution.summary) process.stderr.write(`  ${solution.summary}\n`);
         process.stderr.write(applied.length
           ? `Applied to your files: ${applied.join(', ')}\n`
           : solution.status === 'passed' && solution.files.length ? 'Not applied; run again with --apply, or apply the diff above with `git apply`.\n' : '');
+        if (solution.evidence === 'no-regressions') process.stderr.write('Not proven: no test fails before this change and passes with it. Review the diff, or name the test it must fix with --failing-test.\n');
         process.stderr.write(`Trajectory: ${solution.runDir}\n`);
         if (!applied.length && solution.files.length) process.stderr.write(`Tell Co-evolve what you decide, so it learns: coevolve feedback ${solution.runId} accept|edited|reject\n`);
       }
       if (solution.status !== 'passed') process.exitCode = EXIT.notVerified;
+      else if (solution.evidence !== 'proven') process.exitCode = EXIT.notProven;
     } catch (error) {
       await solution?.reject().catch(() => undefined);
       throw error;
@@ -105,6 +109,12 @@ export function registerSolve(program: Command): void {
       process.off('SIGINT', onSigint);
     }
   });
+}
+
+/** ✓ proven, ~ passed without proof, ✗ anything else. */
+function mark(solution: Solution): string {
+  if (solution.status !== 'passed') return '✗';
+  return solution.evidence === 'proven' ? '✓' : '~';
 }
 
 function parseBudget(value: string): { tokens?: number; costUsd?: number } {

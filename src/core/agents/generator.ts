@@ -10,6 +10,8 @@ export interface GeneratorInput {
   task: string;
   memory: MemoryContext;
   checks: CheckPlan;
+  /** The targets the change must make pass (their failures as the baseline printed them), or the reproduce-first instruction. */
+  targets?: string;
   /** A short listing of the project (top folders, file count), so paths in the plan are real. */
   layout: string;
   signal?: AbortSignal;
@@ -23,6 +25,7 @@ export async function generatePlan(team: Team, input: GeneratorInput): Promise<P
     `Project layout:\n${markUntrusted(input.layout, 'file listing')}`,
     input.memory.text ? `Project memory:\n${input.memory.text}` : 'Project memory: none yet.',
     `Checks that will verify the change:\n${checks}`,
-  ].join('\n\n');
+    input.targets ?? '',
+  ].filter(Boolean).join('\n\n');
   return team.structured('generator', { messages: [{ role: 'system', content: GENERATOR_PROMPT }, { role: 'user', content }], ...(input.signal ? { signal: input.signal } : {}) }, 'plan', planSchema);
 }

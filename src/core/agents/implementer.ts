@@ -34,6 +34,8 @@ export interface ImplementerInput {
   onEvent: (event: SolveEvent) => void;
   trajectory: Trajectory;
   changes: ChangeTracker;
+  /** Filled with the writes that did not apply (an edit whose search text was not found), for the rectifier. */
+  failedEdits?: string[];
 }
 
 export type RoundOutcome = { kind: 'finished'; summary: string } | { kind: 'over-budget' } | { kind: 'out-of-steps' } | { kind: 'gave-up'; text: string };
@@ -97,6 +99,7 @@ async function executeCall(call: ToolCall, input: ImplementerInput): Promise<{ o
   if (!tool) return { ok: false, output: `Error: there is no tool "${call.name}". The tools are: ${[...FILE_TOOLS.map((t) => t.name), RUN_COMMAND, FINISH].join(', ')}.` };
   const run = await runTool(tool, input.sandbox, call.arguments, input.signal);
   const path = (call.arguments as { path?: unknown } | undefined)?.path;
+  if (tool.writes && !run.ok) input.failedEdits?.push(`${call.name} ${typeof path === 'string' ? path : '(no path)'}: ${run.output.split('\n')[0]!.slice(0, 300)}`);
   if (tool.writes && run.ok && typeof path === 'string') {
     input.changes.noteWrite(path);
     // Staged while the model reads the result and thinks: the checks then find their checkpoint ready.

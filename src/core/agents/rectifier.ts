@@ -10,9 +10,13 @@ export interface RectifierInput {
   task: string;
   plan: Pick<Plan, 'summary' | 'steps' | 'risks'>;
   trigger: 'checks' | 'budget';
-  /** The new failures, already rendered as untrusted data. */
+  /** The new failures and the targets still failing, already rendered as untrusted data. */
   failures: string;
   diff: string;
+  /** Writes of the last round that did not apply. */
+  failedEdits?: readonly string[];
+  /** The last round left the change exactly as the round before left it. */
+  unchanged?: boolean;
   history: Diagnosis[];
   /** The same failures survived a revision: the answer must be a new approach. */
   mustChangeApproach: boolean;
@@ -26,7 +30,7 @@ export async function diagnose(team: Team, input: RectifierInput): Promise<{ dia
   const diff = input.diff.length > MAX_DIFF ? `${input.diff.slice(0, MAX_DIFF)}\n[diff cut at ${MAX_DIFF} characters]` : input.diff;
   const why = input.trigger === 'budget'
     ? `The implementer used ${input.tokensUsed} tokens of a ${input.tokenBudget}-token budget without finishing. Narrow the plan so the rest fits.`
-    : 'The change failed the project\'s checks. New failures (the change is blamed only for these):';
+    : 'The change failed: it broke a check, left a target failing, or changed nothing. What failed (the change is blamed only for new failures; targets must pass):';
   const earlier = input.history.map((d, i) => `Round ${i + 1}: ${d.strategy} — ${d.rootCause}`).join('\n');
   const content = [
     `Task:\n${input.task}`,
@@ -34,6 +38,8 @@ export async function diagnose(team: Team, input: RectifierInput): Promise<{ dia
     why,
     input.trigger === 'checks' ? input.failures : '',
     `The change so far:\n${markUntrusted(diff || '(no changes)', 'diff')}`,
+    input.unchanged ? 'The last round did not change anything: the change is exactly what it was the round before.' : '',
+    input.failedEdits?.length ? `Edits of the last round that did not apply (the files were left as they were):\n${markUntrusted(input.failedEdits.join('\n'), 'tool errors')}` : '',
     earlier ? `Earlier diagnoses:\n${earlier}` : '',
     input.mustChangeApproach ? 'The same failures survived the last revision: choose new-approach with a genuinely different idea.' : '',
   ].filter(Boolean).join('\n\n');

@@ -13,6 +13,16 @@ import type { Cutoff } from '../memory/recall.ts';
 import type { CheckRun } from '../verify/checkResult.ts';
 import type { CheckPlan } from '../verify/checkSpec.ts';
 import { compareRuns } from '../verify/compare.ts';
+import { assertMayRun } from '../verify/guards.ts';
+import { compareTargets } from '../verify/targets.ts';
+import type { Target, TargetOrigin, TargetOutcome, TargetRequest, TargetState } from '../verify/targets.ts';
+import { judge } from '../verify/verdict.ts';
+import type { Verdict } from '../verify/verdict.ts';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { baselineTargets, checkBaseline } from './baselineGate.ts';
+import { REPRODUCE_FIRST, renderStillFailing, renderTargets } from './targetBrief.ts';
+import { proveWithTeamTests } from './teamTests.ts';
+import { verifyChange } from './verifyChange.ts';
 import type { VerificationReport } from '../verify/compare.ts';
 import { formatReport } from '../verify/formatReport.ts';
 import { planChecks } from '../verify/plan.ts';
@@ -32,7 +42,7 @@ import { renderPlan } from './plan.ts';
 import type { Diagnosis, Plan } from './plan.ts';
 import { diagnose } from './rectifier.ts';
 import { matchFixes, matchSkills } from '../learning/guidance.ts';
-import { describeTask } from './task.ts';
+import { describeTask, taskTargets } from './task.ts';
 import type { TaskInput } from './task.ts';
 import { Team } from './team.ts';
 import { Trajectory } from './trajectory.ts';
@@ -46,8 +56,13 @@ export interface SolveOptions {
   models: ModelConfig;
   secrets: (name: string) => string | undefined;
   policy: CommandPolicy;
-  /** `coevolve.verify` / --verify commands, and how they combine with detection; `only` keeps just those check ids. */
-  verify?: { configured?: unknown; mode?: ConfiguredMode; timeoutMs?: number; only?: readonly string[] };
+  /**
+   * `coevolve.verify` / --verify commands, and how they combine with detection; `only` keeps just
+   * those check ids; `protect` names files (a replay task's tests) always verified as they were.
+   */
+  verify?: { configured?: unknown; mode?: ConfiguredMode; timeoutMs?: number; only?: readonly string[]; protect?: readonly string[] };
+  /** What must go from failing to passing, besides what the task names (a replay task's own tests). */
+  targets?: readonly TargetRequest[];
   /** Caps the user sets; the generator may choose less, never more. */
   budget?: { tokens?: number; costUsd?: number; maxRectifications?: number };
   memoryBudgetTokens?: number;
@@ -63,7 +78,24 @@ export interface SolveOptions {
   onEvent?: (event: SolveEvent) => void;
 }
 
+/**
+ * passed: the change is offered as verified, with its evidence (proven, or no regressions only);
+ * failed: it broke a check, left a target failing, or changed nothing; unverified: no check could
+ * verify it; budget-exceeded: the tokens or cost ran out first.
+ */
 export type SolveStatus = 'passed' | 'failed' | 'unverified' | 'budget-exceeded';
+
+/** How a passed change was shown to work (see verify/verdict.ts). */
+export type PassEvidence = 'proven' | 'no-regressions';
+
+/** A target as a run summary keeps it. */
+export interface TargetSummary {
+  label: string;
+  origin: TargetOrigin;
+  checkId: string;
+  before: TargetState;
+  after: TargetState;
+}
 
 /** user: a person's task; replay / evolution: the product measuring itself on past commits or failures. */
 export type RunOrigin = 'user' | 'replay' | 'evolution';
@@ -74,6 +106,9 @@ export interface RunSummary {
   task: string;
   origin: RunOrigin;
   status: SolveStatus;
+  /** Set when passed; a summary written before evidence existed reads as no-regressions. */
+  evidence?: PassEvidence;
+  targets?: TargetSummary[];
   reason: string;
   rounds: number;
   plan: string;
@@ -92,6 +127,10 @@ export interface Solution {
   /** The store the run belongs to (where its outcome is recorded). */
   storeDir: string;
   status: SolveStatus;
+  /** Set when passed: proven by targets, or no regressions only. */
+  evidence: PassEvidence | undefined;
+  /** Each target, before and after the final change. */
+  targets: TargetOutcome[];
   /** Why the status is what it is, in a sentence. */
   reason: string;
   plan: Plan;
@@ -152,17 +191,28 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
     const checks = await planChecks(sandbox.root, { ...(options.verify?.only ? { only: options.verify.only } : {}), ...(options.verify?.configured !== undefined ? { configured: options.verify.configured } : {}), ...(options.verify?.mode ? { configuredMode: options.verify.mode } : {}), ...(options.verify?.timeoutMs ? { defaultTimeoutMs: options.verify.timeoutMs } : {}) });
     emit({ type: 'checks', checks: checks.checks.map((c) => ({ id: c.id, command: c.display })), notes: [...checks.notes] });
 
+    // Trust first (an untrusted workspace asks no server anything, and its models.json may name any
+    // URL); then whether the model's server answers at all, before the baseline spends minutes.
+    assertMayRun(options.policy.workspaceTrusted, { plan: checks });
+    await team.learnContextWindows(signal);
+
     emit({ type: 'stage', stage: 'baseline' });
     const baseline = await verify(checks, options, 'before', 0, emit, trajectory);
-    // Once the checks could run (an untrusted workspace asks no server anything): one /models
-    // request per endpoint, while the sandbox is reset.
-    const windowsLearned = team.learnContextWindows(signal);
+    const requests = [...taskTargets(options.task), ...(options.targets ?? [])];
+    const gate = checkBaseline(baseline);
+    const pinned = baselineTargets(requests, baseline);
+    const targets = pinned.targets;
+    for (const text of [...gate.notes, ...pinned.notes]) emit({ type: 'note', text });
+    trajectory.record({ type: 'targets', targets: targets.map((t) => ({ label: t.label, origin: t.origin, checkId: t.checkId, failures: t.failures })), notes: [...gate.notes, ...pinned.notes] });
+    if (targets.length) emit({ type: 'note', text: `Target${targets.length === 1 ? '' : 's'} to prove: ${targets.map((t) => t.label).join('; ').slice(0, 300)}` });
     // Whatever the baseline run wrote (reports, caches) is not part of anyone's change.
     await sandbox.resetToBase(signal);
+    const targetFiles = new Set([...(options.verify?.protect ?? []), ...targetPaths(targets, checks, sandbox.root)]);
+    const canReproduce = !targets.length && checks.checks.some((c) => c.kind === 'test');
+    const targetText = targets.length ? renderTargets(targets) : canReproduce ? REPRODUCE_FIRST : '';
 
     emit({ type: 'stage', stage: 'plan' });
-    await windowsLearned;
-    const plan = await generatePlan(team, { task: taskText, memory, checks, layout: await projectLayout(sandbox, signal), ...(signal ? { signal } : {}) });
+    const plan = await generatePlan(team, { task: taskText, memory, checks, targets: targetText, layout: await projectLayout(sandbox, signal), ...(signal ? { signal } : {}) });
     trajectory.record({ type: 'plan', plan });
     emit({ type: 'plan', plan, team: { generator: team.describe('generator'), implementer: team.describe(plan.team.implementerModel), rectifier: team.describe('rectifier') } });
 
@@ -177,6 +227,7 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
     let lastStrategy: Diagnosis['strategy'] | undefined;
     const history: Diagnosis[] = [];
     let report: VerificationReport | undefined;
+    let verdict: Verdict | undefined;
     let summary = '';
     let round = 0;
     // Passing the budget once hands over to the rectifier; after that only the hard limit stops.
@@ -184,38 +235,56 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
     const changes = new ChangeTracker();
     let status: SolveStatus | undefined;
     let reason = '';
+    let lastPatch: string | undefined;
 
     for (;;) {
       round += 1;
       emit({ type: 'stage', stage: 'implement', round });
-      const brief = implementerBrief(taskText, { ...plan, steps }, memory, checks, instructions, failures);
-      const outcome: RoundOutcome = await implement(team, { round, role: plan.team.implementerModel, brief, sandbox, policy: options.policy, tokenBudget: softTokenLimit, onEvent: emit, trajectory, changes, ...(signal ? { signal } : {}) });
+      const brief = implementerBrief(taskText, { ...plan, steps }, memory, checks, targetText, instructions, failures);
+      const failedEdits: string[] = [];
+      const outcome: RoundOutcome = await implement(team, { round, role: plan.team.implementerModel, brief, sandbox, policy: options.policy, tokenBudget: softTokenLimit, onEvent: emit, trajectory, changes, failedEdits, ...(signal ? { signal } : {}) });
       if (outcome.kind === 'finished') summary = outcome.summary;
-      trajectory.record({ type: 'round', round, outcome: outcome.kind });
+      trajectory.record({ type: 'round', round, outcome: outcome.kind, ...(failedEdits.length ? { failedEdits } : {}) });
 
       let trigger: 'checks' | 'budget' | undefined;
-      // The verified change's diff, made while the checks ran.
-      let changeDiff: Promise<string> | undefined;
+      let patch: string | undefined;
+      let stillFailing = '';
       if (outcome.kind === 'over-budget') {
         trigger = 'budget';
         softTokenLimit = hardTokenLimit;
       } else {
         emit({ type: 'stage', stage: 'verify', round });
-        const verified = await verifyChange(checks, sandbox, options, round, emit, trajectory, changes.take());
-        changeDiff = verified.diff;
+        const verified = await verifyChange(sandbox, targetFiles, () => verify(checks, options, 'after', round, emit, trajectory), signal, changes.take());
+        patch = verified.patch;
+        if (verified.protectedEdits.length) emit({ type: 'note', text: `The change edited ${verified.protectedEdits.join(', ')}, which define${verified.protectedEdits.length === 1 ? 's' : ''} how it is verified; it was verified with the original version${verified.protectedEdits.length === 1 ? '' : 's'}.` });
         report = compareRuns(baseline, verified.run);
-        const text = formatReport(report);
-        emit({ type: 'verdict', round, ok: report.ok, text });
+        const outcomes = compareTargets(targets, baseline, verified.run);
+        verdict = judge({ report, targets: outcomes, empty: verified.files.length === 0 });
+        if (verdict.evidence === 'no-regressions' && canReproduce) {
+          emit({ type: 'stage', stage: 'verify', round, detail: 'reproduce' });
+          const proof = await proveWithTeamTests(sandbox, verified.tree, verified.files, { workspaceTrusted: options.policy.workspaceTrusted, ...(options.verify?.timeoutMs ? { timeoutMs: options.verify.timeoutMs } : {}), ...(signal ? { signal } : {}) });
+          trajectory.record({ type: 'reproduction', round, note: proof.note, ...(proof.runs ? { before: summarizeRun(proof.runs.before), after: summarizeRun(proof.runs.after) } : {}) });
+          emit({ type: 'note', text: proof.note });
+          if (proof.outcomes.length) verdict = judge({ report, targets: proof.outcomes, empty: false });
+        }
+        trajectory.record({ type: 'verdict', round, evidence: verdict.evidence, reason: verdict.reason, targets: verdict.targets.map(targetSummary), protectedEdits: verified.protectedEdits });
+        const text = `${verdict.reason}\n${formatReport(report)}`;
+        emit({ type: 'verdict', round, ok: verdict.solved, text });
         if (!checks.checks.length) {
           status = 'unverified';
           reason = 'No checks were found to verify the change: configure coevolve.verify (or pass --verify).';
           break;
         }
-        if (report.ok) {
+        if (verdict.solved) {
           status = 'passed';
-          reason = `The project's checks pass${report.counts['still-failing'] ? ' (failures that predate the change remain)' : ''}.`;
+          reason = verdict.reason;
           break;
         }
+        if (verdict.evidence === 'unverified') {
+          status = 'unverified';
+          reason = verdict.reason;
+        }
+        stillFailing = renderStillFailing(verdict.targets);
         trigger = 'checks';
       }
       if (team.tokensUsed() > hardTokenLimit || overCost(team, options)) {
@@ -224,27 +293,34 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
         break;
       }
       if (round > maxRectifications) {
-        status = 'failed';
-        reason = `The checks still fail after ${round} round${round === 1 ? '' : 's'}.`;
+        if (status !== 'unverified') {
+          status = 'failed';
+          reason = verdict && !verdict.solved ? `${verdict.reason} (after ${round} round${round === 1 ? '' : 's'})` : `The checks still fail after ${round} round${round === 1 ? '' : 's'}.`;
+        }
         break;
       }
+      status = undefined;
 
       emit({ type: 'stage', stage: 'rectify', round });
       const keys = report && trigger === 'checks' ? newFailureKeys(report) : new Set<string>();
       const repeated = trigger === 'checks' && previousKeys !== undefined && lastStrategy !== 'new-approach' && sameSet(keys, previousKeys);
-      failures = report && trigger === 'checks' ? renderNewFailures(report) : '';
+      failures = report && trigger === 'checks' ? [verdict?.evidence === 'failed' && report.ok ? verdict.reason : '', stillFailing, renderNewFailures(report)].filter(Boolean).join('\n\n') : '';
+      const diff: string = patch ?? (await sandbox.diff(signal)).patch;
       const { diagnosis, overridden } = await diagnose(team, {
         task: taskText,
         plan: { ...plan, steps },
         trigger,
         failures,
-        diff: await (changeDiff ?? sandbox.diff(signal).then((d) => d.patch)),
+        diff,
+        failedEdits,
+        unchanged: lastPatch !== undefined && diff === lastPatch,
         history,
         mustChangeApproach: repeated,
         tokensUsed: team.tokensUsed(),
         tokenBudget,
         ...(signal ? { signal } : {}),
       });
+      lastPatch = diff;
       history.push(diagnosis);
       trajectory.record({ type: 'diagnosis', round, diagnosis: { ...diagnosis, overridden }, trigger });
       emit({ type: 'diagnosis', round, trigger, strategy: diagnosis.strategy, rootCause: diagnosis.rootCause });
@@ -252,6 +328,7 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
       if (diagnosis.strategy === 'new-approach') {
         await sandbox.resetToBase(signal);
         changes.reset();
+        lastPatch = undefined;
       }
       if (diagnosis.steps.length && diagnosis.strategy !== 'revise-patch') steps = diagnosis.steps;
       instructions = diagnosis.instructions;
@@ -260,14 +337,18 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
     }
 
     const diff = await sandbox.diff(signal);
-    const reportText = report ? formatReport(report) : 'Not verified.';
+    const reportText = report ? `${verdict ? `${verdict.reason}\n` : ''}${formatReport(report)}` : 'Not verified.';
     const accounting = team.accounting.totals();
     trajectory.writeFile('patch.diff', diff.patch);
+    const evidence = status === 'passed' && verdict?.solved ? (verdict.evidence as PassEvidence) : undefined;
+    const finalTargets = verdict?.targets ?? [];
     const runSummary: RunSummary = {
       runId: trajectory.id,
       task: taskText,
       origin: options.origin ?? 'user',
       status,
+      ...(evidence ? { evidence } : {}),
+      targets: finalTargets.map(targetSummary),
       reason,
       rounds: round,
       plan: plan.summary,
@@ -280,7 +361,7 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
       accounting,
     };
     trajectory.writeFile('summary.json', `${JSON.stringify(runSummary, null, 2)}\n`);
-    trajectory.record({ type: 'end', status, reason });
+    trajectory.record({ type: 'end', status, ...(evidence ? { evidence } : {}), reason });
     emit({ type: 'stage', stage: 'done' });
     const kept = sandbox;
     return {
@@ -288,6 +369,8 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
       runDir: trajectory.dir,
       storeDir: workspace.storeDir,
       status,
+      evidence,
+      targets: finalTargets,
       reason,
       plan,
       summary,
@@ -359,24 +442,12 @@ async function verify(checks: CheckPlan, options: SolveOptions, phase: 'before' 
   return run;
 }
 
-/**
- * Runs the checks on the change (git records the change while they run), then puts the files back
- * as the change left them.
- */
-async function verifyChange(checks: CheckPlan, sandbox: Sandbox, options: SolveOptions, round: number, emit: (event: SolveEvent) => void, trajectory: Trajectory, changedPaths: string[] | undefined): Promise<{ run: CheckRun; change: string; diff: Promise<string> }> {
-  const { tree: change, result: run } = await sandbox.checkpointDuring(() => verify(checks, options, 'after', round, emit, trajectory), options.signal, changedPaths);
-  // The rectifier will want the diff if the checks failed: the git that staged the change made it.
-  const diff = sandbox.diff(options.signal, change).then((d) => d.patch);
-  void diff.catch(() => undefined);
-  if (!options.signal?.aborted) await sandbox.restore(change, options.signal);
-  return { run, change, diff };
-}
-
-function implementerBrief(task: string, plan: Plan, memory: MemoryContext, checks: CheckPlan, instructions: string, failures: string): string {
+function implementerBrief(task: string, plan: Plan, memory: MemoryContext, checks: CheckPlan, targets: string, instructions: string, failures: string): string {
   return [
     `Task:\n${task}`,
     renderPlan(plan),
     memory.text ? `Project memory (hints, may be wrong):\n${memory.text}` : '',
+    targets,
     `After you finish, these checks run: ${checks.checks.map((c) => c.display).join('; ') || 'none were found'}.`,
     instructions ? `The rectifier's instructions for this round:\n${markUntrusted(instructions, 'rectifier (model output)')}` : '',
     failures ? `What failed last round:\n${failures}` : '',
@@ -401,4 +472,26 @@ function overCost(team: Team, options: SolveOptions): boolean {
 
 function sameSet(a: Set<string>, b: Set<string>): boolean {
   return a.size === b.size && [...a].every((key) => b.has(key));
+}
+
+/** Files the targets live in, relative to the sandbox root: they are verified as they were. */
+function targetPaths(targets: readonly Target[], checks: CheckPlan, root: string): string[] {
+  const paths: string[] = [];
+  for (const target of targets) {
+    const cwd = checks.checks.find((c) => c.id === target.checkId)?.cwd ?? root;
+    for (const failure of target.failures) {
+      if (!failure.file || !failure.testName) continue;
+      const path = relative(root, resolve(cwd, failure.file)).split(sep).join('/');
+      if (!path.startsWith('..') && !isAbsolute(path)) paths.push(path);
+    }
+  }
+  return paths;
+}
+
+function targetSummary(outcome: TargetOutcome): TargetSummary {
+  return { label: outcome.target.label, origin: outcome.target.origin, checkId: outcome.target.checkId, before: outcome.before, after: outcome.after };
+}
+
+function summarizeRun(run: CheckRun): { id: string; status: string; failures: number }[] {
+  return run.results.map((r) => ({ id: r.id, status: r.status, failures: r.failures.length }));
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CoevolveError } from '../errors.ts';
 import { markUntrusted } from '../memory/untrustedText.ts';
+import type { TargetRequest } from '../verify/targets.ts';
 
 /** What the user asks for, with whatever the front door knows about where they are. */
 export const taskInputSchema = z.object({
@@ -28,4 +29,15 @@ export function describeTask(task: TaskInput): string {
   if (task.diagnostic) parts.push(`Diagnostic at ${task.diagnostic.path}:${task.diagnostic.line}${task.diagnostic.source ? ` (${task.diagnostic.source})` : ''}:\n${markUntrusted(task.diagnostic.message, 'diagnostic')}`);
   if (task.failingTest) parts.push(`Failing test: ${task.failingTest}`);
   return parts.join('\n\n');
+}
+
+/**
+ * What the task itself says must pass: the test the user named, or the problem they asked to fix.
+ * Pinned to the baseline run's failures before any model is asked (see baselineGate.ts).
+ */
+export function taskTargets(task: TaskInput): TargetRequest[] {
+  const targets: TargetRequest[] = [];
+  if (task.failingTest?.trim()) targets.push({ kind: 'test', name: task.failingTest.trim(), origin: 'failing-test' });
+  if (task.diagnostic) targets.push({ kind: 'problem', file: task.diagnostic.path, message: task.diagnostic.message, line: task.diagnostic.line, origin: 'diagnostic' });
+  return targets;
 }

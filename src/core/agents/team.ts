@@ -4,7 +4,7 @@ import { ChatClient } from '../llm/chatClient.ts';
 import type { ChatRequest, ChatResult, StructuredAttempt } from '../llm/chatClient.ts';
 import { resolveRole } from '../llm/providers.ts';
 import type { ModelConfig, ResolvedModel, Role } from '../llm/providers.ts';
-import { serverContextWindow } from '../llm/serverWindow.ts';
+import { probeServer } from '../llm/serverWindow.ts';
 import type { Trajectory } from './trajectory.ts';
 
 export type TeamRole = Exclude<Role, 'embedder'>;
@@ -46,6 +46,8 @@ export class Team {
    * Asks each role's server for the context window it runs the model with (once per endpoint and
    * model). A role whose window is known gets requests that surely overflow refused before they are
    * sent, and the implementer fits its conversation to it; a server that cannot say is not guessed for.
+   * A server that cannot be reached, refuses the key or does not answer throws its typed error, so a
+   * wrong URL is found before the project's checks spend minutes on a baseline.
    */
   async learnContextWindows(signal?: AbortSignal): Promise<void> {
     const asked = new Map<string, Promise<number | undefined>>();
@@ -54,7 +56,7 @@ export class Team {
       roles.map((role) => {
         const model = this.client(role).model;
         const key = `${model.baseURL}\0${model.model}`;
-        if (!asked.has(key)) asked.set(key, serverContextWindow(model, signal));
+        if (!asked.has(key)) asked.set(key, probeServer(model, signal));
         return asked.get(key)!;
       }),
     );

@@ -14,8 +14,13 @@ export type TrajectoryEvent =
   | { type: 'tool-call'; round: number; name: string; arguments: unknown; ok: boolean; result: string; ms: number }
   | { type: 'plan'; plan: unknown }
   | { type: 'diagnosis'; round: number; diagnosis: unknown; trigger: string }
-  | { type: 'round'; round: number; outcome: string }
-  | { type: 'end'; status: string; reason?: string };
+  | { type: 'round'; round: number; outcome: string; failedEdits?: string[] }
+  /** What must pass, as the baseline showed it, and what the baseline said about the checks. */
+  | { type: 'targets'; targets: unknown[]; notes: string[] }
+  /** Whether the team's own tests fail on the original code and pass with the change. */
+  | { type: 'reproduction'; round: number; note: string; before?: unknown; after?: unknown }
+  | { type: 'verdict'; round: number; evidence: string; reason: string; targets: unknown[]; protectedEdits: string[] }
+  | { type: 'end'; status: string; evidence?: string; reason?: string };
 
 /**
  * Everything a run did, one JSON line per event under `<store>/runs/<id>/`: what the co-evolution

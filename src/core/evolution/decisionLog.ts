@@ -20,6 +20,10 @@ export interface TrialResult {
   runId?: string;
   /** Why it did not pass (or an error that stopped the run). */
   reason: string;
+  /** How a passing solve was shown to work (proven by targets, or no regressions only). */
+  evidence?: string;
+  /** No check could run to a result: the trial says nothing either way. */
+  noEvidence?: boolean;
   /** Wall time of the whole trial, and the part spent waiting for the model. */
   ms?: number;
   modelMs?: number;

@@ -44,6 +44,7 @@ export async function runTrial(task: GateTask, settings: TrialSettings, options:
       // Verification commands are the task's verifier or the project's detected checks, never a model's.
       policy: settings.policy ?? { workspaceTrusted: true, approveAll: false },
       verify: { ...task.verify, ...(settings.checkTimeoutMs ? { timeoutMs: settings.checkTimeoutMs } : {}) },
+      ...(task.targets ? { targets: task.targets } : {}),
       ...(settings.budget ? { budget: settings.budget } : {}),
       ...(settings.memoryBudgetTokens ? { memoryBudgetTokens: settings.memoryBudgetTokens } : {}),
       ...(settings.sandboxBaseDir ? { sandboxBaseDir: settings.sandboxBaseDir } : {}),
@@ -57,7 +58,9 @@ export async function runTrial(task: GateTask, settings: TrialSettings, options:
     const touched = solution.files.filter((f) => task.judgedBy.includes(f.path) || (f.from !== undefined && task.judgedBy.includes(f.from)));
     const modelMs = solution.accounting.latencyMs;
     if (touched.length) return timed({ passed: false, rounds: solution.rounds, runId: solution.runId, reason: `It changed the tests it is judged by (${touched.map((f) => f.path).join(', ')}).` }, modelMs);
-    return timed({ passed: solution.status === 'passed', rounds: solution.rounds, runId: solution.runId, reason: solution.reason }, modelMs);
+    // A task with targets passes only when they are proven to pass; "no regressions" solves nothing there.
+    const passed = solution.status === 'passed' && (task.targets?.length ? solution.evidence === 'proven' : true);
+    return timed({ passed, rounds: solution.rounds, runId: solution.runId, reason: solution.reason, ...(solution.evidence ? { evidence: solution.evidence } : {}), ...(solution.status === 'unverified' ? { noEvidence: true } : {}) }, modelMs);
   } catch (error) {
     if (settings.signal?.aborted || CoevolveError.is(error, 'cancelled')) throw error;
     // Configuration problems would fail every trial alike: stop rather than report a meaningless tie.

@@ -1,5 +1,6 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Reward } from './utility.ts';
 import type { Utility } from '../memory/experience.ts';
 import { MemoryStore } from '../memory/store.ts';
 
@@ -9,7 +10,7 @@ export interface CreditEntry {
   at: number;
   /** commit:<sha> or fix:<run>. */
   id: string;
-  reward: 1 | -1;
+  reward: Reward;
   q: number;
   helpful: number;
   harmful: number;
@@ -25,7 +26,7 @@ function creditsPath(storeDir: string): string {
  * Appends what each credit did, so a memory's utility can be followed over time (experiences are
  * updated in place; this is their history). Losing it loses the chart, never the utility itself.
  */
-export async function logCredits(storeDir: string, credits: readonly { id: string; reward: 1 | -1; utility: Utility }[]): Promise<void> {
+export async function logCredits(storeDir: string, credits: readonly { id: string; reward: Reward; utility: Utility }[]): Promise<void> {
   if (!credits.length) return;
   const lines = credits.map(({ id, reward, utility }) => JSON.stringify({ at: utility.lastUsed ?? Math.floor(Date.now() / 1000), id, reward, q: utility.q, helpful: utility.helpful, harmful: utility.harmful, uses: utility.uses, ...(utility.quarantined ? { quarantined: utility.quarantined } : {}) } satisfies CreditEntry));
   await mkdir(MemoryStore.memoryDir(storeDir), { recursive: true });

@@ -45,7 +45,8 @@ export interface FixExperience {
   /** The patch, bounded like a commit's diff summary. */
   patchSummary: string;
   files: string[];
-  verification: { status: string; checks: { id: string; verdict: string; newFailures: number }[] };
+  /** `evidence` (proven / no-regressions) for a passed run; fixes recorded before it existed have none. */
+  verification: { status: string; evidence?: string; checks: { id: string; verdict: string; newFailures: number }[] };
   rounds: number;
   outcome: HumanOutcome;
   verified: boolean;

@@ -26,7 +26,8 @@ export interface OutcomeRecord {
 
 /**
  * The user decided on a solved task: the run becomes a FixExperience, and every memory it used is
- * credited — +1 when the change was verified and accepted, −1 when it failed or was rejected.
+ * credited — +1 when the change was proven and accepted, +0.5 when it was accepted with no
+ * regressions but nothing proved it, −1 when it failed or was rejected.
  * A run is decided once; deciding again is refused.
  */
 export async function recordRunOutcome(storeDir: string, runId: string, outcome: HumanOutcome, now = Date.now()): Promise<OutcomeRecord> {
@@ -42,8 +43,11 @@ export async function recordRunOutcome(storeDir: string, runId: string, outcome:
   if ((await readFixes(storeDir)).some((fix) => fix.id === id)) throw new CoevolveError('bad-input', `Run ${runId} was already decided.`);
   const patch = await readFile(join(dir, 'patch.diff'), 'utf8').catch(() => '');
   const verified = summary.status === 'passed';
+  // A summary from before evidence existed at best showed no regressions.
+  const evidence = verified ? (summary.evidence ?? 'no-regressions') : undefined;
   const accepted = outcome !== 'rejected';
-  const reward: Reward = verified && accepted ? 1 : -1;
+  // Full credit only where a test proved the change; accepted without proof counts half.
+  const reward: Reward = verified && accepted ? (evidence === 'proven' ? 1 : 0.5) : -1;
   // Only active guidance can be undone by later history, so only it carries a fingerprint.
   const fingerprint = verified && accepted ? fingerprintPatch(patch) : [];
   const fix: FixExperience = {
@@ -57,7 +61,7 @@ export async function recordRunOutcome(storeDir: string, runId: string, outcome:
     summary: summary.summary,
     patchSummary: redact(patch.length > MAX_PATCH ? `${patch.slice(0, MAX_PATCH)}\n… [${patch.length - MAX_PATCH} more characters]` : patch),
     files: summary.files.map((f) => f.path),
-    verification: { status: summary.status, checks: summary.checks },
+    verification: { status: summary.status, ...(evidence ? { evidence } : {}), checks: summary.checks },
     rounds: summary.rounds,
     outcome,
     verified,

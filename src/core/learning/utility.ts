@@ -10,7 +10,11 @@ export const MIN_USES_FOR_QUARANTINE = 3;
 /** An unused memory's Q halves every this many days (it drifts back to neutral, not to harmful). */
 export const HALF_LIFE_DAYS = 60;
 
-export type Reward = 1 | -1;
+/**
+ * +1: the change it helped was proven and accepted; +0.5: accepted, but only "no regressions" (no
+ * test demonstrated it, so the credit is halved); −1: the change failed, or the user rejected it.
+ */
+export type Reward = 1 | 0.5 | -1;
 
 /** Q ← (1−α)Q + α·r, with ACE-style helpful/harmful counters and the quarantine rule. */
 export function updatedUtility(utility: Utility, reward: Reward, now = Date.now() / 1000): Utility {

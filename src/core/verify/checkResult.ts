@@ -18,7 +18,9 @@ export interface StructuredFailure {
 /**
  * - passed / failed: the command ran to completion (exit 0 / non-zero).
  * - timed-out / cancelled: we killed it (its process tree) at the deadline or on abort.
- * - error: it could not start (missing program or cwd, or the shell's 126/127 "cannot run").
+ * - error: it could not run the code's tests: it could not start (missing program or cwd, the
+ *   shell's 126/127), a package or the runner is missing, the tests could not be collected, or
+ *   every failure is a refused connection to a service that is not running. Never a verdict.
  */
 export type CheckStatus = 'passed' | 'failed' | 'timed-out' | 'cancelled' | 'error';
 
@@ -42,6 +44,8 @@ export interface CheckResult {
   failures: StructuredFailure[];
   /** Why it did not run to completion, for timed-out / cancelled / error. */
   error?: string;
+  /** For error: what the user can do so that it runs (install the dependencies, start a service). */
+  remedy?: string;
 }
 
 /** One pass over a plan's checks. */

@@ -28,6 +28,8 @@ export interface CheckSpec {
   readonly cwd: string;
   readonly timeoutMs: number;
   readonly source: CheckSource;
+  /** Variables set on top of the scrubbed environment (PYTHONPATH for a src layout); never secrets. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A check before the plan fixes its timeout. Detectors and the config parser produce these. */

@@ -14,6 +14,7 @@ const ConfiguredCheck = z.union([
     command: z.string().trim().min(1),
     timeoutMs: z.number().int().positive().max(24 * 60 * 60 * 1000).optional(),
     kind: z.enum(['test', 'typecheck', 'lint', 'custom']).optional(),
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).optional(),
   }),
 ]);
 
@@ -38,7 +39,7 @@ export function parseConfiguredChecks(value: unknown, folder: string): CheckDraf
     const draft: CheckDraft =
       typeof entry === 'string'
         ? { id: `custom-${index + 1}`, kind: 'custom', command: { shell: entry }, display: entry, cwd: folder, source: 'configured' }
-        : { id: entry.name, kind: entry.kind ?? 'custom', command: { shell: entry.command }, display: entry.command, cwd: folder, source: 'configured', ...(entry.timeoutMs ? { timeoutMs: entry.timeoutMs } : {}) };
+        : { id: entry.name, kind: entry.kind ?? 'custom', command: { shell: entry.command }, display: entry.command, cwd: folder, source: 'configured', ...(entry.timeoutMs ? { timeoutMs: entry.timeoutMs } : {}), ...(entry.env ? { env: entry.env } : {}) };
     if (ids.has(draft.id)) throw new CoevolveError('bad-input', `The coevolve.verify setting names the check "${draft.id}" twice.`);
     ids.add(draft.id);
     drafts.push(draft);

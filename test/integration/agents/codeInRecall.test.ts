@@ -39,6 +39,8 @@ describe('the code in the team\'s retrieval', () => {
     const events: SolveEvent[] = [];
     const options = await teamSolveOptions(server.baseURL, repo.dir, { store, sandboxes }, events);
     options.task = { text: 'median returns the wrong middle value for lists of even length' };
+    // Only the plan request matters here: the empty change fails, and no rectification follows.
+    options.budget = { maxRectifications: 0 };
     server.reset();
     server.scriptFor('gen', planStep());
     server.scriptFor('impl', finish('nothing to change for this test'));

@@ -186,7 +186,8 @@ process.exitCode = 1;
     const result = await runOne('definitely-not-a-command-coevolve');
     assert.equal(result.status, 'error');
     assert.equal(result.exitCode, 127);
-    assert.match(result.error ?? '', /Could not run "definitely-not-a-command-coevolve": a command was not found \(exit 127\)/);
+    assert.match(result.error ?? '', /Could not run "definitely-not-a-command-coevolve": definitely-not-a-command-coevolve is not installed/);
+    assert.match(result.remedy ?? '', /Install definitely-not-a-command-coevolve or put it on PATH/);
     assert.match(result.failures[0]!.message, /not found/);
   });
 

@@ -6,7 +6,9 @@ import { genericFailure, parseFailures, parseKnownFailures } from '../parsers/pa
 import { formatMs } from '../formatMs.ts';
 import { plainText } from './ansi.ts';
 import type { OutputLimit } from './outputCapture.ts';
+import { scrubEnvironment } from './environment.ts';
 import { runProcess } from './runProcess.ts';
+import { classifyCannotRun } from './cannotRun.ts';
 
 export interface RunCheckOptions {
   /** From the host; false throws `workspace-untrusted`. */
@@ -22,8 +24,8 @@ export interface RunCheckOptions {
 
 /** Shell exit statuses for "found but not executable" and "command not found". */
 const CANNOT_RUN = new Map([
-  [126, 'the command could not be executed (exit 126)'],
-  [127, 'a command was not found (exit 127)'],
+  [126, 'the command could not be executed (exit 126).'],
+  [127, 'a command was not found (exit 127).'],
 ]);
 
 /**
@@ -53,14 +55,16 @@ export async function runCheck(spec: CheckSpec, options: RunCheckOptions): Promi
     return finish('error', { error, failures: [{ message: error }] });
   }
 
-  const outcome = await runProcess(spec.command, spec.cwd, { ...options, timeoutMs: spec.timeoutMs });
+  const env = spec.env ? { ...(options.env ?? scrubEnvironment().env), ...spec.env } : options.env;
+  const outcome = await runProcess(spec.command, spec.cwd, { ...options, ...(env ? { env } : {}), timeoutMs: spec.timeoutMs });
   const output = plainText(outcome.capture.text());
   const common = { exitCode: outcome.exitCode, signal: outcome.signal, output, droppedBytes: outcome.capture.droppedBytes };
   const context = { cwd: spec.cwd };
 
   if (outcome.spawnError) {
     const error = describeSpawnError(spec, outcome.spawnError);
-    return finish('error', { ...common, error, failures: [{ message: error }] });
+    const program = 'argv' in spec.command ? spec.command.argv[0] : 'the shell';
+    return finish('error', { ...common, error, remedy: `Install ${program} or put it on PATH, then try again.`, failures: [{ message: error }] });
   }
   if (outcome.stoppedBy === 'timeout') {
     const error = `Timed out after ${formatMs(spec.timeoutMs)}; its processes were killed.`;
@@ -68,13 +72,13 @@ export async function runCheck(spec: CheckSpec, options: RunCheckOptions): Promi
   }
   if (outcome.stoppedBy === 'abort') return finish('cancelled', { ...common, error: 'Cancelled; its processes were killed.' });
   if (outcome.exitCode === 0) return finish('passed', common);
-  const cannotRun = outcome.exitCode === null ? undefined : CANNOT_RUN.get(outcome.exitCode);
-  if (cannotRun) {
-    const error = `Could not run "${spec.display}": ${cannotRun}.`;
-    // The shell's own complaint (`sh: 1: jest: not found`) is in the output's tail.
-    return finish('error', { ...common, error, failures: [{ message: `${error}\n${genericFailure(output).message}` }] });
-  }
   const failures: StructuredFailure[] = parseFailures(output, context);
+  const cannotRun = classifyCannotRun(output, outcome.exitCode, spec.cwd, failures);
+  if (cannotRun || (outcome.exitCode !== null && CANNOT_RUN.has(outcome.exitCode))) {
+    const error = `Could not run "${spec.display}": ${cannotRun?.error ?? CANNOT_RUN.get(outcome.exitCode!)}`;
+    // The tool's own complaint (`sh: 1: jest: not found`, the import error) is in the output's tail.
+    return finish('error', { ...common, error, ...(cannotRun ? { remedy: cannotRun.remedy } : {}), failures: [{ message: `${error}\n${genericFailure(output).message}` }] });
+  }
   return finish('failed', { ...common, failures });
 }
 
