@@ -16,6 +16,8 @@ export interface GateTask {
   root: string;
   /** How the solution is verified; fixed before any candidate is seen. */
   verify?: SolveOptions['verify'];
+  /** What must go from failing to passing: a history task's own tests. */
+  targets?: SolveOptions['targets'];
   cutoff?: Cutoff;
   /** Files the task is judged by: a solution that edits them fails, whatever the checks say. */
   judgedBy: string[];
@@ -71,7 +73,8 @@ export function historyTask(task: ReplayTask): GateTask {
     source: 'history',
     text: task.text,
     root: task.worktree,
-    verify: { ...(task.configured ? { configured: task.configured, mode: 'replace' as const } : {}), only: task.checkIds },
+    verify: { ...(task.configured ? { configured: task.configured, mode: 'replace' as const } : {}), only: task.checkIds, protect: task.testFiles },
+    targets: task.checkIds.map((checkId) => ({ kind: 'check' as const, checkId, label: `the tests of ${task.commit.slice(0, 10)} (${task.testFiles.join(', ')})`, origin: 'replay' as const })),
     cutoff: task.cutoff,
     judgedBy: task.testFiles,
     dispose: () => task.dispose(),
