@@ -168,7 +168,7 @@ const skillVersionSchema = z
 /** One line of skills/history.jsonl about this skill. */
 const skillHistorySchema = z.object({ at: text(64), action: text(64), version: version.optional(), from: version.optional(), reason: text() }).strict();
 
-export const EVOLUTION_VERDICTS = ['accepted', 'awaiting-approval', 'rejected', 'skipped'] as const satisfies readonly Verdict[];
+export const EVOLUTION_VERDICTS = ['accepted', 'awaiting-approval', 'rejected', 'skipped', 'no-decision'] as const satisfies readonly Verdict[];
 const _everyVerdict: Record<Exclude<Verdict, (typeof EVOLUTION_VERDICTS)[number]>, never> = {};
 
 /** One evolution decision that proposed, produced or rejected this skill (evolution/decisions.jsonl). */

@@ -13,6 +13,7 @@ interface EvolveFlags extends ModelFlags {
   minRuns?: number;
   tasks?: number;
   heldOut?: number;
+  trials?: number;
   seed?: number;
   maxRounds?: number;
   checkTimeout?: number;
@@ -34,8 +35,9 @@ export function registerEvolve(program: Command): void {
       .option('--budget <n>', 'at most this many candidates (each replays its tasks twice; default 3)', positiveIntegerOption)
       .option('--dry-run', 'show the failure clusters and what would be replayed; no model call, nothing written')
       .option('--min-runs <n>', 'a cluster needs failures from this many runs (default 2)', positiveIntegerOption)
-      .option('--tasks <n>', 'cluster tasks replayed per candidate (default 4)', positiveIntegerOption)
-      .option('--held-out <n>', 'held-out tasks from history that must not get worse (default 3; 0 for none)', wholeNumber)
+      .option('--tasks <n>', 'held-out runs of the cluster replayed per candidate (default 4)', positiveIntegerOption)
+      .option('--held-out <n>', 'replay tasks from history that also judge each candidate (default 3; 0 for none)', wholeNumber)
+      .option('--trials <k>', 'solves per arm per judged task (default 3)', positiveIntegerOption)
       .option('--seed <n>', 'which held-out commits are drawn', wholeNumber)
       .option('--max-rounds <n>', 'rectification rounds per replayed solve (default 1)', wholeNumber)
       .option('--check-timeout <seconds>', 'time limit per check run (default 300)', positiveIntegerOption)
@@ -60,6 +62,7 @@ export function registerEvolve(program: Command): void {
         ...(flags.minRuns ? { minRuns: flags.minRuns } : {}),
         ...(flags.tasks ? { tasksPerCluster: flags.tasks } : {}),
         ...(flags.heldOut !== undefined ? { heldOut: flags.heldOut } : {}),
+        ...(flags.trials ? { trialsPerArm: flags.trials } : {}),
         ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
         ...(flags.checkTimeout ? { checkTimeoutMs: flags.checkTimeout * 1000 } : {}),
         dryRun: flags.dryRun === true,
@@ -87,7 +90,7 @@ function printEvolveEvent(event: EvolveEvent): void {
     case 'proposal':
       return err(`  proposal: ${event.proposal.action} ${event.proposal.kind} "${event.proposal.name}": ${event.proposal.description}`);
     case 'trial':
-      return err(`  ${event.variant === 'with' ? 'with   ' : 'without'} ${event.result.passed ? '✓' : '✗'} ${event.source === 'history' ? '[held-out] ' : ''}${event.task}${event.result.passed ? '' : ` — ${event.result.reason.slice(0, 120)}`}`);
+      return err(`  ${event.variant === 'with' ? 'with   ' : 'without'} ${event.attempt}/${event.of} ${event.result.passed ? '✓' : event.result.noEvidence ? '?' : '✗'} ${event.source === 'history' ? '[history] ' : '[held-out run] '}${event.task}${event.result.passed ? '' : ` — ${event.result.reason.slice(0, 120)}`}`);
     case 'decision':
       return err(`  → ${event.decision.verdict.toUpperCase()}: ${event.decision.reason}${event.decision.saved ? ` (saved ${event.decision.saved.name} v${event.decision.saved.version}, ${event.decision.saved.status})` : ''}`);
     case 'note':

@@ -4,14 +4,17 @@ import { redact } from '../security/redact.ts';
 import type { SafetyFinding } from './proposal.ts';
 import type { Proposal } from './proposal.ts';
 
-/** One task run with and without the candidate. */
+/** One held-out task solved k times with the candidate and k times without it. */
 export interface PairOutcome {
   task: string;
   /** A user run (replayed at its starting commit) or a past commit (held-out). */
   source: string;
+  /** Each arm's k solves as one result (passed: most of them passed). */
   without: TrialResult;
   with: TrialResult;
-  outcome: 'win' | 'loss' | 'tie';
+  outcome: 'win' | 'loss' | 'tie' | 'no-evidence';
+  /** Every solve of each arm. */
+  runs?: { without: TrialResult[]; with: TrialResult[] };
 }
 
 export interface TrialResult {
@@ -29,7 +32,8 @@ export interface TrialResult {
   modelMs?: number;
 }
 
-export type Verdict = 'accepted' | 'awaiting-approval' | 'rejected' | 'skipped';
+/** no-decision: no judged task got a check to run, so there is no evidence either way. */
+export type Verdict = 'accepted' | 'awaiting-approval' | 'rejected' | 'skipped' | 'no-decision';
 
 /** Everything the loop decided about one candidate, with the evidence, kept whether or not it was accepted. */
 export interface EvolutionDecision {
@@ -44,8 +48,14 @@ export interface EvolutionDecision {
   /** The library version the accepted candidate became. */
   saved?: { name: string; version: number; status: string };
   evidence: {
+    /** The cluster's held-out runs, replayed with and without the candidate (the proposer never saw them). */
     pairs: PairOutcome[];
+    /** Replay tasks from history, each with memory as of its commit. */
     heldOut: PairOutcome[];
+    /** The runs whose failures the proposer was shown. */
+    train?: string[];
+    /** Solves per arm per task. */
+    trialsPerArm?: number;
     wins: number;
     losses: number;
     heldOutPassedWith: number;

@@ -11,7 +11,8 @@ import type { EvolutionDecision, PairOutcome, TrialResult, Verdict } from './dec
 import { clusterFailures } from './failureClusters.ts';
 import type { FailureCluster } from './failureClusters.ts';
 import { collectFailedRuns } from './failureRecords.ts';
-import { comparePair, gateVerdict } from './gate.ts';
+import type { FailedRun } from './failureRecords.ts';
+import { armResult, DEFAULT_TRIALS_PER_ARM, gateVerdict, scoreTask } from './gate.ts';
 import { failedRunTask, heldOutTasks } from './gateTasks.ts';
 import type { GateTask } from './gateTasks.ts';
 import { proposeCandidate } from './proposal.ts';
@@ -25,10 +26,12 @@ export interface EvolveOptions extends TrialSettings {
   maxCandidates?: number;
   /** A cluster needs failures from this many runs. */
   minRuns?: number;
-  /** Cluster tasks replayed per candidate. */
+  /** The cluster's held-out runs replayed per candidate, at most. */
   tasksPerCluster?: number;
-  /** Held-out tasks from history that must not get worse. */
+  /** Replay tasks from history that judge each candidate besides the cluster's held-out runs. */
   heldOut?: number;
+  /** Solves per arm per judged task (default 3): one lucky solve does not decide. */
+  trialsPerArm?: number;
   seed?: number;
   /** How the user's own runs were verified (the editor's coevolve.verify): their replays verify the same way. */
   projectVerify?: SolveOptions['verify'];
@@ -41,7 +44,7 @@ export type EvolveEvent =
   | { type: 'clusters'; clusters: ClusterOverview[] }
   | { type: 'cluster'; clusterId: string; index: number; of: number }
   | { type: 'proposal'; clusterId: string; proposal: Proposal }
-  | { type: 'trial'; clusterId: string; task: string; source: string; variant: 'with' | 'without'; result: TrialResult }
+  | { type: 'trial'; clusterId: string; task: string; source: string; variant: 'with' | 'without'; attempt: number; of: number; result: TrialResult }
   | { type: 'decision'; decision: EvolutionDecision }
   | { type: 'note'; text: string };
 
@@ -90,7 +93,7 @@ export async function evolveSkills(options: EvolveOptions): Promise<EvolveReport
   trajectory.record({ type: 'task', text: `Evolve the skill library from ${work.length} failure cluster(s).`, origin: 'evolution', memory: { experienceIds: [], files: [], skillIds: [], fixIds: [], tokens: 0 } });
   const team = new Team({ models: options.models, secrets: options.secrets, trajectory, ...(options.modelTimeoutMs ? { timeoutMs: options.modelTimeoutMs } : {}) });
   team.prepare();
-  const held: { tasks?: GateTask[]; without?: TrialResult[] } = {};
+  const held: HeldOut = {};
   try {
     for (const [index, cluster] of work.entries()) {
       emit({ type: 'cluster', clusterId: cluster.id, index: index + 1, of: work.length });
@@ -115,17 +118,20 @@ async function evolveCluster(
   cluster: FailureCluster,
   options: EvolveOptions,
   team: Team,
-  held: { tasks?: GateTask[]; without?: TrialResult[] },
+  held: HeldOut,
   past: EvolutionDecision[],
   timings: EvolveReport['timings'],
   emit: (event: EvolveEvent) => void,
 ): Promise<EvolutionDecision> {
+  const k = options.trialsPerArm ?? DEFAULT_TRIALS_PER_ARM;
+  const { train, test } = splitRuns(cluster.runs);
   const base = { at: '', clusterId: cluster.id, signature: cluster.signature.key, runs: cluster.runs.map((r) => r.runId) };
-  const evidence = { pairs: [] as PairOutcome[], heldOut: [] as PairOutcome[], wins: 0, losses: 0, heldOutPassedWith: 0, heldOutPassedWithout: 0, safety: [] as EvolutionDecision['evidence']['safety'] };
+  const evidence: EvolutionDecision['evidence'] = { pairs: [], heldOut: [], train: train.map((r) => r.runId), trialsPerArm: k, wins: 0, losses: 0, heldOutPassedWith: 0, heldOutPassedWithout: 0, safety: [] };
   const decide = (verdict: Verdict, reason: string, proposal?: Proposal, saved?: EvolutionDecision['saved']): EvolutionDecision => ({ ...base, at: new Date().toISOString(), ...(proposal ? { proposal } : {}), verdict, reason, ...(saved ? { saved } : {}), evidence });
 
+  // The proposer learns from the training runs only; the held-out runs judge what it wrote.
   let mark = performance.now();
-  const proposal = await proposeCandidate(team, cluster, await listSkills(options.storeDir), past, options.signal);
+  const proposal = await proposeCandidate(team, trainingPart(cluster, train), await listSkills(options.storeDir), past, options.signal);
   timings.proposerMs += performance.now() - mark;
   emit({ type: 'proposal', clusterId: cluster.id, proposal });
   if (proposal.action === 'skip') return decide('skipped', `The proposer found nothing general to learn: ${proposal.rationale}`, proposal);
@@ -135,23 +141,34 @@ async function evolveCluster(
   evidence.safety = safety.findings;
   if (safety.hasSecret) return decide('rejected', 'The candidate contains a secret; it was not replayed or stored.', proposal);
 
-  const trial = async (task: GateTask, overlay: SkillDocument[] | undefined): Promise<TrialResult> => {
-    const result = await runTrial(task, options, overlay ? { overlay } : {});
-    timings.trials += 1;
-    timings.trialsMs += result.ms ?? 0;
-    timings.trialModelMs += result.modelMs ?? 0;
-    emit({ type: 'trial', clusterId: cluster.id, task: task.text.split('\n')[0]!.slice(0, 100), source: task.source, variant: overlay ? 'with' : 'without', result });
-    return result;
+  const arm = async (task: GateTask, overlay: SkillDocument[] | undefined): Promise<TrialResult[]> => {
+    const results: TrialResult[] = [];
+    for (let i = 1; i <= k; i++) {
+      const result = await runTrial(task, options, overlay ? { overlay } : {});
+      timings.trials += 1;
+      timings.trialsMs += result.ms ?? 0;
+      timings.trialModelMs += result.modelMs ?? 0;
+      emit({ type: 'trial', clusterId: cluster.id, task: task.text.split('\n')[0]!.slice(0, 100), source: task.source, variant: overlay ? 'with' : 'without', attempt: i, of: k, result });
+      results.push(result);
+    }
+    return results;
   };
-  const pairOf = (task: GateTask, without: TrialResult, withCandidate: TrialResult): PairOutcome => ({ task: task.text.slice(0, 300), source: task.source === 'history' ? `commit ${task.id.slice(0, 10)}` : `run ${task.id}`, without, with: withCandidate, outcome: comparePair(without, withCandidate) });
+  const pairOf = (task: GateTask, without: TrialResult[], withCandidate: TrialResult[]): PairOutcome => ({
+    task: task.text.slice(0, 300),
+    source: task.source === 'history' ? `commit ${task.id.slice(0, 10)}` : `run ${task.id}`,
+    without: armResult(without),
+    with: armResult(withCandidate),
+    outcome: scoreTask(without, withCandidate),
+    runs: { without, with: withCandidate },
+  });
 
-  // The cluster's own tasks: the runs that failed this way, each from the commit it started at.
-  for (const run of cluster.runs.slice(0, options.tasksPerCluster ?? 4)) {
+  // The cluster's held-out runs, each from the commit it started at, with memory as of its start.
+  for (const run of test.slice(0, options.tasksPerCluster ?? 4)) {
     mark = performance.now();
     let task: GateTask;
     try {
       task = await failedRunTask(options.repoRoot, run, options.signal);
-      if (options.projectVerify) task.verify = options.projectVerify;
+      if (options.projectVerify) task.verify = { ...options.projectVerify, ...(task.verify?.protect ? { protect: task.verify.protect } : {}) };
     } catch (error) {
       if (options.signal?.aborted) throw error;
       emit({ type: 'note', text: `Run ${run.runId} could not be replayed: ${error instanceof Error ? error.message : String(error)}` });
@@ -160,14 +177,14 @@ async function evolveCluster(
       timings.materializeMs += performance.now() - mark;
     }
     try {
-      const without = await trial(task, undefined);
-      evidence.pairs.push(pairOf(task, without, await trial(task, [candidate])));
+      const without = await arm(task, undefined);
+      evidence.pairs.push(pairOf(task, without, await arm(task, [candidate])));
     } finally {
       await task.dispose();
     }
   }
 
-  // Held-out history tasks, built and solved without a candidate once per evolve run.
+  // Replay tasks from history, built and solved without a candidate once per evolve run.
   if ((options.heldOut ?? 3) > 0) {
     if (!held.tasks) {
       mark = performance.now();
@@ -176,20 +193,23 @@ async function evolveCluster(
         return [];
       });
       timings.materializeMs += performance.now() - mark;
-      if (!held.tasks.length) emit({ type: 'note', text: 'No held-out task could be built from history (no validated replay task); only the cluster decides.' });
+      if (!held.tasks.length) emit({ type: 'note', text: 'No held-out task could be built from history (no validated replay task); only the cluster\'s held-out runs decide.' });
     }
-    held.without ??= await sequential(held.tasks, (task) => trial(task, undefined));
-    for (const [i, task] of held.tasks.entries()) evidence.heldOut.push(pairOf(task, held.without[i]!, await trial(task, [candidate])));
+    held.without ??= await sequential(held.tasks, (task) => arm(task, undefined));
+    for (const [i, task] of held.tasks.entries()) evidence.heldOut.push(pairOf(task, held.without[i]!, await arm(task, [candidate])));
   }
 
-  const verdict = gateVerdict(evidence.pairs, evidence.heldOut);
-  Object.assign(evidence, { wins: verdict.wins, losses: verdict.losses, heldOutPassedWith: verdict.heldOutPassedWith, heldOutPassedWithout: verdict.heldOutPassedWithout });
-  if (!verdict.accept) return decide('rejected', verdict.reason, proposal);
+  const verdict = gateVerdict([...evidence.pairs, ...evidence.heldOut]);
+  // The history tasks' own tally, as the panel shows it beside the wins and losses over every judged task.
+  const history = evidence.heldOut.filter((p) => p.outcome !== 'no-evidence');
+  Object.assign(evidence, { wins: verdict.wins, losses: verdict.losses, heldOutPassedWith: history.filter((p) => p.with.passed).length, heldOutPassedWithout: history.filter((p) => p.without.passed).length });
+  if (verdict.decision === 'no-decision') return decide('no-decision', verdict.reason, proposal);
+  if (verdict.decision === 'reject') return decide('rejected', verdict.reason, proposal);
 
   const status = safety.needsApproval ? 'candidate' : 'active';
   const saved = await saveSkillVersion(
     options.storeDir,
-    { ...candidate.meta, status, metrics: { ...candidate.meta.metrics, wins: verdict.wins, losses: verdict.losses }, provenance: { source: 'evolution', runs: cluster.runs.map((r) => r.runId), createdAt: new Date().toISOString() } },
+    { ...candidate.meta, status, metrics: { ...candidate.meta.metrics, wins: verdict.wins, losses: verdict.losses }, provenance: { source: 'evolution', runs: train.map((r) => r.runId), createdAt: new Date().toISOString() } },
     candidate.body,
     {},
     `evolution: ${verdict.reason}`,
@@ -200,6 +220,28 @@ async function evolveCluster(
     return decide('awaiting-approval', `${verdict.reason} It waits for a person's approval (coevolve skills approve ${savedRef.name}) because of: ${why}.`, proposal, savedRef);
   }
   return decide('accepted', verdict.reason, proposal, savedRef);
+}
+
+/** History tasks and their solves without a candidate: built once per evolve run, shared by every cluster. */
+interface HeldOut {
+  tasks?: GateTask[];
+  without?: TrialResult[][];
+}
+
+/**
+ * The cluster's runs split in two, alternating from the newest: the proposer sees the training half,
+ * the held-out half judges the candidate. A cluster of two runs gives one to each.
+ */
+export function splitRuns<T>(runs: readonly T[]): { train: T[]; test: T[] } {
+  const train = runs.filter((_, i) => i % 2 === 0);
+  const test = runs.filter((_, i) => i % 2 === 1);
+  return { train, test };
+}
+
+/** The cluster as the proposer may see it: only the training runs and their failures. */
+function trainingPart(cluster: FailureCluster, train: readonly FailedRun[]): FailureCluster {
+  const ids = new Set(train.map((r) => r.runId));
+  return { ...cluster, runs: [...train], failures: cluster.failures.filter((f) => ids.has(f.runId)), unresolvedRuns: train.filter((r) => r.status !== 'passed').length };
 }
 
 /** The proposal as a SKILL.md: an edit keeps the existing skill's name and extra fields. */

@@ -29,6 +29,8 @@ export interface FailedRun {
   status: string;
   rounds: number;
   headAtStart?: string;
+  /** When the run started (epoch seconds): a replay of it sees memory only from before then. */
+  startedAt?: number;
   failures: FailureRecord[];
 }
 
@@ -64,6 +66,7 @@ async function readFailedRun(dir: string, runId: string): Promise<FailedRun | un
   if (((summary.origin ?? 'user') as RunOrigin) !== 'user') return undefined;
   const text = await readFile(join(dir, 'trajectory.jsonl'), 'utf8').catch(() => '');
   const baseline = new Set<string>();
+  let startedAt: number | undefined;
   const rootCauses = new Map<number, string>();
   const after: CheckEvent[] = [];
   for (const line of text.split('\n')) {
@@ -74,6 +77,7 @@ async function readFailedRun(dir: string, runId: string): Promise<FailedRun | un
     } catch {
       continue; // A torn last line.
     }
+    if (startedAt === undefined && typeof event.at === 'string' && Number.isFinite(Date.parse(event.at))) startedAt = Math.floor(Date.parse(event.at) / 1000);
     if (event.type === 'checks' && Array.isArray(event.results)) {
       if (event.phase === 'before') for (const r of event.results) for (const f of r.failures ?? []) baseline.add(`${r.id}:${failureKey(f)}`);
       else after.push(event as CheckEvent);
@@ -104,5 +108,5 @@ async function readFailedRun(dir: string, runId: string): Promise<FailedRun | un
       }
     }
   }
-  return { runId, task: summary.task ?? '', status: summary.status ?? 'unknown', rounds: summary.rounds ?? 0, ...(summary.headAtStart ? { headAtStart: summary.headAtStart } : {}), failures };
+  return { runId, task: summary.task ?? '', status: summary.status ?? 'unknown', rounds: summary.rounds ?? 0, ...(summary.headAtStart ? { headAtStart: summary.headAtStart } : {}), ...(startedAt !== undefined ? { startedAt } : {}), failures };
 }

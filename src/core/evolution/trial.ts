@@ -63,6 +63,8 @@ export async function runTrial(task: GateTask, settings: TrialSettings, options:
     return timed({ passed, rounds: solution.rounds, runId: solution.runId, reason: solution.reason, ...(solution.evidence ? { evidence: solution.evidence } : {}), ...(solution.status === 'unverified' ? { noEvidence: true } : {}) }, modelMs);
   } catch (error) {
     if (settings.signal?.aborted || CoevolveError.is(error, 'cancelled')) throw error;
+    // The task's checks could not run (a missing package, a service down): no evidence either way.
+    if (CoevolveError.is(error, 'checks-cannot-run')) return timed({ passed: false, rounds: 0, reason: error.message, noEvidence: true });
     // Configuration problems would fail every trial alike: stop rather than report a meaningless tie.
     if (CoevolveError.is(error, 'bad-input') || CoevolveError.is(error, 'llm-auth')) throw error;
     return timed({ passed: false, rounds: 0, reason: error instanceof Error ? error.message : String(error) });

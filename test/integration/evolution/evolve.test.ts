@@ -78,41 +78,53 @@ describe('evolveSkills', () => {
     assert.deepEqual(await listSkills(storeDir), []);
   });
 
-  it('accepts a mistake note that fixes the failure batch, with the evidence, and does not re-propose on the same evidence', async () => {
+  it('accepts a mistake note that fixes the held-out runs, judged on runs the proposer never saw, k solves per arm', async () => {
     const storeDir = freshStore();
     proposal = mistakeNote();
+    const proposals = proposerRequests().length;
     const report = await evolveSkills(options(storeDir));
     const decision = report.decisions[0]!;
     assert.equal(decision.verdict, 'accepted', decision.reason);
-    assert.equal(decision.evidence.wins, 2);
-    assert.equal(decision.evidence.losses, 0);
-    assert.deepEqual(decision.evidence.pairs.map((p) => [p.without.passed, p.with.passed]), [[false, true], [false, true]]);
+    // The newest run trains the proposer; the other is held out and judges the candidate.
+    const [train, heldOutRun] = [...fixture.runIds].reverse();
+    assert.deepEqual(decision.evidence.train, [train]);
+    assert.deepEqual(decision.evidence.pairs.map((p) => p.source), [`run ${heldOutRun}`]);
+    const shown = proposerRequests().slice(proposals).join('\n');
+    assert.match(shown, /skip undefined values/, 'the proposer sees the training run');
+    assert.doesNotMatch(shown, /skip null values/, 'and never the held-out one');
+    assert.equal(decision.evidence.trialsPerArm, 3);
+    assert.deepEqual(decision.evidence.pairs.map((p) => [p.runs?.without.map((r) => r.passed), p.runs?.with.map((r) => r.passed)]), [[[false, false, false], [true, true, true]]]);
+    assert.deepEqual(decision.evidence.pairs.map((p) => p.outcome), ['win']);
     assert.equal(decision.evidence.heldOut.length, 1);
+    assert.equal(decision.evidence.heldOut[0]!.runs?.with.length, 3);
+    assert.equal(decision.evidence.heldOut[0]!.outcome, 'tie', 'the history task passes either way');
+    assert.equal(decision.evidence.wins, 1);
+    assert.equal(decision.evidence.losses, 0);
     assert.equal(decision.evidence.heldOutPassedWith, 1);
     assert.equal(decision.evidence.heldOutPassedWithout, 1);
     const skill = await readSkill(storeDir, 'reduce-initial-value');
     assert.equal(skill.doc.meta.status, 'active');
     assert.equal(skill.doc.meta.kind, 'mistake');
     assert.equal(skill.doc.meta.provenance?.source, 'evolution');
-    assert.deepEqual([...(skill.doc.meta.provenance?.runs ?? [])].sort(), [...fixture.runIds].sort());
+    assert.deepEqual([...(skill.doc.meta.provenance?.runs ?? [])], [train]);
     assert.match(skill.text, new RegExp(HEED));
     assert.deepEqual((await readEvolutionDecisions(storeDir)).map((d) => d.verdict), ['accepted']);
     assertNothingLeft();
 
-    const proposals = proposerRequests().length;
+    const before = proposerRequests().length;
     const again = await evolveSkills(options(storeDir));
     assert.equal(again.decisions.length, 0);
     assert.match(again.clusters[0]!.skip ?? '', /no new failures/);
-    assert.equal(proposerRequests().length, proposals, 'no proposal on the same evidence');
+    assert.equal(proposerRequests().length, before, 'no proposal on the same evidence');
   });
 
-  it('rejects a candidate that does not fix the batch, keeps it in the history with why, and shows it to the next proposal', async () => {
+  it('rejects a candidate that changes nothing, keeps it in the history with why, and shows it to the next proposal', async () => {
     const storeDir = freshStore();
     proposal = mistakeNote({ name: 'vague-advice', body: '## Mistake\nThe code was wrong.\n\n## Correct approach\nWrite correct code.\n' });
-    const report = await evolveSkills(options(storeDir));
+    const report = await evolveSkills(options(storeDir, { trialsPerArm: 1 }));
     const decision = report.decisions[0]!;
     assert.equal(decision.verdict, 'rejected');
-    assert.match(decision.reason, /did not help on the cluster's tasks: 0 wins/);
+    assert.match(decision.reason, /did not improve the held-out score: 0 wins, 0 losses, 2 ties over 2 held-out tasks/);
     assert.equal(decision.proposal?.name, 'vague-advice');
     assert.deepEqual(await listSkills(storeDir), [], 'a rejected candidate never enters the library');
     assertNothingLeft();
@@ -120,23 +132,36 @@ describe('evolveSkills', () => {
     // New evidence (a third run failing the same way) brings the cluster back; the proposer is shown the discarded candidate and why.
     cpSync(join(storeDir, 'runs', fixture.runIds[0]!), join(storeDir, 'runs', `${fixture.runIds[0]!}-again`), { recursive: true });
     proposal = mistakeNote();
-    const next = await evolveSkills(options(storeDir, { heldOut: 0 }));
+    const next = await evolveSkills(options(storeDir, { heldOut: 0, trialsPerArm: 1 }));
     assert.equal(next.decisions[0]!.verdict, 'accepted', next.decisions[0]!.reason);
     const shown = proposerRequests().at(-1)!;
     assert.match(shown, /rejected: create mistake "vague-advice"/);
-    assert.match(shown, /did not help on the cluster's tasks/);
+    assert.match(shown, /did not improve the held-out score/);
   });
 
-  it('rejects a candidate that helps the cluster but breaks a held-out task', async () => {
+  it('rejects a candidate that helps the held-out run but breaks a task from history', async () => {
     const storeDir = freshStore();
     proposal = mistakeNote({ name: 'misleading-note', body: `## Correct approach\n${HEED}. When fixing sums, ${MISLEAD}.\n` });
-    const report = await evolveSkills(options(storeDir));
+    const report = await evolveSkills(options(storeDir, { trialsPerArm: 1 }));
     const decision = report.decisions[0]!;
     assert.equal(decision.verdict, 'rejected', JSON.stringify(decision.evidence.heldOut, null, 1));
-    assert.equal(decision.evidence.wins, 2);
+    assert.equal(decision.evidence.wins, 1);
+    assert.equal(decision.evidence.losses, 1);
     assert.equal(decision.evidence.heldOutPassedWith, 0);
     assert.equal(decision.evidence.heldOutPassedWithout, 1);
-    assert.match(decision.reason, /broke held-out tasks: 0\/1 passed with it, 1\/1 without/);
+    assert.match(decision.reason, /broke 1 held-out task that passed without it: Sum of nothing is 0/);
+    assert.deepEqual(await listSkills(storeDir), []);
+    assertNothingLeft();
+  });
+
+  it('decides nothing when no check could run in any judged task', async () => {
+    const storeDir = freshStore();
+    proposal = mistakeNote({ name: 'unjudged-note' });
+    const report = await evolveSkills(options(storeDir, { heldOut: 0, trialsPerArm: 1, projectVerify: { configured: [{ name: 'test', kind: 'test', command: 'definitely-not-a-command-coevolve' }], mode: 'replace' } }));
+    const decision = report.decisions[0]!;
+    assert.equal(decision.verdict, 'no-decision', decision.reason);
+    assert.match(decision.reason, /^No decision: no evidence/);
+    assert.equal(decision.evidence.pairs[0]!.outcome, 'no-evidence');
     assert.deepEqual(await listSkills(storeDir), []);
     assertNothingLeft();
   });

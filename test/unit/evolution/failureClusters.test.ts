@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { clusterFailures } from '../../../src/core/evolution/failureClusters.ts';
 import type { FailedRun, FailureRecord } from '../../../src/core/evolution/failureRecords.ts';
 import { failureSignature, messageTemplate } from '../../../src/core/evolution/failureSignature.ts';
-import { comparePair, gateVerdict } from '../../../src/core/evolution/gate.ts';
+import { armResult, gateVerdict, scoreTask } from '../../../src/core/evolution/gate.ts';
 import type { PairOutcome, TrialResult } from '../../../src/core/evolution/decisionLog.ts';
 
 function record(runId: string, message: string, extra: Partial<FailureRecord> = {}): FailureRecord {
@@ -49,24 +49,35 @@ describe('clusterFailures', () => {
 });
 
 describe('the replay gate', () => {
-  const pass = (rounds = 1): TrialResult => ({ passed: true, rounds, reason: '' });
+  const pass: TrialResult = { passed: true, rounds: 1, reason: '' };
   const fail: TrialResult = { passed: false, rounds: 1, reason: 'checks fail' };
-  const pair = (without: TrialResult, withCandidate: TrialResult): PairOutcome => ({ task: 't', source: 's', without, with: withCandidate, outcome: comparePair(without, withCandidate) });
+  const blind: TrialResult = { passed: false, rounds: 1, reason: 'no check could run', noEvidence: true };
+  const k = (...runs: TrialResult[]): TrialResult[] => runs;
+  const pair = (without: TrialResult[], withCandidate: TrialResult[]): PairOutcome => ({ task: 't', source: 's', without: armResult(without), with: armResult(withCandidate), outcome: scoreTask(without, withCandidate) });
 
-  it('compares pairs: passing beats failing, then fewer rounds', () => {
-    assert.equal(comparePair(fail, pass()), 'win');
-    assert.equal(comparePair(pass(), fail), 'loss');
-    assert.equal(comparePair(pass(2), pass(1)), 'win');
-    assert.equal(comparePair(pass(1), pass(1)), 'tie');
-    assert.equal(comparePair(fail, fail), 'tie');
+  it('scores a task by how often each arm passes over its k solves', () => {
+    assert.equal(scoreTask(k(fail, fail, fail), k(pass, pass, fail)), 'win');
+    assert.equal(scoreTask(k(pass, pass, fail), k(pass, fail, fail)), 'loss');
+    assert.equal(scoreTask(k(pass, fail, fail), k(fail, pass, fail)), 'tie', 'one lucky solve each');
+    assert.equal(scoreTask(k(blind, blind, blind), k(pass, pass, pass)), 'no-evidence', 'nothing ran without it');
+    assert.equal(armResult(k(pass, pass, fail)).passed, true, 'most of the solves passed');
+    assert.equal(armResult(k(pass, fail, fail)).passed, false);
+    assert.match(armResult(k(pass, fail, fail)).reason, /^1\/3 passed; e\.g\. checks fail/);
   });
 
-  it('accepts only when wins exceed losses and held-out is no worse', () => {
-    assert.equal(gateVerdict([pair(fail, pass()), pair(fail, fail)], [pair(pass(), pass())]).accept, true);
-    assert.equal(gateVerdict([pair(fail, pass()), pair(pass(), fail)], []).accept, false, 'one win, one loss');
-    assert.equal(gateVerdict([], []).accept, false, 'no evidence');
-    const broke = gateVerdict([pair(fail, pass())], [pair(pass(), fail), pair(fail, pass()), pair(pass(), fail)]);
-    assert.equal(broke.accept, false);
-    assert.match(broke.reason, /1\/3 passed with it, 2\/3 without/);
+  it('accepts only when held-out wins exceed losses and no held-out task that passed now fails', () => {
+    assert.equal(gateVerdict([pair(k(fail, fail, fail), k(pass, pass, pass)), pair(k(fail, fail, fail), k(fail, fail, fail))]).decision, 'accept');
+    assert.equal(gateVerdict([pair(k(fail, fail, fail), k(pass, pass, pass)), pair(k(pass, pass, fail), k(pass, fail, fail))]).decision, 'reject', 'it broke a task that passed');
+    assert.equal(gateVerdict([pair(k(fail, fail, fail), k(fail, fail, fail))]).decision, 'reject', 'a candidate that changes nothing');
+    const broke = gateVerdict([pair(k(fail, fail, fail), k(pass, pass, pass)), pair(k(fail, fail, fail), k(pass, pass, pass)), pair(k(pass, pass, pass), k(fail, fail, pass))]);
+    assert.equal(broke.decision, 'reject');
+    assert.match(broke.reason, /broke 1 held-out task that passed without it: t \(3\/3 passed without, 1\/3 passed with\)/);
+  });
+
+  it('decides nothing without evidence', () => {
+    assert.equal(gateVerdict([]).decision, 'no-decision');
+    const blindOnly = gateVerdict([pair(k(blind, blind, blind), k(pass, pass, pass))]);
+    assert.equal(blindOnly.decision, 'no-decision');
+    assert.match(blindOnly.reason, /^No decision: no evidence/);
   });
 });
