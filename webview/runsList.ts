@@ -21,6 +21,7 @@ function runItem(run: RunRow, status: HTMLElement): HTMLElement {
       'div',
       { class: 'line' },
       el('vscode-badge', { class: `run-status status-${run.status}`, attrs: { title: run.reason || run.status } }, run.status),
+      run.evidence ? el('span', { class: `run-evidence evidence-${run.evidence}`, attrs: { title: run.reason } }, run.evidence === 'proven' ? 'proven' : 'not proven') : null,
       el('span', { class: 'run-task', attrs: { title: `${run.task}\n${run.id}` } }, run.task),
       el('span', { class: 'when', attrs: { title: new Date(run.time).toString() } }, when(run.time)),
     ),

@@ -44,6 +44,8 @@ function fromSummary(summary: Partial<RunSummary>): Omit<RunDigest, 'id' | 'time
     // Summaries written before runs had an origin were all a person's tasks.
     origin: RUN_ORIGINS.find((origin) => origin === (summary.origin ?? 'user')),
     status: SOLVE_STATUSES.find((status) => status === summary.status) ?? 'unfinished',
+    // A passed run from before evidence was recorded showed no regressions at best.
+    ...(summary.status === 'passed' ? { evidence: summary.evidence === 'proven' ? ('proven' as const) : ('no-regressions' as const) } : {}),
     reason: clip(typeof summary.reason === 'string' ? summary.reason : '', 2_000),
     rounds: count(summary.rounds),
     files: files.slice(0, MAX_FILES),

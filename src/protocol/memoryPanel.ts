@@ -251,6 +251,8 @@ const runRowSchema = z
     task: text(300),
     origin: z.enum(RUN_ORIGINS).optional(),
     status: z.enum(RUN_STATUSES),
+    /** For a passed run: proven by tests that failed before, or no regressions only. */
+    evidence: z.enum(['proven', 'no-regressions']).optional(),
     reason: text(),
     rounds: z.number().int().nonnegative(),
     /** The first changed files; `fileCount` says how many in all. */

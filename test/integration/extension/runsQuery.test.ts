@@ -198,6 +198,7 @@ describe('the Runs tab over a real folder of 2,000+ runs', () => {
     const first = await query.page({ origin: 'user', status: 'passed' }, 0, 1);
     valid(first);
     assert.deepEqual(first.runs.map((run) => run.id), [passed.runId]);
+    assert.equal(first.runs[0]!.evidence, 'no-regressions', 'a real run that passed without a demonstrating test says so');
     assert.equal(first.more, true);
     assert.equal(first.total, undefined, 'the scan stopped before the oldest run');
     assert.ok(reads.length <= 50, `one batch is enough (read ${reads.length})`);
@@ -228,6 +229,8 @@ describe('the Runs tab over a real folder of 2,000+ runs', () => {
     assert.equal(unfinished.total, 3);
     const replays = await query.page({ origin: 'replay', status: 'passed' }, 0, 10);
     assert.ok(replays.runs.every((run) => run.origin === 'replay' && run.status === 'passed' && !run.decidable), 'replay runs are not the user\'s to judge');
+    assert.ok(replays.runs.every((run) => run.evidence === 'no-regressions'), 'a summary from before evidence was recorded reads as no regressions');
+    assert.ok(firstFailed.runs.every((run) => run.evidence === undefined), 'only passed runs carry evidence');
   });
 
   it('joins the user\'s decision from fixes.jsonl, and leaves live runs out', async () => {
