@@ -105,7 +105,7 @@ function eventLine(event: RunEvent): HTMLElement {
     case 'tool':
       return line(event.ok ? 'tool' : 'tool failed', `${event.ok ? '·' : '✗'} ${event.name} ${event.detail}`);
     case 'verdict': {
-      if (event.ok) return line('verdict ok', 'checks pass');
+      if (event.ok) return line(event.evidence === 'proven' ? 'verdict ok' : 'verdict unproven', `${event.evidence === 'proven' ? '✓' : '~'} ${event.text.split('\n')[0] ?? ''}`);
       const [headline, ...details] = event.text.split('\n').filter((text) => text.trim() !== '');
       return line('verdict failed', `checks fail — ${headline}`, ...details.map((detail) => `\n${detail}`));
     }

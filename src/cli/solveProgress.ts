@@ -34,7 +34,7 @@ export function printSolveEvent(event: SolveEvent, out: NodeJS.WritableStream = 
       line(`  ${event.ok ? '·' : '✗'} ${event.name} ${event.detail}`);
       return;
     case 'verdict': {
-      if (event.ok) return line('  checks pass');
+      if (event.ok) return line(`  ${event.evidence === 'proven' ? '✓' : '~'} ${event.text.split('\n')[0]}`);
       // Which tests the change broke, where, and why, before the rectifier says what it makes of it.
       const [headline, ...details] = event.text.split('\n').filter((text) => text.trim() !== '');
       line(`  checks fail — ${headline}`);

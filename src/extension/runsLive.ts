@@ -106,7 +106,7 @@ export function panelEvent(event: PanelSolveEvent): RunEvent {
     case 'tool':
       return { type: 'tool', round: event.round, name: clip(event.name, 100), detail: clip(event.detail, 300), ok: event.ok };
     case 'verdict':
-      return { type: 'verdict', round: event.round, ok: event.ok, text: clip(event.text, 2_000) };
+      return { type: 'verdict', round: event.round, ok: event.ok, evidence: event.evidence, text: clip(event.text, 2_000) };
     case 'diagnosis':
       return { type: 'diagnosis', round: event.round, trigger: event.trigger, strategy: clip(event.strategy, 40), rootCause: clip(event.rootCause, 1_000) };
     case 'note':

@@ -287,7 +287,7 @@ const runEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('check'), phase: z.enum(['before', 'after']), round, id: text(100), status: text(40), durationMs: z.number().nonnegative(), failures: z.number().int().nonnegative() }).strict(),
   z.object({ type: z.literal('plan'), summary: text(1_000), steps: z.array(text(300)).max(20), team: z.object({ generator: text(200), implementer: text(200), rectifier: text(200) }).strict() }).strict(),
   z.object({ type: z.literal('tool'), round, name: text(100), detail: text(300), ok: z.boolean() }).strict(),
-  z.object({ type: z.literal('verdict'), round, ok: z.boolean(), text: text(2_000) }).strict(),
+  z.object({ type: z.literal('verdict'), round, ok: z.boolean(), evidence: z.enum(['proven', 'no-regressions', 'failed', 'unverified']), text: text(2_000) }).strict(),
   z.object({ type: z.literal('diagnosis'), round, trigger: z.enum(['checks', 'budget']), strategy: text(40), rootCause: text(1_000) }).strict(),
   z.object({ type: z.literal('note'), text: text(1_000) }).strict(),
 ]);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -25,24 +26,73 @@ function project(): { dir: string; store: string; sandboxes: string; remove: () 
   return { dir: repo.dir, store, sandboxes, remove: () => { repo.remove(); rmSync(store, { recursive: true, force: true }); rmSync(sandboxes, { recursive: true, force: true }); } };
 }
 
+const UNDEFINED_TEST = "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { sum } from '../src/math.js';\n\ntest('skips undefined', () => assert.equal(sum([1, undefined, 2]), 3));\n";
+const SKIP_UNDEFINED = edit('src/math.js', '  return values.reduce((a, b) => a + b, 0);', '  return values.filter((v) => v !== undefined).reduce((a, b) => a + b, 0);');
 const FIX = edit('src/math.js', '  return values.reduce((a, b) => a + b, 0);', '  return values.filter((v) => v !== null).reduce((a, b) => a + b, 0);');
 
 describe('coevolve solve', () => {
-  it('streams progress, prints the verified diff, applies with --apply and exits 0', async () => {
+  it('streams progress, prints the proven diff, applies with --apply and exits 0', async () => {
     const p = project();
     try {
       server.scriptFor('gen', planStep());
-      server.scriptFor('impl', toolCall('read_file', { path: 'src/math.js' }), FIX, finish('sum skips null'));
-      const result = await run(['solve', 'sum should skip null', '--path', p.dir, '--store', p.store, '--apply'], p.dir, { TMPDIR: p.sandboxes });
+      server.scriptFor('impl', toolCall('read_file', { path: 'src/math.js' }), toolCall('create_file', { path: 'test/undefined.test.js', content: UNDEFINED_TEST }), SKIP_UNDEFINED, finish('sum skips undefined'));
+      const result = await run(['solve', 'sum should skip undefined', '--path', p.dir, '--store', p.store, '--apply'], p.dir, { TMPDIR: p.sandboxes });
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stderr, / {2}checks: test \(npm run test\)\n▸ Running the checks before any change\n {2}before test: passed/);
       assert.match(result.stderr, /plan: Make sum skip null values\./);
-      assert.match(result.stderr, /· read_file src\/math\.js\n {2}· edit_file src\/math\.js\n {2}· finish sum skips null/);
+      assert.match(result.stderr, /· read_file src\/math\.js\n {2}· create_file test\/undefined\.test\.js\n {2}· edit_file src\/math\.js\n {2}· finish sum skips undefined/);
       assert.match(result.stderr, /after {2}test: passed/);
-      assert.match(result.stderr, /✓ The project's checks pass\. 1 round\(s\), 4 model calls/);
-      assert.match(result.stderr, /Applied to your files: src\/math\.js/);
+      assert.match(result.stderr, /note: Reproduced: the team's tests \(test\/undefined\.test\.js\) fail on the original code and pass with the change\./);
+      assert.match(result.stderr, /✓ Proven: 1 target failed before the change and passes with it \("the team's test test\/undefined\.test\.js"\), and nothing regressed\. 1 round\(s\), 5 model calls/);
+      assert.match(result.stderr, /Applied to your files: src\/math\.js, test\/undefined\.test\.js/);
       assert.match(result.stdout, /^diff --git a\/src\/math\.js b\/src\/math\.js/);
-      assert.match(readFileSync(join(p.dir, 'src/math.js'), 'utf8'), /filter\(\(v\) => v !== null\)/);
+      assert.match(readFileSync(join(p.dir, 'src/math.js'), 'utf8'), /filter\(\(v\) => v !== undefined\)/);
+    } finally {
+      p.remove();
+    }
+  });
+
+  it('exits 8 when the checks pass but no test demonstrates the change, and says so', async () => {
+    const p = project();
+    try {
+      server.scriptFor('gen', planStep());
+      server.scriptFor('impl', FIX, finish('sum skips null'));
+      const result = await run(['solve', 'sum should skip null', '--path', p.dir, '--store', p.store, '--json'], p.dir, { TMPDIR: p.sandboxes });
+      assert.equal(result.code, 8, result.stderr);
+      const json = JSON.parse(result.stdout) as { status: string; evidence: string; targets: unknown[] };
+      assert.equal(json.status, 'passed');
+      assert.equal(json.evidence, 'no-regressions');
+      assert.deepEqual(json.targets, []);
+    } finally {
+      p.remove();
+    }
+  });
+
+  it('--failing-test: exits 7 naming the target when it still fails, 0 and "Proven" when it passes', async () => {
+    const p = project();
+    try {
+      writeFileSync(join(p.dir, 'src/math.js'), 'export function sum(values) {\n  return values.reduce((a, b) => a + b);\n}\n');
+      const repo = { git: (...args: string[]) => execFileSync('git', args, { cwd: p.dir }).toString() };
+      repo.git('commit', '-qam', 'refactor: shorter sum');
+      server.scriptFor('gen', planStep());
+      server.scriptFor('impl', edit('src/math.js', 'export function sum(values) {', '// Adds.\nexport function sum(values) {'), finish('documented'));
+      const unfixed = await run(['solve', 'an empty list should sum to 0', '--failing-test', 'sum of nothing', '--path', p.dir, '--store', p.store, '--max-rounds', '0'], p.dir, { TMPDIR: p.sandboxes });
+      assert.equal(unfixed.code, 7, unfixed.stderr);
+      assert.match(unfixed.stderr, /✗ 1 target still fails: "sum of nothing is 0"/);
+
+      server.reset();
+      server.scriptFor('gen', planStep());
+      server.scriptFor('impl', edit('src/math.js', '.reduce((a, b) => a + b);', '.reduce((a, b) => a + b, 0);'), finish('start from 0'));
+      const fixed = await run(['solve', 'an empty list should sum to 0', '--failing-test', 'sum of nothing', '--path', p.dir, '--store', p.store, '--max-rounds', '0'], p.dir, { TMPDIR: p.sandboxes });
+      assert.equal(fixed.code, 0, fixed.stderr);
+      assert.match(fixed.stderr, /note: Target to prove: sum of nothing is 0/);
+      assert.match(fixed.stderr, /✓ Proven: 1 target failed before the change and passes with it \("sum of nothing is 0"\)/);
+
+      server.reset();
+      const unknown = await run(['solve', 'an empty list should sum to 0', '--failing-test', 'multiplies', '--path', p.dir, '--store', p.store], p.dir, { TMPDIR: p.sandboxes });
+      assert.equal(unknown.code, 2, unknown.stderr);
+      assert.match(unknown.stderr, /The failing test "multiplies" matches no test that fails before the change\. Failing before the change: "sum of nothing is 0"\./);
+      assert.equal(server.requests.filter((r) => r.path.endsWith('/chat/completions')).length, 0, 'no model call');
     } finally {
       p.remove();
     }
@@ -74,6 +124,7 @@ describe('coevolve solve', () => {
       const result = await run(['solve', 'sum should skip null', '--path', p.dir, '--store', p.store, '--max-rounds', '0'], p.dir, { TMPDIR: p.sandboxes });
       assert.equal(result.code, 7, result.stderr);
       assert.match(result.stderr, /after {2}test: failed, 1 failure .*\n {2}checks fail — Verification FAILED: 1 new failure \(1 check\)\.\n {4}regressed {2}test: npm run test .* — 1 new failure\n {8}- sum of nothing is 0 \(test\/math\.test\.js:\d+.*\): .*Reduce of empty array with no initial value/);
+      assert.doesNotMatch(result.stderr, /passed before the change and failed after it\.\n.*passed before the change and failed after it\.\n.*passed before the change and failed after it\./, 'the reason is not repeated over and over');
     } finally {
       p.remove();
     }
@@ -85,7 +136,7 @@ describe('coevolve solve', () => {
       server.scriptFor('gen', planStep());
       server.scriptFor('impl', toolCall('run_command', { command: 'touch SHOULD_NOT_EXIST', reason: 'testing' }), FIX, finish('done'));
       const result = await run(['solve', 'sum should skip null', '--path', p.dir, '--store', p.store], p.dir, { TMPDIR: p.sandboxes });
-      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.code, 8, result.stderr);
       assert.match(result.stderr, /✗ run_command touch SHOULD_NOT_EXIST/);
       assert.match(result.stdout, /^diff --git/);
       assert.doesNotMatch(result.stdout, /SHOULD_NOT_EXIST/);
@@ -102,9 +153,10 @@ describe('coevolve solve', () => {
       server.scriptFor('gen', planStep());
       server.scriptFor('impl', FIX, finish('sum skips null'));
       const applied = await run(['solve', 'sum should skip null values', '--path', p.dir, '--store', p.store, '--apply'], p.dir, { TMPDIR: p.sandboxes });
-      assert.equal(applied.code, 0, applied.stderr);
+      assert.equal(applied.code, 8, applied.stderr);
       const shown = JSON.parse((await run(['memory', 'show', '--path', p.dir, '--store', p.store, '--json'], p.dir)).stdout) as { experiences: { subject: string; q: number; uses: number; helpful: number }[]; fixes: { outcome: string; active: boolean; verified: boolean }[] };
-      assert.deepEqual(shown.experiences.map((e) => [e.subject, e.q, e.uses, e.helpful]), [['feat: sum', 0.3, 1, 1]]);
+      // Accepted, but nothing proved the change: half credit (Q = 0.3 × 0.5).
+      assert.deepEqual(shown.experiences.map((e) => [e.subject, e.q, e.uses, e.helpful]), [['feat: sum', 0.15, 1, 1]]);
       assert.deepEqual(shown.fixes.map((f) => [f.outcome, f.verified, f.active]), [['accepted', true, true]]);
 
       // Not applied: the user decides later, once.
@@ -112,7 +164,7 @@ describe('coevolve solve', () => {
       server.scriptFor('gen', planStep());
       server.scriptFor('impl', edit('src/math.js', '  return values.filter((v) => v !== null).reduce((a, b) => a + b, 0);', '  return values.filter((v) => v != null).reduce((a, b) => a + b, 0);'), finish('also undefined'));
       const pending = await run(['solve', 'sum should skip undefined values too', '--path', p.dir, '--store', p.store], p.dir, { TMPDIR: p.sandboxes });
-      assert.equal(pending.code, 0, pending.stderr);
+      assert.equal(pending.code, 8, pending.stderr);
       const runId = /coevolve feedback (\S+) accept\|edited\|reject/.exec(pending.stderr)?.[1];
       assert.ok(runId, pending.stderr);
       const rejected = await run(['feedback', runId, 'reject', '--path', p.dir, '--store', p.store], p.dir);
@@ -122,7 +174,7 @@ describe('coevolve solve', () => {
       assert.equal(again.code, 2);
       assert.match(again.stderr, /already decided/);
       const after = JSON.parse((await run(['memory', 'show', '--path', p.dir, '--store', p.store, '--json'], p.dir)).stdout) as { experiences: { q: number; uses: number; harmful: number }[]; fixes: { outcome: string; active: boolean }[] };
-      assert.deepEqual(after.experiences.map((e) => [Number(e.q.toFixed(2)), e.uses, e.harmful]), [[-0.09, 2, 1]]);
+      assert.deepEqual(after.experiences.map((e) => [Number(e.q.toFixed(3)), e.uses, e.harmful]), [[-0.195, 2, 1]]);
       assert.deepEqual(after.fixes.map((f) => [f.outcome, f.active]).sort(), [['accepted', true], ['rejected', false]]);
 
       // The accepted fix now guides a similar task; the rejected one does not.

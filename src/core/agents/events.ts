@@ -1,3 +1,4 @@
+import type { Evidence } from '../verify/verdict.ts';
 import type { Plan } from './plan.ts';
 
 /** Progress a front door shows while a task runs (the CLI prints it; the editor shows it). */
@@ -9,6 +10,6 @@ export type SolveEvent =
   | { type: 'check'; phase: 'before' | 'after'; round: number; id: string; status: string; durationMs: number; failures: number }
   | { type: 'plan'; plan: Plan; team: Record<string, string> }
   | { type: 'tool'; round: number; name: string; detail: string; ok: boolean }
-  | { type: 'verdict'; round: number; ok: boolean; text: string }
+  | { type: 'verdict'; round: number; ok: boolean; evidence: Evidence; text: string }
   | { type: 'diagnosis'; round: number; trigger: 'checks' | 'budget'; strategy: string; rootCause: string }
   | { type: 'note'; text: string };

@@ -268,8 +268,7 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
           if (proof.outcomes.length) verdict = judge({ report, targets: proof.outcomes, empty: false });
         }
         trajectory.record({ type: 'verdict', round, evidence: verdict.evidence, reason: verdict.reason, targets: verdict.targets.map(targetSummary), protectedEdits: verified.protectedEdits });
-        const text = `${verdict.reason}\n${formatReport(report)}`;
-        emit({ type: 'verdict', round, ok: verdict.solved, text });
+        emit({ type: 'verdict', round, ok: verdict.solved, evidence: verdict.evidence, text: verdictText(verdict, report) });
         if (!checks.checks.length) {
           status = 'unverified';
           reason = 'No checks were found to verify the change: configure coevolve.verify (or pass --verify).';
@@ -337,7 +336,7 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
     }
 
     const diff = await sandbox.diff(signal);
-    const reportText = report ? `${verdict ? `${verdict.reason}\n` : ''}${formatReport(report)}` : 'Not verified.';
+    const reportText = report ? formatReport(report) : 'Not verified.';
     const accounting = team.accounting.totals();
     trajectory.writeFile('patch.diff', diff.patch);
     const evidence = status === 'passed' && verdict?.solved ? (verdict.evidence as PassEvidence) : undefined;
@@ -486,6 +485,12 @@ function targetPaths(targets: readonly Target[], checks: CheckPlan, root: string
     }
   }
   return paths;
+}
+
+/** The verdict's reason over the per-check report, unless the reason is the report's own headline. */
+function verdictText(verdict: Verdict, report: VerificationReport): string {
+  const lines = formatReport(report);
+  return !report.ok && verdict.evidence === 'failed' && verdict.reason === report.reasons[0] ? lines : `${verdict.reason}\n${lines}`;
 }
 
 function targetSummary(outcome: TargetOutcome): TargetSummary {

@@ -87,7 +87,7 @@ describe('live runs: what the solve command reports, as the panel receives it', 
     { type: 'check', phase: 'after', round: 1, id: 'test', status: 'failed', durationMs: 1234, failures: 2 },
     { type: 'plan', plan: { summary: huge, steps: Array.from({ length: 50 }, () => ({ description: huge, files: [], symbols: [] })), checks: [], risks: [], team: { rounds: 3, tokenBudget: 1, implementerModel: 'implementer' } }, team: { generator: huge, implementer: 'impl', rectifier: 'rect' } },
     { type: 'tool', round: 1, name: 'edit_file', detail: huge, ok: false },
-    { type: 'verdict', round: 1, ok: false, text: huge },
+    { type: 'verdict', round: 1, ok: false, evidence: 'failed', text: huge },
     { type: 'diagnosis', round: 1, trigger: 'checks', strategy: 'revise-patch', rootCause: huge },
     { type: 'note', text: huge },
   ];
