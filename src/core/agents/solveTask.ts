@@ -249,6 +249,7 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
       let trigger: 'checks' | 'budget' | undefined;
       let patch: string | undefined;
       let stillFailing = '';
+      let emptyChange = false;
       if (outcome.kind === 'over-budget') {
         trigger = 'budget';
         softTokenLimit = hardTokenLimit;
@@ -259,7 +260,8 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
         if (verified.protectedEdits.length) emit({ type: 'note', text: `The change edited ${verified.protectedEdits.join(', ')}, which define${verified.protectedEdits.length === 1 ? 's' : ''} how it is verified; it was verified with the original version${verified.protectedEdits.length === 1 ? '' : 's'}.` });
         report = compareRuns(baseline, verified.run);
         const outcomes = compareTargets(targets, baseline, verified.run);
-        verdict = judge({ report, targets: outcomes, empty: verified.files.length === 0 });
+        emptyChange = verified.files.length === 0;
+        verdict = judge({ report, targets: outcomes, empty: emptyChange });
         if (verdict.evidence === 'no-regressions' && canReproduce) {
           emit({ type: 'stage', stage: 'verify', round, detail: 'reproduce' });
           const proof = await proveWithTeamTests(sandbox, verified.tree, verified.files, { workspaceTrusted: options.policy.workspaceTrusted, ...(options.verify?.timeoutMs ? { timeoutMs: options.verify.timeoutMs } : {}), ...(signal ? { signal } : {}) });
@@ -301,7 +303,9 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
       status = undefined;
 
       emit({ type: 'stage', stage: 'rectify', round });
-      const keys = report && trigger === 'checks' ? newFailureKeys(report) : new Set<string>();
+      // What failed this round: new failures, targets still failing, an empty change. The same set
+      // twice in a row (after a revision) means the revision did not work.
+      const keys = report && trigger === 'checks' ? new Set([...newFailureKeys(report), ...(verdict?.targets ?? []).filter((t) => t.after !== 'passing').map((t) => `target:${t.target.checkId}:${t.target.label}`), ...(emptyChange ? ['empty change'] : [])]) : new Set<string>();
       const repeated = trigger === 'checks' && previousKeys !== undefined && lastStrategy !== 'new-approach' && sameSet(keys, previousKeys);
       failures = report && trigger === 'checks' ? [verdict?.evidence === 'failed' && report.ok ? verdict.reason : '', stillFailing, renderNewFailures(report)].filter(Boolean).join('\n\n') : '';
       const diff: string = patch ?? (await sandbox.diff(signal)).patch;

@@ -115,6 +115,30 @@ describe('a verdict is proven, or it is not a success', () => {
     assert.match(plannerSaw, /Reduce of empty array with no initial value/, 'and how');
   });
 
+  it('tells the rectifier which targets still fail, which edits did not apply, and when a round changed nothing', async () => {
+    const s = await setup(buggyProject(), { task: withTarget('sum of an empty list should be 0'), budget: { maxRectifications: 3 } });
+    const rectifierSaw: string[] = [];
+    const diagnosis = { kind: 'dynamic' as const, respond: (body: Record<string, unknown>) => { rectifierSaw.push(requestText(body)); return { kind: 'text' as const, chunks: [JSON.stringify({ rootCause: 'r', strategy: 'revise-patch', instructions: 'Fix it.', steps: [] })] }; } };
+    server.scriptFor('gen', planStep());
+    server.scriptFor('impl', edit('src/math.js', 'this text is not in the file', 'x'), finish('tried'));
+    server.scriptFor('impl', edit('src/math.js', 'export function sum(values) {', '// sum\nexport function sum(values) {'), finish('commented'));
+    server.scriptFor('impl', finish('nothing more'));
+    server.scriptFor('impl', finish('still nothing'));
+    server.scriptFor('rect', diagnosis, diagnosis, diagnosis);
+    const solution = await solveTask(s.options);
+    await solution.reject();
+    assert.equal(solution.status, 'failed');
+    assert.equal(rectifierSaw.length, 3);
+    assert.match(rectifierSaw[0]!, /Edits of the last round that did not apply[\s\S]*edit_file src\/math\.js/);
+    assert.match(rectifierSaw[0]!, /Targets that must pass but do not yet:[\s\S]*sum of nothing is 0 \(check "test"\): still fails[\s\S]*Reduce of empty array/);
+    assert.match(rectifierSaw[0]!, /The change is empty/);
+    assert.doesNotMatch(rectifierSaw[0]!, /did not change anything/);
+    assert.match(rectifierSaw[1]!, /Targets that must pass but do not yet/);
+    assert.doesNotMatch(rectifierSaw[1]!, /did not apply|did not change anything/);
+    assert.match(rectifierSaw[2]!, /The last round did not change anything/, 'the third round only called finish');
+    assert.match(solution.reason, /after 4 rounds/);
+  });
+
   it('refuses a failing-test name that matches no failing test, before any model call', async () => {
     const s = await setup(buggyProject(), { task: { text: 'fix it', failingTest: 'multiplies numbers' } });
     await assert.rejects(solveTask(s.options), (error: unknown) => CoevolveError.is(error, 'bad-input') && /"multiplies numbers" matches no test that fails before the change\. Failing before the change: "sum of nothing is 0"/.test(error.message));
