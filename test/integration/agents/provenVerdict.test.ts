@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -137,6 +137,38 @@ describe('a verdict is proven, or it is not a success', () => {
     assert.doesNotMatch(rectifierSaw[1]!, /did not apply|did not change anything/);
     assert.match(rectifierSaw[2]!, /The last round did not change anything/, 'the third round only called finish');
     assert.match(solution.reason, /after 4 rounds/);
+  });
+
+  it('"Fix with Co-evolve" on a type error: proven when the type checker no longer reports it there, failed while it does', async () => {
+    const typed = (): GitRepo => {
+      const repo = GitRepo.create('coevolve-proof-ts-');
+      repo.commit('feat: total', {
+        '.gitignore': 'node_modules\n',
+        'package.json': JSON.stringify({ name: 't', version: '1.0.0', scripts: { typecheck: 'tsc --noEmit -p .' } }),
+        'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'nodenext' }, include: ['src'] }),
+        'src/total.ts': 'export function total(prices: number[]): number {\n  const label: number = "total";\n  return prices.length + label;\n}\n',
+      });
+      // The type checker comes from this project's own dependencies, linked as a user's clone would have them.
+      symlinkSync(join(import.meta.dirname, '../../../node_modules'), join(repo.dir, 'node_modules'), 'dir');
+      return repo;
+    };
+    const diagnostic = { path: 'src/total.ts', line: 2, message: "Type 'string' is not assignable to type 'number'.", source: 'ts' };
+    const broken = await setup(typed(), { task: { text: 'Fix the problem ts reports in src/total.ts at line 2.', diagnostic } });
+    server.scriptFor('gen', planStep());
+    server.scriptFor('impl', edit('src/total.ts', '  return prices.length + label;', '  return prices.length + Number(label);'), finish('converted'));
+    const still = await solveTask(broken.options);
+    await still.reject();
+    assert.equal(still.status, 'failed');
+    assert.match(still.reason, /1 target still fails: "src\/total\.ts: Type 'string' is not assignable to type 'number'\."/);
+
+    const fixable = await setup(typed(), { task: { text: 'Fix the problem ts reports in src/total.ts at line 2.', diagnostic } });
+    server.scriptFor('gen', planStep());
+    server.scriptFor('impl', edit('src/total.ts', '  const label: number = "total";', '  const label: number = 0;'), finish('a number'));
+    const fixed = await solveTask(fixable.options);
+    await fixed.reject();
+    assert.equal(fixed.status, 'passed', fixed.reason);
+    assert.equal(fixed.evidence, 'proven');
+    assert.deepEqual(fixed.targets.map((t) => [t.target.origin, t.target.checkId, t.before, t.after]), [['diagnostic', 'typecheck', 'failing', 'passing']]);
   });
 
   it('refuses a failing-test name that matches no failing test, before any model call', async () => {
