@@ -42,12 +42,12 @@ describe('coevolve evolve / replay --solve', () => {
   });
 
   it('evolves: shows each replay and the decision, and the skill lands in the library', async () => {
-    const result = await cli('evolve', '--held-out', '0', '--max-rounds', '0');
+    const result = await cli('evolve', '--held-out', '0', '--max-rounds', '0', '--trials', '2');
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /proposal: create mistake "reduce-initial-value"/);
-    assert.match(result.stderr, /without ✗/);
-    assert.match(result.stderr, /with {4}✓/);
-    assert.match(result.stderr, /→ ACCEPTED: Replay: 2 wins, 0 losses/);
+    assert.match(result.stderr, /without 1\/2 ✗ \[held-out run\][^\n]*\n {2}without 2\/2 ✗ \[held-out run\]/);
+    assert.match(result.stderr, /with {4}1\/2 ✓ \[held-out run\][^\n]*\n {2}with {4}2\/2 ✓ \[held-out run\]/);
+    assert.match(result.stderr, /→ ACCEPTED: It improved the held-out score: 1 win, 0 losses, 0 ties over 1 held-out task/);
     assert.match(result.stdout, /1 candidate\(s\): 1 accepted/);
     const list = await cli('skills', 'list');
     assert.match(list.stdout, /reduce-initial-value\s+mistake\s+v1 of 1\s+active/);
