@@ -19,6 +19,8 @@ export interface MatchedFix {
   task: string;
   summary: string;
   files: string[];
+  /** `evidence`: proven, or no-regressions (absent on fixes recorded before it existed). */
+  verification?: { evidence?: string };
 }
 
 export interface MemoryContext {
@@ -42,7 +44,8 @@ export function buildMemoryContext(recall: RecallResult | undefined, skills: Mat
   const sections: { heading: string; items: { text: string; id?: string; file?: string; skill?: string; fix?: string }[] }[] = [
     {
       heading: 'Fixes you accepted in this project before (verified)',
-      items: fixes.map((f) => ({ text: `- ${f.task.split('\n')[0]!.slice(0, 160)} — ${f.summary.slice(0, 240)} (files: ${f.files.slice(0, 5).join(', ')})`, fix: f.id })),
+      // How each was shown to work: a fix a test proved weighs more than one that only broke nothing.
+      items: fixes.map((f) => ({ text: `- ${f.task.split('\n')[0]!.slice(0, 160)} — ${f.summary.slice(0, 240)} (files: ${f.files.slice(0, 5).join(', ')}; ${f.verification?.evidence === 'proven' ? 'proven by a test' : 'no regressions, not proven'})`, fix: f.id })),
     },
     { heading: 'Files that past changes and the code suggest', items: (recall?.files ?? []).slice(0, 8).map((f) => ({ text: `- ${f.path} (${f.why.slice(0, 2).join('; ')})`, file: f.path })) },
     { heading: 'Symbols', items: (recall?.symbols ?? []).slice(0, 8).map((s) => ({ text: `- ${s.container ? `${s.container}.` : ''}${s.name} (${s.kind}) in ${s.path}` })) },
