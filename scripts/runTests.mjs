@@ -1,6 +1,7 @@
 // Runs every *.test.ts under test/ (or the paths given) with Node's own test runner, through tsx.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -15,5 +16,9 @@ for (const target of targets) {
   }
 }
 files.sort();
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit', cwd: root });
+// Replay tasks install dependencies into a cache; tests keep theirs in a folder of the run's own.
+const depsCache = process.env.COEVOLVE_DEPS_CACHE ? undefined : mkdtempSync(join(tmpdir(), 'coevolve-test-deps-'));
+const env = depsCache ? { ...process.env, COEVOLVE_DEPS_CACHE: depsCache } : process.env;
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit', cwd: root, env });
+if (depsCache) rmSync(depsCache, { recursive: true, force: true });
 process.exit(result.status ?? 1);

@@ -2,7 +2,9 @@ import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import { CoevolveError } from '../../core/errors.ts';
 import { buildReplayTask, findReplayCandidates } from '../../core/evolution/replayTasks.ts';
+import type { ReplayTask } from '../../core/evolution/replayTasks.ts';
 import type { ReplayCandidate } from '../../core/evolution/replaySelection.ts';
+import type { ReplayInvalidReason } from '../../core/evolution/replayVerdict.ts';
 import { formatMs } from '../../core/verify/formatMs.ts';
 import { resolveWorkspace } from '../../core/workspace.ts';
 import { positiveIntegerOption } from '../options.ts';
@@ -53,7 +55,7 @@ export function registerReplay(program: Command): void {
       if (flags.mode && !flags.solve) throw new CoevolveError('bad-input', '--mode goes with --solve.');
       const workspace = await resolveWorkspace(flags.path, flags.store ?? process.env.COEVOLVE_STORE, { requireGit: true });
       const n = flags.n ?? (flags.validate || flags.solve ? 5 : undefined);
-      const candidates = await findReplayCandidates(workspace.storeDir, { ...(n !== undefined ? { n } : {}), ...(flags.seed !== undefined ? { seed: flags.seed } : {}) });
+      const candidates = await findReplayCandidates(workspace.storeDir, { repoRoot: workspace.root, ...(n !== undefined ? { n } : {}), ...(flags.seed !== undefined ? { seed: flags.seed } : {}) });
       if (flags.solve) return solveAll(workspace.root, workspace.storeDir, candidates, flags);
       if (!flags.validate) {
         process.stdout.write(flags.json ? `${JSON.stringify(candidates, null, 2)}\n` : describeCandidates(candidates));
@@ -99,7 +101,7 @@ async function solveAll(repoRoot: string, storeDir: string, candidates: readonly
 }
 
 function printSolveProgress(event: ReplaySolveEvent): void {
-  if (event.type === 'task') process.stderr.write(`[${event.index}/${event.of}] ${event.commit.slice(0, 10)} ${event.subject}${event.valid ? '' : '  (invalid: its tests do not fail before and pass after; skipped)'}\n`);
+  if (event.type === 'task') process.stderr.write(`[${event.index}/${event.of}] ${event.commit.slice(0, 10)} ${event.subject}${event.valid ? '' : `  (invalid, skipped: ${event.invalid ? `${event.invalid.reason}: ${event.invalid.detail.split('\n')[0]!.slice(0, 160)}` : 'its tests do not fail before and pass after'})`}\n`);
   else process.stderr.write(`      ${event.mode.padEnd(4)} ${event.result.passed ? '✓ passed' : `✗ ${event.result.reason.slice(0, 140)}`}${event.result.ms !== undefined ? ` (${formatMs(event.result.ms)})` : ''}\n`);
 }
 
@@ -108,30 +110,29 @@ async function validateAll(repoRoot: string, candidates: readonly ReplayCandidat
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
   const rows: Record<string, unknown>[] = [];
+  const reasons: Partial<Record<ReplayInvalidReason, number>> = {};
   let valid = 0;
   try {
     for (const candidate of candidates) {
       const task = await buildReplayTask(repoRoot, candidate, { signal: controller.signal, ...(flags.checkTimeout ? { timeoutMs: flags.checkTimeout * 1000 } : {}) });
       try {
         if (task.valid) valid++;
+        if (task.invalid) reasons[task.invalid.reason] = (reasons[task.invalid.reason] ?? 0) + 1;
         const row = {
           commit: task.commit,
           subject: candidate.subject,
+          ...(candidate.merge ? { merge: candidate.merge } : {}),
           verification: task.verification,
           failsBefore: task.validated?.failsBefore ?? null,
           passesAfter: task.validated?.passesAfter ?? null,
           valid: task.valid,
+          ...(task.invalid ? { invalid: task.invalid } : {}),
+          ...(task.dependencies ? { dependencies: task.dependencies } : {}),
+          ...(task.notes.length ? { notes: task.notes } : {}),
           timings: task.timings,
         };
         rows.push(row);
-        if (!flags.json) {
-          const mark = (ok: boolean | undefined): string => (ok === undefined ? '-' : ok ? 'yes' : 'no');
-          process.stdout.write(
-            `${task.valid ? 'valid  ' : 'invalid'}  ${task.commit.slice(0, 10)}  fails before: ${mark(task.validated?.failsBefore)}  passes after: ${mark(task.validated?.passesAfter)}  ` +
-              `(build ${formatMs(task.timings.materializeMs)}, before ${formatMs(task.timings.beforeMs ?? 0)}, after ${formatMs(task.timings.afterMs ?? 0)})  ${candidate.subject}\n` +
-              (task.verification.length ? `         ${task.verification.join('; ')}\n` : '         (no test check found)\n'),
-          );
-        }
+        if (!flags.json) process.stdout.write(describeValidation(task, candidate));
       } finally {
         await task.dispose();
       }
@@ -139,11 +140,31 @@ async function validateAll(repoRoot: string, candidates: readonly ReplayCandidat
   } finally {
     process.off('SIGINT', onSigint);
   }
-  process.stdout.write(flags.json ? `${JSON.stringify({ tasks: rows, valid, total: rows.length }, null, 2)}\n` : `\n${valid} of ${rows.length} tasks valid (fail before the commit, pass after it).\n`);
+  if (flags.json) return void process.stdout.write(`${JSON.stringify({ tasks: rows, valid, total: rows.length, invalid: reasons }, null, 2)}\n`);
+  const why = Object.entries(reasons).map(([reason, count]) => `${count} ${reason}`).join(', ');
+  process.stdout.write(`\n${valid} of ${rows.length} tasks valid (fail before the commit, pass after it)${why ? `; invalid: ${why}` : ''}.\n`);
+}
+
+function describeValidation(task: ReplayTask, candidate: ReplayCandidate): string {
+  const mark = (ok: boolean | undefined): string => (ok === undefined ? '-' : ok ? 'yes' : 'no');
+  const deps = task.dependencies?.node === 'cache' ? `, deps ${task.dependencies.cache?.reused ? 'cached' : `installed in ${formatMs(task.dependencies.cache?.installMs ?? task.timings.dependenciesMs ?? 0)}`}` : task.dependencies?.node === 'user' ? ', deps linked' : '';
+  const lines = [
+    `${task.valid ? 'valid  ' : 'invalid'}  ${task.commit.slice(0, 10)}  fails before: ${mark(task.validated?.failsBefore)}  passes after: ${mark(task.validated?.passesAfter)}  ` +
+      `(build ${formatMs(task.timings.materializeMs)}${deps}, before ${formatMs(task.timings.beforeMs ?? 0)}, after ${formatMs(task.timings.afterMs ?? 0)})  ${candidate.subject}`,
+    task.verification.length ? `         ${task.verification.join('; ')}` : '         (no test check found)',
+  ];
+  if (task.invalid) lines.push(...indent(`${task.invalid.reason}: ${task.invalid.detail}`));
+  for (const note of task.notes) lines.push(...indent(`note: ${note}`));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Detail can span lines (npm's error tail): each one indented under its task, and bounded. */
+function indent(text: string): string[] {
+  return text.split('\n').slice(0, 16).map((line) => `         ${line.slice(0, 400)}`);
 }
 
 function describeCandidates(candidates: readonly ReplayCandidate[]): string {
   if (candidates.length === 0) return 'No replay candidates: no mined fix or feature changed both source files and runnable tests.\n';
-  const lines = candidates.map((c) => `${c.sha.slice(0, 10)}  #${String(c.seq).padEnd(6)} ${c.kind.padEnd(7)}  ${c.subject}\n            tests: ${c.testFiles.join(', ')}`);
+  const lines = candidates.map((c) => `${c.sha.slice(0, 10)}  #${String(c.seq).padEnd(6)} ${c.kind.padEnd(7)}  ${c.subject}${c.merge ? `\n            in the branch merged by ${c.merge.slice(0, 10)}` : ''}\n            tests: ${c.testFiles.join(', ')}`);
   return `${lines.join('\n')}\n\n${candidates.length} candidate${candidates.length === 1 ? '' : 's'}.\n`;
 }

@@ -6,7 +6,7 @@ import { planChecks } from '../verify/plan.ts';
 import { runChecks } from '../verify/runChecks.ts';
 import type { TargetOutcome } from '../verify/targets.ts';
 import { isVerifierDefinition } from '../verify/verifierFiles.ts';
-import { replayChecks, testRunnerFamily } from '../evolution/testRunners.ts';
+import { replayChecks, testRunnerFamily } from '../verify/testFiles/testRunners.ts';
 import { CoevolveError } from '../errors.ts';
 
 export interface TeamTestProof {

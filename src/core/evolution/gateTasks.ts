@@ -38,7 +38,17 @@ export async function failedRunTask(repoRoot: string, run: FailedRun, signal?: A
     throw error;
   }
   const judgedBy = [...new Set(run.failures.flatMap((f) => (f.failure.file && f.failure.testName ? [f.failure.file] : [])))];
-  return { id: run.runId, source: 'failed-run', text: run.task, root: worktree.tree, judgedBy, dispose: () => worktree.remove() };
+  return {
+    id: run.runId,
+    source: 'failed-run',
+    text: run.task,
+    root: worktree.tree,
+    // The tests the run broke are verified as they are; memory is as it was when the run started.
+    verify: { protect: judgedBy },
+    ...(run.startedAt ? { cutoff: { time: run.startedAt } } : {}),
+    judgedBy,
+    dispose: () => worktree.remove(),
+  };
 }
 
 /**
@@ -47,7 +57,7 @@ export async function failedRunTask(repoRoot: string, run: FailedRun, signal?: A
  */
 export async function heldOutTasks(repoRoot: string, storeDir: string, n: number, options: { seed?: number; signal?: AbortSignal; timeoutMs?: number; exclude?: ReadonlySet<string> } = {}): Promise<GateTask[]> {
   if (n <= 0) return [];
-  const candidates = (await findReplayCandidates(storeDir, options.seed === undefined ? {} : { seed: options.seed })).filter((c) => !options.exclude?.has(c.sha));
+  const candidates = (await findReplayCandidates(storeDir, { repoRoot, ...(options.seed === undefined ? {} : { seed: options.seed }), ...(options.signal ? { signal: options.signal } : {}) })).filter((c) => !options.exclude?.has(c.sha));
   const tasks: GateTask[] = [];
   try {
     // Validation throws most candidates away on some projects: look at a bounded number.

@@ -1,6 +1,6 @@
 import type { Cutoff } from '../memory/recall.ts';
 import type { CommitExperience, FileChange } from '../memory/experience.ts';
-import { testRunnerFamily } from './testRunners.ts';
+import { testRunnerFamily } from '../verify/testFiles/testRunners.ts';
 
 /** A past commit that can become a replay task: its tests are the verifier, its message the task. */
 export interface ReplayCandidate {
@@ -15,8 +15,10 @@ export interface ReplayCandidate {
   testFiles: string[];
   /** Source files it changed (the solution the agent has to find). */
   sourceFiles: string[];
-  /** Recall for this task must see only memory from before the commit. */
+  /** Recall for this task must see only memory from before the commit (for a merged branch's commit: before its merge). */
   cutoff: Required<Cutoff>;
+  /** For a commit inside a merged branch: the first-parent merge that brought it in (`seq` is the merge's). */
+  merge?: string;
 }
 
 export interface ReplaySelectionOptions {
@@ -62,11 +64,17 @@ export function toCandidate(experience: CommitExperience): ReplayCandidate {
   };
 }
 
-/** Picks the candidates from `experiences` (any order): deterministic for the same input and seed. */
-export function selectReplayCandidates(experiences: Iterable<CommitExperience>, options: ReplaySelectionOptions = {}): ReplayCandidate[] {
+/**
+ * Picks the candidates from `experiences` (any order), plus `branchCommits` (candidates from
+ * inside merged branches, see mergeCandidates.ts): deterministic for the same input and seed.
+ */
+export function selectReplayCandidates(experiences: Iterable<CommitExperience>, options: ReplaySelectionOptions = {}, branchCommits: readonly ReplayCandidate[] = []): ReplayCandidate[] {
   const picked: ReplayCandidate[] = [];
   for (const experience of experiences) if (replayRejection(experience) === undefined) picked.push(toCandidate(experience));
-  picked.sort((a, b) => b.seq - a.seq || (a.sha < b.sha ? -1 : 1));
+  const mined = new Set(picked.map((c) => c.sha));
+  picked.push(...branchCommits.filter((c) => !mined.has(c.sha)));
+  // A branch's commits share their merge's seq: newest first among them, then by sha.
+  picked.sort((a, b) => b.seq - a.seq || b.time - a.time || (a.sha < b.sha ? -1 : 1));
   if (options.seed !== undefined) shuffle(picked, options.seed);
   return options.n === undefined ? picked : picked.slice(0, options.n);
 }

@@ -2,6 +2,7 @@ import type { TrialResult } from './decisionLog.ts';
 import { historyTask } from './gateTasks.ts';
 import { buildReplayTask } from './replayTasks.ts';
 import type { ReplayCandidate } from './replaySelection.ts';
+import type { ReplayInvalid } from './replayVerdict.ts';
 import { runTrial } from './trial.ts';
 import type { TrialSettings } from './trial.ts';
 
@@ -13,6 +14,8 @@ export interface ReplaySolveRow {
   subject: string;
   /** False when the commit's tests did not fail before it and pass after it: not solved, not counted. */
   valid: boolean;
+  /** Why not, for an invalid task. */
+  invalid?: ReplayInvalid;
   results: Partial<Record<ReplayMode, TrialResult>>;
 }
 
@@ -23,7 +26,9 @@ export interface ReplaySolveReport {
   valid: number;
 }
 
-export type ReplaySolveEvent = { type: 'task'; index: number; of: number; commit: string; subject: string; valid: boolean } | { type: 'result'; commit: string; mode: ReplayMode; result: TrialResult };
+export type ReplaySolveEvent =
+  | { type: 'task'; index: number; of: number; commit: string; subject: string; valid: boolean; invalid?: ReplayInvalid }
+  | { type: 'result'; commit: string; mode: ReplayMode; result: TrialResult };
 
 /**
  * Solves past commits as tasks with the team and reports the pass rate, cold and/or warm: how well
@@ -36,8 +41,8 @@ export async function solveReplayTasks(repoRoot: string, candidates: readonly Re
   for (const [index, candidate] of candidates.entries()) {
     const task = await buildReplayTask(repoRoot, candidate, { ...(settings.signal ? { signal: settings.signal } : {}), ...(settings.checkTimeoutMs ? { timeoutMs: settings.checkTimeoutMs } : {}) });
     try {
-      onEvent?.({ type: 'task', index: index + 1, of: candidates.length, commit: candidate.sha, subject: candidate.subject, valid: task.valid });
-      const row: ReplaySolveRow = { commit: candidate.sha, subject: candidate.subject, valid: task.valid, results: {} };
+      onEvent?.({ type: 'task', index: index + 1, of: candidates.length, commit: candidate.sha, subject: candidate.subject, valid: task.valid, ...(task.invalid ? { invalid: task.invalid } : {}) });
+      const row: ReplaySolveRow = { commit: candidate.sha, subject: candidate.subject, valid: task.valid, ...(task.invalid ? { invalid: task.invalid } : {}), results: {} };
       report.rows.push(row);
       if (!task.valid) continue;
       report.valid += 1;

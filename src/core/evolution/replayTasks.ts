@@ -3,28 +3,41 @@ import { dirname, join } from 'node:path';
 import { CoevolveError, throwIfAborted } from '../errors.ts';
 import { MemoryStore } from '../memory/store.ts';
 import type { Cutoff } from '../memory/recall.ts';
-import { findDependencyFolders, linkDependencyFolders } from '../sandbox/dependencyLinks.ts';
 import { runGit, runGitBytes, sandboxGit } from '../sandbox/sandboxGit.ts';
 import type { CheckRun } from '../verify/checkResult.ts';
 import type { CheckPlan } from '../verify/checkSpec.ts';
 import type { ConfiguredChecksSetting } from '../verify/configuredChecks.ts';
 import { planChecks } from '../verify/plan.ts';
 import { runChecks } from '../verify/runChecks.ts';
+import { mergedBranchCandidates } from './mergeCandidates.ts';
 import { selectReplayCandidates } from './replaySelection.ts';
 import type { ReplayCandidate, ReplaySelectionOptions } from './replaySelection.ts';
+import { provideReplayDependencies } from './replayDependencies.ts';
+import type { ReplayDependencies } from './replayDependencies.ts';
 import { replayTaskText } from './replayText.ts';
+import { judgeReplay } from './replayVerdict.ts';
+import type { ReplayInvalid } from './replayVerdict.ts';
 import { addReplayWorktree } from './replayWorktree.ts';
-import { replayChecks } from './testRunners.ts';
+import { replayChecks } from '../verify/testFiles/testRunners.ts';
+import type { ReplayChecks } from '../verify/testFiles/testRunners.ts';
+
+export interface FindReplayOptions extends ReplaySelectionOptions {
+  /** The repository: with it, commits inside the mined merges' branches are candidates too (see mergeCandidates.ts). */
+  repoRoot?: string;
+  signal?: AbortSignal;
+}
 
 /** The candidates in the store at `storeDir` (see replaySelection.ts for the rules). */
-export async function findReplayCandidates(storeDir: string, options: ReplaySelectionOptions = {}): Promise<ReplayCandidate[]> {
+export async function findReplayCandidates(storeDir: string, options: FindReplayOptions = {}): Promise<ReplayCandidate[]> {
   const store = await MemoryStore.open(storeDir);
   if (store.state.counts.experiences === 0) throw new CoevolveError('store-empty', `Nothing has been mined into ${storeDir} yet.`, { hint: 'Run `coevolve mine` first.' });
-  return selectReplayCandidates(await store.loadAll(), options);
+  const experiences = await store.loadAll();
+  const branchCommits = options.repoRoot ? await mergedBranchCandidates(options.repoRoot, experiences, options.signal ? { signal: options.signal } : {}) : [];
+  return selectReplayCandidates(experiences, options, branchCommits);
 }
 
 export interface ReplayValidation {
-  /** The commit's tests fail on the parent's code: the task is not already solved. */
+  /** The commit's tests fail on the parent's code: the task is not already solved (see replayVerdict.ts). */
   failsBefore: boolean;
   /** They pass with the commit's source changes: the task is solvable and the verifier is sound. */
   passesAfter: boolean;
@@ -50,9 +63,15 @@ export interface ReplayTask {
   verification: string[];
   validated?: ReplayValidation;
   valid: boolean;
+  /** Why the task is not valid, when that is known (validation ran, or the environment could not be built). */
+  invalid?: ReplayInvalid;
+  /** Where the worktree's dependencies came from. */
+  dependencies?: ReplayDependencies;
+  /** What planning noticed (an interpreter lacking modules, a workspace project's dependencies). */
+  notes: string[];
   /** The parent's tree plus the commit's tests; source as at the parent. */
   worktree: string;
-  timings: { materializeMs: number; beforeMs?: number; afterMs?: number };
+  timings: { materializeMs: number; dependenciesMs?: number; beforeMs?: number; afterMs?: number };
   dispose(): Promise<void>;
 }
 
@@ -60,10 +79,14 @@ export interface BuildReplayOptions {
   signal?: AbortSignal;
   /** Run the tests before and after the commit's source change (default true). */
   validate?: boolean;
-  /** Link the repository's node_modules into the worktree (default true). */
+  /** Give the worktree the commit's dependencies: the user's when they are the same, or an install from the cache (default true). */
   linkDependencies?: boolean;
   /** Per-check timeout. */
   timeoutMs?: number;
+  /** For dependency installs (default 10 minutes). */
+  installTimeoutMs?: number;
+  /** Where dependency installs are kept (default: dependencyCacheRoot()). */
+  dependencyCache?: string;
 }
 
 /**
@@ -89,14 +112,28 @@ export async function buildReplayTask(repoRoot: string, candidate: ReplayCandida
     const patchFile = join(worktree.dir, 'source.patch');
     const patch = await runGitBytes(repoRoot, ['diff', '--binary', '--full-index', '--no-renames', parent, candidate.sha, '--', ...candidate.sourceFiles], signal);
     await writeFile(patchFile, patch);
+    let invalid: ReplayInvalid | undefined;
+    let dependencies: ReplayDependencies | undefined;
+    let dependenciesMs: number | undefined;
     if (options.linkDependencies !== false) {
-      await linkDependencyFolders(repoRoot, tree, await findDependencyFolders(repo, ['node_modules'], signal), signal);
+      const mark = performance.now();
+      const provided = await provideReplayDependencies(repoRoot, tree, candidate.sha, {
+        ...(signal ? { signal } : {}),
+        ...(options.installTimeoutMs ? { timeoutMs: options.installTimeoutMs } : {}),
+        ...(options.dependencyCache ? { cacheRoot: options.dependencyCache } : {}),
+      });
+      dependenciesMs = performance.now() - mark;
+      dependencies = provided.dependencies;
+      if (!provided.ok) invalid = { reason: 'environment', detail: provided.detail };
     }
-    const configured = await replayChecks(tree, candidate.testFiles);
+    const runners = await replayChecks(tree, candidate.testFiles);
+    const { configured } = runners;
     const planOptions = options.timeoutMs ? { defaultTimeoutMs: options.timeoutMs } : {};
     // Without a per-file command, the project's detected test checks (not lint or typecheck) are the verifier.
     const plan = configured ? await planChecks(tree, { ...planOptions, configured, configuredMode: 'replace' }) : await planChecks(tree, planOptions);
     const checkIds = plan.checks.filter((check) => check.kind === 'test').map((check) => check.id);
+    if (!invalid && checkIds.length === 0) invalid = { reason: 'no-test-command', detail: `No way to run ${candidate.testFiles.join(', ')} was found: no known test runner in package.json, and no detected test check.` };
+    const notes = [...runners.notes, ...(dependencies?.note ? [dependencies.note] : [])];
     const task: ReplayTask = {
       text: replayTaskText(candidate.subject, candidate.body),
       commit: candidate.sha,
@@ -109,11 +146,14 @@ export async function buildReplayTask(repoRoot: string, candidate: ReplayCandida
       checkIds,
       verification: plan.checks.filter((check) => checkIds.includes(check.id)).map((check) => check.display),
       valid: false,
+      ...(invalid ? { invalid } : {}),
+      ...(dependencies ? { dependencies } : {}),
+      notes,
       worktree: tree,
-      timings: { materializeMs: performance.now() - started },
+      timings: { materializeMs: performance.now() - started, ...(dependenciesMs !== undefined ? { dependenciesMs } : {}) },
       dispose: () => worktree.remove(),
     };
-    if (options.validate !== false) await validate(task, patch.length > 0 ? patchFile : undefined, signal);
+    if (options.validate !== false && !invalid) await validate(task, patch.length > 0 ? patchFile : undefined, runners, signal);
     return task;
   } catch (error) {
     await worktree.remove();
@@ -121,8 +161,7 @@ export async function buildReplayTask(repoRoot: string, candidate: ReplayCandida
   }
 }
 
-async function validate(task: ReplayTask, patchFile: string | undefined, signal: AbortSignal | undefined): Promise<void> {
-  if (task.checkIds.length === 0) return;
+async function validate(task: ReplayTask, patchFile: string | undefined, runners: ReplayChecks, signal: AbortSignal | undefined): Promise<void> {
   const run = async (): Promise<CheckRun> => {
     const result = await runChecks(task.plan, { workspaceTrusted: true, only: task.checkIds, ...(signal ? { signal } : {}) });
     if (result.cancelled) throw new CoevolveError('cancelled', 'Cancelled.');
@@ -137,9 +176,12 @@ async function validate(task: ReplayTask, patchFile: string | undefined, signal:
   const after = await run();
   task.timings.afterMs = performance.now() - mark;
   if (patchFile) await runGit(tree, ['apply', '-R', '--whitespace=nowarn', patchFile]);
-  // A test that cannot even start (`error`) or hangs says nothing about the source change.
-  const failsBefore = before.results.some((r) => r.status === 'failed') && before.results.every((r) => r.status === 'failed' || r.status === 'passed');
-  const passesAfter = after.results.length > 0 && after.results.every((r) => r.status === 'passed');
+  const { failsBefore, passesAfter, invalid } = judgeReplay(before, after);
   task.validated = { failsBefore, passesAfter, before, after };
   task.valid = failsBefore && passesAfter;
+  if (invalid) {
+    // The interpreter probe knows which imports no Python had: say so before the runner's own words.
+    const missing = runners.pythonMissing;
+    task.invalid = invalid.reason === 'could-not-run' && missing?.length ? { ...invalid, detail: `The tests import ${missing.join(', ')}, which no Python found has: install ${missing.join(' ')} (e.g. in the project's .venv). ${invalid.detail}` } : invalid;
+  }
 }

@@ -8,6 +8,9 @@ import { NEUTRAL_GIT_CONFIG } from './repository.ts';
 export interface LogStreamOptions {
   /** Revisions to walk, e.g. ['HEAD', '^abc123']. */
   revisions: string[];
+  /** Walk only first parents (default true); false with `noMerges` lists a merged branch's own commits. */
+  firstParent?: boolean;
+  noMerges?: boolean;
   maxCount?: number;
   since?: string;
   wantHunks: (change: RawChange) => boolean;
@@ -16,14 +19,15 @@ export interface LogStreamOptions {
 }
 
 /**
- * Streams first-parent history with patches, newest first. simple-git buffers a command's whole
- * output, which for `log -p` is unbounded, so this one command is spawned directly and parsed as
- * it arrives; the async iteration gives back-pressure to git.
+ * Streams first-parent history (or, with `firstParent: false`, all of it) with patches, newest
+ * first. simple-git buffers a command's whole output, which for `log -p` is unbounded, so this one
+ * command is spawned directly and parsed as it arrives; the async iteration gives back-pressure to
+ * git.
  */
 export async function* streamFirstParentLog(cwd: string, options: LogStreamOptions): AsyncGenerator<RawCommit> {
   const args: string[] = [];
   for (const setting of NEUTRAL_GIT_CONFIG) args.push('-c', setting);
-  args.push('log', '--first-parent', ...LOG_FORMAT_ARGS);
+  args.push('log', ...(options.firstParent === false ? [] : ['--first-parent']), ...(options.noMerges ? ['--no-merges'] : []), ...LOG_FORMAT_ARGS);
   if (options.maxCount !== undefined) args.push(`--max-count=${options.maxCount}`);
   if (options.since) args.push(`--since=${options.since}`);
   args.push('--end-of-options', ...options.revisions, '--');

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { copyFile, lstat, mkdir, readdir, readlink, symlink } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readdir, readlink, stat, symlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { CoevolveError, throwIfAborted } from '../errors.ts';
 
@@ -11,10 +11,10 @@ export interface CopyLimits {
 export const DEFAULT_COPY_LIMITS: CopyLimits = { maxFiles: 50_000, maxBytes: 2 * 1024 ** 3 };
 
 /**
- * Copies a folder that is not under git into the sandbox. Folders named in `linkedFolders` are not
- * copied but reported (relative, `/`-separated) for linking; nested `.git` folders are skipped so
- * the private snapshot repository does not see them as submodules. Stops at the limits: a copy of
- * a home folder would fill the disk.
+ * Copies a folder that is not under git into the sandbox. Folders named in `linkedFolders` (or
+ * symlinks of that name to a folder) are not copied but reported (relative, `/`-separated) for
+ * linking; nested `.git` folders are skipped so the private snapshot repository does not see them
+ * as submodules. Stops at the limits: a copy of a home folder would fill the disk.
  */
 export async function copyTree(from: string, to: string, linkedFolders: readonly string[], limits: CopyLimits, signal?: AbortSignal): Promise<string[]> {
   const linkNames = new Set(linkedFolders);
@@ -40,7 +40,10 @@ export async function copyTree(from: string, to: string, linkedFolders: readonly
         if (linkNames.has(entry.name)) linked.push(rel);
         else await walk(rel);
       } else if (entry.isSymbolicLink()) {
-        await symlink(await readlink(source), target);
+        // A dependency folder kept elsewhere and linked in is linked like a real one, not copied as a
+        // link: a relative link would point elsewhere from inside the sandbox.
+        if (linkNames.has(entry.name) && (await stat(source).then((info) => info.isDirectory(), () => false))) linked.push(rel);
+        else await symlink(await readlink(source), target);
       } else if (entry.isFile()) {
         files += 1;
         bytes += (await lstat(source)).size;

@@ -4,7 +4,7 @@ import { GitRepo, tempDir } from '../../helpers/gitRepo.ts';
 export interface ReplayFixture {
   repo: GitRepo;
   storeDir: string;
-  shas: { initial: string; docs: string; testOnly: string; fix: string; merge: string; revertedFix: string; revert: string; feature: string };
+  shas: { initial: string; docs: string; testOnly: string; fix: string; multiply: string; merge: string; revertedFix: string; revert: string; feature: string };
 }
 
 const ADD_BUGGY = 'export function add(a, b) {\n  return Math.abs(a) + Math.abs(b);\n}\n';
@@ -30,9 +30,10 @@ export async function buildReplayFixture(): Promise<ReplayFixture> {
     'src/x.js': ADD_FIXED,
     'test/x.test.js': `${TEST_HEADER}import { add } from '../src/x.js';\ntest('adds', () => assert.equal(add(1, 2), 3));\ntest('zero', () => assert.equal(add(0, 0), 0));\ntest('negative', () => assert.equal(add(-1, 2), 1));\n`,
   });
-  // A feature merged with --no-ff: the merge commit carries source and test changes but is a merge.
+  // A feature merged with --no-ff: the merge commit carries source and test changes but is a merge;
+  // the branch's own commit is a candidate once the merged branches are read.
   repo.git('checkout', '-q', '-b', 'feature');
-  repo.commit('feat: multiply', {
+  const multiply = repo.commit('feat: multiply', {
     'src/mul.js': 'export function mul(a, b) {\n  return a * b;\n}\n',
     'test/mul.test.js': `${TEST_HEADER}import { mul } from '../src/mul.js';\ntest('multiplies', () => assert.equal(mul(2, 3), 6));\n`,
   });
@@ -51,5 +52,5 @@ export async function buildReplayFixture(): Promise<ReplayFixture> {
   });
   const storeDir = tempDir('coevolve-replay-store-');
   await mineHistory(repo.dir, { storeDir, symbols: false });
-  return { repo, storeDir, shas: { initial, docs, testOnly, fix, merge, revertedFix, revert, feature } };
+  return { repo, storeDir, shas: { initial, docs, testOnly, fix, multiply, merge, revertedFix, revert, feature } };
 }

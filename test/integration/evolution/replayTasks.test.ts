@@ -3,7 +3,9 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildReplayTask, findReplayCandidates } from '../../../src/core/evolution/replayTasks.ts';
+import { mergedBranchCandidates } from '../../../src/core/evolution/mergeCandidates.ts';
 import { replayRoot } from '../../../src/core/evolution/replayWorktree.ts';
+import { MemoryStore } from '../../../src/core/memory/store.ts';
 import { CoevolveError } from '../../../src/core/errors.ts';
 import { buildReplayFixture } from './replayFixture.ts';
 import type { ReplayFixture } from './replayFixture.ts';
@@ -31,6 +33,30 @@ describe('replay tasks from a fixture repository', () => {
     assert.equal(fix?.cutoff.seq, 4);
     assert.equal(typeof fix?.cutoff.time, 'number');
     assert.deepEqual((await findReplayCandidates(fixture.storeDir, { n: 1 })).map((c) => c.sha), [fixture.shas.feature]);
+  });
+
+  it('finds commits inside merged branches too, with their merge as the memory cutoff', async () => {
+    const candidates = await findReplayCandidates(fixture.storeDir, { repoRoot: fixture.repo.dir });
+    assert.deepEqual(candidates.map((c) => c.sha), [fixture.shas.feature, fixture.shas.multiply, fixture.shas.fix]);
+    const multiply = candidates[1]!;
+    const merge = (await MemoryStore.open(fixture.storeDir).then((store) => store.loadAll())).find((e) => e.sha === fixture.shas.merge)!;
+    assert.equal(multiply.merge, fixture.shas.merge);
+    assert.equal(multiply.kind, 'feature');
+    assert.deepEqual(multiply.testFiles, ['test/mul.test.js']);
+    assert.deepEqual(multiply.sourceFiles, ['src/mul.js']);
+    assert.equal(multiply.seq, merge.seq);
+    assert.deepEqual(multiply.cutoff, { seq: merge.seq, time: Number(fixture.repo.git('log', '-1', '--format=%ct', fixture.shas.multiply).trim()) });
+    // A branch over the bound is a long-lived line of its own, not a change: none of its commits.
+    assert.deepEqual(await mergedBranchCandidates(fixture.repo.dir, [merge], { maxBranchCommits: 0 }), []);
+    assert.equal((await mergedBranchCandidates(fixture.repo.dir, [merge], { maxBranchCommits: 1 })).length, 1);
+    const task = await buildReplayTask(fixture.repo.dir, multiply);
+    try {
+      assert.equal(task.parent, fixture.repo.git('rev-parse', `${fixture.shas.multiply}^1`).trim());
+      assert.equal(task.valid, true, JSON.stringify(task.invalid));
+      assert.deepEqual(task.cutoff, multiply.cutoff);
+    } finally {
+      await task.dispose();
+    }
   });
 
   it('builds tasks that fail before the fix and pass after it, then removes the worktree', async () => {

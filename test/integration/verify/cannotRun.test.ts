@@ -86,6 +86,13 @@ describe('a check that cannot run is not a failure', () => {
     assert.match(result.remedy ?? '', /pip install not_a_real_module_xyz/);
   });
 
+  it('pytest that cannot import a name the project does not have yet is a failure of the code', async () => {
+    const result = await runIn({ 'pytest.ini': '[pytest]\n', 'shapes/__init__.py': 'def square(x):\n    return x * x\n', 'tests/test_shapes.py': 'from shapes import cube\n\ndef test_cube():\n    assert cube(2) == 8\n' });
+    assert.equal(result.status, 'failed');
+    const missing = await runIn({ 'pytest.ini': '[pytest]\n', 'shapes/__init__.py': '', 'tests/test_shapes.py': 'import shapes.solids\n\ndef test_a():\n    assert True\n' });
+    assert.equal(missing.status, 'failed', 'a module of the project that does not exist yet is the code\'s failure too');
+  });
+
   it('a program that does not exist', async () => {
     const result = await runIn({}, [{ name: 't', kind: 'test', command: 'definitely-not-a-program-xyz --run' }]);
     assert.equal(result.status, 'error');

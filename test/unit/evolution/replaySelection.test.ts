@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { replayRejection, selectReplayCandidates } from '../../../src/core/evolution/replaySelection.ts';
-import { replayTaskText } from '../../../src/core/evolution/replayText.ts';
-import { testRunnerFamily } from '../../../src/core/evolution/testRunners.ts';
+import { replayRejection, selectReplayCandidates, toCandidate } from '../../../src/core/evolution/replaySelection.ts';
+import type { ReplayCandidate } from '../../../src/core/evolution/replaySelection.ts';
+import { testRunnerFamily } from '../../../src/core/verify/testFiles/testRunners.ts';
 import type { CommitExperience, FileChange } from '../../../src/core/memory/experience.ts';
 import { fakeExperience } from '../../helpers/fakeExperience.ts';
 
@@ -63,8 +63,21 @@ describe('replay candidate selection', () => {
     assert.equal(testRunnerFamily('test/fixtures/data.json'), undefined);
   });
 
-  it('turns the commit message into task text', () => {
-    assert.equal(replayTaskText('fix(parser): handle empty input (#12)', 'It crashed.\n\nSigned-off-by: A <a@b>'), 'Handle empty input\n\nIt crashed.');
-    assert.equal(replayTaskText('Make the cache thread-safe', ''), 'Make the cache thread-safe');
+  it('mixes in commits from merged branches, ordered by their merge and time, reproducibly with a seed', () => {
+    const experiences = Array.from({ length: 10 }, (_, i) => task(i + 1));
+    const branch = (sha: string, seq: number, time: number): ReplayCandidate => ({
+      ...toCandidate(task(seq)),
+      sha: sha.repeat(40),
+      time,
+      cutoff: { seq, time },
+      merge: 'm'.repeat(40),
+    });
+    // Two commits of the branch merged at #5 (older than the commit mined at #5); a copy of a mined commit is not counted twice.
+    const extra = [branch('a', 5, 100), branch('b', 5, 200), { ...toCandidate(task(3)) }];
+    const all = selectReplayCandidates(experiences, {}, extra);
+    assert.equal(all.length, 12);
+    assert.deepEqual(all.slice(5, 8).map((c) => `${c.seq}:${c.sha[0]}`), ['5:0', '5:b', '5:a']);
+    const seeded = selectReplayCandidates([...experiences].reverse(), { seed: 3 }, [...extra].reverse()).map((c) => c.sha);
+    assert.deepEqual(selectReplayCandidates(experiences, { seed: 3 }, extra).map((c) => c.sha), seeded);
   });
 });

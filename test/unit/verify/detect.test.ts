@@ -1,8 +1,15 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { detectChecks } from '../../../src/core/verify/detect/detectChecks.ts';
 import { detectPackageManager } from '../../../src/core/verify/detect/packageManager.ts';
 import { packageJson, VerifyFixture } from '../../helpers/verifyFixtures.ts';
+
+/** The interpreter `python3` on PATH really is (pyenv shims and links resolved by Python itself). */
+function realInterpreter(): string {
+  return execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
+}
 
 const fixtures: VerifyFixture[] = [];
 function fixture(files: Record<string, string>): VerifyFixture {
@@ -76,7 +83,11 @@ describe('detectChecks: other ecosystems', () => {
       assert.equal(checks.length, 1);
       assert.equal(checks[0]!.id, 'pytest');
       assert.equal(checks[0]!.source, `detected:${evidence}`);
-      assert.deepEqual(checks[0]!.command, { argv: [process.platform === 'win32' ? 'python' : 'python3', '-m', 'pytest', '-p', 'no:cacheprovider'] });
+      // Which interpreter depends on the machine (see pythonInterpreter.test.ts); it is one of the candidates.
+      const argv = 'argv' in checks[0]!.command ? checks[0]!.command.argv : [];
+      assert.ok(['python3', 'python', '/usr/bin/python3'].includes(argv[0]!), argv[0]);
+      assert.deepEqual(argv.slice(1), ['-m', 'pytest', '-p', 'no:cacheprovider']);
+      assert.equal(checks[0]!.env, undefined, 'no src layout, no PYTHONPATH');
     });
   }
 
@@ -87,9 +98,18 @@ describe('detectChecks: other ecosystems', () => {
 
   it('uses the project\u2019s virtual environment', async () => {
     if (process.platform === 'win32') return;
-    const project = fixture({ 'pytest.ini': '[pytest]\n', '.venv/bin/python': '' });
+    const project = fixture({ 'pytest.ini': '[pytest]\n' });
+    // A venv's python is a link to a real interpreter: the first candidate, and it runs.
+    mkdirSync(project.path('.venv', 'bin'), { recursive: true });
+    symlinkSync(realInterpreter(), project.path('.venv', 'bin', 'python'));
     const { checks } = await detectChecks(project.dir);
     assert.deepEqual(checks[0]!.command, { argv: [project.path('.venv', 'bin', 'python'), '-m', 'pytest', '-p', 'no:cacheprovider'] });
+  });
+
+  it('puts src/ on PYTHONPATH for a src layout, so the tests import the folder\u2019s code', async () => {
+    const project = fixture({ 'pyproject.toml': '[tool.pytest.ini_options]\n', 'src/pkg/__init__.py': '', 'tests/test_pkg.py': 'import pkg\n' });
+    const { checks } = await detectChecks(project.dir);
+    assert.deepEqual(checks[0]!.env, { PYTHONPATH: 'src' });
   });
 
   it('detects go test and cargo test, after package.json, in that order', async () => {

@@ -29,7 +29,7 @@ export function classifyCannotRun(output: string, exitCode: number | null, cwd: 
   if (npx) return { error: `npx --no-install found no installed ${packageNames(npx[1]) || 'package'}.`, remedy: installRemedy(cwd) };
   const missingModule = missingNodePackage(output, cwd);
   if (missingModule) return { error: `The package "${missingModule}" is not installed, so the tests could not load.`, remedy: installRemedy(cwd) };
-  const python = pythonCannotRun(output, exitCode);
+  const python = pythonCannotRun(output, exitCode, cwd);
   if (python) return python;
   return serviceDown(failures);
 }
@@ -63,22 +63,32 @@ function installedAbove(cwd: string, name: string): boolean {
   }
 }
 
-function pythonCannotRun(output: string, exitCode: number | null): CannotRun | undefined {
+/**
+ * pytest could not collect: a third-party module is missing (the environment), or the project's
+ * own code cannot be imported (a name the task must add, a syntax error: a real failure, which the
+ * parsers report). Only the first is "could not run".
+ */
+function pythonCannotRun(output: string, exitCode: number | null, cwd: string): CannotRun | undefined {
   if (/No module named pytest\b/.test(output)) return { error: 'pytest is not installed for this Python.', remedy: 'Install pytest (pip install pytest) in the interpreter the project uses, or create its .venv.' };
   const collecting = /ERROR collecting|ImportError while importing test module|errors? during collection/.test(output);
   if (collecting) {
-    const module = /ModuleNotFoundError: No module named '([^'\n]+)'/.exec(output)?.[1];
-    if (module) {
-      const top = module.split('.')[0]!;
-      return { error: `pytest could not collect the tests: no module named "${module}".`, remedy: `Install ${top} (pip install ${top}) in the interpreter the tests run with, or install the project itself (pip install -e .).` };
+    const missing = [...output.matchAll(/ModuleNotFoundError: No module named '([^'\n]+)'/g)].map((m) => m[1]!).find((module) => !isProjectModule(module, cwd));
+    if (missing) {
+      const top = missing.split('.')[0]!;
+      return { error: `pytest could not collect the tests: no module named "${missing}".`, remedy: `Install ${top} (pip install ${top}) in the interpreter the tests run with, or install the project itself (pip install -e .).` };
     }
-    const line = /^E\s+(.+)$/m.exec(output)?.[1]?.trim();
-    return { error: `pytest could not collect the tests${line ? `: ${line.slice(0, 200)}` : ''}.`, remedy: 'Fix the collection error (run the check by hand to see it), then solve again.' };
+    return undefined;
   }
   // pytest: 4 is a usage error, 5 means no test was collected.
   if (exitCode === 5 && /no tests ran|collected 0 items/.test(output)) return { error: 'pytest collected no tests.', remedy: 'Check that the test files are named test_*.py or *_test.py, or configure the check with coevolve.verify.' };
   if (exitCode === 4 && /pytest: error:|ERROR: usage:/.test(output)) return { error: 'pytest rejected its command line.', remedy: 'Check the pytest options in the project\'s configuration or in coevolve.verify.' };
   return undefined;
+}
+
+/** A module of the project itself (its top-level package or module at the root or under src/). */
+function isProjectModule(module: string, cwd: string): boolean {
+  const top = module.split('.')[0]!;
+  return [cwd, join(cwd, 'src')].some((dir) => existsSync(join(dir, top)) || existsSync(join(dir, `${top}.py`)));
 }
 
 /** Every failure is a refused connection: the tests need a server (a database, a cache) that is not running. */
