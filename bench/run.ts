@@ -1,6 +1,11 @@
 // `npm run bench`: prints the figures the issues ask for, each next to a baseline measured in the
 // same run on the same machine. Options: --repo <path> (mine an existing repository instead of the
 // synthetic one), --commits <n> (synthetic size, default 10000), --skip-npm (no npm corpora).
+// The replay group also calibrates the evaluator on the real histories in ../shared/repos
+// (bench/calibration.ts): --calibration-n <n> candidates per project (default 8), --calibration-seed
+// <s> (default 1), --calibration-minutes <m> (time budget, default 12), --calibration-projects
+// koa,body-parser,itsdangerous, --calibration-repos <dir>, --skip-calibration; `--only calibration`
+// runs the calibration alone. Its summary is written to .bench/calibration.json.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,6 +22,7 @@ import { fiveThousandFileRepo, measureOrchestration, measureSandboxSetup } from 
 import { mcpRecallFigures } from './mcpRecall.ts';
 import { replayBuilderFigures } from './replayBuilder.ts';
 import { evolutionFigures } from './evolution.ts';
+import { calibrationFigures, CALIBRATION_PROJECTS } from './calibration.ts';
 import { mineHistory } from '../src/core/git/miner.ts';
 import { MemoryStore } from '../src/core/memory/store.ts';
 import { RecallIndex } from '../src/core/memory/recallIndex.ts';
@@ -27,8 +33,14 @@ const { values } = parseArgs({
     repo: { type: 'string' },
     commits: { type: 'string', default: '10000' },
     'skip-npm': { type: 'boolean', default: false },
-    // extension | mining | models | team | evolution | mcp | replay | localization: run one group only.
+    // extension | mining | models | team | evolution | mcp | replay | calibration | localization: run one group only.
     only: { type: 'string' },
+    'calibration-n': { type: 'string', default: '8' },
+    'calibration-seed': { type: 'string', default: '1' },
+    'calibration-minutes': { type: 'string', default: '12' },
+    'calibration-projects': { type: 'string', default: CALIBRATION_PROJECTS.join(',') },
+    'calibration-repos': { type: 'string' },
+    'skip-calibration': { type: 'boolean', default: false },
     // A real GGUF for the sidecar figure (default: a tiny random model written by the bench).
     gguf: { type: 'string' },
   },
@@ -279,6 +291,25 @@ async function npmLocalization(): Promise<void> {
   }
 }
 
+function wholeNumber(name: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} expects a number, got ${value}`);
+  return n;
+}
+
+/** The evaluator's calibration on the real histories (see bench/calibration.ts). */
+async function calibration(): Promise<void> {
+  if (values['skip-calibration']) return;
+  await calibrationFigures(work, { line, header }, {
+    n: wholeNumber('calibration-n', values['calibration-n']),
+    seed: wholeNumber('calibration-seed', values['calibration-seed']),
+    minutes: wholeNumber('calibration-minutes', values['calibration-minutes']),
+    projects: (values['calibration-projects'] ?? '').split(',').map((p) => p.trim()).filter(Boolean),
+    reposDir: values['calibration-repos'] ? resolve(values['calibration-repos']) : join(root, '..', 'shared', 'repos'),
+    checkTimeoutMs: 120_000,
+  });
+}
+
 async function main(): Promise<void> {
   process.stdout.write(`Co-evolve benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores\n`);
   if (values.only === undefined || values.only === 'extension') await extensionFigures();
@@ -286,7 +317,11 @@ async function main(): Promise<void> {
   if (values.only === undefined || values.only === 'team') await teamFigures();
   if (values.only === undefined || values.only === 'evolution') await evolutionFigures({ line, header });
   if (values.only === 'models' || values.only === 'team' || values.only === 'extension' || values.only === 'evolution') return;
-  if (values.only === 'replay') return replayBuilderFigures(values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits)), work, { line, header });
+  if (values.only === 'replay') {
+    await replayBuilderFigures(values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits)), work, { line, header });
+    return calibration();
+  }
+  if (values.only === 'calibration') return calibration();
   if (values.only === 'mcp') return mcpRecallFigures(values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits)), work, { line, header });
   if (values.only === 'localization') return localizationFigures();
   const repo = values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits));
@@ -295,6 +330,7 @@ async function main(): Promise<void> {
   await recallLatency(storeDir);
   await mcpRecallFigures(repo, work, { line, header }, storeDir);
   await replayBuilderFigures(repo, work, { line, header }, storeDir);
+  await calibration();
   printLocalization(values.repo ? repo : 'synthetic repository (messages generated with the code)', await measureLocalization(repo, storeDir));
   if (!values['skip-npm']) await npmLocalization();
   rmSync(storeDir, { recursive: true, force: true });
