@@ -1,4 +1,4 @@
-import { copyFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CoevolveError } from '../errors.ts';
 import { findDependencyFolders, linkDependencyFolders } from './dependencyLinks.ts';
@@ -49,7 +49,7 @@ export async function prepareWorktree(
     // The user's index as the starting point: its stat data spares hashing every unchanged file,
     // and files the user staged keep being tracked.
     const userIndex = resolve(userRoot, (await runGit(user.git, ['rev-parse', '--git-path', 'index'], signal)).trim());
-    await copyFile(userIndex, index).catch(() => undefined);
+    await copyIndex(userIndex, index);
     snapshotTree = await writeWorkTree(userFiles, dependencyFolders);
   } catch (error) {
     if (CoevolveError.is(error, 'cancelled')) throw error;
@@ -77,4 +77,17 @@ async function emptyCommit(user: TreeSource, scratchDir: string): Promise<string
   const tree = (await runGit(user.git, ['hash-object', '-t', 'tree', '-w', '--', empty], user.signal)).trim();
   await rm(empty, { force: true });
   return commitTree(user, tree, undefined, 'Co-evolve sandbox: empty start');
+}
+
+/**
+ * The user's index with its own timestamp. Git trusts an entry's stat data only for files changed
+ * before the index was written; a file changed in the same second (same size) is "racily clean"
+ * and hashed again. A copy with a new timestamp would hide that, and the sandbox would get the
+ * committed version of a file the user had just edited.
+ */
+async function copyIndex(from: string, to: string): Promise<void> {
+  const source = await stat(from).catch(() => undefined);
+  if (!source) return;
+  await copyFile(from, to);
+  await utimes(to, source.atime, source.mtime);
 }
