@@ -42,6 +42,8 @@ export interface CheckResult {
   droppedBytes: number;
   /** Empty when passed. Never empty when failed, timed-out or error. */
   failures: StructuredFailure[];
+  /** Tests the runner reported as passed, when it printed a summary this reads (see passCounts.ts). */
+  passed?: number;
   /** Why it did not run to completion, for timed-out / cancelled / error. */
   error?: string;
   /** For error: what the user can do so that it runs (install the dependencies, start a service). */

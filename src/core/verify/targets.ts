@@ -43,6 +43,8 @@ export interface TargetOutcome {
   after: TargetState;
   /** The failures after the change that are still this target (empty unless failing). */
   stillFailing: StructuredFailure[];
+  /** Why it is unknown after the change, when it is. */
+  note?: string;
 }
 
 /** A request that matched nothing the baseline reported, with what the baseline did report. */
@@ -100,12 +102,32 @@ export function targetState(target: Target, run: CheckRun): { state: TargetState
   return failures.length ? { state: 'failing', failures } : { state: 'passing', failures: [] };
 }
 
-/** Each target, before and after. */
+/**
+ * Each target, before and after. A failure that is gone is not yet a test that passed (a runner told
+ * to skip everything reports no failure either): where the runner prints how many tests passed, the
+ * tests that stopped failing must show up there, or the targets are not known to pass.
+ */
 export function compareTargets(targets: readonly Target[], before: CheckRun, after: CheckRun): TargetOutcome[] {
-  return targets.map((target) => {
+  const outcomes: TargetOutcome[] = targets.map((target) => {
     const now = targetState(target, after);
     return { target, before: targetState(target, before).state, after: now.state, stillFailing: now.failures };
   });
+  for (const checkId of new Set(outcomes.map((o) => o.target.checkId))) {
+    const moved = outcomes.filter((o) => o.target.checkId === checkId && o.before === 'failing' && o.after === 'passing');
+    const passedAfter = after.results.find((r) => r.id === checkId)?.passed;
+    if (!moved.length || passedAfter === undefined) continue;
+    const passedBefore = before.results.find((r) => r.id === checkId)?.passed ?? 0;
+    const expected = passedBefore + moved.reduce((sum, o) => sum + testsIn(o.target), 0);
+    if (passedAfter >= expected) continue;
+    const note = `its failures are gone, but the runner reports ${passedAfter} test${passedAfter === 1 ? '' : 's'} passed after the change, ${passedBefore} before: the tests that stopped failing were not seen to pass (were they skipped?)`;
+    for (const outcome of moved) Object.assign(outcome, { after: 'unknown', note });
+  }
+  return outcomes;
+}
+
+/** How many tests a target stands for: its distinct failures (a whole check: each failure it had). */
+function testsIn(target: Target): number {
+  return Math.max(1, target.keys.length || new Set(target.failures.map(failureKey)).size);
 }
 
 function ranToResult(result: CheckResult): boolean {

@@ -40,6 +40,9 @@ export function judge(input: VerdictInput): Verdict {
   const failing = targets.filter((t) => t.after === 'failing');
   if (failing.length) return make('failed', `${plural(failing.length, 'target')} still ${failing.length === 1 ? 'fails' : 'fail'}: ${names(failing)}.`);
   if (!report.ok) return make('failed', report.reasons[0] ?? 'The change broke a check.');
+  // Failures gone but the tests not seen passing: the change stopped them from running, which is no fix.
+  const unseen = targets.filter((t) => t.after === 'unknown' && t.note);
+  if (unseen.length) return make('failed', `${plural(unseen.length, 'target')} did not fail, but ${unseen.length === 1 ? 'was' : 'were'} not seen to pass either: ${names(unseen)} (${unseen[0]!.note}).`);
   const unknown = targets.filter((t) => t.after !== 'passing');
   if (unknown.length) return make('unverified', `${plural(unknown.length, 'target')} could not be checked after the change: ${names(unknown)}.`);
   const proven = targets.filter((t) => t.before === 'failing' && t.after === 'passing');

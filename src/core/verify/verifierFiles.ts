@@ -10,6 +10,11 @@ const DEFINITIONS = new RegExp(
   [
     '^package\\.json$',
     '^\\.mocharc(\\.[\\w.]+)?$',
+    '^mocha\\.opts$',
+    '^\\.(npmrc|yarnrc|yarnrc\\.yml|pnpmfile\\.cjs)$',
+    // Python runs these at start-up from any folder on its path (a src layout's src/ included).
+    '^(sitecustomize|usercustomize)\\.py$',
+    '\\.pth$',
     '^(jest|vitest|vitest\\.workspace|karma\\.conf|playwright\\.config|cypress\\.config|ava\\.config|babel\\.config|eslint\\.config|prettier\\.config|tsup\\.config)\\.[cm]?[jt]s(on)?$',
     '^\\.(eslintrc|babelrc|nycrc|c8rc|taprc|prettierrc)(\\.[\\w.]+)?$',
     '^tsconfig(\\.[\\w.-]+)?\\.json$',

@@ -100,6 +100,16 @@ describe('a verdict is proven, or it is not a success', () => {
     assert.ok(s.events.some((e) => e.type === 'note' && /edited package\.json/.test(e.text)));
   });
 
+  it('fails a change that stops the target from running: its failure is gone, but it was not seen to pass', async () => {
+    const s = await setup(buggyProject(), { task: withTarget('sum of an empty list should be 0') });
+    server.scriptFor('gen', planStep());
+    server.scriptFor('impl', edit('src/math.js', 'export function sum(values) {', 'process.exit(0);\nexport function sum(values) {'), finish('Exits early.'));
+    const solution = await solveTask(s.options);
+    await solution.reject();
+    assert.equal(solution.status, 'failed');
+    assert.match(solution.reason, /1 target did not fail, but was not seen to pass either: "sum of nothing is 0" \(.*runner reports \d+ tests? passed after the change, 1 before/);
+  });
+
   it('proves the right change: the target failed before and passes with it; the model saw the failure', async () => {
     const s = await setup(buggyProject(), { task: withTarget('sum of an empty list should be 0') });
     let plannerSaw = '';

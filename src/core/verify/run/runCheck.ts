@@ -9,6 +9,7 @@ import type { OutputLimit } from './outputCapture.ts';
 import { scrubEnvironment } from './environment.ts';
 import { runProcess } from './runProcess.ts';
 import { classifyCannotRun } from './cannotRun.ts';
+import { passedCount } from '../parsers/passCounts.ts';
 
 export interface RunCheckOptions {
   /** From the host; false throws `workspace-untrusted`. */
@@ -71,7 +72,9 @@ export async function runCheck(spec: CheckSpec, options: RunCheckOptions): Promi
     return finish('timed-out', { ...common, error, failures: [...parseKnownFailures(output, context), { message: error }] });
   }
   if (outcome.stoppedBy === 'abort') return finish('cancelled', { ...common, error: 'Cancelled; its processes were killed.' });
-  if (outcome.exitCode === 0) return finish('passed', common);
+  const passed = passedCount(output);
+  const counted = passed === undefined ? {} : { passed };
+  if (outcome.exitCode === 0) return finish('passed', { ...common, ...counted });
   const failures: StructuredFailure[] = parseFailures(output, context);
   const cannotRun = classifyCannotRun(output, outcome.exitCode, spec.cwd, failures);
   if (cannotRun || (outcome.exitCode !== null && CANNOT_RUN.has(outcome.exitCode))) {
@@ -79,7 +82,7 @@ export async function runCheck(spec: CheckSpec, options: RunCheckOptions): Promi
     // The tool's own complaint (`sh: 1: jest: not found`, the import error) is in the output's tail.
     return finish('error', { ...common, error, ...(cannotRun ? { remedy: cannotRun.remedy } : {}), failures: [{ message: `${error}\n${genericFailure(output).message}` }] });
   }
-  return finish('failed', { ...common, failures });
+  return finish('failed', { ...common, ...counted, failures });
 }
 
 function describeSpawnError(spec: CheckSpec, error: NodeJS.ErrnoException): string {
