@@ -126,6 +126,7 @@ async function validateAll(repoRoot: string, candidates: readonly ReplayCandidat
           failsBefore: task.validated?.failsBefore ?? null,
           passesAfter: task.validated?.passesAfter ?? null,
           valid: task.valid,
+          ...(task.failToPass ? { failToPass: task.failToPass } : {}),
           ...(task.invalid ? { invalid: task.invalid } : {}),
           ...(task.dependencies ? { dependencies: task.dependencies } : {}),
           ...(task.notes.length ? { notes: task.notes } : {}),
@@ -142,11 +143,11 @@ async function validateAll(repoRoot: string, candidates: readonly ReplayCandidat
   }
   if (flags.json) return void process.stdout.write(`${JSON.stringify({ tasks: rows, valid, total: rows.length, invalid: reasons }, null, 2)}\n`);
   const why = Object.entries(reasons).map(([reason, count]) => `${count} ${reason}`).join(', ');
-  process.stdout.write(`\n${valid} of ${rows.length} tasks valid (fail before the commit, pass after it)${why ? `; invalid: ${why}` : ''}.\n`);
+  process.stdout.write(`\n${valid} of ${rows.length} tasks valid (some of their tests fail before the commit and pass after it, and none fails anew)${why ? `; invalid: ${why}` : ''}.\n`);
 }
 
 function describeValidation(task: ReplayTask, candidate: ReplayCandidate): string {
-  const mark = (ok: boolean | undefined): string => (ok === undefined ? '-' : ok ? 'yes' : 'no');
+  const mark = (ok: boolean | undefined): string => (ok === undefined ? '-' : ok ? 'yes' : task.failToPass ? 'some' : 'no');
   const deps = task.dependencies?.node === 'cache' ? `, deps ${task.dependencies.cache?.reused ? 'cached' : `installed in ${formatMs(task.dependencies.cache?.installMs ?? task.timings.dependenciesMs ?? 0)}`}` : task.dependencies?.node === 'user' ? ', deps linked' : '';
   const lines = [
     `${task.valid ? 'valid  ' : 'invalid'}  ${task.commit.slice(0, 10)}  fails before: ${mark(task.validated?.failsBefore)}  passes after: ${mark(task.validated?.passesAfter)}  ` +

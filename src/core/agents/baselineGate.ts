@@ -36,7 +36,7 @@ export function baselineTargets(requests: readonly TargetRequest[], baseline: Ch
         hint: 'Name the test as the runner prints it (part of its name, its file, or file::name for pytest), or leave --failing-test out.',
       });
     }
-    if (miss.request.kind === 'check') notes.push(`The check ${miss.request.checkId} (${miss.request.label}) did not fail before the change; it cannot prove the change.`);
+    if (miss.request.kind === 'check' || miss.request.kind === 'tests') notes.push(`The check ${miss.request.checkId} (${miss.request.label}) did not fail before the change; it cannot prove the change.`);
     else notes.push(`No check reports the problem "${miss.request.message.split('\n')[0]!.slice(0, 160)}" in ${miss.request.file}; the change is judged by the checks as a whole.`);
   }
   return { targets, notes };

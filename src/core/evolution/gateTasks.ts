@@ -84,7 +84,9 @@ export function historyTask(task: ReplayTask): GateTask {
     text: task.text,
     root: task.worktree,
     verify: { ...(task.configured ? { configured: task.configured, mode: 'replace' as const } : {}), only: task.checkIds, protect: task.testFiles },
-    targets: task.checkIds.map((checkId) => ({ kind: 'check' as const, checkId, label: `the tests of ${task.commit.slice(0, 10)} (${task.testFiles.join(', ')})`, origin: 'replay' as const })),
+    targets: task.failToPass
+      ? task.failToPass.map(({ checkId, names }) => ({ kind: 'tests' as const, checkId, names, label: names.length === 1 ? names[0]! : `${names.length} tests of ${task.commit.slice(0, 10)}`, origin: 'replay' as const }))
+      : task.checkIds.map((checkId) => ({ kind: 'check' as const, checkId, label: `the tests of ${task.commit.slice(0, 10)} (${task.testFiles.join(', ')})`, origin: 'replay' as const })),
     cutoff: task.cutoff,
     judgedBy: task.testFiles,
     dispose: () => task.dispose(),

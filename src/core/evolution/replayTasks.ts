@@ -63,6 +63,11 @@ export interface ReplayTask {
   verification: string[];
   validated?: ReplayValidation;
   valid: boolean;
+  /**
+   * When only some of the commit's tests go from failing to passing here (the rest fail either
+   * way): those tests, per check. The task's targets are then these, not the whole checks.
+   */
+  failToPass?: { checkId: string; names: string[] }[];
   /** Why the task is not valid, when that is known (validation ran, or the environment could not be built). */
   invalid?: ReplayInvalid;
   /** Where the worktree's dependencies came from. */
@@ -176,9 +181,11 @@ async function validate(task: ReplayTask, patchFile: string | undefined, runners
   const after = await run();
   task.timings.afterMs = performance.now() - mark;
   if (patchFile) await runGit(tree, ['apply', '-R', '--whitespace=nowarn', patchFile]);
-  const { failsBefore, passesAfter, invalid } = judgeReplay(before, after);
+  const { failsBefore, passesAfter, invalid, failToPass, note } = judgeReplay(before, after);
   task.validated = { failsBefore, passesAfter, before, after };
-  task.valid = failsBefore && passesAfter;
+  task.valid = failsBefore && (passesAfter || failToPass !== undefined);
+  if (failToPass) task.failToPass = failToPass;
+  if (note) task.notes.push(note);
   if (invalid) {
     // The interpreter probe knows which imports no Python had: say so before the runner's own words.
     const missing = runners.pythonMissing;

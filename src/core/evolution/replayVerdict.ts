@@ -1,4 +1,5 @@
 import type { CheckResult, CheckRun } from '../verify/checkResult.ts';
+import { failureKey } from '../verify/failureKey.ts';
 
 /**
  * Why a replay task is not valid:
@@ -21,6 +22,14 @@ export interface ReplayJudgement {
   failsBefore: boolean;
   passesAfter: boolean;
   invalid?: ReplayInvalid;
+  /**
+   * When not every test passes with the change: the tests that fail before it and pass with it (by
+   * name, per check). They alone are the task's targets; the others in those files fail either way
+   * (the environment of today: another Node, another V8 message) and may not get worse.
+   */
+  failToPass?: { checkId: string; names: string[] }[];
+  /** What was left out of the targets, for the user. */
+  note?: string;
 }
 
 /**
@@ -37,9 +46,40 @@ export function judgeReplay(before: CheckRun, after: CheckRun): ReplayJudgement 
   const settled = before.results.every((r) => r.status === 'passed' || r.status === 'failed' || r.status === 'error');
   const failsBefore = settled && before.results.some((r) => r.status === 'failed' || (r.status === 'error' && passesAfter));
   const judgement: ReplayJudgement = { failsBefore, passesAfter };
+  if (failsBefore && !passesAfter) {
+    const partial = failToPass(before, after);
+    if (partial) return { failsBefore, passesAfter, failToPass: partial.targets, note: partial.note };
+  }
   const invalid = whyInvalid(before, after, failsBefore, passesAfter);
   if (invalid) judgement.invalid = invalid;
   return judgement;
+}
+
+/**
+ * SWE-bench's fail-to-pass set: named tests failing before the change and gone from the failures
+ * after it, where every check ran to a result both times, nothing new fails after it, and (where
+ * the runner counts passes) as many more tests pass as stopped failing. Undefined when there are none.
+ */
+function failToPass(before: CheckRun, after: CheckRun): { targets: { checkId: string; names: string[] }[]; note: string } | undefined {
+  const ran = (r: CheckResult): boolean => r.status === 'passed' || r.status === 'failed';
+  if (!before.results.every(ran) || !after.results.every(ran)) return undefined;
+  const targets: { checkId: string; names: string[] }[] = [];
+  let stillFailing = 0;
+  for (const result of after.results) {
+    const previous = before.results.find((r) => r.id === result.id);
+    if (!previous) return undefined;
+    const beforeKeys = new Set(previous.failures.map(failureKey));
+    const afterKeys = new Set(result.failures.map(failureKey));
+    // Anything new failing, or a failure we cannot name, and the test files are not a sound verifier.
+    if ([...afterKeys].some((key) => !beforeKeys.has(key)) || result.failures.some((f) => !f.testName)) return undefined;
+    const fixed = previous.failures.filter((f) => f.testName && !afterKeys.has(failureKey(f)));
+    if (result.passed !== undefined && result.passed < (previous.passed ?? 0) + fixed.length) return undefined;
+    stillFailing += result.failures.length;
+    if (fixed.length) targets.push({ checkId: result.id, names: [...new Set(fixed.map((f) => f.testName!))] });
+  }
+  if (!targets.length) return undefined;
+  const count = targets.reduce((sum, t) => sum + t.names.length, 0);
+  return { targets, note: `${count} test${count === 1 ? ' fails' : 's fail'} before the commit and pass${count === 1 ? 'es' : ''} with it (the targets); ${stillFailing} other${stillFailing === 1 ? '' : 's'} in the same files fail${stillFailing === 1 ? 's' : ''} either way here and ${stillFailing === 1 ? 'is' : 'are'} left out.` };
 }
 
 function whyInvalid(before: CheckRun, after: CheckRun, failsBefore: boolean, passesAfter: boolean): ReplayInvalid | undefined {

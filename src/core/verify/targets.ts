@@ -17,6 +17,8 @@ export type TargetRequest =
   | { kind: 'check'; checkId: string; label: string; origin: TargetOrigin }
   /** A test by name, by file, or `file::name` (pytest node ids); matched in the baseline's failures. */
   | { kind: 'test'; name: string; origin: TargetOrigin }
+  /** Tests of one check by their exact names (a replay task's fail-to-pass set). */
+  | { kind: 'tests'; checkId: string; names: string[]; label: string; origin: TargetOrigin }
   /** A type or lint problem reported in a file (its line may move; its message identifies it). */
   | { kind: 'problem'; file: string; message: string; line?: number; origin: TargetOrigin };
 
@@ -79,6 +81,13 @@ function resolveOne(request: TargetRequest, baseline: CheckRun): Target[] {
     const result = baseline.results.find((r) => r.id === request.checkId);
     if (result?.status !== 'failed') return [];
     return [{ origin: request.origin, label: request.label, checkId: request.checkId, keys: [], failures: result.failures.slice(0, 20) }];
+  }
+  if (request.kind === 'tests') {
+    const result = baseline.results.find((r) => r.id === request.checkId);
+    const names = new Set(request.names);
+    const matches = result?.status === 'failed' ? result.failures.filter((f) => f.testName !== undefined && names.has(f.testName)) : [];
+    if (!matches.length) return [];
+    return [{ origin: request.origin, label: request.label, checkId: request.checkId, keys: [...new Set(matches.map(failureKey))], failures: matches.slice(0, 20) }];
   }
   const kinds = request.kind === 'test' ? TEST_KINDS : PROBLEM_KINDS;
   const out: Target[] = [];

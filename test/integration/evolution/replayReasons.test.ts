@@ -80,6 +80,32 @@ describe('an invalid replay task says why', () => {
     });
   });
 
+  it('fail-to-pass: only the tests that fail before and pass with the change are the targets; one that fails either way is left out', async () => {
+    const partial = GitRepo.create('coevolve-reasons-f2p-');
+    cleanup.push(() => partial.remove());
+    partial.commit('chore: start', {
+      'package.json': JSON.stringify({ name: 'f2p', version: '1.0.0', private: true, scripts: { test: 'node --test test/' } }),
+      'src/mul.js': 'exports.mul = (a, b) => a + b;\n',
+    });
+    // "on another runtime" stands for a test written for a Node of its day: it fails here either way.
+    const tests = `${NODE_TEST}const { mul } = require('../src/mul.js');\ntest('multiplies', () => assert.equal(mul(2, 3), 6));\ntest('on another runtime', () => assert.equal(process.version, 'v0.10.0'));\n`;
+    partial.commit('fix: mul() multiplies', { 'src/mul.js': 'exports.mul = (a, b) => a * b;\n', 'test/mul.test.js': tests });
+    partial.commit('fix: mul() is exact', { 'src/mul.js': 'exports.mul = (a, b) => { throw new Error(\'broken\'); };\n', 'test/mul.test.js': `${tests}test('by one', () => assert.equal(mul(1, 1), 1));\n` });
+    const found = await candidatesOf(partial);
+    await withTask(partial, found.get('fix: mul() multiplies'), {}, (task) => {
+      assert.equal(task.valid, true, JSON.stringify(task.invalid));
+      assert.equal(task.validated?.passesAfter, false, 'not every test passes here');
+      assert.deepEqual(task.failToPass, [{ checkId: task.checkIds[0], names: ['multiplies'] }]);
+      assert.match(task.notes.join('\n'), /1 test fails before the commit and passes with it \(the targets\); 1 other in the same files fails either way here and is left out/);
+    });
+    // A commit whose change breaks a test that passed at its parent is no sound verifier: invalid.
+    await withTask(partial, found.get('fix: mul() is exact'), {}, (task) => {
+      assert.equal(task.valid, false);
+      assert.equal(task.failToPass, undefined);
+      assert.equal(task.invalid?.reason, 'fails-after');
+    });
+  });
+
   it('timed-out: a run that hits its deadline', async () => {
     await withTask(repo, tasks.get('fix: add() never hangs'), { timeoutMs: 1500 }, (task) => {
       assert.equal(task.invalid?.reason, 'timed-out');
