@@ -55,9 +55,9 @@ export function deadPid(): number {
  * Opens a sandbox in a child process, then ends that process: SIGKILL leaves the sandbox behind
  * (a crashed editor), other signals and a plain exit give its cleanup a chance.
  */
-export async function sandboxOfChild(root: string, baseDir: string, end: NodeJS.Signals | 'exit' = 'SIGKILL'): Promise<{ tree: string; dir: string; code: number | null; signal: string | null }> {
+export async function sandboxOfChild(root: string, baseDir: string, end: NodeJS.Signals | 'exit' = 'SIGKILL', options: { loadLockfile?: boolean } = {}): Promise<{ tree: string; dir: string; code: number | null; signal: string | null }> {
   const args = ['--import', 'tsx', join(import.meta.dirname, 'sandboxOwner.ts'), root, baseDir, ...(end === 'exit' ? ['exit'] : [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(options.loadLockfile ? { COEVOLVE_TEST_LOAD_LOCKFILE: '1' } : {}) } });
   let out = '';
   let err = '';
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { z } from 'zod';
@@ -86,6 +87,14 @@ describe('ChatClient against a scripted OpenAI-protocol server on loopback', () 
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     await assert.rejects(client.chat({ ...ask, signal: controller.signal }), (error: unknown) => CoevolveError.is(error, 'cancelled'));
+  });
+
+  it('leaves no listener on the caller\'s signal, however many requests it carried', async () => {
+    const controller = new AbortController();
+    const before = getEventListeners(controller.signal, 'abort').length;
+    for (let i = 0; i < 15; i++) server.script({ kind: 'text', chunks: ['ok'] });
+    for (let i = 0; i < 15; i++) await client.chat({ ...ask, signal: controller.signal });
+    assert.equal(getEventListeners(controller.signal, 'abort').length, before);
   });
 
   it('validates structured output, repairs once, then gives up with a typed error', async () => {

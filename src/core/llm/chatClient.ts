@@ -85,13 +85,19 @@ export class ChatClient {
 
   async chat(request: ChatRequest): Promise<ChatResult> {
     const started = performance.now();
+    // The openai client adds an abort listener to the signal it is given and never removes it
+    // (openai-node#1811): each request gets a signal of its own, linked to the caller's and
+    // unlinked when the request ends, so a task's signal does not gather one per model call.
+    const link = request.signal ? linkedSignal(request.signal) : undefined;
     try {
-      const result = await this.send(request, started);
+      const result = await this.send(link ? { ...request, signal: link.signal } : request, started);
       this.accounting?.record(this.model, result);
       return result;
     } catch (error) {
       this.accounting?.recordFailure(this.model, performance.now() - started, error instanceof Error ? error.message : String(error));
       throw error;
+    } finally {
+      link?.dispose();
     }
   }
 
@@ -272,4 +278,13 @@ function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
   let converted = jsonSchemas.get(schema);
   if (!converted) jsonSchemas.set(schema, (converted = z.toJSONSchema(schema) as Record<string, unknown>));
   return converted;
+}
+
+/** A signal that aborts with `parent`, and forgets it once disposed. */
+function linkedSignal(parent: AbortSignal): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const abort = (): void => controller.abort(parent.reason);
+  if (parent.aborted) abort();
+  else parent.addEventListener('abort', abort, { once: true });
+  return { signal: controller.signal, dispose: () => parent.removeEventListener('abort', abort) };
 }

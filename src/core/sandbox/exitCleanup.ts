@@ -35,10 +35,20 @@ function onExit(): void {
 function onSignal(signal: NodeJS.Signals): void {
   // Another listener owns shutdown (the CLI cancels gracefully, then exits): our `exit` hook
   // covers that exit. Alone, ours replaced Node's default of ending the process, so end it.
-  if (process.listenerCount(signal) > 1) return;
+  if (process.listeners(signal).some(ownsShutdown)) return;
   runAll();
   uninstall();
   process.kill(process.pid, signal);
+}
+
+/**
+ * A listener that ends the process its own way. signal-exit (loaded by proper-lockfile, the store's
+ * lock) is not one: it acts only when it is the sole listener left, so deferring to it would leave
+ * nobody to end the process and the signal would be swallowed. Its v3 listener is the function
+ * named `listener`; a name is all it shows.
+ */
+function ownsShutdown(listener: (...args: never[]) => unknown): boolean {
+  return listener !== onSignal && listener.name !== 'listener';
 }
 
 function install(): void {

@@ -27,4 +27,15 @@ describe('a process that ends without disposing its sandbox', () => {
       else assert.equal(child.signal, end);
     });
   }
+
+  // signal-exit (loaded by the store's lock library) acts only when it is the sole listener; the
+  // sandbox's handler once deferred to it, and each waited for the other: the signal was swallowed.
+  for (const end of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
+    it(`removes it on ${end} and ends, with the lock library's signal listeners loaded`, { timeout: 30_000 }, async () => {
+      const { repo, baseDir } = setup();
+      const child = await sandboxOfChild(repo.dir, baseDir, end, { loadLockfile: true });
+      assert.equal(child.signal, end, 'the process ended by the signal');
+      assert.equal(existsSync(child.dir), false, 'the sandbox folder is gone');
+    });
+  }
 });
