@@ -15,6 +15,8 @@ import { edit, finish, planStep, requestText, teamModels } from './teamFixtures.
 export const HEED = 'always pass reduce an initial value';
 /** Words that make the scripted implementer break the held-out task. */
 export const MISLEAD = 'subtract instead of adding';
+/** Words that make the scripted implementer leave the task undone, with a comment that breaks nothing. */
+export const SHIRK = 'leave a TODO comment instead of changing sum';
 
 const TEST_HEADER = "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { sum } from '../src/math.js';\n";
 
@@ -43,14 +45,19 @@ function implement(body: Record<string, unknown>, text: string): Step {
   const messages = body.messages as { role: string }[];
   if (messages.at(-1)?.role === 'tool') return finish('Changed sum.');
   const careful = text.includes(HEED);
+  if (text.includes(SHIRK)) return edit('src/math.js', 'export function sum(values) {', '// TODO: skip the values the task names\nexport function sum(values) {');
   // The brief opens with the task; memory further down may quote other commits' subjects.
   const task = /Task:\n([^\n]*)/.exec(text)?.[1] ?? '';
   if (/sum of nothing is 0/i.test(task)) {
     // The held-out task (the fix commit replayed at its parent).
     return edit('src/math.js', 'values.reduce((a, b) => a + b);', text.includes(MISLEAD) ? 'values.reduce((a, b) => a - b, 0);' : 'values.reduce((a, b) => a + b, 0);');
   }
-  const skip = task.includes('undefined values') ? 'undefined' : 'null';
-  return edit('src/math.js', 'values.reduce((a, b) => a + b, 0);', `values.filter((v) => v !== ${skip}).reduce((a, b) => a + b${careful ? ', 0' : ''});`);
+  const [name, keep, sample] = task.includes('undefined values') ? ['undefined', '(v) => v !== undefined', 'undefined'] : ['nan', '(v) => !Number.isNaN(v)', 'NaN'];
+  const change = edit('src/math.js', 'values.reduce((a, b) => a + b, 0);', `values.filter(${keep}).reduce((a, b) => a + b${careful ? ', 0' : ''});`);
+  if (!careful) return change;
+  // Careful work reproduces first: a test that fails on the original code and passes with the change.
+  const test = { name: 'create_file', arguments: JSON.stringify({ path: `test/skip-${name}.test.js`, content: `${TEST_HEADER}\ntest('skips ${name}', () => assert.equal(sum([1, ${sample}, 2]), 3));\n` }) };
+  return { kind: 'tools', calls: [test, ...(change as { kind: 'tools'; calls: { name: string; arguments: string }[] }).calls] };
 }
 
 export function mistakeNote(overrides: Partial<Proposal> = {}): Proposal {
@@ -88,7 +95,7 @@ export async function buildEvolveFixture(server: ScriptedModelServer, options: {
   await mineHistory(repo.dir, { storeDir, symbols: false });
   const workspace = await resolveWorkspace(repo.dir, storeDir);
   const runIds: string[] = [];
-  for (const task of ['sum should skip null values', 'sum should skip undefined values']) {
+  for (const task of ['sum should skip NaN values', 'sum should skip undefined values']) {
     const solution = await solveTask({
       workspace,
       task: { text: task },

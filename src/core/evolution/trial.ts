@@ -58,8 +58,10 @@ export async function runTrial(task: GateTask, settings: TrialSettings, options:
     const touched = solution.files.filter((f) => task.judgedBy.includes(f.path) || (f.from !== undefined && task.judgedBy.includes(f.from)));
     const modelMs = solution.accounting.latencyMs;
     if (touched.length) return timed({ passed: false, rounds: solution.rounds, runId: solution.runId, reason: `It changed the tests it is judged by (${touched.map((f) => f.path).join(', ')}).` }, modelMs);
-    // A task with targets passes only when they are proven to pass; "no regressions" solves nothing there.
-    const passed = solution.status === 'passed' && (task.targets?.length ? solution.evidence === 'proven' : true);
+    // Only a proven solve counts: its targets (or, for a user's failed run, a test the team wrote)
+    // failed before and pass with it. "No regressions" is what a change that does nothing useful
+    // (a comment, a TODO) gets too, and a note that made the agent do that would win.
+    const passed = solution.status === 'passed' && solution.evidence === 'proven';
     return timed({ passed, rounds: solution.rounds, runId: solution.runId, reason: solution.reason, ...(solution.evidence ? { evidence: solution.evidence } : {}), ...(solution.status === 'unverified' ? { noEvidence: true } : {}) }, modelMs);
   } catch (error) {
     if (settings.signal?.aborted || CoevolveError.is(error, 'cancelled')) throw error;

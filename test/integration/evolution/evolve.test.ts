@@ -10,7 +10,7 @@ import { listSkills, readSkill } from '../../../src/core/skills/skillLibrary.ts'
 import { tempDir } from '../../helpers/gitRepo.ts';
 import { ScriptedModelServer } from '../../helpers/scriptedModelServer.ts';
 import { requestText, teamModels } from '../../helpers/teamFixtures.ts';
-import { buildEvolveFixture, HEED, MISLEAD, mistakeNote, playTeam } from '../../helpers/evolveFixture.ts';
+import { buildEvolveFixture, HEED, MISLEAD, mistakeNote, playTeam, SHIRK } from '../../helpers/evolveFixture.ts';
 import type { EvolveFixture } from '../../helpers/evolveFixture.ts';
 
 // The evolution loop end to end: real failed runs in a real repository, a real proposer call over
@@ -91,7 +91,7 @@ describe('evolveSkills', () => {
     assert.deepEqual(decision.evidence.pairs.map((p) => p.source), [`run ${heldOutRun}`]);
     const shown = proposerRequests().slice(proposals).join('\n');
     assert.match(shown, /skip undefined values/, 'the proposer sees the training run');
-    assert.doesNotMatch(shown, /skip null values/, 'and never the held-out one');
+    assert.doesNotMatch(shown, /skip NaN values/, 'and never the held-out one');
     assert.equal(decision.evidence.trialsPerArm, 3);
     assert.deepEqual(decision.evidence.pairs.map((p) => [p.runs?.without.map((r) => r.passed), p.runs?.with.map((r) => r.passed)]), [[[false, false, false], [true, true, true]]]);
     assert.deepEqual(decision.evidence.pairs.map((p) => p.outcome), ['win']);
@@ -152,6 +152,17 @@ describe('evolveSkills', () => {
     assert.match(decision.reason, /broke 1 held-out task that passed without it: Sum of nothing is 0/);
     assert.deepEqual(await listSkills(storeDir), []);
     assertNothingLeft();
+  });
+
+  it('rejects a note that makes the agent leave the task undone: a comment breaks nothing, but proves nothing', async () => {
+    const storeDir = freshStore();
+    proposal = mistakeNote({ name: 'todo-note', body: `## Correct approach\nWhen unsure, ${SHIRK}.\n` });
+    const report = await evolveSkills(options(storeDir, { heldOut: 0, trialsPerArm: 1 }));
+    const decision = report.decisions[0]!;
+    assert.equal(decision.verdict, 'rejected', decision.reason);
+    assert.equal(decision.evidence.pairs[0]!.with.passed, false);
+    assert.match(decision.evidence.pairs[0]!.runs?.with[0]?.reason ?? '', /no test demonstrates the change/);
+    assert.deepEqual(await listSkills(storeDir), []);
   });
 
   it('decides nothing when no check could run in any judged task', async () => {
