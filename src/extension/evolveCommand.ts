@@ -77,7 +77,8 @@ function showProgress(event: EvolveEvent, progress: vscode.Progress<{ message?: 
       host.log.info(`[evolve] proposal: ${event.proposal.action} ${event.proposal.kind} "${event.proposal.name}" — ${event.proposal.description}`);
       return;
     case 'trial':
-      host.log.info(`[evolve] ${event.variant} ${event.result.passed ? 'passed' : 'failed'}: ${event.task}${event.result.passed ? '' : ` — ${event.result.reason}`}`);
+      progress.report({ message: `${event.source === 'history' ? 'history task' : 'held-out run'} ${event.variant} the candidate, solve ${event.attempt} of ${event.of}` });
+      host.log.info(`[evolve] ${event.variant} ${event.attempt}/${event.of} ${event.result.passed ? 'passed' : event.result.noEvidence ? 'no evidence' : 'failed'}: ${event.task}${event.result.passed ? '' : ` — ${event.result.reason}`}`);
       return;
     case 'decision':
       host.log.info(`[evolve] ${event.decision.verdict}: ${event.decision.reason}`);
