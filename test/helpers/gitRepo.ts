@@ -72,3 +72,26 @@ export class GitRepo {
 export function tempDir(prefix = 'coevolve-tmp-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
+
+/**
+ * Temporary folders and repositories a test file makes, removed when it ends: `scratch` is a fresh
+ * folder, `repoWith` a repository with one commit of `files`, `track` anything else to undo.
+ */
+export function scratchSpace(after: (fn: () => void) => void): { scratch: (prefix: string) => string; repoWith: (prefix: string, files: Record<string, string>) => GitRepo; track: (fn: () => void) => void } {
+  const undo: Array<() => void> = [];
+  after(() => undo.forEach((fn) => fn()));
+  return {
+    scratch: (prefix) => {
+      const dir = tempDir(prefix);
+      undo.push(() => rmSync(dir, { recursive: true, force: true }));
+      return dir;
+    },
+    repoWith: (prefix, files) => {
+      const repo = GitRepo.create(prefix);
+      undo.push(() => repo.remove());
+      repo.commit('start', files);
+      return repo;
+    },
+    track: (fn) => void undo.push(fn),
+  };
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CoevolveError } from '../../../src/core/errors.ts';
@@ -10,16 +10,11 @@ import type { NodeDependencySpec } from '../../../src/core/evolution/nodeDepende
 import { provideReplayDependencies } from '../../../src/core/evolution/replayDependencies.ts';
 import { buildReplayTask, findReplayCandidates } from '../../../src/core/evolution/replayTasks.ts';
 import { mineHistory } from '../../../src/core/git/miner.ts';
-import { GitRepo, tempDir } from '../../helpers/gitRepo.ts';
+import { GitRepo, scratchSpace } from '../../helpers/gitRepo.ts';
 
-const cleanup: Array<() => void> = [];
-after(() => cleanup.forEach((fn) => fn()));
-
-function scratch(prefix: string): string {
-  const dir = tempDir(prefix);
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const space = scratchSpace(after);
+const scratch = space.scratch;
+const cleanup = { push: space.track };
 
 /**
  * A one-file package packed into a tarball by npm itself: a `file:` dependency on it installs

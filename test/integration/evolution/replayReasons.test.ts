@@ -1,22 +1,16 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { buildReplayTask, findReplayCandidates } from '../../../src/core/evolution/replayTasks.ts';
 import type { ReplayTask } from '../../../src/core/evolution/replayTasks.ts';
 import type { ReplayCandidate } from '../../../src/core/evolution/replaySelection.ts';
 import { mineHistory } from '../../../src/core/git/miner.ts';
-import { GitRepo, tempDir } from '../../helpers/gitRepo.ts';
+import { GitRepo, scratchSpace } from '../../helpers/gitRepo.ts';
 
-const cleanup: Array<() => void> = [];
-after(() => cleanup.forEach((fn) => fn()));
+const space = scratchSpace(after);
+const scratch = space.scratch;
+const cleanup = { push: space.track };
 
 const NODE_TEST = "const assert = require('node:assert');\nconst { test } = require('node:test');\n";
-
-function scratch(prefix: string): string {
-  const dir = tempDir(prefix);
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 async function candidatesOf(repo: GitRepo): Promise<Map<string, ReplayCandidate>> {
   const storeDir = scratch('coevolve-reasons-store-');

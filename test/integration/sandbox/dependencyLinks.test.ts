@@ -1,28 +1,17 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { findDependencyFolders, linkDependencyFolders } from '../../../src/core/sandbox/dependencyLinks.ts';
 import { openSandbox } from '../../../src/core/sandbox/openSandbox.ts';
 import { sandboxGit } from '../../../src/core/sandbox/sandboxGit.ts';
-import { GitRepo, tempDir } from '../../helpers/gitRepo.ts';
+import { scratchSpace } from '../../helpers/gitRepo.ts';
+import type { GitRepo } from '../../helpers/gitRepo.ts';
 
-const cleanup: Array<() => void> = [];
-after(() => cleanup.forEach((fn) => fn()));
-
-function scratch(prefix: string): string {
-  const dir = tempDir(prefix);
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function repoWith(files: Record<string, string>): GitRepo {
-  const repo = GitRepo.create('coevolve-deplinks-');
-  cleanup.push(() => repo.remove());
-  repo.commit('start', files);
-  return repo;
-}
+const space = scratchSpace(after);
+const scratch = space.scratch;
+const repoWith = (files: Record<string, string>): GitRepo => space.repoWith('coevolve-deplinks-', files);
 
 function write(path: string, content: string): void {
   mkdirSync(dirname(path), { recursive: true });
