@@ -17,6 +17,7 @@ export function registerStore(program: Command): void {
         return;
       }
       const lines = ['Moved aside:', ...report.movedAside.map((p) => `  ${p}`)];
+      for (const log of report.logs) lines.push(`Rewrote ${log.log} without its ${log.dropped} unreadable line${log.dropped === 1 ? '' : 's'} (the original is ${log.backup}).`);
       if (report.metaRebuilt) lines.push('Rebuilt meta.json from the remaining shards.');
       if (report.holes.length) lines.push(`${report.holes.length} range(s) of commits will be mined again: run \`coevolve mine\`.`);
       process.stdout.write(`${lines.join('\n')}\n`);

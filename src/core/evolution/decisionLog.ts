@@ -1,6 +1,6 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { redact } from '../security/redact.ts';
+import { decisionRecordSchema } from '../store/logSchemas.ts';
+import { appendStoreLog, readStoreLog } from '../store/storeLogs.ts';
 import type { SafetyFinding } from './proposal.ts';
 import type { Proposal } from './proposal.ts';
 
@@ -64,27 +64,13 @@ export interface EvolutionDecision {
   };
 }
 
-function decisionsPath(storeDir: string): string {
-  return join(storeDir, 'evolution', 'decisions.jsonl');
-}
-
 /** Appends a decision; text from models and the repository is redacted before it reaches the disk. */
 export async function recordEvolutionDecision(storeDir: string, decision: EvolutionDecision): Promise<void> {
-  await mkdir(join(storeDir, 'evolution'), { recursive: true });
-  const line = JSON.stringify(decision, (_key, value: unknown) => (typeof value === 'string' ? redact(value) : value));
-  await appendFile(decisionsPath(storeDir), `${line}\n`);
+  const clean = JSON.parse(JSON.stringify(decision, (_key, value: unknown) => (typeof value === 'string' ? redact(value) : value))) as unknown;
+  await appendStoreLog(storeDir, 'evolution/decisions.jsonl', [clean]);
 }
 
+/** Every decision, oldest first; a damaged log is `store-corrupt` (a record cut short by a crash is left out). */
 export async function readEvolutionDecisions(storeDir: string): Promise<EvolutionDecision[]> {
-  const text = await readFile(decisionsPath(storeDir), 'utf8').catch(() => '');
-  const out: EvolutionDecision[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      out.push(JSON.parse(line) as EvolutionDecision);
-    } catch {
-      // A torn last line from a crash: the rest of the history still counts.
-    }
-  }
-  return out;
+  return (await readStoreLog(storeDir, 'evolution/decisions.jsonl', decisionRecordSchema)) as unknown as EvolutionDecision[];
 }

@@ -1,8 +1,7 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Utility } from '../memory/experience.ts';
 import { emptyUtility } from '../memory/experience.ts';
-import { MemoryStore } from '../memory/store.ts';
+import { fixRecordSchema } from '../store/logSchemas.ts';
+import { appendStoreLog, readStoreLog } from '../store/storeLogs.ts';
 import { withStoreLock } from '../memory/storeLock.ts';
 import type { FixFingerprint } from './fixFingerprint.ts';
 import { logCredits } from './creditLog.ts';
@@ -62,30 +61,17 @@ export interface FixExperience {
   laterEvidence?: LaterEvidence;
 }
 
-function fixesPath(storeDir: string): string {
-  return join(MemoryStore.memoryDir(storeDir), 'fixes.jsonl');
-}
-
+/** Every fix, newest first, each in its latest state; a damaged file is `store-corrupt`, never "no fixes". */
 export async function readFixes(storeDir: string): Promise<FixExperience[]> {
-  const text = await readFile(fixesPath(storeDir), 'utf8').catch(() => '');
   const latest = new Map<string, FixExperience>();
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const fix = JSON.parse(line) as FixExperience;
-      // Append-only: a later line for the same fix (a changed outcome) replaces the earlier one.
-      if (fix.source === 'fix' && typeof fix.id === 'string') latest.set(fix.id, fix);
-    } catch {
-      // A torn last line from a crash is skipped, not fatal.
-    }
-  }
+  // Append-only: a later line for the same fix (a changed outcome, a credit) replaces the earlier one.
+  for (const fix of await readStoreLog(storeDir, 'memory/fixes.jsonl', fixRecordSchema)) latest.set(fix.id, fix as unknown as FixExperience);
   return [...latest.values()].sort((a, b) => b.time - a.time);
 }
 
 /** Appends a fix (or a newer state of one) under the store's lock; one JSON object per line. */
 export async function appendFix(storeDir: string, fix: FixExperience): Promise<void> {
-  await mkdir(MemoryStore.memoryDir(storeDir), { recursive: true });
-  await withStoreLock(storeDir, () => appendFile(fixesPath(storeDir), `${JSON.stringify(fix)}\n`));
+  await withStoreLock(storeDir, () => appendStoreLog(storeDir, 'memory/fixes.jsonl', [fix]));
 }
 
 export function newFixUtility(): Utility {

@@ -8,6 +8,8 @@ import { EXPERIENCE_SCHEMA } from './experience.ts';
 import type { CommitExperience } from './experience.ts';
 import { tombstoneOf } from './tombstone.ts';
 import { withStoreLock } from './storeLock.ts';
+import { STORE_LOG_SCHEMAS } from '../store/logSchemas.ts';
+import { repairStoreLogs } from '../store/storeLogs.ts';
 import { emptyMeta, META_SCHEMA } from './storeMeta.ts';
 import type { StoreMeta } from './storeMeta.ts';
 
@@ -328,6 +330,8 @@ export interface RepairReport {
   /** Seq ranges whose experiences were lost and must be mined again. */
   holes: Array<{ from: number; to: number }>;
   metaRebuilt: boolean;
+  /** Logs rewritten with their valid records only (the original kept as a backup), with the lines dropped. */
+  logs: { log: string; backup: string; dropped: number }[];
 }
 
 /**
@@ -337,8 +341,12 @@ export interface RepairReport {
 export async function repairStore(dir: string): Promise<RepairReport> {
   await ensureLayout(dir);
   return withStoreLock(dir, async () => {
-    const report: RepairReport = { movedAside: [], holes: [], metaRebuilt: false };
+    const report: RepairReport = { movedAside: [], holes: [], metaRebuilt: false, logs: [] };
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    for (const repaired of await repairStoreLogs(dir, STORE_LOG_SCHEMAS, `.corrupt-${stamp}.bak`)) {
+      report.logs.push({ log: repaired.log, backup: repaired.backup, dropped: repaired.dropped.length });
+      report.movedAside.push(repaired.backup);
+    }
     const shardDir = join(MemoryStore.memoryDir(dir), 'experiences');
     const good = new Map<number, ShardFile>();
     for (const name of (await readdir(shardDir)).filter((n) => /^shard-\d+\.json$/.test(n)).sort()) {

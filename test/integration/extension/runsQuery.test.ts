@@ -131,6 +131,8 @@ describe('the Runs tab over a real folder of 2,000+ runs', () => {
     server.scriptFor('gen', planStep({ rounds: 1 }));
     server.scriptFor('impl', edit('src/math.js', '  return values.reduce((a, b) => a + b, 0);', '  return values.reduce((a, b) => a + b);'), finish('dropped the initial value'));
     const failedOptions = await options('make sum shorter');
+    // Run ids are sortable to the second: the newer run starts in a later second, as real ones do.
+    await new Promise((resolve) => setTimeout(resolve, 1_050 - (Date.now() % 1_000)));
     announced = undefined;
     failed = await solveTask({ ...failedOptions, onEvent: (event) => void (event.type === 'run' && (announced ??= event.runId)) });
     detected.push([announced, failed.runId]);
