@@ -19,6 +19,8 @@ import { VERSION } from '../core/version.ts';
 const program = new Command('coevolve')
   .description('Co-evolve: mine a repository\'s history into structured memory, solve tasks with a verified agent team, and learn from what you accept.')
   .version(VERSION)
+  // The program's own options (--version) only before a command: `skills show x --version 1` is the command's.
+  .enablePositionalOptions()
   .showHelpAfterError('(run with --help for usage)')
   .addHelpText(
     'after',

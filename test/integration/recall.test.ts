@@ -6,6 +6,7 @@ import { recallInWorkspace } from '../../src/core/memory/recallService.ts';
 import { CoevolveError } from '../../src/core/errors.ts';
 import { GitRepo, tempDir } from '../helpers/gitRepo.ts';
 import { Repository } from '../../src/core/git/repository.ts';
+import { resolveWorkspace } from '../../src/core/workspace.ts';
 import type { Workspace } from '../../src/core/workspace.ts';
 
 const SESSION = (body: string) => `export class SessionStore {
@@ -151,7 +152,10 @@ describe('recall', () => {
   });
 
   it('says so when nothing was mined', async () => {
-    const empty: Workspace = { root: repo.dir, storeDir: join(tempDir(), 'none') };
+    const empty = await resolveWorkspace(repo.dir, join(tempDir(), 'none'));
     await assert.rejects(recallInWorkspace(empty, 'anything'), (e: unknown) => CoevolveError.is(e, 'store-empty'));
+    // Outside a repository, "run coevolve mine" would be bad advice: mine refuses there.
+    const nowhere: Workspace = { root: tempDir(), storeDir: join(tempDir(), 'none') };
+    await assert.rejects(recallInWorkspace(nowhere, 'anything'), (e: unknown) => CoevolveError.is(e, 'not-a-git-repo'));
   });
 });

@@ -40,9 +40,10 @@ export function registerLearning(program: Command): void {
     const dir = await storeDirOf(flags);
     const all = await (await MemoryStore.open(dir)).loadAll();
     const now = Date.now() / 1000;
-    const chosen = id ? all.filter((e) => e.sha.startsWith(id.replace(/^commit:/, ''))) : all.filter((e) => e.utility.uses > 0 || e.utility.quarantined).sort((a, b) => b.utility.uses - a.utility.uses);
+    if (!all.length && !(await readFixes(dir)).length) throw new CoevolveError('store-empty', `Nothing has been mined into ${dir} yet, and no fix was recorded.`, { hint: 'Run `coevolve mine` first.' });
+    const chosen = id ? all.filter((e) => e.sha.startsWith(id.replace(/^commit:/, ''))) : all.filter((e) => e.utility.uses > 0 || e.utility.quarantined || e.utility.pinned).sort((a, b) => b.utility.uses - a.utility.uses);
     if (id && chosen.length !== 1) throw new CoevolveError('bad-input', chosen.length ? `"${id}" matches ${chosen.length} experiences; give more of the sha.` : `No experience "${id}".`);
-    const rows = chosen.map((e) => ({ id: e.id, subject: e.forgotten ? `(forgotten ${e.forgotten.at.slice(0, 10)})` : e.intent.subject, q: e.utility.q, effectiveQ: Number(effectiveQ(e.utility.q, e.utility.lastUsed, now).toFixed(3)), helpful: e.utility.helpful, harmful: e.utility.harmful, uses: e.utility.uses, quarantined: e.utility.quarantined ?? null }));
+    const rows = chosen.map((e) => ({ id: e.id, subject: e.forgotten ? `(forgotten ${e.forgotten.at.slice(0, 10)})` : e.intent.subject, q: e.utility.q, effectiveQ: Number(effectiveQ(e.utility.q, e.utility.lastUsed, now).toFixed(3)), helpful: e.utility.helpful, harmful: e.utility.harmful, uses: e.utility.uses, quarantined: e.utility.quarantined ?? null, pinned: e.utility.pinned === true }));
     const fixes = id ? [] : await readFixes(dir);
     // One memory: its utility over time, credit by credit.
     const history = id ? await readCreditHistory(dir, chosen[0]!.id) : [];
@@ -51,7 +52,7 @@ export function registerLearning(program: Command): void {
       return;
     }
     if (!rows.length) process.stdout.write('No memory has been used by a task yet.\n');
-    for (const r of rows) process.stdout.write(`${r.id.slice(7, 17)}  Q ${r.effectiveQ.toFixed(2).padStart(5)}  +${r.helpful}/−${r.harmful} of ${r.uses}${r.quarantined ? `  QUARANTINED (${r.quarantined})` : ''}  ${r.subject}\n`);
+    for (const r of rows) process.stdout.write(`${r.id.slice(7, 17)}  Q ${r.effectiveQ.toFixed(2).padStart(5)}  +${r.helpful}/−${r.harmful} of ${r.uses}${r.pinned ? '  PINNED' : ''}${r.quarantined ? `  QUARANTINED (${r.quarantined})` : ''}  ${r.subject}\n`);
     if (id) process.stdout.write(history.length ? `\nCredits:\n${history.map((h) => `  ${new Date(h.at * 1000).toISOString().slice(0, 16).replace('T', ' ')}  ${formatReward(h.reward)}  Q → ${h.q.toFixed(2)}  (+${h.helpful}/−${h.harmful} of ${h.uses})${h.quarantined ? '  quarantined' : ''}`).join('\n')}\n` : '\nNo credit recorded yet.\n');
     if (fixes.length) process.stdout.write(`\nFixes (${fixes.filter((f) => f.active).length} active):\n`);
     for (const f of fixes) {

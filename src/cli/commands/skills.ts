@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { storeDirOf, withStoreFlags } from '../storeFlags.ts';
 import type { StoreFlags } from '../storeFlags.ts';
@@ -21,6 +22,7 @@ export function registerSkills(program: Command): void {
   withStoreFlags(skills.command('list').description('Every skill and mistake note with its version and status.')).action(async (flags: StoreFlags) => {
     const dir = await storeDirOf(flags);
     const list = await listSkills(dir);
+    if (!list.length && !existsSync(dir)) throw new CoevolveError('store-empty', `There is no store in ${dir} yet: nothing mined, no skill.`, { hint: 'Run `coevolve mine` first, or `coevolve skills import <folder>`.' });
     // The current version's counts; a broken stats file costs its column, not the listing.
     const stats = new Map<string, VersionStats | 'unreadable'>();
     for (const s of list) {

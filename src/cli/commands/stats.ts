@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { memoryStats } from '../../core/memory/stats.ts';
 import type { MemoryStats } from '../../core/memory/stats.ts';
 import { resolveWorkspace } from '../../core/workspace.ts';
+import { EXIT } from '../exitCodes.ts';
 
 export function registerStats(program: Command): void {
   program
@@ -14,6 +15,8 @@ export function registerStats(program: Command): void {
       const workspace = await resolveWorkspace(options.path, options.store ?? process.env.COEVOLVE_STORE);
       const stats = await memoryStats(workspace.storeDir);
       process.stdout.write(options.json ? `${JSON.stringify(stats, null, 2)}\n` : describe(stats));
+      // As documented: nothing mined yet is exit 2, with the numbers (zeros) still printed.
+      if (stats.experiences === 0) process.exitCode = EXIT.usage;
     });
 }
 

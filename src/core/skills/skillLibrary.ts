@@ -155,6 +155,7 @@ export async function rollbackSkill(storeDir: string, name: string, version?: nu
 /** Changes the status of the current version (in its stored copy too, so a later rollback keeps it). */
 export async function setSkillStatus(storeDir: string, name: string, status: SkillStatus, reason: string, approvedBy?: string): Promise<StoredSkill> {
   const current = await readSkill(storeDir, name);
+  await keepCurrentAsVersion(storeDir, name, current.doc.meta.version);
   // Activation is where a risky skill would start steering the agent: only a named person may do it.
   if (status === 'active' && !approvedBy && (await scanStoredSkill(storeDir, name)).safety.needsApproval) {
     throw new CoevolveError('bad-input', `Skill "${name}" asks for risky capabilities (scripts, commands, network, secrets or file sharing); only a person can activate it (coevolve skills approve ${name}).`);
@@ -165,6 +166,19 @@ export async function setSkillStatus(storeDir: string, name: string, status: Ski
   await makeCurrent(storeDir, name, meta.version);
   recordDecision(storeDir, { name, action: `status:${status}`, version: meta.version, reason });
   return readSkill(storeDir, name);
+}
+
+/**
+ * A skill written by hand (or copied in) has no versions/ folder: its current files become that
+ * version, so a status change or a later rollback has a kept version to work on.
+ */
+async function keepCurrentAsVersion(storeDir: string, name: string, version: number): Promise<void> {
+  const folder = join(skillsDir(storeDir), name);
+  const kept = join(folder, VERSIONS, String(version));
+  if (await readFile(join(kept, 'SKILL.md')).then(() => true, () => false)) return;
+  await mkdir(kept, { recursive: true });
+  for (const entry of await readdir(folder)) if (entry !== VERSIONS) await cp(join(folder, entry), join(kept, entry), { recursive: true });
+  recordDecision(storeDir, { name, action: 'adopted', version, reason: 'A skill without stored versions (written by hand): its current files were kept as this version.' });
 }
 
 export interface SkillDecision {
