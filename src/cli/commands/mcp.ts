@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { resolveWorkspace } from '../../core/workspace.ts';
+import { BoundedLines, MAX_MESSAGE_BYTES } from '../../mcp/boundedLines.ts';
 import { createMemoryServer } from '../../mcp/server.ts';
 
 export function registerMcp(program: Command): void {
@@ -13,7 +14,13 @@ export function registerMcp(program: Command): void {
     .action(async (options: { workspace: string; store?: string; record: boolean }) => {
       const workspace = await resolveWorkspace(options.workspace, options.store ?? process.env.COEVOLVE_STORE);
       const server = createMemoryServer(workspace, { record: options.record });
-      const transport = new StdioServerTransport();
+      // A message over 10 MB is refused on its own, with an error to the client, instead of closing
+      // the connection (what the SDK's stdio buffer does past its limit).
+      const input = process.stdin.pipe(new BoundedLines((bytes) => {
+        process.stderr.write(`coevolve mcp: refused a message of ${(bytes / 1024 / 1024).toFixed(1)} MB (the limit is ${MAX_MESSAGE_BYTES / 1024 / 1024} MB); still serving\n`);
+        process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: `Message of ${bytes} bytes refused: the limit is ${MAX_MESSAGE_BYTES} bytes.` } })}\n`);
+      }));
+      const transport = new StdioServerTransport(input, process.stdout, { maxBufferSize: MAX_MESSAGE_BYTES + 1024 * 1024 });
       // stdout carries the protocol: everything for people goes to stderr.
       process.stderr.write(`coevolve mcp: serving ${workspace.root} (store ${workspace.storeDir})${options.record ? '' : ', read only'}\n`);
       const closed = new Promise<void>((resolve) => {
