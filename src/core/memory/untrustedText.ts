@@ -7,8 +7,9 @@ const OPEN = '<untrusted-data';
 const CLOSE = '</untrusted-data>';
 
 export function markUntrusted(text: string, source: string): string {
-  // A fake closing tag inside the data must not end the block.
-  const neutral = text.replace(/<\s*\/?\s*untrusted-data[^>]*>/gi, (tag) => tag.replace('<', '‹'));
+  // Nothing inside may look like the block's own tags: a closing one would end it early, an opening
+  // one would fake a block inside; cut short (no `>`) or spaced, they are tags to a reader all the same.
+  const neutral = text.replace(/<(\s*\/?\s*untrusted-data)/gi, '‹$1');
   const label = source.replace(/["<>\n]/g, ' ').slice(0, 120);
   return `${OPEN} source="${label}">\n${neutral}\n${CLOSE}`;
 }

@@ -53,10 +53,11 @@ export function registerFileHistoryTool(server: McpServer, context: ServerContex
         if (changes.length === 0) {
           return memoryAnswer(`No mined change touched ${what}.`, `(names looked for: ${[...names].join(', ')})`, 'coevolve memory: file history');
         }
+        // Former names come from the repository: they go in the data block with the rest of its text.
         const former = [...names].filter((n) => n !== relative);
         return memoryAnswer(
-          `${changes.length} changes to ${what}${former.length ? ` (also under its former names ${former.join(', ')})` : ''}, newest first${shown.length < changes.length ? `; the newest ${shown.length} shown` : ''}.`,
-          out.join('\n'),
+          `${changes.length} changes to ${what}${former.length ? ` (also under ${former.length} former name${former.length === 1 ? '' : 's'}, listed below)` : ''}, newest first${shown.length < changes.length ? `; the newest ${shown.length} shown` : ''}.`,
+          `${former.length ? `former names: ${former.join(', ')}\n` : ''}${out.join('\n')}`,
           'coevolve memory: file history',
         );
       }),

@@ -96,6 +96,11 @@ describe('coevolve mcp', () => {
     assert.equal(file.isError, false, file.text);
     assert.ok(file.text.indexOf(shas.rename!) < file.text.indexOf(shas.invoice!), 'newest first');
     assert.match(file.text, /renamed from src\/billing\/invoice\.ts/);
+    // Former names are repository text: inside the data block, never in the tool's own line.
+    const [own, data] = [file.text.slice(0, file.text.indexOf('<untrusted-data')), file.text.slice(file.text.indexOf('<untrusted-data'))];
+    assert.match(own, /also under 1 former name, listed below/);
+    assert.doesNotMatch(own, /invoice\.ts/);
+    assert.match(data, /former names: src\/billing\/invoice\.ts/);
     assert.match(file.text, /\[feature\] "feat\(billing\): add invoice totals"/);
     const byOldName = await call(client, 'file_history', { path: './src/billing/invoice.ts' });
     assert.ok(byOldName.text.includes(shas.rename!), 'a former name leads to the same history');
@@ -118,7 +123,8 @@ describe('coevolve mcp', () => {
     const { resources } = await client.listResources();
     assert.deepEqual(resources.map((r) => [r.uri, r.mimeType]), [['skill://empty-input-guards', 'text/markdown'], ['skill://skip-tests', 'text/markdown']]);
     const read = await client.readResource({ uri: 'skill://empty-input-guards' });
-    assert.match(String((read.contents[0] as { text: string }).text), /^---\nname: empty-input-guards/);
+    // The SKILL.md whole, as data: inside one untrusted-data block.
+    assert.match(String((read.contents[0] as { text: string }).text), /^<untrusted-data source="SKILL\.md of empty-input-guards">\n---\nname: empty-input-guards[\s\S]*\n<\/untrusted-data>$/);
   });
 
   it('records outcomes with the client name', async () => {
