@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onProcessExit } from '../sandbox/exitCleanup.ts';
 import { runGit, sandboxGit } from '../sandbox/sandboxGit.ts';
+import { oneWorktreeAddAtATime } from '../sandbox/worktreeAdds.ts';
 
 /** Replay worktrees live outside the repository, so the user's tree and its tools never see them. */
 export function replayRoot(): string {
@@ -45,7 +46,7 @@ export async function addReplayWorktree(repoRoot: string, revision: string, labe
     removeNow();
   };
   try {
-    await runGit(git, ['worktree', 'add', '--detach', '--quiet', tree, revision], signal);
+    await oneWorktreeAddAtATime(repoRoot, () => runGit(git, ['worktree', 'add', '--detach', '--quiet', tree, revision], signal));
   } catch (error) {
     await remove();
     throw error;

@@ -255,7 +255,8 @@ async function mineSegment(repo: Repository, store: MemoryStore, segment: Segmen
     await store.transaction(async (tx) => {
       // Only a segment above what was stored before can revert something already stored.
       await linkReverts(tx, pending, segment.kind === 'new' || segment.kind === 'hole');
-      await tx.upsert(pending);
+      // A commit mined again (after --max, a cancel, two mines at once) keeps its utility: pins, quarantines, credits.
+      await tx.upsert(pending, { keepLearned: true });
       updateState(tx, segment, pending, finished, reachedRoot, context.shallow);
     });
   };

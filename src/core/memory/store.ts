@@ -112,7 +112,12 @@ export class StoreTransaction {
   }
 
   /** Inserts or replaces experiences by sha; a forgotten sha is only ever stored as its tombstone. */
-  async upsert(experiences: readonly CommitExperience[]): Promise<void> {
+  /**
+   * Writes experiences, replacing stored ones of the same sha. With `keepLearned` (mining), a
+   * commit mined again keeps what was learned about it — its utility: Q, counts, pin, quarantine —
+   * and only the mined fields are renewed; without it (a credit, a pin), the given record is the truth.
+   */
+  async upsert(experiences: readonly CommitExperience[], options: { keepLearned?: boolean } = {}): Promise<void> {
     const byShard = new Map<number, CommitExperience[]>();
     const forgotten = this.meta.forgotten?.length ? new Set(this.meta.forgotten) : undefined;
     for (const mined of experiences) {
@@ -131,7 +136,8 @@ export class StoreTransaction {
           file.items.push(experience);
           this.meta.counts.experiences++;
         } else {
-          file.items[at] = experience;
+          const stored = file.items[at]!;
+          file.items[at] = options.keepLearned ? { ...experience, utility: stored.utility } : experience;
         }
         this.shaToSeq?.set(experience.sha, experience.seq);
       }

@@ -1,4 +1,5 @@
 import { copyFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { oneWorktreeAddAtATime } from './worktreeAdds.ts';
 import { join, resolve } from 'node:path';
 import { CoevolveError } from '../errors.ts';
 import { findDependencyFolders, linkDependencyFolders } from './dependencyLinks.ts';
@@ -37,7 +38,7 @@ export async function prepareWorktree(
   const dependencyFolders = await findDependencyFolders(user.git, linkedFolders, signal);
   const head = await headCommit(user);
   const start = head ?? (await emptyCommit(user, scratchDir));
-  await runGit(user.git, ['worktree', 'add', '--detach', '--no-checkout', tree, start], signal);
+  await oneWorktreeAddAtATime(userRoot, () => runGit(user.git, ['worktree', 'add', '--detach', '--no-checkout', tree, start], signal));
 
   const sandbox: TreeSource = { git: sandboxGit(tree, signal), signal };
   const gitDir = (await runGit(sandbox.git, ['rev-parse', '--absolute-git-dir'], signal)).trim();
