@@ -13,10 +13,8 @@ import { runGit, runGitBytes, sandboxGit, splitNul, stageAndWriteTree, TREE_DIFF
 import { commitTree, excludeSpec, pathsNotIgnored, writeWorkTree } from './snapshot.ts';
 import { TreeWatch, unexplained, writtenAny } from './treeWatch.ts';
 import type { WatchedChanges, WatchRecording } from './treeWatch.ts';
-import { captureFiles, putBack } from './capturedFiles.ts';
 import { parseTreeDiff } from './treeDiff.ts';
 import type { ParsedDiff } from './treeDiff.ts';
-import type { CapturedFile } from './capturedFiles.ts';
 
 export type ChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'type-changed';
 
@@ -57,19 +55,17 @@ export interface SandboxInit {
 
 /** More touched paths than this and a full scan is cheaper than naming them all to git. */
 const MAX_NAMED_PATHS = 1_000;
-/** Tries at staging beside the checks before it waits for them to end. */
+/** Tries at a staging while the model thinks: someone else's git may hold the index lock for a moment. */
 const STAGING_ATTEMPTS = 4;
 
-/** A checkpoint staged beside the checks: its paths, their bytes, the watch's account then, and what is written since. */
-interface StagingCapture {
+/**
+ * A checkpoint under way while the agent goes on (see prestage): its paths, the watch's account
+ * when it started, a recording of what is written since, and git's staging.
+ */
+interface Prestaging {
   seen: WatchedChanges;
   paths: readonly string[];
-  files: CapturedFile[];
   recording: WatchRecording;
-}
-
-/** A checkpoint under way while the agent goes on (see prestage): what it captured, and git's staging. */
-interface Prestaging extends StagingCapture {
   staged: Promise<string>;
 }
 
@@ -249,53 +245,19 @@ export class Sandbox {
   }
 
   /**
-   * A checkpoint made while `work` (the checks) runs, instead of before it: the files written since
-   * the last one are read into memory, then git stages them beside the work. Should the work write
-   * any of them before the watch can vouch that git read them as captured (or git fail beside it,
-   * say on an index lock the work's own git held), the captured files are put back and staged once
-   * the work is done. Without a watch, or for files not cheap to hold in memory, the checkpoint
-   * comes first and the work after. Should the work fail, the files go back to the checkpoint
-   * before its error is passed on.
-   */
-  checkpointDuring<T>(work: () => Promise<T>, signal?: AbortSignal, changedPaths?: readonly string[]): Promise<{ tree: string; result: T }> {
-    return this.exclusive(
-      signal,
-      async () => {
-        const adopted = changedPaths ? await this.adoptPrestaging() : undefined;
-        if (!adopted) await this.absorbPrestaging();
-        const captured = adopted ?? (changedPaths ? await this.capture(changedPaths, signal) : undefined);
-        let tree: string;
-        let result: PromiseSettledResult<T>;
-        if (captured && 'files' in captured) {
-          [tree, result] = await this.stageBeside(captured, work, signal, adopted?.staged);
-        } else {
-          tree = captured?.tree ?? (await this.stage(changedPaths, signal));
-          [result] = await Promise.allSettled([work()]);
-        }
-        if (result.status === 'fulfilled') return { tree, result: result.value };
-        if (!signal?.aborted) await this.restoreNow(tree, signal).catch(() => undefined);
-        throw result.reason;
-      },
-      { takesPrestaging: true },
-    );
-  }
-
-  /**
    * Starts staging the files the agent wrote while it goes on (its model thinks), so that the
    * checks that follow find their checkpoint made, or under way. Watched trees only; one staging at
    * a time (a later call waits for the one under way, then stages what is new); never fails: a
    * staging that cannot be made is left to the next checkpoint. Whatever touches the index next
-   * waits for it first, except a checkpointDuring that finds nothing written since the files were
-   * captured: that one runs its work at once, beside the staging, and takes it as its own.
+   * waits for it first and keeps what it staged.
    */
   prestage(changedPaths: readonly string[]): void {
     if (!this.watchingFiles || this.prestageQueued || this.disposing || !changedPaths.length) return;
     this.prestageQueued = true;
     void this.exclusive(undefined, async () => {
       const captured = await this.capture(changedPaths, undefined);
-      if (!captured || !('files' in captured)) return;
-      // No work beside it to wait out: a lock held by someone else is tried again a few times.
-      const staged = this.reading(this.stageRetrying(captured.paths, () => true, undefined));
+      if (!captured) return;
+      const staged = this.reading(this.stageRetrying(captured.paths));
       void staged.catch(() => undefined);
       this.prestaging = { ...captured, staged };
     })
@@ -306,18 +268,6 @@ export class Sandbox {
   /** Waits until none of the sandbox's own git touches the index (before a command that may run git itself). */
   quiesce(signal?: AbortSignal): Promise<void> {
     return this.exclusive(signal, async () => undefined);
-  }
-
-  /** The prestaging, when nothing was written since it captured the files: its staging is the next checkpoint. */
-  private async adoptPrestaging(): Promise<Prestaging | undefined> {
-    const pre = this.prestaging;
-    if (!pre) return undefined;
-    // The barrier: every write up to now is in the recording.
-    await this.watched();
-    const since = pre.recording.peek();
-    if (!since || since.paths.size || since.moved.size) return undefined;
-    this.prestaging = undefined;
-    return pre;
   }
 
   /**
@@ -345,61 +295,30 @@ export class Sandbox {
   }
 
   /**
-   * What checkpointDuring stages: the tree the index already holds when nothing was written, else
-   * the paths with their bytes, the watch's account, and a recording of what is written from now on.
-   * Undefined: stage first (no watch, too many paths, files not cheap to hold).
+   * What prestage stages: the paths, the watch's account, and a recording of what is written from
+   * now on. Undefined: nothing to stage ahead (no watch, nothing written since the index matched
+   * the files, or too many paths to name: the checkpoint scans).
    */
-  private async capture(changedPaths: readonly string[], signal: AbortSignal | undefined): Promise<{ tree: string } | StagingCapture | undefined> {
+  private async capture(changedPaths: readonly string[], signal: AbortSignal | undefined): Promise<Omit<Prestaging, 'staged'> | undefined> {
     const seen = await this.watched();
-    if (!seen || !this.watch) return undefined;
+    if (!seen || !this.watch || this.treeIfNothingWritten(seen) !== undefined) return undefined;
     // Right after the barrier: whatever is written from here on is seen by the recording.
     const recording = this.watch.startRecording();
-    const unchanged = this.treeIfNothingWritten(seen);
-    const paths = unchanged === undefined ? await this.pathsToStage(changedPaths, seen, signal) : undefined;
-    const files = paths && (await captureFiles(this.root, paths));
-    if (!paths || !files) {
+    const paths = await this.pathsToStage(changedPaths, seen, signal);
+    if (!paths) {
       recording.stop();
-      return unchanged === undefined ? undefined : { tree: unchanged };
+      return undefined;
     }
-    return { seen, paths, files, recording };
+    return { seen, paths, recording };
   }
 
-  /** Stages captured files while `work` runs (or takes a staging already under way); see checkpointDuring. */
-  private async stageBeside<T>(captured: StagingCapture, work: () => Promise<T>, signal: AbortSignal | undefined, staging?: Promise<string>): Promise<[string, PromiseSettledResult<T>]> {
-    let working = true;
-    const running = Promise.resolve().then(work).finally(() => (working = false));
-    const [staged, result] = await Promise.allSettled([staging ?? this.stageRetrying(captured.paths, () => working, signal), running]);
-    // The barrier: every write up to now is in the recording (which answers undefined if the watch lost track).
-    await this.watched();
-    const written = captured.recording.stop();
-    const untouched = written !== undefined && !writtenAny(written, [...captured.seen.paths, ...captured.paths]);
-    if (staged.status === 'fulfilled' && untouched) {
-      await this.settleWatch(captured.seen, signal);
-      return [staged.value, result];
-    }
-    // Git could not stage beside the work, or the work wrote what was being staged: staged again
-    // now that it is done, from the captured bytes where the files may have changed. Then the watch
-    // keeps its account: the work's other writes are the restore's business. The tree written
-    // beside the index may not be what the index took: git writes this one from the index.
-    this.indexTree = undefined;
-    this.indexHolds = undefined;
-    throwIfAborted(signal);
-    if (!untouched) await putBack(this.root, captured.files);
-    const tree = await this.stagePaths(captured.paths, signal);
-    if (untouched) await this.settleWatch(captured.seen, signal);
-    return [tree, result];
-  }
-
-  /**
-   * stagePaths, tried again a few times while `busy()` says the work still runs: its own git may
-   * hold the index lock for a moment (a refresh), and waiting it out is cheaper than staging after.
-   */
-  private async stageRetrying(paths: readonly string[], busy: () => boolean, signal: AbortSignal | undefined): Promise<string> {
+  /** stagePaths, tried again a few times: another git may hold the index lock for a moment. */
+  private async stageRetrying(paths: readonly string[]): Promise<string> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.stagePaths(paths, signal);
+        return await this.stagePaths(paths, undefined);
       } catch (error) {
-        if (attempt >= STAGING_ATTEMPTS || !busy() || signal?.aborted) throw error;
+        if (attempt >= STAGING_ATTEMPTS) throw error;
         await sleep(5 * attempt);
       }
     }
@@ -739,13 +658,13 @@ export class Sandbox {
 
   /**
    * One operation at a time: they share the sandbox's index. Each waits for a prestaging first,
-   * unless it `takesPrestaging` (deals with it itself).
+   * and keeps what it staged (see absorbPrestaging).
    */
-  private exclusive<T>(signal: AbortSignal | undefined, task: () => Promise<T>, options: { takesPrestaging?: boolean } = {}): Promise<T> {
+  private exclusive<T>(signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
     if (this.disposing) return Promise.reject(new CoevolveError('sandbox-failed', `Sandbox ${this.id} was already removed.`));
     const run = this.queue.catch(() => undefined).then(async () => {
       throwIfAborted(signal);
-      if (!options.takesPrestaging) await this.absorbPrestaging();
+      await this.absorbPrestaging();
       return task();
     });
     this.queue = run;
