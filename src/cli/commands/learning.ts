@@ -40,11 +40,12 @@ export function registerLearning(program: Command): void {
     const dir = await storeDirOf(flags);
     const all = await (await MemoryStore.open(dir)).loadAll();
     const now = Date.now() / 1000;
-    if (!all.length && !(await readFixes(dir)).length) throw new CoevolveError('store-empty', `Nothing has been mined into ${dir} yet, and no fix was recorded.`, { hint: 'Run `coevolve mine` first.' });
+    const recordedFixes = await readFixes(dir);
+    if (!all.length && !recordedFixes.length) throw new CoevolveError('store-empty', `Nothing has been mined into ${dir} yet, and no fix was recorded.`, { hint: 'Run `coevolve mine` first.' });
     const chosen = id ? all.filter((e) => e.sha.startsWith(id.replace(/^commit:/, ''))) : all.filter((e) => e.utility.uses > 0 || e.utility.quarantined || e.utility.pinned).sort((a, b) => b.utility.uses - a.utility.uses);
     if (id && chosen.length !== 1) throw new CoevolveError('bad-input', chosen.length ? `"${id}" matches ${chosen.length} experiences; give more of the sha.` : `No experience "${id}".`);
     const rows = chosen.map((e) => ({ id: e.id, subject: e.forgotten ? `(forgotten ${e.forgotten.at.slice(0, 10)})` : e.intent.subject, q: e.utility.q, effectiveQ: Number(effectiveQ(e.utility.q, e.utility.lastUsed, now).toFixed(3)), helpful: e.utility.helpful, harmful: e.utility.harmful, uses: e.utility.uses, quarantined: e.utility.quarantined ?? null, pinned: e.utility.pinned === true }));
-    const fixes = id ? [] : await readFixes(dir);
+    const fixes = id ? [] : recordedFixes;
     // One memory: its utility over time, credit by credit.
     const history = id ? await readCreditHistory(dir, chosen[0]!.id) : [];
     if (flags.json) {

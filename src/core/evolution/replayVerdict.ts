@@ -1,5 +1,6 @@
 import type { CheckResult, CheckRun } from '../verify/checkResult.ts';
 import { failureKey } from '../verify/failureKey.ts';
+import { seenPassing } from '../verify/targets.ts';
 
 /**
  * Why a replay task is not valid:
@@ -73,7 +74,7 @@ function failToPass(before: CheckRun, after: CheckRun): { targets: { checkId: st
     // Anything new failing, or a failure we cannot name, and the test files are not a sound verifier.
     if ([...afterKeys].some((key) => !beforeKeys.has(key)) || result.failures.some((f) => !f.testName)) return undefined;
     const fixed = previous.failures.filter((f) => f.testName && !afterKeys.has(failureKey(f)));
-    if (result.passed !== undefined && result.passed < (previous.passed ?? 0) + fixed.length) return undefined;
+    if (!seenPassing(previous.passed, result.passed, fixed.length)) return undefined;
     stillFailing += result.failures.length;
     if (fixed.length) targets.push({ checkId: result.id, names: [...new Set(fixed.map((f) => f.testName!))] });
   }

@@ -124,14 +124,20 @@ export function compareTargets(targets: readonly Target[], before: CheckRun, aft
   for (const checkId of new Set(outcomes.map((o) => o.target.checkId))) {
     const moved = outcomes.filter((o) => o.target.checkId === checkId && o.before === 'failing' && o.after === 'passing');
     const passedAfter = after.results.find((r) => r.id === checkId)?.passed;
-    if (!moved.length || passedAfter === undefined) continue;
     const passedBefore = before.results.find((r) => r.id === checkId)?.passed ?? 0;
-    const expected = passedBefore + moved.reduce((sum, o) => sum + testsIn(o.target), 0);
-    if (passedAfter >= expected) continue;
+    if (!moved.length || seenPassing(passedBefore, passedAfter, moved.reduce((sum, o) => sum + testsIn(o.target), 0))) continue;
     const note = `its failures are gone, but the runner reports ${passedAfter} test${passedAfter === 1 ? '' : 's'} passed after the change, ${passedBefore} before: the tests that stopped failing were not seen to pass (were they skipped?)`;
     for (const outcome of moved) Object.assign(outcome, { after: 'unknown', note });
   }
   return outcomes;
+}
+
+/**
+ * Whether the runner's pass counts account for `stopped` tests that no longer fail: at least that
+ * many more passed after than before. Unknown counts (a runner without a summary) cannot say no.
+ */
+export function seenPassing(passedBefore: number | undefined, passedAfter: number | undefined, stopped: number): boolean {
+  return passedAfter === undefined || passedAfter >= (passedBefore ?? 0) + stopped;
 }
 
 /** How many tests a target stands for: its distinct failures (a whole check: each failure it had). */

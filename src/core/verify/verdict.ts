@@ -1,3 +1,4 @@
+import { plural } from './compare.ts';
 import type { VerificationReport } from './compare.ts';
 import type { TargetOutcome } from './targets.ts';
 
@@ -53,8 +54,4 @@ export function judge(input: VerdictInput): Verdict {
 function names(outcomes: readonly TargetOutcome[]): string {
   const shown = outcomes.slice(0, 3).map((o) => `"${o.target.label.slice(0, 120)}"`);
   return outcomes.length > 3 ? `${shown.join(', ')} and ${outcomes.length - 3} more` : shown.join(', ');
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
