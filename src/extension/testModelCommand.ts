@@ -18,7 +18,7 @@ export async function testModelConnection(host: Host, keys: ApiKeys): Promise<vo
   try {
     const config = await workspaceModelConfig(host);
     if (!config) {
-      void vscode.window.showWarningMessage('Co-evolve: no .coevolve/models.json in this workspace. See the README, "Model providers".');
+      void vscode.window.showWarningMessage('Co-evolve: no .coevolve/models.json in this workspace. See the README, "Configuration".');
       return;
     }
     const role = (await vscode.window.showQuickPick(ROLES, { placeHolder: 'Which role\'s model?' })) as Role | undefined;

@@ -38,7 +38,7 @@ export async function loadModelConfig(flags: ModelFlags, options: { modelRequire
   const fromFile = await readModelConfig(workspace.storeDir);
   if (!fromFile) {
     throw new CoevolveError('bad-input', `No model is configured: no ${workspace.storeDir}/models.json and no --model.`, {
-      hint: 'Try: coevolve chat "hi" --preset ollama --model llama3.2 (see README, "Model providers").',
+      hint: 'Try: coevolve chat "hi" --preset ollama --model llama3.2 (see README, "Configuration").',
     });
   }
   return fromFile;
