@@ -9,7 +9,7 @@ import { buildEvolveFixture, mistakeNote, playTeam } from '../helpers/evolveFixt
 import { ScriptedModelServer } from '../helpers/scriptedModelServer.ts';
 import { teamModels } from '../helpers/teamFixtures.ts';
 import { screenshot } from './harness/browser.ts';
-import { answerInputBox, clickNotificationButton, runCommand, waitForNotification, waitForToastsSettled } from './harness/palette.ts';
+import { clickNotificationButton, pickQuickItem, runCommand, waitForNotification, waitForToastsSettled } from './harness/palette.ts';
 import { inVsCode } from './harness/session.ts';
 import { readSkill } from '../../src/core/skills/skillLibrary.ts';
 
@@ -21,12 +21,12 @@ test('Evolve Skills: clusters, then keeps a mistake note that replay proves help
 
   await inVsCode(t, { name: 'evolve', folder: fixture.repo.dir, cleanup: [() => models.close(), () => fixture.remove()] }, async ({ page }) => {
     await runCommand(page, 'Co-evolve: Evolve Skills');
-    await answerInputBox(page, 'Show Failure Clusters');
+    await pickQuickItem(page, 'Show Failure Clusters');
     const dry = await waitForNotification(page, /^Co-evolve: \d+ failure cluster/, 60_000);
     assert.equal(dry.text, 'Co-evolve: 1 failure cluster(s) in 2 run(s); 1 would get a candidate. Details in the log.');
 
     await runCommand(page, 'Co-evolve: Evolve Skills');
-    await answerInputBox(page, 'Evolve');
+    await pickQuickItem(page, 'Evolve');
     const done = await waitForNotification(page, /^Co-evolve: "reduce-initial-value"/, 240_000);
     assert.equal(done.text, 'Co-evolve: "reduce-initial-value": accepted');
     const skill = await readSkill(fixture.storeDir, 'reduce-initial-value');

@@ -20,7 +20,7 @@ import { readDecisions, readSkill, saveSkillVersion } from '../../src/core/skill
 import { creditSkills } from '../../src/core/skills/skillStats.ts';
 import { GitRepo } from '../helpers/gitRepo.ts';
 import { SCREENSHOT_DIR, screenshot } from './harness/browser.ts';
-import { answerInputBox, runCommand, switchToDarkTheme } from './harness/palette.ts';
+import { pickQuickItem, runCommand, switchToDarkTheme } from './harness/palette.ts';
 import { inVsCode } from './harness/session.ts';
 
 // Enough commits for two pages of the browse list (the webview asks the host for 50 rows at a time)
@@ -415,7 +415,7 @@ test('Memory & Skill Browser: a virtualized list, filters, search, skills and qu
 
     // The walkthrough: four steps, each with its command and its page from media/walkthrough/.
     await runCommand(page, 'Welcome: Open Walkthrough...');
-    await answerInputBox(page, 'Get Started with Co-evolve');
+    await pickQuickItem(page, 'Get Started with Co-evolve');
     const steps = page.locator('.gettingStartedContainer .getting-started-step');
     await steps.first().waitFor({ state: 'visible', timeout: 30_000 });
     assert.match((await steps.allInnerTexts()).join('\n'), /Mine the project's history[\s\S]*Configure a model[\s\S]*Solve a task[\s\S]*Browse memory & skills/);

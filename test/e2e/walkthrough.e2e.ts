@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { GitRepo } from '../helpers/gitRepo.ts';
 import { screenshot } from './harness/browser.ts';
-import { answerInputBox, runCommand, waitForNotification, waitForToastsSettled } from './harness/palette.ts';
+import { pickQuickItem, runCommand, waitForNotification, waitForToastsSettled } from './harness/palette.ts';
 import { inVsCode } from './harness/session.ts';
 
 function stepChecked(page: Page, title: string): Promise<string | null> {
@@ -27,7 +27,8 @@ test('the walkthrough ticks its steps as they are done', { timeout: 300_000 }, a
 
   await inVsCode(t, { name: 'walkthrough', folder: repo.dir, cleanup: [() => repo.remove()] }, async ({ page }) => {
     await runCommand(page, 'Welcome: Open Walkthrough...');
-    await answerInputBox(page, 'Get Started with Co-evolve');
+    await pickQuickItem(page, 'Get Started with Co-evolve');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
     await page.locator('.gettingStartedContainer .getting-started-step').first().waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await stepChecked(page, 'Browse memory & skills'), 'false');
 

@@ -33,17 +33,20 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
   const wanted = page.locator(`${QUICK_INPUT} .monaco-list-row.focused .label-name`).filter({ hasText: exact }).first();
   for (;;) {
     await openPalette(page, Math.max(deadline - Date.now(), 5_000));
-    await input.fill(`>${title}`);
     try {
+      // Short: the widget found open may be one closing (a quick pick just answered) or sit under a
+      // modal dialog; either way close it and open the palette afresh.
+      await input.fill(`>${title}`, { timeout: 5_000 });
       await wanted.waitFor({ state: 'visible', timeout: 3_000 });
       break;
     } catch (error) {
       if (Date.now() > deadline) {
         const rows = await page.locator(`${QUICK_INPUT} .monaco-list-row .label-name`).allTextContents();
-        throw new Error(`"${title}" is not the highlighted palette entry after ${timeoutMs} ms; entries: ${JSON.stringify(rows)}`, { cause: error });
+        const dialogs = await page.locator('.monaco-dialog-box').allInnerTexts();
+        throw new Error(`"${title}" is not the highlighted palette entry after ${timeoutMs} ms; entries: ${JSON.stringify(rows)}; dialogs: ${JSON.stringify(dialogs)}`, { cause: error });
       }
       await page.keyboard.press('Escape');
-      await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 5_000 });
+      await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
     }
   }
   await input.press('Enter');
