@@ -84,7 +84,8 @@ describe('memory store', () => {
       return true;
     });
     assert.equal(readFileSync(shard, 'utf8'), truncated, 'the corrupt file is left exactly as it was');
-    await assert.rejects((await MemoryStore.open(storeDir)).loadAll(), (error: unknown) => CoevolveError.is(error, 'store-corrupt'));
+    // Noticed on open (the file is not the one meta.json recorded), before anything answers from a cache.
+    await assert.rejects(MemoryStore.open(storeDir), (error: unknown) => CoevolveError.is(error, 'store-corrupt'));
 
     const report = await repairStore(storeDir);
     assert.equal(report.movedAside.length, 1);

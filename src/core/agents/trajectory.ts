@@ -2,6 +2,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ensureStoreIgnores } from '../memory/store.ts';
+import { storePathSync } from '../store/storePath.ts';
 import { redact } from '../security/redact.ts';
 
 const MAX_TEXT = 20_000;
@@ -36,7 +37,7 @@ export class Trajectory {
 
   constructor(storeDir: string, id = newRunId()) {
     this.id = id;
-    this.dir = join(storeDir, 'runs', id);
+    this.dir = storePathSync(storeDir, 'runs', id);
     mkdirSync(this.dir, { recursive: true });
     ensureStoreIgnores(storeDir);
     this.file = join(this.dir, 'trajectory.jsonl');

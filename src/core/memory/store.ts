@@ -1,30 +1,21 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, readdir, rename } from 'node:fs/promises';
+import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { DataFile } from 'lowdb/node';
 import { CoevolveError } from '../errors.ts';
+import { storePath, storePathSync } from '../store/storePath.ts';
 import { EXPERIENCE_SCHEMA } from './experience.ts';
 import type { CommitExperience } from './experience.ts';
 import { tombstoneOf } from './tombstone.ts';
 import { withStoreLock } from './storeLock.ts';
 import { STORE_LOG_SCHEMAS } from '../store/logSchemas.ts';
 import { repairStoreLogs } from '../store/storeLogs.ts';
-import { emptyMeta, META_SCHEMA } from './storeMeta.ts';
+import { metaAdapter, shardAdapter, shardFilePath, shardFileState, shardsOnDisk } from './storeFiles.ts';
+import type { ShardAdapter, ShardFile } from './storeFiles.ts';
+import { emptyMeta, SHARD_SIZE, shardOf } from './storeMeta.ts';
 import type { StoreMeta } from './storeMeta.ts';
 
-/** Experiences are sharded by first-parent depth: a new commit rewrites only the newest shard. */
-export const SHARD_SIZE = 1000;
-
-interface ShardFile {
-  schema: number;
-  shard: number;
-  items: CommitExperience[];
-}
-
-export function shardOf(seq: number): number {
-  return Math.floor(seq / SHARD_SIZE);
-}
+export { SHARD_SIZE, shardOf };
 
 /**
  * The memory store: `<dir>/memory/meta.json` plus one JSON file per shard of experiences, each read
@@ -44,8 +35,21 @@ export class MemoryStore {
   /** Opens (without creating) the store in `dir`; an absent store reads as empty. */
   static async open(dir: string): Promise<MemoryStore> {
     const meta = (await readMeta(dir)) ?? emptyMeta();
-    return new MemoryStore(dir, meta);
+    const store = new MemoryStore(dir, meta);
+    if ((await driftedShards(dir, meta)).length > 0) {
+      // Rare (a crash between a shard's write and meta's, a hand edit, a merge): set meta right
+      // under the lock, where a writer that was half-way has finished.
+      await withStoreLock(dir, async () => {
+        const fresh = (await readMeta(dir)) ?? emptyMeta();
+        if (await reconcileMeta(dir, fresh, store.notices)) await writeMeta(dir, fresh);
+        store.meta = fresh;
+      });
+    }
+    return store;
   }
+
+  /** What opening the store had to set right, in plain sentences. */
+  readonly notices: string[] = [];
 
   get state(): Readonly<StoreMeta> {
     return this.meta;
@@ -64,6 +68,7 @@ export class MemoryStore {
     await ensureLayout(this.dir);
     return withStoreLock(this.dir, async () => {
       const meta = (await readMeta(this.dir)) ?? emptyMeta();
+      await reconcileMeta(this.dir, meta, this.notices);
       const tx = new StoreTransaction(this.dir, meta);
       const result = await fn(tx);
       await tx.commit();
@@ -92,7 +97,7 @@ export class MemoryStore {
 }
 
 export class StoreTransaction {
-  private readonly shards = new Map<number, Low<ShardFile>>();
+  private readonly shards = new Map<number, Low<ShardFile> & { adapter: ShardAdapter }>();
   private readonly dirty = new Set<number>();
   private shaToSeq: Map<string, number> | undefined;
 
@@ -104,7 +109,7 @@ export class StoreTransaction {
   async shard(number: number): Promise<ShardFile> {
     let db = this.shards.get(number);
     if (!db) {
-      db = new Low<ShardFile>(shardAdapter(this.dir, number), { schema: EXPERIENCE_SCHEMA, shard: number, items: [] });
+      db = new Low<ShardFile>(shardAdapter(this.dir, number), { schema: EXPERIENCE_SCHEMA, shard: number, items: [] }) as Low<ShardFile> & { adapter: ShardAdapter };
       await db.read();
       this.shards.set(number, db);
     }
@@ -134,7 +139,6 @@ export class StoreTransaction {
         if (at === undefined) {
           position.set(experience.sha, file.items.length);
           file.items.push(experience);
-          this.meta.counts.experiences++;
         } else {
           const stored = file.items[at]!;
           file.items[at] = options.keepLearned ? { ...experience, utility: stored.utility } : experience;
@@ -183,7 +187,6 @@ export class StoreTransaction {
         this.dirty.add(number);
       }
     }
-    this.meta.counts.experiences -= removed;
     this.shaToSeq = undefined;
     return removed;
   }
@@ -195,7 +198,6 @@ export class StoreTransaction {
       file.items = [];
       this.dirty.add(number);
     }
-    this.meta.counts.experiences = 0;
     this.shaToSeq = undefined;
   }
 
@@ -213,9 +215,11 @@ export class StoreTransaction {
     for (const number of this.dirty) {
       const db = this.shards.get(number)!;
       const previous = this.meta.shards[String(number)];
-      this.meta.shards[String(number)] = { count: db.data.items.length, rev: (previous?.rev ?? 0) + 1 };
       await db.write();
+      this.meta.shards[String(number)] = { ...db.adapter.written!, count: db.data.items.length, rev: (previous?.rev ?? 0) + 1 };
     }
+    // Derived from the shards, never counted along: a count can then never drift from what is stored.
+    this.meta.counts.experiences = countOf(this.meta);
     if (this.dirty.size > 0) this.meta.generation++;
     this.meta.updatedAt = new Date().toISOString();
     await writeMeta(this.dir, this.meta);
@@ -228,69 +232,8 @@ function shardNumbers(meta: StoreMeta): number[] {
     .sort((a, b) => a - b);
 }
 
-function shardPath(dir: string, shard: number): string {
-  return join(MemoryStore.memoryDir(dir), 'experiences', `shard-${String(shard).padStart(6, '0')}.json`);
-}
-
-function metaPath(dir: string): string {
-  return join(MemoryStore.memoryDir(dir), 'meta.json');
-}
-
-function shardAdapter(dir: string, shard: number): DataFile<ShardFile> {
-  const path = shardPath(dir, shard);
-  return new DataFile<ShardFile>(path, {
-    parse: (text) => parseShard(text, path),
-    // One experience per line: small, readable diffs when a team commits its memory.
-    stringify: (data) =>
-      `{"schema":${data.schema},"shard":${data.shard},"items":[\n${data.items.map((item) => JSON.stringify(item)).join(',\n')}\n]}\n`,
-  });
-}
-
-function parseShard(text: string, path: string): ShardFile {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw corrupt(path, 'is not valid JSON (it may have been cut off)', error);
-  }
-  const file = parsed as Partial<ShardFile>;
-  if (!file || typeof file !== 'object' || !Array.isArray(file.items) || typeof file.schema !== 'number') {
-    throw corrupt(path, 'does not have the shape of a Co-evolve shard');
-  }
-  if (file.schema > EXPERIENCE_SCHEMA) {
-    throw new CoevolveError('store-newer-schema', `${path} was written by a newer Co-evolve (schema ${file.schema}; this one reads ${EXPERIENCE_SCHEMA}).`, {
-      hint: 'Update Co-evolve; the file was left as it is.',
-    });
-  }
-  return file as ShardFile;
-}
-
 async function readShard(dir: string, shard: number): Promise<ShardFile | null> {
   return shardAdapter(dir, shard).read();
-}
-
-function metaAdapter(dir: string): DataFile<StoreMeta> {
-  const path = metaPath(dir);
-  return new DataFile<StoreMeta>(path, {
-    parse: (text) => {
-      let parsed: StoreMeta;
-      try {
-        parsed = JSON.parse(text) as StoreMeta;
-      } catch (error) {
-        throw corrupt(path, 'is not valid JSON (it may have been cut off)', error);
-      }
-      if (!parsed || typeof parsed !== 'object' || typeof parsed.shards !== 'object' || !parsed.mining) {
-        throw corrupt(path, 'does not have the shape of a Co-evolve store index');
-      }
-      if (parsed.schema > META_SCHEMA) {
-        throw new CoevolveError('store-newer-schema', `${path} was written by a newer Co-evolve (schema ${parsed.schema}).`, {
-          hint: 'Update Co-evolve; the file was left as it is.',
-        });
-      }
-      return parsed;
-    },
-    stringify: (data) => `${JSON.stringify(data, null, 2)}\n`,
-  });
 }
 
 async function readMeta(dir: string): Promise<StoreMeta | null> {
@@ -301,15 +244,54 @@ async function writeMeta(dir: string, meta: StoreMeta): Promise<void> {
   await new Low<StoreMeta>(metaAdapter(dir), meta).write();
 }
 
-function corrupt(path: string, what: string, cause?: unknown): CoevolveError {
-  return new CoevolveError('store-corrupt', `The memory store file ${path} ${what}. It was not changed.`, {
-    hint: 'Run `coevolve store repair` to move it aside (a .bak copy is kept) and mine the commits it held again.',
-    cause,
-  });
+function countOf(meta: StoreMeta): number {
+  return Object.values(meta.shards).reduce((sum, shard) => sum + shard.count, 0);
+}
+
+/** Shards whose file is not the one meta.json recorded (changed, added or gone behind its back). */
+async function driftedShards(dir: string, meta: StoreMeta): Promise<number[]> {
+  const numbers = new Set([...(await shardsOnDisk(dir)), ...Object.keys(meta.shards).map(Number)]);
+  const drifted: number[] = [];
+  for (const number of numbers) {
+    const record = meta.shards[String(number)];
+    const file = await shardFileState(dir, number);
+    if (!record || !file || record.bytes !== file.bytes || record.mtimeMs !== file.mtimeMs) drifted.push(number);
+  }
+  return drifted.sort((a, b) => a - b);
+}
+
+/**
+ * Sets meta.json's record of each drifted shard from the shard itself (a shard that is not valid
+ * throws store-corrupt: `store repair` is the remedy), and its counts from the records. Returns
+ * whether anything changed.
+ */
+async function reconcileMeta(dir: string, meta: StoreMeta, notices: string[]): Promise<boolean> {
+  const drifted = await driftedShards(dir, meta);
+  if (drifted.length === 0) return false;
+  const before = meta.counts.experiences;
+  for (const number of drifted) {
+    const record = meta.shards[String(number)];
+    const file = await shardFileState(dir, number);
+    const items = file ? ((await readShard(dir, number))?.items.length ?? 0) : undefined;
+    if (items === undefined) {
+      delete meta.shards[String(number)];
+      // Its commits are gone: mine them again.
+      if (record && record.count > 0) meta.mining.holes.push({ from: Math.max(1, number * SHARD_SIZE), to: number * SHARD_SIZE + SHARD_SIZE - 1 });
+      continue;
+    }
+    meta.shards[String(number)] = { count: items, rev: (record?.rev ?? 0) + 1, bytes: file!.bytes, mtimeMs: file!.mtimeMs };
+  }
+  meta.counts.experiences = countOf(meta);
+  meta.generation++;
+  // A store from before these records were kept, or a clone (new file times), is only being recorded.
+  if (meta.counts.experiences !== before) {
+    notices.push(`The store's index did not match its shards (an interrupted write?): it now counts ${meta.counts.experiences} experience(s), not ${before}.`);
+  }
+  return true;
 }
 
 async function ensureLayout(dir: string): Promise<void> {
-  await mkdir(join(MemoryStore.memoryDir(dir), 'experiences'), { recursive: true });
+  await mkdir(await storePath(dir, 'memory', 'experiences'), { recursive: true });
   ensureStoreIgnores(dir);
 }
 
@@ -319,11 +301,12 @@ const PER_MACHINE = ['cache/', '*.lock', '*.bak', 'runs/'];
 
 /** Keeps the store's .gitignore listing what is per machine, adding what an older version left out. */
 export function ensureStoreIgnores(dir: string): void {
-  const ignore = join(dir, '.gitignore');
+  const ignore = storePathSync(dir, '.gitignore');
   let text = '';
   try {
     text = readFileSync(ignore, 'utf8');
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     mkdirSync(dir, { recursive: true });
   }
   const present = new Set(text.split(/\r?\n/).map((line) => line.trim()));
@@ -353,16 +336,14 @@ export async function repairStore(dir: string): Promise<RepairReport> {
       report.logs.push({ log: repaired.log, backup: repaired.backup, dropped: repaired.dropped.length });
       report.movedAside.push(repaired.backup);
     }
-    const shardDir = join(MemoryStore.memoryDir(dir), 'experiences');
     const good = new Map<number, ShardFile>();
-    for (const name of (await readdir(shardDir)).filter((n) => /^shard-\d+\.json$/.test(n)).sort()) {
-      const number = Number(name.slice(6, -5));
+    for (const number of await shardsOnDisk(dir)) {
       try {
         const file = await readShard(dir, number);
         if (file) good.set(number, file);
       } catch (error) {
         if (!CoevolveError.is(error, 'store-corrupt')) throw error;
-        const path = join(shardDir, name);
+        const path = await shardFilePath(dir, number);
         await rename(path, `${path}.corrupt-${stamp}.bak`);
         report.movedAside.push(`${path}.corrupt-${stamp}.bak`);
         report.holes.push({ from: Math.max(1, number * SHARD_SIZE), to: number * SHARD_SIZE + SHARD_SIZE - 1 });
@@ -373,8 +354,9 @@ export async function repairStore(dir: string): Promise<RepairReport> {
       meta = await readMeta(dir);
     } catch (error) {
       if (!CoevolveError.is(error, 'store-corrupt')) throw error;
-      await rename(metaPath(dir), `${metaPath(dir)}.corrupt-${stamp}.bak`);
-      report.movedAside.push(`${metaPath(dir)}.corrupt-${stamp}.bak`);
+      const path = await storePath(dir, 'memory', 'meta.json');
+      await rename(path, `${path}.corrupt-${stamp}.bak`);
+      report.movedAside.push(`${path}.corrupt-${stamp}.bak`);
       report.metaRebuilt = true;
     }
     if (!meta) meta = rebuildMeta(good);
@@ -383,8 +365,12 @@ export async function repairStore(dir: string): Promise<RepairReport> {
       meta.mining.holes.push(hole);
     }
     const revs = meta.shards;
-    meta.shards = Object.fromEntries([...good].map(([number, file]) => [String(number), { count: file.items.length, rev: (revs[String(number)]?.rev ?? 0) + 1 }]));
-    meta.counts.experiences = [...good.values()].reduce((sum, file) => sum + file.items.length, 0);
+    meta.shards = {};
+    for (const [number, file] of good) {
+      const state = await shardFileState(dir, number);
+      meta.shards[String(number)] = { count: file.items.length, rev: (revs[String(number)]?.rev ?? 0) + 1, ...state };
+    }
+    meta.counts.experiences = countOf(meta);
     meta.generation++;
     await writeMeta(dir, meta);
     return report;

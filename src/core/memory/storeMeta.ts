@@ -1,5 +1,25 @@
 export const META_SCHEMA = 1;
 
+/** Experiences are sharded by first-parent depth: a new commit rewrites only the newest shard. */
+export const SHARD_SIZE = 1000;
+
+export function shardOf(seq: number): number {
+  return Math.floor(seq / SHARD_SIZE);
+}
+
+/**
+ * What meta.json knows of a shard: its size and a revision bumped on each change (caches refresh
+ * one shard by it), and the file's size and modification time as last written, so that a shard
+ * changed behind meta's back (a crash between the two writes, a hand edit, a bad merge) is noticed
+ * on the next open.
+ */
+export interface ShardRecord {
+  count: number;
+  rev: number;
+  bytes?: number;
+  mtimeMs?: number;
+}
+
 /** What has been mined: the contiguous first-parent range [tail .. head], plus repairs to redo. */
 export interface MiningState {
   head?: string;
@@ -22,8 +42,7 @@ export interface StoreMeta {
   generation: number;
   updatedAt?: string;
   counts: { experiences: number };
-  /** Per shard: its size and a revision bumped on each write, so caches can refresh one shard. */
-  shards: Record<string, { count: number; rev: number }>;
+  shards: Record<string, ShardRecord>;
   mining: MiningState;
   /** Shas a person told memory to forget: mined again (a rewrite, a repair, a fresh start), they stay tombstones. */
   forgotten?: string[];
