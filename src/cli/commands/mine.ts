@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { mineHistory } from '../../core/git/miner.ts';
 import type { MineResult } from '../../core/git/miner.ts';
+import { CoevolveError } from '../../core/errors.ts';
 import { resolveWorkspace } from '../../core/workspace.ts';
 import { positiveIntegerOption } from '../options.ts';
 import { createProgress } from '../progress.ts';
@@ -39,6 +40,11 @@ export function registerMine(program: Command): void {
         process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : describe(result, workspace.storeDir));
       } catch (error) {
         progress.stop();
+        // Ctrl-C reaches git too, and git may die of it (a git error) a moment before this process
+        // hears it: that is the user's cancel, not a failure.
+        if (!CoevolveError.is(error, 'cancelled') && (controller.signal.aborted || (await abortedWithin(controller.signal, 200)))) {
+          throw new CoevolveError('cancelled', 'Mining was cancelled.', { hint: 'What was mined is kept; run mine again to continue.', cause: error });
+        }
         throw error;
       } finally {
         process.off('SIGINT', onSigint);
@@ -72,4 +78,11 @@ function describe(result: MineResult, storeDir: string): string {
   lines.push(result.complete ? '  History is fully mined.' : '  Older history remains: run `coevolve mine` again to continue.');
   for (const notice of result.notices) lines.push(`Note: ${notice}`);
   return `${lines.join('\n')}\n`;
+}
+
+function abortedWithin(signal: AbortSignal, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(signal.aborted), ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve(true)), { once: true });
+  });
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { CoevolveError } from '../errors.ts';
+import { INTERRUPTS } from './logStream.ts';
 
 interface Pending {
   resolve: (value: Buffer | undefined) => void;
@@ -19,6 +20,7 @@ export class BlobReader {
   private failure: Error | undefined;
   /** Bytes still to discard of a blob over the cap (never buffered whole). */
   private skipping = 0;
+  private closed = false;
 
   constructor(cwd: string, private readonly maxBytes = 4 * 1024 * 1024) {
     this.child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
@@ -26,12 +28,19 @@ export class BlobReader {
       this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
       this.drain();
     });
-    const fail = (error: Error) => {
-      this.failure = new CoevolveError('git-failed', `git cat-file stopped: ${error.message}`, { cause: error });
-      for (const pending of this.queue.splice(0)) pending.reject(this.failure);
+    const fail = (failure: CoevolveError) => {
+      this.failure = failure;
+      for (const pending of this.queue.splice(0)) pending.reject(failure);
     };
-    this.child.on('error', fail);
-    this.child.on('close', () => fail(new Error('process exited')));
+    this.child.on('error', (error) => fail(new CoevolveError('git-failed', `git cat-file stopped: ${error.message}`, { cause: error })));
+    this.child.on('close', (code, signal) =>
+      fail(
+        // Ctrl-C reaches the whole process group: a file read cut short is a cancel, never "no symbols".
+        signal && INTERRUPTS.has(signal) && !this.closed
+          ? new CoevolveError('cancelled', `Mining was interrupted (git cat-file got ${signal}).`)
+          : new CoevolveError('git-failed', `git cat-file stopped (${signal ? `killed by ${signal}` : `exit ${code}`}).`),
+      ),
+    );
     this.child.stdin.on('error', () => undefined);
   }
 
@@ -80,6 +89,7 @@ export class BlobReader {
   }
 
   close(): void {
+    this.closed = true;
     this.child.stdin.end();
     this.child.kill();
   }

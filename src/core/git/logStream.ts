@@ -18,6 +18,9 @@ export interface LogStreamOptions {
   signal?: AbortSignal;
 }
 
+/** Signals that mean the user (or the system) is stopping us, not that git failed. */
+export const INTERRUPTS: ReadonlySet<string> = new Set(['SIGINT', 'SIGTERM', 'SIGHUP']);
+
 /**
  * Streams first-parent history (or, with `firstParent: false`, all of it) with patches, newest
  * first. simple-git buffers a command's whole output, which for `log -p` is unbounded, so this one
@@ -38,7 +41,7 @@ export async function* streamFirstParentLog(cwd: string, options: LogStreamOptio
   child.stderr.on('data', (text: string) => {
     if (stderr.length < 4000) stderr += text;
   });
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   const spawnFailed = new Promise<never>((_, reject) =>
     child.once('error', (error) => reject(new CoevolveError('git-failed', `Could not run git: ${error.message}`, { cause: error }))),
   );
@@ -53,8 +56,10 @@ export async function* streamFirstParentLog(cwd: string, options: LogStreamOptio
       if (options.signal?.aborted) break;
     }
     if (options.signal?.aborted) throw new CoevolveError('cancelled', 'Mining was cancelled.');
-    const code = await Promise.race([exited, spawnFailed]);
-    if (code !== 0) throw new CoevolveError('git-failed', `git log failed (exit ${code}): ${stderr.trim()}`);
+    const { code, signal } = await Promise.race([exited, spawnFailed]);
+    // Ctrl-C reaches the whole process group: git may die of it before this process hears it.
+    if (signal && INTERRUPTS.has(signal)) throw new CoevolveError('cancelled', `Mining was interrupted (git log got ${signal}).`);
+    if (code !== 0) throw new CoevolveError('git-failed', `git log failed (${signal ? `killed by ${signal}` : `exit ${code}`}): ${stderr.trim()}`);
     for (const commit of parser.end()) yield commit;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

@@ -2,6 +2,7 @@ import { CoevolveError, throwIfAborted } from '../errors.ts';
 import { checkFixReverts } from '../learning/fixReverts.ts';
 import type { CommitExperience, SymbolChange } from '../memory/experience.ts';
 import { MemoryStore, SHARD_SIZE, shardOf } from '../memory/store.ts';
+import type { MiningState } from '../memory/storeMeta.ts';
 import type { StoreTransaction } from '../memory/store.ts';
 import { buildExperience } from './experienceBuilder.ts';
 import { streamFirstParentLog } from './logStream.ts';
@@ -71,8 +72,9 @@ interface Segment {
   revisions: string[];
   startSeq: number;
   count: number;
-  /** For 'new': the head it brings the store up to. */
+  /** For 'new': the head it brings the store up to, and the position of the stored commit it stops at. */
   head?: string;
+  baseSeq?: number;
   hole?: { from: number; to: number };
 }
 
@@ -175,7 +177,7 @@ async function planSegments(repo: Repository, store: MemoryStore, head: string, 
     const distance = state.headSeq !== undefined ? await repo.firstParentDistance(head, state.head) : undefined;
     if (distance !== undefined) {
       headSeq = state.headSeq! + distance;
-      segments.push({ kind: 'new', revisions: [head, `^${state.head}`], startSeq: headSeq, count: distance, head });
+      segments.push({ kind: 'new', revisions: [head, `^${state.head}`], startSeq: headSeq, count: distance, head, baseSeq: state.headSeq! });
     } else {
       headSeq = await repo.firstParentDepth(head);
       // Keep what lies below the last commit both lines share, if it is on the new first-parent line.
@@ -194,7 +196,7 @@ async function planSegments(repo: Repository, store: MemoryStore, head: string, 
         result.notices.push(
           `History was rewritten (a force-push or rebase): forgot ${removed} experience(s) of commits no longer on this branch and mined again from ${base.slice(0, 10)}.`,
         );
-        segments.push({ kind: 'new', revisions: [head, `^${base}`], startSeq: headSeq, count: headSeq - baseSeq, head });
+        segments.push({ kind: 'new', revisions: [head, `^${base}`], startSeq: headSeq, count: headSeq - baseSeq, head, baseSeq });
       } else {
         reset = true;
         result.notices.push('History was rewritten and no mined commit is left on this branch: mining again from scratch.');
@@ -215,12 +217,13 @@ async function planSegments(repo: Repository, store: MemoryStore, head: string, 
     segments.push({ kind: 'fresh', revisions: [head], startSeq: depth, count: depth });
     return segments;
   }
+  let shas: string[] | undefined;
   for (const hole of state.holes) {
     headSeq ??= await repo.firstParentDepth(head);
     const top = Math.min(hole.to, state.headSeq ?? hole.to);
     const skip = headSeq - top;
     if (skip < 0) continue;
-    const shas = await repo.firstParentShas(head);
+    shas ??= await repo.firstParentShas(head);
     const start = shas[skip];
     if (start) segments.push({ kind: 'hole', revisions: [start], startSeq: top, count: top - hole.from + 1, hole });
   }
@@ -348,12 +351,31 @@ function updateState(tx: StoreTransaction, segment: Segment, batch: CommitExperi
     state.tail = oldest.sha;
     state.tailSeq = oldest.seq;
   }
-  if (segment.kind === 'new' && finished) {
+  if (segment.kind === 'new') advanceNew(state, segment, oldest, finished);
+  if (segment.kind === 'hole' && segment.hole) narrowHole(state, segment.hole.from, oldest, finished);
+  if ((segment.kind === 'fresh' || segment.kind === 'older') && finished && reachedRoot) state.complete = true;
+}
+
+/**
+ * New commits on top are recorded as mined from their first batch on: the head moves up at once and
+ * what lies between the batch and the old head becomes a hole, narrowed batch by batch. So `--max`,
+ * a cancel or a crash leave a record of exactly what is left, and the next run mines only that.
+ */
+function advanceNew(state: MiningState, segment: Segment, oldest: CommitExperience | undefined, finished: boolean): void {
+  const from = (segment.baseSeq ?? 0) + 1;
+  if (state.headSeq === undefined || state.headSeq < segment.startSeq) {
     state.head = segment.head;
     state.headSeq = segment.startSeq;
+    const to = oldest ? oldest.seq - 1 : segment.startSeq;
+    // A mine that started meanwhile from the same base may have left a smaller hole: keep the larger.
+    const existing = state.holes.find((hole) => hole.from === from);
+    if (existing) existing.to = Math.max(existing.to, to);
+    else state.holes.push({ from, to });
   }
-  if (segment.kind === 'hole' && finished && segment.hole) {
-    state.holes = state.holes.filter((h) => h.from !== segment.hole!.from || h.to !== segment.hole!.to);
-  }
-  if ((segment.kind === 'fresh' || segment.kind === 'older') && finished && reachedRoot) state.complete = true;
+  narrowHole(state, from, oldest, finished);
+}
+
+function narrowHole(state: MiningState, from: number, oldest: CommitExperience | undefined, finished: boolean): void {
+  for (const hole of state.holes) if (hole.from === from && oldest) hole.to = Math.min(hole.to, oldest.seq - 1);
+  state.holes = state.holes.filter((hole) => hole.to >= hole.from && !(finished && hole.from === from));
 }

@@ -1,3 +1,4 @@
+import { CoevolveError } from '../errors.ts';
 import { hunkLineRanges } from '../code/symbolParser.ts';
 import type { ParsedFile, SymbolParser, SymbolRef } from '../code/symbolParser.ts';
 import type { SymbolChange } from '../memory/experience.ts';
@@ -70,7 +71,10 @@ export class SymbolMapper {
       mapped++;
       try {
         await this.mapChange(change, found);
-      } catch {
+      } catch (error) {
+        // git itself stopped (or was interrupted): every later file would read as unmappable, so
+        // the commit must not be stored with too few symbols.
+        if (CoevolveError.is(error, 'cancelled') || CoevolveError.is(error, 'git-failed')) throw error;
         // A file the grammar cannot handle degrades to file level; mining goes on.
         this.forget(change.path);
         if (change.oldPath) this.forget(change.oldPath);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { CoevolveError } from '../errors.ts';
 import { SymbolParser } from '../code/symbolParser.ts';
 import type { SymbolChange } from '../memory/experience.ts';
 import { BlobReader } from './blobReader.ts';
@@ -16,7 +17,7 @@ export interface SymbolJob {
 
 export type SymbolWorkerReply =
   | { id: number; symbols: SymbolChange[] }
-  | { id: number; error: string }
+  | { id: number; error: string; code?: string }
   | { closed: true; stats: SymbolStats };
 
 /** Maps commits to symbols, in the order they are given. */
@@ -61,7 +62,9 @@ class WorkerSymbolSource implements SymbolSource {
       }
       const waiter = this.pending.get(reply.id);
       this.pending.delete(reply.id);
-      if ('error' in reply) waiter?.resolve([]); // a file the grammar cannot map degrades to file level
+      // git stopped under the worker: the commit cannot be mapped faithfully, so mining stops (or cancels).
+      if ('error' in reply && (reply.code === 'cancelled' || reply.code === 'git-failed')) waiter?.reject(new CoevolveError(reply.code, reply.error));
+      else if ('error' in reply) waiter?.resolve([]); // a file the grammar cannot map degrades to file level
       else waiter?.resolve(reply.symbols);
     });
     const fail = (error: Error) => {

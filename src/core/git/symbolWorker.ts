@@ -2,6 +2,7 @@
 // commits the miner posts, in order. Parsing is most of mining's CPU; doing it here lets the main
 // thread read and store history at the same time (and keeps an editor's extension host responsive).
 import { parentPort, workerData } from 'node:worker_threads';
+import { CoevolveError } from '../errors.ts';
 import { SymbolParser } from '../code/symbolParser.ts';
 import { BlobReader } from './blobReader.ts';
 import { DEFAULT_SYMBOL_LIMITS, SymbolMapper } from './symbolMapper.ts';
@@ -29,7 +30,8 @@ port.on('message', (job: SymbolJob | { close: true }) => {
       const mapper = await ready;
       port.postMessage({ id: job.id, symbols: await mapper.map(job) } satisfies SymbolWorkerReply);
     } catch (error) {
-      port.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) } satisfies SymbolWorkerReply);
+      const code = error instanceof CoevolveError ? error.reason : undefined;
+      port.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error), ...(code ? { code } : {}) } satisfies SymbolWorkerReply);
     }
   });
 });

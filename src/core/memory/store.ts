@@ -116,11 +116,11 @@ export class StoreTransaction {
     return db.data;
   }
 
-  /** Inserts or replaces experiences by sha; a forgotten sha is only ever stored as its tombstone. */
   /**
    * Writes experiences, replacing stored ones of the same sha. With `keepLearned` (mining), a
-   * commit mined again keeps what was learned about it — its utility: Q, counts, pin, quarantine —
-   * and only the mined fields are renewed; without it (a credit, a pin), the given record is the truth.
+   * commit mined again keeps what was learned about it — its utility (Q, counts, pin, quarantine)
+   * and the revert that undid it — and only the mined fields are renewed; without it (a credit, a
+   * pin), the given record is the truth. A forgotten sha is only ever stored as its tombstone.
    */
   async upsert(experiences: readonly CommitExperience[], options: { keepLearned?: boolean } = {}): Promise<void> {
     const byShard = new Map<number, CommitExperience[]>();
@@ -141,7 +141,7 @@ export class StoreTransaction {
           file.items.push(experience);
         } else {
           const stored = file.items[at]!;
-          file.items[at] = options.keepLearned ? { ...experience, utility: stored.utility } : experience;
+          file.items[at] = options.keepLearned ? remined(experience, stored) : experience;
         }
         this.shaToSeq?.set(experience.sha, experience.seq);
       }
@@ -242,6 +242,15 @@ async function readMeta(dir: string): Promise<StoreMeta | null> {
 
 async function writeMeta(dir: string, meta: StoreMeta): Promise<void> {
   await new Low<StoreMeta>(metaAdapter(dir), meta).write();
+}
+
+/**
+ * A commit mined again keeps what was learned about it: its utility, and the revert that undid it
+ * (found from a later commit, which this mine may not see again: another mine may have linked it).
+ */
+function remined(mined: CommitExperience, stored: CommitExperience): CommitExperience {
+  const revertedBy = mined.revertedBy ?? stored.revertedBy;
+  return { ...mined, utility: stored.utility, ...(revertedBy ? { revertedBy } : {}) };
 }
 
 function countOf(meta: StoreMeta): number {
