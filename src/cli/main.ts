@@ -34,6 +34,7 @@ Exit codes:
   5    git failed
   6    the model failed (unreachable, refused the key, rate-limited, timed out, bad output)
   7    solve: the change did not pass the project's checks (or none were found, or the budget ran out)
+  8    solve: the checks pass as before, but no test demonstrates the change (no regressions, not proven)
   130  cancelled (Ctrl-C)`,
   )
   .exitOverride();

@@ -78,17 +78,18 @@ export function newFixUtility(): Utility {
   return emptyUtility();
 }
 
-/** Credits the earlier fixes a run was guided by (a newer line per fix; the file stays append-only). */
+/**
+ * Credits the earlier fixes a run was guided by (a newer line per fix; the file stays append-only).
+ * Read and written under one lock: two credits of one fix at once both count.
+ */
 export async function creditFixes(storeDir: string, ids: readonly string[], reward: Reward, now = Date.now() / 1000): Promise<string[]> {
   const wanted = new Set(ids);
   if (!wanted.size) return [];
-  const credited: string[] = [];
-  for (const fix of await readFixes(storeDir)) {
-    if (!wanted.has(fix.id)) continue;
-    const utility = updatedUtility(fix.utility, reward, now);
-    await appendFix(storeDir, { ...fix, utility });
-    await logCredits(storeDir, [{ id: fix.id, reward, utility }]);
-    credited.push(fix.id);
-  }
-  return credited;
+  return withStoreLock(storeDir, async () => {
+    const credited = (await readFixes(storeDir)).filter((fix) => wanted.has(fix.id)).map((fix) => ({ ...fix, utility: updatedUtility(fix.utility, reward, now) }));
+    if (!credited.length) return [];
+    await appendStoreLog(storeDir, 'memory/fixes.jsonl', credited);
+    await logCredits(storeDir, credited.map((fix) => ({ id: fix.id, reward, utility: fix.utility })));
+    return credited.map((fix) => fix.id);
+  });
 }
