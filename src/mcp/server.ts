@@ -25,7 +25,8 @@ export function createMemoryServer(workspace: Workspace, options: MemoryServerOp
   const server = new McpServer({ name: 'coevolve', title: 'Co-evolve project memory', version: VERSION }, { instructions: INSTRUCTIONS });
   const context: ServerContext = {
     workspace,
-    memory: new WarmMemory(workspace.storeDir),
+    // Notes go to stderr, the server's log (stdout is the protocol).
+    memory: new WarmMemory(workspace.storeDir, (note) => process.stderr.write(`coevolve mcp: ${note}\n`)),
     clientName: () => server.server.getClientVersion()?.name,
   };
   registerRecallTool(server, context);

@@ -21,6 +21,7 @@ export function registerRecall(program: Command): void {
         k: options.k,
         ...(options.before ? { before: options.before } : {}),
         ...(options.content ? { content: true } : {}),
+        onNote: (note) => process.stderr.write(`coevolve: note: ${note}\n`),
       });
       process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : describe(result));
     });

@@ -4,7 +4,8 @@ import { storeDirOf, withStoreFlags } from '../storeFlags.ts';
 import type { StoreFlags } from '../storeFlags.ts';
 import { CoevolveError } from '../../core/errors.ts';
 import { exportSkills, importSkills } from '../../core/skills/skillTransfer.ts';
-import { listSkills, readSkill, rollbackSkill, scanStoredSkill, setSkillStatus } from '../../core/skills/skillLibrary.ts';
+import { listSkills, readDecisions, readSkill, rollbackSkill, scanStoredSkill, setSkillStatus } from '../../core/skills/skillLibrary.ts';
+import { REPAIR_HINT } from '../../core/skills/skillStore.ts';
 import { formatFindings, secretPlaces, summarizeFindings } from '../../core/skills/skillSafety.ts';
 import { readSkillStats, versionStats } from '../../core/skills/skillStats.ts';
 import type { VersionStats } from '../../core/skills/skillStats.ts';
@@ -23,20 +24,35 @@ export function registerSkills(program: Command): void {
     const dir = await storeDirOf(flags);
     const list = await listSkills(dir);
     if (!list.length && !existsSync(dir)) throw new CoevolveError('store-empty', `There is no store in ${dir} yet: nothing mined, no skill.`, { hint: 'Run `coevolve mine` first, or `coevolve skills import <folder>`.' });
-    // The current version's counts; a broken stats file costs its column, not the listing.
+    // The current version's counts; a broken stats file costs its column, not the listing (and is reported below).
     const stats = new Map<string, VersionStats | 'unreadable'>();
+    const damaged: string[] = list.filter((s) => s.problem).map((s) => `${s.name}: ${s.problem}`);
     for (const s of list) {
-      const all = await readSkillStats(dir, s.name).catch(() => undefined);
+      const all = await readSkillStats(dir, s.name).catch((error: unknown) => {
+        if (!CoevolveError.is(error, 'store-corrupt') && !CoevolveError.is(error, 'store-newer-schema')) throw error;
+        damaged.push(`${s.name}: ${error.message}`);
+        return undefined;
+      });
       if (!all) stats.set(s.name, 'unreadable');
       else if (all.versions[String(s.version)]) stats.set(s.name, versionStats(all, s.version));
     }
-    if (flags.json) return void process.stdout.write(`${JSON.stringify(list.map((s) => ({ ...s, stats: stats.get(s.name) ?? null })), null, 2)}\n`);
-    if (!list.length) return void process.stdout.write('No skills yet.\n');
-    const column = (name: string): string => {
-      const s = stats.get(name);
-      return (s === undefined ? '' : s === 'unreadable' ? 'stats?' : `accepted ${s.accepted}/${s.uses}`).padEnd(15);
-    };
-    for (const s of list) process.stdout.write(`${s.name.padEnd(32)} ${s.kind.padEnd(7)} v${s.version} of ${s.versions.length}  ${s.status.padEnd(11)} ${column(s.name)} ${s.problem ? `UNREADABLE: ${s.problem}` : s.description}\n`);
+    await readDecisions(dir).catch((error: unknown) => {
+      if (!CoevolveError.is(error, 'store-corrupt')) throw error;
+      damaged.push(error.message);
+    });
+    if (flags.json) process.stdout.write(`${JSON.stringify(list.map((s) => ({ ...s, stats: stats.get(s.name) ?? null })), null, 2)}\n`);
+    else if (!list.length) process.stdout.write('No skills yet.\n');
+    else {
+      const column = (name: string): string => {
+        const s = stats.get(name);
+        return (s === undefined ? '' : s === 'unreadable' ? 'stats?' : `accepted ${s.accepted}/${s.uses}`).padEnd(15);
+      };
+      for (const s of list) process.stdout.write(`${s.name.padEnd(32)} ${s.kind.padEnd(7)} v${s.version} of ${s.versions.length}  ${s.status.padEnd(11)} ${column(s.name)} ${s.problem ? `UNREADABLE: ${s.problem}` : s.description}\n`);
+    }
+    // The listing is still printed; a damaged library is said to be damaged, with the remedy, and exits 3.
+    if (damaged.length) {
+      throw new CoevolveError('store-corrupt', `The skill library is damaged:\n${damaged.map((line) => `  ${line}`).join('\n')}`, { hint: REPAIR_HINT });
+    }
   });
   withStoreFlags(skills.command('show').description('Print a skill\'s SKILL.md (the current version, or --version N).').argument('<name>').option('--version <n>', 'a stored version')).action(async (name: string, flags: StoreFlags & { version?: string }) => {
     const skill = await readSkill(await storeDirOf(flags), name, versionOption(flags.version));

@@ -4,7 +4,7 @@ import { Trajectory } from '../agents/trajectory.ts';
 import { CoevolveError } from '../errors.ts';
 import type { SkillDocument } from '../skills/skillFile.ts';
 import { skillFrontMatterSchema } from '../skills/skillFile.ts';
-import { listSkills, readSkill, saveSkillVersion } from '../skills/skillLibrary.ts';
+import { listSkills, readSkillIfAny, saveSkillVersion } from '../skills/skillLibrary.ts';
 import { scanSkill } from '../skills/skillSafety.ts';
 import { readEvolutionDecisions, recordEvolutionDecision } from './decisionLog.ts';
 import type { EvolutionDecision, PairOutcome, TrialResult, Verdict } from './decisionLog.ts';
@@ -246,7 +246,8 @@ function trainingPart(cluster: FailureCluster, train: readonly FailedRun[]): Fai
 
 /** The proposal as a SKILL.md: an edit keeps the existing skill's name and extra fields. */
 async function candidateDocument(storeDir: string, proposal: Proposal): Promise<SkillDocument> {
-  const existing = await readSkill(storeDir, proposal.name).catch(() => undefined);
+  // A damaged skill of that name stops here, before the gate spends a replay on it (`store repair` first).
+  const existing = await readSkillIfAny(storeDir, proposal.name);
   const meta = skillFrontMatterSchema.parse({
     ...(existing?.doc.meta ?? {}),
     name: proposal.name,

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { RunSummary } from '../agents/solveTask.ts';
 import { CoevolveError } from '../errors.ts';
 import { redact } from '../security/redact.ts';
-import { creditSkills, rollbackIfWorse } from '../skills/skillStats.ts';
+import { MemoryStore } from '../memory/store.ts';
+import { storePath } from '../store/storePath.ts';
+import { checkSkillCredits, creditSkills, rollbackIfWorse } from '../skills/skillStats.ts';
 import type { AutomaticRollback } from '../skills/skillStats.ts';
 import { appendFix, creditFixes, newFixUtility, readFixes } from './fixExperience.ts';
 import { fingerprintPatch } from './fixFingerprint.ts';
@@ -28,20 +30,25 @@ export interface OutcomeRecord {
  * The user decided on a solved task: the run becomes a FixExperience, and every memory it used is
  * credited — +1 when the change was proven and accepted, +0.5 when it was accepted with no
  * regressions but nothing proved it, −1 when it failed or was rejected.
- * A run is decided once; deciding again is refused.
+ * A run is decided once; deciding again is refused. Everything the outcome reads or writes is
+ * checked before the first write, so a damaged file (a skill's stats, a SKILL.md, the skill history,
+ * a shard, a link in the store) refuses the outcome with nothing written: after `coevolve store
+ * repair`, deciding again works (it is not refused as already decided).
  */
 export async function recordRunOutcome(storeDir: string, runId: string, outcome: HumanOutcome, now = Date.now()): Promise<OutcomeRecord> {
   if (!/^[\w.-]+$/.test(runId)) throw new CoevolveError('bad-input', `"${runId}" is not a run id.`);
-  const dir = join(storeDir, 'runs', runId);
+  const dir = await storePath(storeDir, 'runs', runId);
+  const summaryPath = await storePath(dir, 'summary.json');
   let summary: RunSummary;
   try {
-    summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
+    summary = JSON.parse(await readFile(summaryPath, 'utf8')) as RunSummary;
   } catch {
     throw new CoevolveError('bad-input', `There is no finished run "${runId}" in ${join(storeDir, 'runs')}.`);
   }
   const id = `fix:${runId}`;
   if ((await readFixes(storeDir)).some((fix) => fix.id === id)) throw new CoevolveError('bad-input', `Run ${runId} was already decided.`);
-  const patch = await readFile(join(dir, 'patch.diff'), 'utf8').catch(() => '');
+  const patch = await readFile(await storePath(dir, 'patch.diff'), 'utf8').catch(() => '');
+  await checkInputs(storeDir, summary);
   const verified = summary.status === 'passed';
   // A summary from before evidence existed at best showed no regressions.
   const evidence = verified ? (summary.evidence ?? 'no-regressions') : undefined;
@@ -82,4 +89,15 @@ export async function recordRunOutcome(storeDir: string, runId: string, outcome:
     if (rollback) rolledBack.push(rollback);
   }
   return { fix, reward, credit, creditedFixes, creditedSkills: skills.credited.map((c) => `${c.name}@v${c.version}`), rolledBack };
+}
+
+/** Reads, without writing, everything recording the outcome will read or write after the fix is appended. */
+async function checkInputs(storeDir: string, summary: RunSummary): Promise<void> {
+  // The logs it appends to: refused here if a link, not after the fix line is written.
+  await storePath(storeDir, 'memory', 'fixes.jsonl');
+  await storePath(storeDir, 'memory', 'credits.jsonl');
+  // The experiences it credits: every shard read, so a damaged one refuses the outcome now.
+  if (summary.memory.experienceIds.length) for await (const _ of (await MemoryStore.open(storeDir)).experiences());
+  // The skills it credits (their stats, SKILL.md, parent version) and the skill history a rollback appends to.
+  await checkSkillCredits(storeDir, summary.memory.skillIds ?? []);
 }

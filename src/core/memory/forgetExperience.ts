@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { CoevolveError } from '../errors.ts';
+import { recallCachePath } from './recallIndex.ts';
 import type { CommitExperience } from './experience.ts';
 import { MemoryStore } from './store.ts';
 import { tombstoneOf } from './tombstone.ts';
@@ -14,6 +14,8 @@ import { tombstoneOf } from './tombstone.ts';
  * forgotten) and the tombstone now stored; undefined when no experience has that sha.
  */
 export async function forgetExperience(storeDir: string, shaOrPrefix: string): Promise<{ was: CommitExperience; tombstone: CommitExperience } | undefined> {
+  // Checked before anything is written: a cache folder that is a link is refused, never deleted through.
+  const cache = await recallCachePath(storeDir);
   const store = await MemoryStore.open(storeDir);
   const forgotten = await store.transaction(async (tx) => {
     const found = await tx.find(shaOrPrefix);
@@ -25,7 +27,7 @@ export async function forgetExperience(storeDir: string, shaOrPrefix: string): P
     return { was: found, tombstone };
   });
   // The search index cache holds the commit's words too: it is derived, so it is rebuilt on next use.
-  if (forgotten) await rm(join(storeDir, 'cache', 'recall-index.json'), { force: true });
+  if (forgotten) await rm(cache, { force: true });
   return forgotten;
 }
 

@@ -1,6 +1,11 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, rename } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import MiniSearch from 'minisearch';
+import { z } from 'zod';
+import { CoevolveError } from '../errors.ts';
+import { atomicWriteFile } from '../sandbox/atomicWrite.ts';
+import { storePath } from '../store/storePath.ts';
 import type { SearchResult } from 'minisearch';
 import { digestOf, searchFieldsOf } from './experienceDigest.ts';
 import type { ExperienceDigest } from './experienceDigest.ts';
@@ -22,14 +27,91 @@ interface IndexDoc {
   code: string;
 }
 
-interface CacheFile {
-  version: number;
-  shardRevs: Record<string, number>;
-  digests: ExperienceDigest[];
-  index: unknown;
-  /** The file-level index over all of memory (no cutoff): costly to build, cheap to load. */
-  fileSearch?: unknown;
+/** The recall index cache, relative to the store: derived from memory/, per machine (git-ignored). */
+export const RECALL_CACHE = ['cache', 'recall-index.json'] as const;
+
+const KINDS = ['fix', 'feature', 'refactor', 'test', 'docs', 'chore', 'revert'] as const;
+const CATEGORIES = ['source', 'test', 'docs', 'config', 'vendored', 'generated', 'lock', 'binary', 'submodule'] as const;
+
+const digestSchema = z.object({
+  sha: z.string().min(1),
+  seq: z.number().int(),
+  time: z.number(),
+  kind: z.enum(KINDS),
+  subject: z.string(),
+  files: z.array(z.object({ path: z.string(), oldPath: z.string().optional(), category: z.enum(CATEGORIES), deleted: z.boolean().optional(), words: z.array(z.string()).optional() })),
+  symbols: z.array(z.object({ path: z.string(), name: z.string(), container: z.string().optional(), kind: z.string() })),
+  reverted: z.boolean(),
+  isRevert: z.boolean(),
+  q: z.number(),
+  lastUsed: z.number().optional(),
+  quarantined: z.boolean().optional(),
+  pinned: z.boolean().optional(),
+  forgotten: z.boolean().optional(),
+}) satisfies z.ZodType<ExperienceDigest>;
+
+/** A MiniSearch index as its toJSON writes it (what MiniSearch.loadJS reads). */
+interface SearchJson {
+  documentCount: number;
+  nextId: number;
+  documentIds: Record<string, string>;
+  fieldIds: Record<string, number>;
+  fieldLength: Record<string, number[]>;
+  averageFieldLength: number[];
+  storedFields: Record<string, unknown>;
+  dirtCount?: number;
+  index: [string, Record<string, Record<string, number>>][];
+  serializationVersion: 2;
 }
+
+/**
+ * Checked before MiniSearch.loadJS trusts it. By hand, not by a zod object: the term table and the
+ * per-document maps are most of the file, and zod took longer over them than parsing the JSON did.
+ */
+const searchJsonSchema = z.custom<SearchJson>(isSearchJson, 'not a serialized search index');
+
+function isSearchJson(value: unknown): boolean {
+  if (!isPlainObject(value) || value.serializationVersion !== 2) return false;
+  if (!isCount(value.documentCount) || !isCount(value.nextId) || (value.dirtCount !== undefined && !isCount(value.dirtCount))) return false;
+  if (!isRecordOf(value.documentIds, (id) => typeof id === 'string') || !isRecordOf(value.fieldIds, isCount) || !isRecordOf(value.storedFields, () => true)) return false;
+  if (!isRecordOf(value.fieldLength, isNumbers) || !isNumbers(value.averageFieldLength)) return false;
+  if (!Array.isArray(value.index)) return false;
+  for (const entry of value.index) {
+    if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string') return false;
+    if (!isRecordOf(entry[1], (postings) => isRecordOf(postings, (frequency) => typeof frequency === 'number'))) return false;
+  }
+  return true;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isRecordOf(value: unknown, each: (item: unknown) => boolean): boolean {
+  if (!isPlainObject(value)) return false;
+  for (const key in value) if (!each(value[key])) return false;
+  return true;
+}
+
+function isCount(value: unknown): boolean {
+  return Number.isInteger(value) && (value as number) >= 0;
+}
+
+function isNumbers(value: unknown): boolean {
+  return Array.isArray(value) && value.every((n) => typeof n === 'number');
+}
+
+const cacheSchema = z.object({
+  version: z.literal(CACHE_VERSION),
+  shardRevs: z.record(z.string(), z.number()),
+  digests: z.array(digestSchema),
+  index: searchJsonSchema,
+  /** The file-level index over all of memory (no cutoff): costly to build, cheap to load. */
+  fileSearch: searchJsonSchema.optional(),
+});
+type CacheFile = z.infer<typeof cacheSchema>;
+/** What is written: the indexes as MiniSearch serializes them (checked when read back). */
+type CacheOut = Omit<CacheFile, 'index' | 'fileSearch'> & { index: unknown; fileSearch?: unknown };
 
 const INDEX_OPTIONS = { fields: [...FIELDS], storeFields: [], ...TEXT_OPTIONS };
 
@@ -40,6 +122,8 @@ const INDEX_OPTIONS = { fields: [...FIELDS], storeFields: [], ...TEXT_OPTIONS };
  */
 export class RecallIndex {
   private readonly derived = new Map<string, unknown>();
+  /** What the user should know about this load: a damaged cache that was rebuilt. */
+  readonly notes: string[] = [];
 
   private constructor(
     private readonly search: MiniSearch<IndexDoc>,
@@ -51,7 +135,7 @@ export class RecallIndex {
   unfilteredFiles(): { table: FileTable; search: FileSearch } {
     return this.derive('files:unfiltered', () => {
       const table = new FileTable([...this.digests()]);
-      const search = this.savedFileSearch ? FileSearch.fromJSON(this.savedFileSearch) : FileSearch.build(table);
+      const search = (this.savedFileSearch ? restoredFileSearch(this.savedFileSearch) : undefined) ?? FileSearch.build(table);
       this.savedFileSearch = undefined;
       return { table, search };
     });
@@ -97,21 +181,35 @@ export class RecallIndex {
     return out;
   }
 
-  /** Loads the index for `store`, re-indexing only the shards that changed since the cache was written. */
+  /**
+   * Loads the index for `store`, re-indexing only the shards that changed since the cache was
+   * written. The cache is derived: one that cannot be read (cut off, zeroed, garbage, empty, of
+   * another shape) is rebuilt from the store, with a note in `notes`, never an error. A cache
+   * folder or file that is a symbolic link is refused (`store-corrupt`), never followed.
+   */
   static async load(store: MemoryStore): Promise<RecallIndex> {
-    const cachePath = join(store.dir, 'cache', 'recall-index.json');
+    const cachePath = await recallCachePath(store.dir);
     const wanted = Object.fromEntries(Object.entries(store.state.shards).map(([n, s]) => [n, s.rev]));
-    const cache = await readCache(cachePath);
-    let search: MiniSearch<IndexDoc>;
+    const read = await readCache(cachePath);
+    let cache = read.cache;
+    let search: MiniSearch<IndexDoc> | undefined;
     const bySha = new Map<string, ExperienceDigest>();
     const fresh = new Set<string>();
     if (cache) {
-      search = MiniSearch.loadJS<IndexDoc>(cache.index as never, INDEX_OPTIONS);
+      try {
+        search = MiniSearch.loadJS<IndexDoc>(cache.index, INDEX_OPTIONS);
+      } catch (error) {
+        read.problem = `its index cannot be loaded (${error instanceof Error ? error.message : String(error)})`;
+        cache = undefined;
+      }
+    }
+    if (cache && search) {
       for (const digest of cache.digests) bySha.set(digest.sha, digest);
       for (const [shard, rev] of Object.entries(cache.shardRevs)) if (wanted[shard] === rev) fresh.add(shard);
     } else {
       search = new MiniSearch<IndexDoc>(INDEX_OPTIONS);
     }
+    const note = read.problem ? `The recall index cache ${cachePath} could not be used (${read.problem}); it was rebuilt from the store.` : undefined;
     const stale = new Set(Object.keys({ ...wanted, ...(cache?.shardRevs ?? {}) }).filter((shard) => !fresh.has(shard)));
     if (stale.size === 0 && cache) return new RecallIndex(search, bySha, cache.fileSearch);
     for (const digest of [...bySha.values()]) {
@@ -132,29 +230,104 @@ export class RecallIndex {
       search.addAll(docs);
     }
     const index = new RecallIndex(search, bySha);
+    if (note) index.notes.push(note);
     const files = index.unfilteredFiles();
     await writeCache(cachePath, { version: CACHE_VERSION, shardRevs: wanted, digests: [...bySha.values()], index: search.toJSON(), fileSearch: files.search.toJSON() });
     return index;
   }
 }
 
-async function readCache(path: string): Promise<CacheFile | undefined> {
+/** The cache file's path: the store, its cache folder and the file itself must not be links. */
+export async function recallCachePath(storeDir: string): Promise<string> {
+  return storePath(storeDir, ...RECALL_CACHE).catch((error: unknown) => {
+    if (!CoevolveError.is(error, 'store-corrupt')) throw error;
+    throw new CoevolveError('store-corrupt', `${error.message} (The recall index cache is never read or written through a link.)`, {
+      hint: `${error.hint ?? ''} \`coevolve store repair\` moves a link in the cache aside.`.trim(),
+      cause: error,
+    });
+  });
+}
+
+/** The cache, or why it cannot be used (undefined with no problem: there is none yet, or it is from another version). */
+async function readCache(path: string): Promise<{ cache?: CacheFile; problem?: string }> {
+  let text: string;
   try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as CacheFile;
-    return parsed.version === CACHE_VERSION ? parsed : undefined;
+    // O_NOFOLLOW: a link that appeared after the path was checked is never followed.
+    const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      if (!(await handle.stat()).isFile()) return { problem: 'it is not a plain file' };
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return {};
+    if (code === 'ELOOP') throw new CoevolveError('store-corrupt', `${path} is a symbolic link: the recall index cache is never read or written through a link.`, { hint: 'Remove the link (the cache is rebuilt from the store), or run `coevolve store repair`, which moves it aside.' });
+    return { problem: `it cannot be read: ${(error as Error).message}` };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
   } catch {
-    // A missing or broken cache is rebuilt from the store; it holds nothing of its own.
+    return { problem: text.trim() ? 'it is not valid JSON: cut off or overwritten' : 'it is empty' };
+  }
+  // Written by another version of Co-evolve: rebuilt without a word, as a version change always was.
+  const version = z.looseObject({ version: z.number() }).safeParse(parsed);
+  if (version.success && version.data.version !== CACHE_VERSION) return {};
+  const result = cacheSchema.safeParse(parsed);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    return { problem: `it does not have the cache's shape: ${issue.path.slice(0, 4).join('.') || 'file'}: ${issue.message}` };
+  }
+  return { cache: result.data };
+}
+
+/** The saved file index, or undefined when it cannot be restored (it is then built again). */
+function restoredFileSearch(json: unknown): FileSearch | undefined {
+  try {
+    return FileSearch.fromJSON(json);
+  } catch {
     return undefined;
   }
 }
 
-async function writeCache(path: string, cache: CacheFile): Promise<void> {
-  await mkdir(join(path, '..'), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
+async function writeCache(path: string, cache: CacheOut): Promise<void> {
   try {
-    await writeFile(temp, JSON.stringify(cache));
-    await rename(temp, path);
+    await mkdir(dirname(path), { recursive: true });
+    // Atomic (temp, rename), without the flush: a cache lost to a power cut is simply rebuilt.
+    await atomicWriteFile(path, JSON.stringify(cache), { durable: false });
   } catch {
     // A read-only store still recalls; it just rebuilds the index next time.
   }
+}
+
+/**
+ * `store repair` for the cache folder: a link where the cache folder or the index cache should be
+ * is moved aside (renaming a link never follows it), and so is a cache that cannot be used (it is
+ * rebuilt on the next recall in any case). Nothing is deleted.
+ */
+export async function repairRecallCache(storeDir: string, stamp: string): Promise<{ movedAside: string[]; notes: string[] }> {
+  const report = { movedAside: [] as string[], notes: [] as string[] };
+  await storePath(storeDir);
+  const aside = async (path: string, why: string): Promise<void> => {
+    const backup = `${path}.corrupt-${stamp}.bak`;
+    await rename(path, backup);
+    report.movedAside.push(backup);
+    report.notes.push(`${relative(storeDir, path)}: ${why} (kept as ${relative(storeDir, backup)}).`);
+  };
+  const folder = join(storeDir, RECALL_CACHE[0]);
+  const folderInfo = await lstat(folder).catch(() => undefined);
+  if (!folderInfo) return report;
+  if (!folderInfo.isDirectory()) {
+    await aside(folder, `${folderInfo.isSymbolicLink() ? 'a symbolic link' : 'not a folder'} where the cache folder should be; the cache is rebuilt on the next recall`);
+    return report;
+  }
+  const file = join(folder, RECALL_CACHE[1]);
+  const info = await lstat(file).catch(() => undefined);
+  if (!info) return report;
+  if (info.isSymbolicLink()) return aside(file, 'a symbolic link where the recall index cache should be; it is rebuilt on the next recall').then(() => report);
+  const { problem } = await readCache(file);
+  if (problem) await aside(file, `the recall index cache could not be used (${problem}); it is rebuilt on the next recall`);
+  return report;
 }

@@ -21,17 +21,20 @@ export interface WorkspaceRecallOptions extends Omit<RecallOptions, 'before' | '
   warm?: WarmMemory;
   /** An already resolved cutoff (a replay task's), used when `before` is not given. */
   cutoff?: Cutoff;
+  /** Told what the user should know about loading memory (a damaged index cache that was rebuilt). A warm memory tells its own. */
+  onNote?: (note: string) => void;
 }
 
 /** Loads the workspace's memory and recalls what is relevant to `text`. */
 export async function recallInWorkspace(workspace: Workspace, text: string, options: WorkspaceRecallOptions = {}): Promise<RecallResult> {
   if (!text.trim()) throw new CoevolveError('bad-input', 'Give some text to recall for: a task, an error message or a file path.');
-  const { before, content, contentIndex, warm, cutoff: given, ...rest } = options;
+  const { before, content, contentIndex, warm, cutoff: given, onNote, ...rest } = options;
   const index = warm ? (await warm.get()).index : await loadIndex(workspace.storeDir).catch((error: unknown) => {
     // "Run coevolve mine" would be bad advice where mine refuses: say what is really wrong.
     if (CoevolveError.is(error, 'store-empty') && !workspace.repository) throw new CoevolveError('not-a-git-repo', `${workspace.root} is not in a git repository, and there is no memory in ${workspace.storeDir}.`, { hint: 'Run recall inside a git repository that was mined (coevolve mine), or point --store at a store.' });
     throw error;
   });
+  if (!warm) for (const note of index.notes) onNote?.(note);
   const cutoff = before ? await resolveCutoff(workspace, index, before) : given;
   const recallOptions: RecallOptions = cutoff ? { ...rest, before: cutoff } : rest;
   if (contentIndex) recallOptions.content = contentIndex;

@@ -20,7 +20,11 @@ export class WarmMemory {
   private loading: Promise<LoadedMemory> | undefined;
   private readonly shards = new Map<string, CommitExperience[]>();
 
-  constructor(private readonly storeDir: string) {}
+  /** `onNote` is told what the user should know about a load (a damaged index cache that was rebuilt). */
+  constructor(
+    private readonly storeDir: string,
+    private readonly onNote?: (note: string) => void,
+  ) {}
 
   async get(): Promise<LoadedMemory> {
     // Concurrent calls share one load instead of each parsing the index.
@@ -57,6 +61,7 @@ export class WarmMemory {
       throw new CoevolveError('store-empty', `Nothing has been mined into ${this.storeDir} yet.`, { hint: 'Run `coevolve mine` in the repository first, then call this tool again.' });
     }
     const index = await RecallIndex.load(store);
+    for (const note of index.notes) this.onNote?.(note);
     this.loaded = { store, index, generation: store.state.generation };
     return this.loaded;
   }

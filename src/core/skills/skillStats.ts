@@ -1,15 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { CoevolveError } from '../errors.ts';
 import { withStoreLock } from '../memory/storeLock.ts';
-import { listVersions, readSkill, rollbackSkill, skillsDir } from './skillLibrary.ts';
+import { listVersions, readDecisions, readSkill, readSkillIfAny, rollbackSkill, skillsDir } from './skillLibrary.ts';
+import { damaged, readStoreText, skillStorePath, writeStoreFile } from './skillStore.ts';
 
 // How each version of a skill fared in the runs that used it, and the rollback that follows when a
 // new version does worse than its parent. The counts live in `skills/.stats/<name>.json`, not in
 // SKILL.md (a rollback restores a version byte for byte) and not in the skill's folder (the library
-// replaces that folder whole whenever the current version changes).
+// replaces that folder whole whenever the current version changes). The file carries its format
+// (`schema`; a file from before it has none and reads as 1), is written atomically, and one that
+// cannot be read is `store-corrupt` with `store repair` as the remedy (never read as "no counts").
 
 export interface VersionStats {
   uses: number;
@@ -22,8 +23,13 @@ export interface SkillStats {
   versions: Record<string, VersionStats>;
 }
 
+/** The format of a stats file this version writes (and the newest it reads). */
+export const SKILL_STATS_SCHEMA = 1;
 const count = z.number().int().nonnegative();
-const statsSchema = z.object({ versions: z.record(z.string().regex(/^[1-9]\d*$/), z.object({ uses: count, accepted: count, rejected: count })) });
+const statsSchema = z.object({
+  schema: z.literal(SKILL_STATS_SCHEMA).optional(),
+  versions: z.record(z.string().regex(/^[1-9]\d*$/), z.object({ uses: count, accepted: count, rejected: count })),
+});
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 /** A skill id as a run records it: the skill's name, or `name@vN` for one version. */
@@ -34,29 +40,37 @@ export const MIN_USES_FOR_ROLLBACK = 3;
 /** The parent's rate is evidence as soon as it has any use (it was the skill before; it had its chance). */
 export const MIN_PARENT_USES = 1;
 
+/** The folder of the stats files, under skills/. */
+export const STATS = '.stats';
+
 export function skillStatsPath(storeDir: string, name: string): string {
   if (!NAME.test(name)) throw new CoevolveError('bad-input', `"${name}" is not a skill name (lowercase letters, digits and hyphens).`);
-  return join(skillsDir(storeDir), '.stats', `${name}.json`);
+  return join(skillsDir(storeDir), STATS, `${name}.json`);
 }
 
-/** The counts of every version of a skill (none yet: no versions). */
+/** The counts of every version of a skill (none yet: no versions); a damaged file is `store-corrupt`. */
 export async function readSkillStats(storeDir: string, name: string): Promise<SkillStats> {
-  const path = skillStatsPath(storeDir, name);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return { versions: {} };
-  }
+  const path = await statsFile(storeDir, name);
+  const text = await readStoreText(path);
+  if (text === undefined) return { versions: {} };
+  return parseSkillStats(text, path);
+}
+
+/** A stats file's text as counts: `store-corrupt` when it is not one, `store-newer-schema` when a newer version wrote it. */
+export function parseSkillStats(text: string, path: string): SkillStats {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new CoevolveError('store-corrupt', `${path} is not valid JSON.`, { hint: 'Fix or delete the file; only acceptance counts are lost.', cause: error });
+    throw damaged(path, `is not valid JSON (${text.trim() ? 'cut off or overwritten' : 'empty'}): the skill's acceptance counts cannot be read`, error);
+  }
+  const format = z.object({ schema: z.number() }).safeParse(parsed);
+  if (format.success && format.data.schema > SKILL_STATS_SCHEMA) {
+    throw new CoevolveError('store-newer-schema', `${path} was written by a newer Co-evolve (stats format ${format.data.schema}; this one reads ${SKILL_STATS_SCHEMA}).`, { hint: 'Update Co-evolve; the file was left as it is.' });
   }
   const result = statsSchema.safeParse(parsed);
-  if (!result.success) throw new CoevolveError('store-corrupt', `${path} is not a skill stats file: ${result.error.issues[0]!.path.join('.')}: ${result.error.issues[0]!.message}`, { hint: 'Fix or delete the file; only acceptance counts are lost.' });
-  return result.data;
+  if (!result.success) throw damaged(path, `is not a skill stats file: ${result.error.issues[0]!.path.join('.') || 'file'}: ${result.error.issues[0]!.message}`);
+  return { versions: result.data.versions };
 }
 
 export function versionStats(stats: SkillStats, version: number): VersionStats {
@@ -78,23 +92,21 @@ export interface SkillCreditResult {
 
 /**
  * Counts one use of every skill a run used, accepted or not. A plain name credits the current
- * version; `name@vN` credits version N (the one the run saw, if the skill changed since).
+ * version; `name@vN` credits version N (the one the run saw, if the skill changed since). Every
+ * stats file is read before any is written: a damaged one refuses the whole credit.
  */
 export async function creditSkills(storeDir: string, skillIds: readonly string[], accepted: boolean): Promise<SkillCreditResult> {
   const result: SkillCreditResult = { credited: [], missing: [] };
-  const targets = new Map<string, { name: string; version: number }>();
-  for (const id of new Set(skillIds)) {
-    const target = await resolveId(storeDir, id);
-    if (target) targets.set(`${target.name}@v${target.version}`, target);
-    else result.missing.push(id);
-  }
+  const targets = await resolveIds(storeDir, skillIds, result.missing);
   if (!targets.size) return result;
   // Read, count and write under the store's lock: two outcomes decided at once both count.
   await withStoreLock(storeDir, async () => {
     const byName = new Map<string, number[]>();
     for (const { name, version } of targets.values()) byName.set(name, [...(byName.get(name) ?? []), version]);
+    const all = new Map<string, SkillStats>();
+    for (const name of byName.keys()) all.set(name, await readSkillStats(storeDir, name));
     for (const [name, versions] of byName) {
-      const stats = await readSkillStats(storeDir, name);
+      const stats = all.get(name)!;
       for (const version of versions) {
         const before = versionStats(stats, version);
         const after = { uses: before.uses + 1, accepted: before.accepted + (accepted ? 1 : 0), rejected: before.rejected + (accepted ? 0 : 1) };
@@ -105,6 +117,34 @@ export async function creditSkills(storeDir: string, skillIds: readonly string[]
     }
   });
   return result;
+}
+
+/**
+ * Reads everything crediting these skills (and a rollback after it) will read or write, without
+ * writing: each skill's current SKILL.md and its parent's, its stats file, the skill history. A
+ * caller about to record an outcome checks this first, so that a damaged file refuses the outcome
+ * before any of it is written.
+ */
+export async function checkSkillCredits(storeDir: string, skillIds: readonly string[]): Promise<void> {
+  const targets = await resolveIds(storeDir, skillIds, []);
+  const names = new Set([...targets.values()].map((t) => t.name));
+  if (!names.size) return;
+  for (const name of names) {
+    await readSkillStats(storeDir, name);
+    const { doc } = await readSkill(storeDir, name);
+    if (doc.meta.parent && (await listVersions(storeDir, name)).includes(doc.meta.parent)) await readSkill(storeDir, name, doc.meta.parent);
+  }
+  await readDecisions(storeDir);
+}
+
+async function resolveIds(storeDir: string, skillIds: readonly string[], missing: string[]): Promise<Map<string, { name: string; version: number }>> {
+  const targets = new Map<string, { name: string; version: number }>();
+  for (const id of new Set(skillIds)) {
+    const target = await resolveId(storeDir, id);
+    if (target) targets.set(`${target.name}@v${target.version}`, target);
+    else missing.push(id);
+  }
+  return targets;
 }
 
 export interface AutomaticRollback {
@@ -157,22 +197,19 @@ async function resolveId(storeDir: string, id: string): Promise<{ name: string; 
     const version = Number(m[2]);
     return (await listVersions(storeDir, name)).includes(version) ? { name, version } : undefined;
   }
-  const current = await readSkill(storeDir, name).catch(() => undefined);
+  // A skill that is gone is missing; a damaged one is an error (its counts would be lost unseen).
+  const current = await readSkillIfAny(storeDir, name);
   return current ? { name, version: current.doc.meta.version } : undefined;
 }
 
-/** Written beside the target and renamed over it, so a crash leaves the old counts or the new. */
+/** Written atomically (temp, flush, rename), so a crash leaves the old counts or the new. */
 async function writeStats(storeDir: string, name: string, stats: SkillStats): Promise<void> {
-  const path = skillStatsPath(storeDir, name);
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, `${JSON.stringify(stats, null, 2)}\n`);
-    await rename(tmp, path);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
+  await writeStoreFile(await statsFile(storeDir, name), `${JSON.stringify({ schema: SKILL_STATS_SCHEMA, versions: stats.versions }, null, 2)}\n`);
+}
+
+async function statsFile(storeDir: string, name: string): Promise<string> {
+  skillStatsPath(storeDir, name);
+  return skillStorePath(storeDir, STATS, `${name}.json`);
 }
 
 function percent(stats: VersionStats): string {

@@ -3,8 +3,9 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { CoevolveError } from '../errors.ts';
 import { parseSkillMarkdown } from './skillFile.ts';
-import { readSkill, saveSkillVersion } from './skillLibrary.ts';
+import { listSkills, readDecisions, readSkill, readSkillIfAny, saveSkillVersion } from './skillLibrary.ts';
 import type { SavedSkill } from './skillLibrary.ts';
+import { readStoreBytes } from './skillStore.ts';
 
 // Moving skills between this library and other agents' skill folders (the SKILL.md convention:
 // one folder per skill, SKILL.md plus resources). What comes in is another agent's text: it is
@@ -26,7 +27,9 @@ export interface ImportedSkill {
  * Imports one skill folder (holding SKILL.md) or every skill folder inside a folder (an agent's
  * skills directory). Each becomes a new version in the library — a new skill, or a child of the
  * existing one of that name — with status candidate and its origin recorded. A skill that cannot be
- * read or holds a secret is refused with the reason; the others are still imported.
+ * read or holds a secret is refused with the reason; the others are still imported. The library is
+ * checked before anything is written: a damaged one (a skill of the same name, the history, a link
+ * anywhere in it) refuses the whole import with `store-corrupt`, and nothing is imported.
  */
 export async function importSkills(storeDir: string, source: string): Promise<{ imported: ImportedSkill[]; refused: { from: string; reason: string }[] }> {
   const root = resolve(source);
@@ -36,23 +39,52 @@ export async function importSkills(storeDir: string, source: string): Promise<{ 
     ? [root]
     : (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => join(root, e.name)).filter((f) => f);
   const result = { imported: [] as ImportedSkill[], refused: [] as { from: string; reason: string }[] };
+  const prepared: Prepared[] = [];
   for (const folder of folders) {
     if (!(await exists(join(folder, 'SKILL.md')))) continue;
     try {
-      const saved = await importOne(storeDir, folder);
-      result.imported.push({ name: saved.doc.meta.name, version: saved.doc.meta.version, status: saved.doc.meta.status, from: folder, findings: saved.safety.findings.length });
+      prepared.push(await prepareOne(folder));
     } catch (error) {
-      if (!CoevolveError.is(error)) throw error;
+      if (!CoevolveError.is(error, 'bad-input')) throw error;
       result.refused.push({ from: folder, reason: error.message });
     }
   }
-  if (!result.imported.length && !result.refused.length) throw new CoevolveError('bad-input', `No SKILL.md in ${root} or in the folders directly inside it.`);
+  if (!prepared.length && !result.refused.length) throw new CoevolveError('bad-input', `No SKILL.md in ${root} or in the folders directly inside it.`);
+  // Everything the import reads or appends to in the library, before the first write.
+  await listSkills(storeDir);
+  await readDecisions(storeDir);
+  for (const one of prepared) await readSkillIfAny(storeDir, one.name);
+  for (const one of prepared) {
+    try {
+      const saved = await importOne(storeDir, one);
+      result.imported.push({ name: saved.doc.meta.name, version: saved.doc.meta.version, status: saved.doc.meta.status, from: one.folder, findings: saved.safety.findings.length });
+    } catch (error) {
+      // What the source holds (a secret, a bad resource) refuses that skill; a damaged store stops the import.
+      if (!CoevolveError.is(error, 'bad-input')) throw error;
+      result.refused.push({ from: one.folder, reason: error.message });
+    }
+  }
   return result;
 }
 
-async function importOne(storeDir: string, folder: string): Promise<SavedSkill> {
+interface Prepared {
+  folder: string;
+  name: string;
+  meta: ReturnType<typeof parseSkillMarkdown>['meta'];
+  body: string;
+  resources: Record<string, Buffer>;
+}
+
+/** Reads and checks one source folder; writes nothing. */
+async function prepareOne(folder: string): Promise<Prepared> {
   const path = join(folder, 'SKILL.md');
-  const text = await readFile(path, 'utf8');
+  // Another agent's folder is as untrusted as a cloned repository: a SKILL.md that is a link is not followed.
+  const bytes = await readStoreBytes(path).catch((error: unknown) => {
+    if (!CoevolveError.is(error, 'store-corrupt')) throw error;
+    throw new CoevolveError('bad-input', `${path} is a symbolic link or not a plain file: it is not followed, and the skill is not imported.`);
+  });
+  if (bytes === undefined) throw new CoevolveError('bad-input', `${path} cannot be read.`);
+  const text = bytes.toString('utf8');
   const fence = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(text);
   let raw: unknown;
   try {
@@ -65,8 +97,11 @@ async function importOne(storeDir: string, folder: string): Promise<SavedSkill> 
   const name = [given, basename(folder)].map(slug).find((n) => NAME.test(n));
   if (!name) throw new CoevolveError('bad-input', `${path}: "${given}" cannot be made into a skill name.`);
   const { meta, body } = parseSkillMarkdown(fence ? text.replace(fence[1]!, stringifyYaml({ ...(raw as object), name }).trimEnd()) : text, path);
-  const resources = await readResources(folder);
-  const existing = await readSkill(storeDir, name).catch(() => undefined);
+  return { folder, name, meta, body, resources: await readResources(folder) };
+}
+
+async function importOne(storeDir: string, { folder, name, meta, body, resources }: Prepared): Promise<SavedSkill> {
+  const existing = await readSkillIfAny(storeDir, name);
   const { version: _version, parent: _parent, approvedBy: _approved, status: _status, ...rest } = meta;
   return saveSkillVersion(
     storeDir,
@@ -91,8 +126,11 @@ export async function exportSkills(storeDir: string, names: readonly string[], t
     await writeFile(join(staging, 'SKILL.md'), skill.text);
     const folder = dirname(skill.path);
     for (const resource of skill.resources) {
+      // Read without following a link (readSkill already refused any in the skill's folder).
+      const bytes = await readStoreBytes(join(folder, resource));
+      if (bytes === undefined) continue;
       await mkdir(dirname(join(staging, resource)), { recursive: true });
-      await writeFile(join(staging, resource), await readFile(join(folder, resource)));
+      await writeFile(join(staging, resource), bytes);
     }
     await rm(destination, { recursive: true, force: true });
     await rename(staging, destination);

@@ -49,7 +49,7 @@ describe('per-version skill stats', () => {
       ['guard-empty', 1, { uses: 4, accepted: 2, rejected: 2 }],
     ]);
     assert.deepEqual(result.missing, ['no-such-skill', 'guard-empty@v9', '../etc']);
-    assert.deepEqual(JSON.parse(readFileSync(skillStatsPath(store, 'guard-empty'), 'utf8')), { versions: { 1: { uses: 4, accepted: 2, rejected: 2 }, 2: { uses: 1, accepted: 0, rejected: 1 } } });
+    assert.deepEqual(JSON.parse(readFileSync(skillStatsPath(store, 'guard-empty'), 'utf8')), { schema: 1, versions: { 1: { uses: 4, accepted: 2, rejected: 2 }, 2: { uses: 1, accepted: 0, rejected: 1 } } });
   });
 
   it('keeps the stats through a rollback and a status change, and never lists them as a resource', async () => {
