@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { runGit, sandboxGit } from '../core/sandbox/sandboxGit.ts';
+import { gitAt, runGit } from '../core/git/gitRunner.ts';
 import { CoevolveError } from '../core/errors.ts';
 
 export const COMMIT_SCHEME = 'coevolve-commit';
@@ -30,7 +30,7 @@ export class CommitDocuments implements vscode.TextDocumentContentProvider, vsco
     const controller = new AbortController();
     const cancel = token.onCancellationRequested(() => controller.abort());
     try {
-      const text = await runGit(sandboxGit(root, controller.signal), ['show', '--stat', '--patch', '--format=fuller', '--no-color', '--no-ext-diff', '--no-textconv', sha, '--'], controller.signal);
+      const text = await runGit(gitAt(root, controller.signal), ['show', '--stat', '--patch', '--format=fuller', '--no-color', '--no-ext-diff', '--no-textconv', sha, '--'], controller.signal);
       return text.length > MAX_COMMIT_TEXT ? `${text.slice(0, MAX_COMMIT_TEXT)}\n… [${text.length - MAX_COMMIT_TEXT} more characters; run git show ${sha}]\n` : text;
     } finally {
       cancel.dispose();
@@ -40,7 +40,7 @@ export class CommitDocuments implements vscode.TextDocumentContentProvider, vsco
   /** Opens a commit beside the active editor, as a diff-highlighted preview titled with its subject. */
   async show(root: string, sha: string): Promise<void> {
     if (!SHA.test(sha)) throw new CoevolveError('bad-input', `Not a commit sha: ${sha}`);
-    const subject = (await runGit(sandboxGit(root), ['log', '-1', '--no-show-signature', '--format=%s', sha, '--'])).trim();
+    const subject = (await runGit(gitAt(root), ['log', '-1', '--no-show-signature', '--format=%s', sha, '--'])).trim();
     const document = await vscode.workspace.openTextDocument(CommitDocuments.uriFor(root, sha, subject));
     await vscode.languages.setTextDocumentLanguage(document, 'diff');
     await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });

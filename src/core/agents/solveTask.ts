@@ -6,7 +6,7 @@ import { markUntrusted } from '../memory/untrustedText.ts';
 import { openSandbox } from '../sandbox/openSandbox.ts';
 import type { PlannedChange } from '../sandbox/changePlan.ts';
 import type { ChangedFile, Sandbox } from '../sandbox/sandbox.ts';
-import { runGit, sandboxGit, splitNul } from '../sandbox/sandboxGit.ts';
+import { gitAt, runGit, splitNul } from '../git/gitRunner.ts';
 import { sweepStaleSandboxes } from '../sandbox/sweep.ts';
 import { DEFAULT_EXPLORATION } from '../memory/recall.ts';
 import type { Cutoff } from '../memory/recall.ts';
@@ -458,7 +458,7 @@ function implementerBrief(task: string, plan: Plan, memory: MemoryContext, check
 }
 
 async function projectLayout(sandbox: Sandbox, signal?: AbortSignal): Promise<string> {
-  const out = await runGit(sandboxGit(sandbox.root, signal), ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], signal);
+  const out = await runGit(gitAt(sandbox.root, signal), ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], signal);
   const files = splitNul(out).filter((path) => !sandbox.readOnlyPaths.some((linked) => path === linked || path.startsWith(`${linked}/`)));
   const folders = new Map<string, number>();
   for (const file of files) {

@@ -1,7 +1,7 @@
 import type { SolveOptions } from '../agents/solveTask.ts';
 import type { Cutoff } from '../memory/recall.ts';
 import { findDependencyFolders, linkDependencyFolders } from '../sandbox/dependencyLinks.ts';
-import { sandboxGit } from '../sandbox/sandboxGit.ts';
+import { gitAt } from '../git/gitRunner.ts';
 import type { FailedRun } from './failureRecords.ts';
 import { buildReplayTask, findReplayCandidates } from './replayTasks.ts';
 import type { ReplayTask } from './replayTasks.ts';
@@ -32,7 +32,7 @@ export interface GateTask {
 export async function failedRunTask(repoRoot: string, run: FailedRun, signal?: AbortSignal): Promise<GateTask> {
   const worktree = await addReplayWorktree(repoRoot, run.headAtStart ?? 'HEAD', run.runId, signal);
   try {
-    await linkDependencyFolders(repoRoot, worktree.tree, await findDependencyFolders(sandboxGit(repoRoot, signal), ['node_modules'], signal), signal);
+    await linkDependencyFolders(repoRoot, worktree.tree, await findDependencyFolders(gitAt(repoRoot, signal), ['node_modules'], signal), signal);
   } catch (error) {
     await worktree.remove();
     throw error;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runGitBytes } from '../sandbox/sandboxGit.ts';
+import { runGitBytes } from '../git/gitRunner.ts';
 
 /** Bumped when the way an install is made changes, so old cache folders are not reused for it. */
 const RECIPE = 'coevolve-node-deps/1';

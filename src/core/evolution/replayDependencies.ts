@@ -1,7 +1,7 @@
 import { lstat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findDependencyFolders, linkDependencyFolders } from '../sandbox/dependencyLinks.ts';
-import { sandboxGit } from '../sandbox/sandboxGit.ts';
+import { gitAt } from '../git/gitRunner.ts';
 import { cachedNodeModules } from './dependencyCache.ts';
 import type { InstallOptions } from './dependencyCache.ts';
 import { commitFiles, folderFiles, nodeDependencySpec } from './nodeDependencyKey.ts';
@@ -37,7 +37,7 @@ export type ProvidedDependencies = { ok: true; dependencies: ReplayDependencies 
  */
 export async function provideReplayDependencies(userRoot: string, tree: string, commit: string, options: InstallOptions = {}): Promise<ProvidedDependencies> {
   const { signal } = options;
-  const user = sandboxGit(userRoot, signal);
+  const user = gitAt(userRoot, signal);
   const linked = await linkDependencyFolders(userRoot, tree, await findDependencyFolders(user, ['.venv', 'venv'], signal), signal);
   const dependencies: ReplayDependencies = { node: 'none', linked };
   const task = await nodeDependencySpec(commitFiles(userRoot, commit, signal));

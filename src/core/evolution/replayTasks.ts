@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { CoevolveError, throwIfAborted } from '../errors.ts';
 import { MemoryStore } from '../memory/store.ts';
 import type { Cutoff } from '../memory/recall.ts';
-import { runGit, runGitBytes, sandboxGit } from '../sandbox/sandboxGit.ts';
+import { gitAt, runGit, runGitBytes } from '../git/gitRunner.ts';
 import type { CheckRun } from '../verify/checkResult.ts';
 import type { CheckPlan } from '../verify/checkSpec.ts';
 import type { ConfiguredChecksSetting } from '../verify/configuredChecks.ts';
@@ -104,7 +104,7 @@ export async function buildReplayTask(repoRoot: string, candidate: ReplayCandida
   const { signal } = options;
   throwIfAborted(signal);
   const started = performance.now();
-  const repo = sandboxGit(repoRoot, signal);
+  const repo = gitAt(repoRoot, signal);
   const parent = (await runGit(repo, ['rev-parse', '--verify', '--quiet', `${candidate.sha}^1^{commit}`])).trim();
   const worktree = await addReplayWorktree(repoRoot, parent, candidate.sha, signal);
   try {
@@ -175,7 +175,7 @@ async function validate(task: ReplayTask, patchFile: string | undefined, runners
   let mark = performance.now();
   const before = await run();
   task.timings.beforeMs = performance.now() - mark;
-  const tree = sandboxGit(task.worktree, signal);
+  const tree = gitAt(task.worktree, signal);
   if (patchFile) await runGit(tree, ['apply', '--whitespace=nowarn', patchFile]);
   mark = performance.now();
   const after = await run();

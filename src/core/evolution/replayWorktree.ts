@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onProcessExit } from '../sandbox/exitCleanup.ts';
-import { runGit, sandboxGit } from '../sandbox/sandboxGit.ts';
+import { gitAt, runGit, runGitSyncQuietly } from '../git/gitRunner.ts';
 import { oneWorktreeAddAtATime } from '../sandbox/worktreeAdds.ts';
 
 /** Replay worktrees live outside the repository, so the user's tree and its tools never see them. */
@@ -29,12 +28,12 @@ export async function addReplayWorktree(repoRoot: string, revision: string, labe
   mkdirSync(replayRoot(), { recursive: true });
   const dir = mkdtempSync(join(replayRoot(), `${label.replace(/[^\w-]/g, '').slice(0, 12)}-`));
   const tree = join(dir, 'tree');
-  const git = sandboxGit(repoRoot);
+  const git = gitAt(repoRoot);
   let removed = false;
   const removeNow = (): void => {
     // Synchronous so the exit hook can use it too; prune drops the entry once the folder is gone.
     rmSync(dir, { recursive: true, force: true });
-    spawnSync('git', ['worktree', 'prune'], { cwd: repoRoot, stdio: 'ignore' });
+    runGitSyncQuietly(repoRoot, ['worktree', 'prune']);
   };
   const unregister = onProcessExit(removeNow);
   const remove = async (): Promise<void> => {

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { CoevolveError } from '../errors.ts';
+import { startGit } from './gitRunner.ts';
 import { INTERRUPTS } from './logStream.ts';
 
 interface Pending {
@@ -23,7 +23,7 @@ export class BlobReader {
   private closed = false;
 
   constructor(cwd: string, private readonly maxBytes = 4 * 1024 * 1024) {
-    this.child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
+    this.child = startGit(cwd, ['cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'ignore'] }) as ChildProcessByStdio<Writable, Readable, null>;
     this.child.stdout.on('data', (chunk: Buffer) => {
       this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
       this.drain();

@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { CoevolveError } from '../errors.ts';
 import { LOG_FORMAT_ARGS, LogParser } from './logParser.ts';
 import type { LogParserLimits } from './logParser.ts';
 import type { RawChange, RawCommit } from './rawCommit.ts';
-import { NEUTRAL_GIT_CONFIG } from './repository.ts';
+import { startGit } from './gitRunner.ts';
 
 export interface LogStreamOptions {
   /** Revisions to walk, e.g. ['HEAD', '^abc123']. */
@@ -29,13 +30,12 @@ export const INTERRUPTS: ReadonlySet<string> = new Set(['SIGINT', 'SIGTERM', 'SI
  */
 export async function* streamFirstParentLog(cwd: string, options: LogStreamOptions): AsyncGenerator<RawCommit> {
   const args: string[] = [];
-  for (const setting of NEUTRAL_GIT_CONFIG) args.push('-c', setting);
   args.push('log', ...(options.firstParent === false ? [] : ['--first-parent']), ...(options.noMerges ? ['--no-merges'] : []), ...LOG_FORMAT_ARGS);
   if (options.maxCount !== undefined) args.push(`--max-count=${options.maxCount}`);
   if (options.since) args.push(`--since=${options.since}`);
   args.push('--end-of-options', ...options.revisions, '--');
 
-  const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
+  const child = startGit(cwd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { LC_ALL: 'C' } }) as ChildProcessByStdio<null, Readable, Readable>;
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text: string) => {

@@ -2,22 +2,9 @@ import { stat } from 'node:fs/promises';
 import { simpleGit, GitError } from 'simple-git';
 import type { SimpleGit } from 'simple-git';
 import { CoevolveError } from '../errors.ts';
+import { NEUTRAL_GIT_CONFIG } from './gitRunner.ts';
 
-/**
- * Config that changes what git prints. Users set these globally; the parsers need git's defaults.
- * Passed with `-c` on every command that the core parses.
- */
-export const NEUTRAL_GIT_CONFIG = [
-  'core.quotePath=true',
-  'diff.noprefix=false',
-  'diff.mnemonicPrefix=false',
-  'diff.relative=false',
-  'diff.renames=true',
-  'log.showSignature=false',
-  'log.showRoot=true',
-  'i18n.logOutputEncoding=UTF-8',
-  'color.ui=false',
-];
+export { NEUTRAL_GIT_CONFIG };
 
 export interface CommitRef {
   sha: string;

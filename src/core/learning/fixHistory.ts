@@ -1,8 +1,8 @@
 import { parsePatch } from 'diff';
 import type { StructuredPatch } from 'diff';
 import { throwIfAborted } from '../errors.ts';
-import type { SandboxGit } from '../sandbox/sandboxGit.ts';
-import { runGit } from '../sandbox/sandboxGit.ts';
+import { runGit } from '../git/gitRunner.ts';
+import type { GitDir } from '../git/gitRunner.ts';
 import { redact } from '../security/redact.ts';
 import type { FixExperience, LaterEvidence, LaterOutcome } from './fixExperience.ts';
 import { fingerprintLine, patchPath } from './fixFingerprint.ts';
@@ -45,7 +45,7 @@ interface FileTrack {
  * new code tells a rewrite from a revert. Undefined when the fix is still there or was never
  * committed.
  */
-export async function findLaterChange(git: SandboxGit, fix: FixExperience, window: UndoWindow, signal?: AbortSignal): Promise<LaterChange | undefined> {
+export async function findLaterChange(git: GitDir, fix: FixExperience, window: UndoWindow, signal?: AbortSignal): Promise<LaterChange | undefined> {
   const tracks = new Map<string, FileTrack>();
   for (const file of fix.fingerprint ?? []) {
     if (!safePath(file.path) || !file.added.length) continue;
@@ -69,7 +69,7 @@ export async function findLaterChange(git: SandboxGit, fix: FixExperience, windo
 }
 
 /** Oldest first. Only commits that touched one of the fix's files are listed. */
-async function commitsAfter(git: SandboxGit, fix: FixExperience, window: UndoWindow, paths: string[], signal?: AbortSignal): Promise<Commit[]> {
+async function commitsAfter(git: GitDir, fix: FixExperience, window: UndoWindow, paths: string[], signal?: AbortSignal): Promise<Commit[]> {
   // From the HEAD the task started on, the commit that brought the fix in is seen even when the
   // user committed it before deciding; without that HEAD, from the fix's own time.
   const base = fix.headAtStart && SHA.test(fix.headAtStart) && (await isAncestor(git, fix.headAtStart, signal)) ? fix.headAtStart : undefined;
@@ -84,7 +84,7 @@ async function commitsAfter(git: SandboxGit, fix: FixExperience, window: UndoWin
   return commits.reverse();
 }
 
-async function isAncestor(git: SandboxGit, sha: string, signal?: AbortSignal): Promise<boolean> {
+async function isAncestor(git: GitDir, sha: string, signal?: AbortSignal): Promise<boolean> {
   try {
     await runGit(git, ['merge-base', '--is-ancestor', sha, 'HEAD'], signal);
     return true;
@@ -96,7 +96,7 @@ async function isAncestor(git: SandboxGit, sha: string, signal?: AbortSignal): P
 }
 
 /** The commit's change to the fix's files against its first parent, with no context lines. */
-async function commitPatch(git: SandboxGit, commit: Commit, paths: string[], signal?: AbortSignal): Promise<StructuredPatch[]> {
+async function commitPatch(git: GitDir, commit: Commit, paths: string[], signal?: AbortSignal): Promise<StructuredPatch[]> {
   const options = ['-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '--src-prefix=a/', '--dst-prefix=b/'];
   const args = commit.parent ? ['diff', ...options, commit.parent, commit.sha] : ['diff-tree', '-p', '--root', '--no-commit-id', ...options, commit.sha];
   const patch = await runGit(git, ['--literal-pathspecs', ...args, '--', ...paths], signal);

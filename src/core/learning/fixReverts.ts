@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { CoevolveError, throwIfAborted } from '../errors.ts';
-import { runGit, sandboxGit } from '../sandbox/sandboxGit.ts';
-import type { SandboxGit } from '../sandbox/sandboxGit.ts';
+import { gitAt, runGit } from '../git/gitRunner.ts';
+import type { GitDir } from '../git/gitRunner.ts';
 import { logCredits } from './creditLog.ts';
 import { appendFix, creditFixes, readFixes } from './fixExperience.ts';
 import type { FixExperience, LaterEvidence, LaterOutcome } from './fixExperience.ts';
@@ -83,20 +83,20 @@ async function markUndone(storeDir: string, fixId: string, outcome: LaterOutcome
   return { fixId: fix.id, runId: fix.runId, task: fix.task, outcome, evidence, credit, creditedFixes };
 }
 
-async function openRepository(repoRoot: string, signal?: AbortSignal): Promise<SandboxGit> {
+async function openRepository(repoRoot: string, signal?: AbortSignal): Promise<GitDir> {
   const notARepo = (cause?: unknown) =>
     new CoevolveError('not-a-git-repo', `${repoRoot} is not inside a git repository, so accepted fixes cannot be checked against its history.`, cause === undefined ? undefined : { cause });
   if (!(await stat(repoRoot).catch(() => undefined))?.isDirectory()) throw notARepo();
   try {
-    const top = (await runGit(sandboxGit(repoRoot, signal), ['rev-parse', '--show-toplevel'], signal)).trim();
-    return sandboxGit(top || repoRoot, signal);
+    const top = (await runGit(gitAt(repoRoot, signal), ['rev-parse', '--show-toplevel'], signal)).trim();
+    return gitAt(top || repoRoot, signal);
   } catch (error) {
     if (CoevolveError.is(error, 'cancelled') || gitMissing(error)) throw error;
     throw notARepo(error);
   }
 }
 
-async function hasCommits(git: SandboxGit, signal?: AbortSignal): Promise<boolean> {
+async function hasCommits(git: GitDir, signal?: AbortSignal): Promise<boolean> {
   try {
     await runGit(git, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], signal);
     return true;

@@ -1,14 +1,10 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { applyPatch, parsePatch } from 'diff';
-
-const run = promisify(execFile);
+import { gitAt, runGit } from '../git/gitRunner.ts';
 
 /** One file's part of a commit's change, as a unified diff. */
 export async function commitFilePatch(repoRoot: string, sha: string, path: string): Promise<string> {
   if (!/^[0-9a-f]{7,64}$/i.test(sha)) return '';
-  const { stdout } = await run('git', ['show', '--format=', '--no-color', '--no-ext-diff', '--no-renames', sha, '--', path], { cwd: repoRoot, maxBuffer: 8 * 1024 * 1024 });
-  return stdout;
+  return runGit(gitAt(repoRoot), ['show', '--format=', '--no-color', '--no-ext-diff', '--no-renames', sha, '--', path]);
 }
 
 /**

@@ -1,14 +1,10 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import MiniSearch from 'minisearch';
 import { CoevolveError } from '../errors.ts';
 import { BlobReader } from '../git/blobReader.ts';
 import { categorizePath } from '../git/fileCategory.ts';
-import { NEUTRAL_GIT_CONFIG } from '../git/repository.ts';
+import { gitAt, runGit, runGitBytes } from '../git/gitRunner.ts';
 import { TEXT_OPTIONS } from './tokenize.ts';
 
-const run = promisify(execFile);
-const GIT_CONFIG = NEUTRAL_GIT_CONFIG.flatMap((setting) => ['-c', setting]);
 const MAX_FILE_BYTES = 512 * 1024;
 const MAX_FILES = 20_000;
 
@@ -34,11 +30,7 @@ export class ContentIndex {
   static async build(root: string, revision = 'HEAD'): Promise<ContentIndex> {
     // ls-tree ignores what follows --end-of-options (git 2.39 prints nothing), so refuse options instead.
     if (revision.startsWith('-')) throw new CoevolveError('bad-input', `Not a revision: ${revision}`);
-    const { stdout } = await run('git', [...GIT_CONFIG, 'ls-tree', '-r', '-z', '--name-only', revision, '--'], {
-      cwd: root,
-      maxBuffer: 1 << 28,
-      encoding: 'buffer',
-    });
+    const stdout = await runGitBytes(root, ['ls-tree', '-r', '-z', '--name-only', revision, '--']);
     const paths = stdout
       .toString('utf8')
       .split('\0')
@@ -83,7 +75,7 @@ export class ContentIndex {
 export async function treeOf(root: string, revision: string): Promise<string | undefined> {
   if (revision.startsWith('-')) return undefined;
   try {
-    return (await run('git', [...GIT_CONFIG, 'rev-parse', '--verify', '--quiet', `${revision}^{tree}`], { cwd: root })).stdout.trim() || undefined;
+    return (await runGit(gitAt(root), ['rev-parse', '--verify', '--quiet', `${revision}^{tree}`])).trim() || undefined;
   } catch {
     return undefined;
   }

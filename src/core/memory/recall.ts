@@ -1,6 +1,6 @@
 import { CoevolveError } from '../errors.ts';
 import type { ExperienceKind, FileCategory } from './experience.ts';
-import { effectiveQ } from '../learning/utility.ts';
+import { effectiveQ } from './utilityScore.ts';
 import type { ExperienceDigest } from './experienceDigest.ts';
 import { buildQuery } from './queryBuilder.ts';
 import type { RecallQuery } from './queryBuilder.ts';

@@ -4,7 +4,7 @@ import { dirname, join, relative } from 'node:path';
 import MiniSearch from 'minisearch';
 import { z } from 'zod';
 import { CoevolveError } from '../errors.ts';
-import { atomicWriteFile } from '../sandbox/atomicWrite.ts';
+import { atomicWriteFile } from '../util/atomicWrite.ts';
 import { storePath } from '../store/storePath.ts';
 import type { SearchResult } from 'minisearch';
 import { digestOf, searchFieldsOf } from './experienceDigest.ts';

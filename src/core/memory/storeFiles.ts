@@ -2,7 +2,7 @@ import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { z } from 'zod';
-import { atomicWriteFile } from '../sandbox/atomicWrite.ts';
+import { atomicWriteFile } from '../util/atomicWrite.ts';
 import { CoevolveError } from '../errors.ts';
 import { storePath } from '../store/storePath.ts';
 import { EXPERIENCE_SCHEMA } from './experience.ts';

@@ -2,7 +2,7 @@ import type { Stats } from 'node:fs';
 import { lstat, mkdir, rm, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CoevolveError } from '../errors.ts';
-import { atomicSymlink, atomicWriteFile } from './atomicWrite.ts';
+import { atomicSymlink, atomicWriteFile } from '../util/atomicWrite.ts';
 import type { PlannedChange } from './changePlan.ts';
 
 type Undo = () => Promise<void>;

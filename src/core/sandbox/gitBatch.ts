@@ -3,7 +3,8 @@ import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { CoevolveError } from '../errors.ts';
 import { holdProcess } from './processHold.ts';
-import { gitArgv } from './sandboxGit.ts';
+import { gitEnvironment } from '../git/gitRunner.ts';
+import { sandboxGitArgv } from './sandboxGit.ts';
 
 /**
  * Reads one answer from `out` at `at`: the value (or the error it amounts to) and where the next
@@ -44,7 +45,7 @@ export class GitBatch {
 
   static start(root: string, args: readonly string[]): GitBatch {
     // GIT_FLUSH: an answer must leave git when it is ready, whatever the user's environment says.
-    const child = spawn('git', gitArgv(args), { cwd: root, stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_FLUSH: '1' } });
+    const child = spawn('git', sandboxGitArgv(args), { cwd: root, stdio: ['pipe', 'pipe', 'ignore'], env: gitEnvironment({ GIT_FLUSH: '1' }) });
     return new GitBatch(child);
   }
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { atomicWriteFile } from './atomicWrite.ts';
+import { atomicWriteFile } from '../util/atomicWrite.ts';
 
 /**
  * The note each sandbox keeps beside its tree: who owns it and what it copies, so a later run can

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { runGitSyncQuietly } from '../git/gitRunner.ts';
 import { rmSync } from 'node:fs';
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -33,15 +33,8 @@ export async function pruneWorktrees(userRoot: string): Promise<void> {
   await runGit(sandboxGit(userRoot), ['worktree', 'prune']).catch(() => undefined);
 }
 
-/**
- * The synchronous variant for a process that is exiting. git is spawned directly because an
- * `exit` listener cannot wait for simple-git's promises.
- */
+/** The synchronous variant for a process that is exiting (an `exit` listener cannot wait for a promise). */
 export function removeSandboxSync(sandbox: RemovableSandbox): void {
   rmSync(sandbox.dir, { recursive: true, force: true, maxRetries: 3 });
-  if (sandbox.kind === 'worktree') {
-    const env = { ...process.env };
-    for (const key of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_OBJECT_DIRECTORY']) delete env[key];
-    spawnSync('git', ['-C', sandbox.userRoot, 'worktree', 'prune'], { stdio: 'ignore', env, timeout: 10_000, windowsHide: true });
-  }
+  if (sandbox.kind === 'worktree') runGitSyncQuietly(sandbox.userRoot, ['worktree', 'prune']);
 }

@@ -1,6 +1,6 @@
 import { CHECKOUT_ATTRIBUTES, GitBatch } from './gitBatch.ts';
 import { shellQuote, ShellLauncher } from './shellLauncher.ts';
-import { gitArgv, gitFailure, runGitBytes, runGitWith, sandboxGit } from './sandboxGit.ts';
+import { gitFailure, runGitBytes, runGitWith, sandboxGit, sandboxGitArgv } from './sandboxGit.ts';
 import { TreeBuilder } from './treeBuilder.ts';
 
 /**
@@ -41,7 +41,7 @@ export class SandboxProcesses {
   start(forPuttingBack: boolean): void {
     if (this.shell === undefined || !this.shell.usable) {
       this.shell?.close();
-      this.shell = ShellLauncher.start(this.root, this.jobsDir, ['git', ...gitArgv([])]);
+      this.shell = ShellLauncher.start(this.root, this.jobsDir, ['git', ...sandboxGitArgv([])]);
     }
     if (!this.blobs?.usable) {
       this.blobs?.close();

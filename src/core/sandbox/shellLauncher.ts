@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { gitEnvironment } from '../git/gitRunner.ts';
 import type { ChildProcessByStdio } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -65,7 +66,7 @@ export class ShellLauncher {
     if (process.platform === 'win32') return undefined;
     mkdirSync(jobsDir, { recursive: true });
     // Its own process group: close() ends the shell and every job still running with one signal.
-    const child = spawn('sh', [], { cwd, stdio: ['pipe', 'pipe', 'ignore'], detached: true, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+    const child = spawn('sh', [], { cwd, stdio: ['pipe', 'pipe', 'ignore'], detached: true, env: gitEnvironment() });
     const launcher = new ShellLauncher(child, jobsDir);
     child.stdin.write(`set -- ${prefix.map(shellQuote).join(' ')}\nexec 3>&1\nmark() { printf '%s mark %s\\n' "$COEVOLVE_JOB" "$1" >&3; }\n`);
     return launcher;

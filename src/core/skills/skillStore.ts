@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { mkdir, open, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CoevolveError } from '../errors.ts';
-import { atomicWriteFile } from '../sandbox/atomicWrite.ts';
+import { atomicWriteFile } from '../util/atomicWrite.ts';
 import { storePath } from '../store/storePath.ts';
 
 // How the skill library touches the disk: every path under `<store>/skills` goes through storePath

@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { CoevolveError } from '../../../src/core/errors.ts';
 import { blobBytes, CHECKOUT_ATTRIBUTES, GitBatch, writtenAsStored } from '../../../src/core/sandbox/gitBatch.ts';
 import { openSandbox } from '../../../src/core/sandbox/openSandbox.ts';
-import { gitArgv, sandboxGit, stageAndWriteTree } from '../../../src/core/sandbox/sandboxGit.ts';
+import { sandboxGit, sandboxGitArgv, stageAndWriteTree } from '../../../src/core/sandbox/sandboxGit.ts';
 import { ShellLauncher } from '../../../src/core/sandbox/shellLauncher.ts';
 import { TreeWatch } from '../../../src/core/sandbox/treeWatch.ts';
 import type { WatchedChanges } from '../../../src/core/sandbox/treeWatch.ts';
@@ -85,7 +85,7 @@ describe('the shell launcher', { skip: !posix }, () => {
 
   it('stages and writes the tree as two separate git commands would, and diffs it', async () => {
     const repo = repoWith({ 'a.txt': 'alpha\n', 'dir/b.txt': 'bravo\n' });
-    const launcher = ShellLauncher.start(repo.dir, join(scratch('coevolve-launcher-'), 'jobs'), ['git', ...gitArgv([])]);
+    const launcher = ShellLauncher.start(repo.dir, join(scratch('coevolve-launcher-'), 'jobs'), ['git', ...sandboxGitArgv([])]);
     try {
       writeFileSync(join(repo.dir, 'a.txt'), 'alpha, changed\n');
       writeFileSync(join(repo.dir, "new 'quoted' name.txt"), 'new\n');

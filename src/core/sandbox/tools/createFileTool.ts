@@ -2,7 +2,7 @@ import { lstat, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { CoevolveError } from '../../errors.ts';
-import { atomicWriteFile, SANDBOX_WRITE } from '../atomicWrite.ts';
+import { atomicWriteFile, SANDBOX_WRITE } from '../../util/atomicWrite.ts';
 import { confinePath } from './confinePath.ts';
 import type { SandboxTool } from './sandboxTool.ts';
 import { encodeText, looksBinary, readTextFile, toLf } from './textFile.ts';

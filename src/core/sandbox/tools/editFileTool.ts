@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CoevolveError } from '../../errors.ts';
-import { atomicWriteFile, SANDBOX_WRITE } from '../atomicWrite.ts';
+import { atomicWriteFile, SANDBOX_WRITE } from '../../util/atomicWrite.ts';
 import { confinePath } from './confinePath.ts';
 import { applyEdits } from './editMatcher.ts';
 import type { MatchKind } from './editMatcher.ts';
