@@ -17,7 +17,7 @@ import type { ReplayTask } from '../src/core/evolution/replayTasks.ts';
 import type { ReplayCandidate } from '../src/core/evolution/replaySelection.ts';
 import { runTrial } from '../src/core/evolution/trial.ts';
 import type { TrialSettings } from '../src/core/evolution/trial.ts';
-import { mineHistory } from '../src/core/git/miner.ts';
+import { mineHistory } from '../src/core/mining/miner.ts';
 import { runChecks } from '../src/core/verify/runChecks.ts';
 import { ScriptedModelServer } from '../test/helpers/scriptedModelServer.ts';
 import type { Step } from '../test/helpers/scriptedModelServer.ts';

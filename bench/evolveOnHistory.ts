@@ -32,7 +32,7 @@ import { clusterFailures } from '../src/core/evolution/failureClusters.ts';
 import { collectFailedRuns } from '../src/core/evolution/failureRecords.ts';
 import { buildReplayTask, findReplayCandidates } from '../src/core/evolution/replayTasks.ts';
 import { replayTaskText } from '../src/core/evolution/replayText.ts';
-import { mineHistory } from '../src/core/git/miner.ts';
+import { mineHistory } from '../src/core/mining/miner.ts';
 import { resolveWorkspace } from '../src/core/workspace.ts';
 import { ScriptedModelServer } from '../test/helpers/scriptedModelServer.ts';
 import { teamModels } from '../test/helpers/teamFixtures.ts';

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { mineHistory } from '../src/core/git/miner.ts';
+import { mineHistory } from '../src/core/mining/miner.ts';
 import { recall } from '../src/core/memory/recall.ts';
 import { RecallIndex } from '../src/core/memory/recallIndex.ts';
 import { MemoryStore } from '../src/core/memory/store.ts';

@@ -3,7 +3,7 @@
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { ChatClient } from '../src/core/llm/chatClient.ts';
-import type { Logger } from '../src/core/host.ts';
+import type { Logger } from '../src/core/logger.ts';
 import { startSidecar } from '../src/sidecar/runSidecar.ts';
 import { LlamaEngine } from '../src/sidecar/engine.ts';
 import { ScriptedModelServer } from '../test/helpers/scriptedModelServer.ts';

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildReplayTask, findReplayCandidates } from '../src/core/evolution/replayTasks.ts';
 import { replayRoot } from '../src/core/evolution/replayWorktree.ts';
-import { mineHistory } from '../src/core/git/miner.ts';
+import { mineHistory } from '../src/core/mining/miner.ts';
 import type { Printer } from './mcpRecall.ts';
 import { median, ms, ratio } from './stats.ts';
 

@@ -23,7 +23,7 @@ import { mcpRecallFigures } from './mcpRecall.ts';
 import { replayBuilderFigures } from './replayBuilder.ts';
 import { evolutionFigures } from './evolution.ts';
 import { calibrationFigures, CALIBRATION_PROJECTS } from './calibration.ts';
-import { mineHistory } from '../src/core/git/miner.ts';
+import { mineHistory } from '../src/core/mining/miner.ts';
 import { MemoryStore } from '../src/core/memory/store.ts';
 import { RecallIndex } from '../src/core/memory/recallIndex.ts';
 import { recall } from '../src/core/memory/recall.ts';

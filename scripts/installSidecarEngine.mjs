@@ -1,5 +1,6 @@
 // Installs the sidecar's engine, node-llama-cpp, into .sidecar-engine/ — the way a user installs it
-// into ~/.coevolve/sidecar (see README) — for the type-checker, the sidecar tests and the bench.
+// into ~/.coevolve/sidecar (see README) — for the sidecar tests, the bench and the type-checker (which
+// falls back to src/sidecar/engineTypes.d.ts without it).
 // It is not an npm dependency: the registry mirror this project is built against carries only the
 // Linux builds of its optional platform packages, so a lockfile that names it cannot pass `npm ci`.
 import { spawnSync } from 'node:child_process';

@@ -50,14 +50,14 @@ export async function fillTrends(root: ParentNode): Promise<void> {
 }
 
 /** "Q over 5 credits: 0.30 → 0.51" — the chart's title and accessible name. */
-export function trendLabel(series: CreditSeries): string {
+function trendLabel(series: CreditSeries): string {
   const first = series.points[0]!;
   const last = series.points.at(-1)!;
   const shown = series.count > series.points.length ? ` (the last ${series.points.length} shown)` : '';
   return `Q over ${series.count} credit${series.count === 1 ? '' : 's'}: ${first.q.toFixed(2)} → ${last.q.toFixed(2)}${shown}`;
 }
 
-export function sparkline(series: CreditSeries, size: TrendSize = 'card'): SVGSVGElement {
+function sparkline(series: CreditSeries, size: TrendSize = 'card'): SVGSVGElement {
   const { width: WIDTH, height: HEIGHT } = SIZES[size];
   const label = trendLabel(series);
   const svg = node('svg', { class: `sparkline ${size}`, viewBox: `0 0 ${WIDTH} ${HEIGHT}`, width: String(WIDTH), height: String(HEIGHT), role: 'img', 'aria-label': label }) as SVGSVGElement;

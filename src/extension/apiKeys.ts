@@ -32,7 +32,7 @@ export class ApiKeys {
   }
 }
 
-export function keyNames(config: ModelConfig | undefined): string[] {
+function keyNames(config: ModelConfig | undefined): string[] {
   const names = new Set<string>();
   for (const provider of Object.values(config?.providers ?? {})) {
     if (provider.apiKeyEnv) names.add(provider.apiKeyEnv);

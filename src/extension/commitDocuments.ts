@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { gitAt, runGit } from '../core/git/gitRunner.ts';
 import { CoevolveError } from '../core/errors.ts';
 
-export const COMMIT_SCHEME = 'coevolve-commit';
+const COMMIT_SCHEME = 'coevolve-commit';
 
 /** A huge commit would make a huge editor; the head tells the story, git has the rest. */
 const MAX_COMMIT_TEXT = 2_000_000;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Host } from '../core/host.ts';
+import type { Host } from './vscodeHost.ts';
 import { listModels } from '../core/llm/modelCatalog.ts';
 import { saveProviderChoice } from '../core/llm/modelConfigFile.ts';
 import { normalizeBaseURL } from '../core/llm/providers.ts';

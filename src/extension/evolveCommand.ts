@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { CoevolveError } from '../core/errors.ts';
 import { evolveSkills } from '../core/evolution/evolve.ts';
 import type { EvolveEvent, EvolveReport } from '../core/evolution/evolve.ts';
-import type { Host } from '../core/host.ts';
+import type { Host } from './vscodeHost.ts';
 import type { ApiKeys } from './apiKeys.ts';
 import { prepareModelRun } from './modelRun.ts';
 

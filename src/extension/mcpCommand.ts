@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import type { Host } from '../core/host.ts';
+import type { Host } from './vscodeHost.ts';
 import { DEFAULT_STORE_FOLDER } from '../core/storeFolder.ts';
 
 const PROVIDER_ID = 'coevolve.mcp';

@@ -1,7 +1,6 @@
-import { CoevolveError } from '../core/errors.ts';
 import type { CommitExperience } from '../core/memory/experience.ts';
 import type { ExperienceDigest } from '../core/memory/experienceDigest.ts';
-import { globToRegExp } from '../core/sandbox/tools/pathFilter.ts';
+import { globMatcher, isGlob } from '../core/util/glob.ts';
 import type { ExperienceFilter } from '../protocol/memoryPanel.ts';
 
 // The Memory tab's filters as predicates. No `vscode` here, so tests drive them in plain Node.
@@ -34,23 +33,16 @@ export function experiencePredicate(filter: ExperienceFilter): ExperiencePredica
 }
 
 /**
- * A path substring (any case), or — when the pattern has `*`, `?`, `[` or `{` — a glob with the
- * same rules as the agent's own file tools (core's `globToRegExp`): `**` crosses folders, and a
- * glob without `/` matches file names at any depth.
+ * A path substring (any case), or — when the pattern is a glob (`*`, `?`, `[`, `{`) — the glob
+ * rules of core's `util/glob.ts`, the same as the agent's own file tools and skill triggers: `**`
+ * crosses folders, and a glob without `/` matches file names at any depth. A glob that does not
+ * compile (`[z-a]`) is a `bad-input` error.
  */
 export function pathMatcher(pattern: string): (path: string) => boolean {
-  const spec = pattern.trim().replace(/\\/g, '/').replace(/^\.\//, '');
-  if (!/[*?[{]/.test(spec)) {
-    const part = spec.toLowerCase();
+  const spec = pattern.trim().replace(/\\/g, '/');
+  if (!isGlob(spec)) {
+    const part = spec.replace(/^\.\//, '').toLowerCase();
     return (path) => path.toLowerCase().includes(part);
   }
-  let regex: RegExp;
-  try {
-    regex = globToRegExp(spec.replace(/^\/+/, ''));
-  } catch (error) {
-    // A class such as `[z-a]` is not a valid regular expression: say so in the user's terms.
-    throw new CoevolveError('bad-input', `"${pattern}" is not a glob this filter understands.`, { hint: 'Use * and ** for any characters, ? for one.', cause: error });
-  }
-  if (spec.includes('/')) return (path) => regex.test(path);
-  return (path) => regex.test(path.slice(path.lastIndexOf('/') + 1));
+  return globMatcher(spec);
 }

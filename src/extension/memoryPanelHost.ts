@@ -1,7 +1,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { CoevolveError } from '../core/errors.ts';
-import type { Host } from '../core/host.ts';
+import type { Host } from './vscodeHost.ts';
 import { resolveWorkspace } from '../core/workspace.ts';
 import type { Workspace } from '../core/workspace.ts';
 import { parseResult, parseWebviewMessage } from '../protocol/memoryPanel.ts';

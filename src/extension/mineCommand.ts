@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CoevolveError } from '../core/errors.ts';
-import type { Host } from '../core/host.ts';
-import { mineHistory } from '../core/git/miner.ts';
+import type { Host } from './vscodeHost.ts';
+import { mineHistory } from '../core/mining/miner.ts';
 import { resolveWorkspace } from '../core/workspace.ts';
 import { REFRESH_MEMORY_STATUS } from './memoryStatus.ts';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Host } from '../core/host.ts';
+import type { Host } from './vscodeHost.ts';
 import type { ModelConfig } from '../core/llm/providers.ts';
 import { resolveWorkspace } from '../core/workspace.ts';
 import type { Workspace } from '../core/workspace.ts';

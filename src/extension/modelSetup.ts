@@ -1,4 +1,4 @@
-import type { Host } from '../core/host.ts';
+import type { Host } from './vscodeHost.ts';
 import { readModelConfig } from '../core/llm/modelConfigFile.ts';
 import type { ModelConfig } from '../core/llm/providers.ts';
 import { resolveWorkspace } from '../core/workspace.ts';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { PlannedChange } from '../core/sandbox/changePlan.ts';
 import { replaceChangedLines } from './lineEdits.ts';
 
-export const PROPOSED_SCHEME = 'coevolve-proposed';
+const PROPOSED_SCHEME = 'coevolve-proposed';
 
 /**
  * Serves the team's proposed file contents as read-only documents, so the change can be shown in

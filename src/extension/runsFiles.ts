@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { CoevolveError } from '../core/errors.ts';
-import type { Host } from '../core/host.ts';
+import type { Host } from './vscodeHost.ts';
 import { resolveWorkspace } from '../core/workspace.ts';
 import { isRunId } from '../protocol/memoryPanel.ts';
 import { runsQueryFor } from './runsQuery.ts';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { CoevolveError } from '../core/errors.ts';
-import type { Host } from '../core/host.ts';
+import type { Host } from './vscodeHost.ts';
 import { SidecarSupervisor } from '../core/llm/sidecarSupervisor.ts';
 import type { SidecarState } from '../core/llm/sidecarSupervisor.ts';
 

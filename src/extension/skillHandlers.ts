@@ -29,7 +29,7 @@ export interface SkillHandlerOptions {
   confirmSkill(confirmation: SkillConfirmation): Promise<boolean>;
 }
 
-export function skillRow(skill: StoredSkill, versions: number[]): SkillRow {
+function skillRow(skill: StoredSkill, versions: number[]): SkillRow {
   const { meta } = skill.doc;
   return { name: meta.name, kind: meta.kind, description: meta.description, version: meta.version, versions, status: meta.status };
 }

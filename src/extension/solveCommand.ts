@@ -4,7 +4,7 @@ import { solveTask } from '../core/agents/solveTask.ts';
 import type { Solution } from '../core/agents/solveTask.ts';
 import type { TaskInput } from '../core/agents/task.ts';
 import { CoevolveError } from '../core/errors.ts';
-import type { Host } from '../core/host.ts';
+import type { Host } from './vscodeHost.ts';
 import { recordRunOutcome } from '../core/learning/runOutcome.ts';
 import type { ApiKeys } from './apiKeys.ts';
 import { prepareModelRun } from './modelRun.ts';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CoevolveError } from '../core/errors.ts';
-import type { Host } from '../core/host.ts';
+import type { Host } from './vscodeHost.ts';
 import { ChatClient } from '../core/llm/chatClient.ts';
 import { serverContextWindow } from '../core/llm/serverWindow.ts';
 import { resolveRole } from '../core/llm/providers.ts';

@@ -3,7 +3,7 @@ import { CoevolveError } from '../core/errors.ts';
 import { markUntrusted } from '../core/memory/untrustedText.ts';
 
 /** No tool answer is longer than this: a client pastes it whole into a model's context. */
-export const MAX_OUTPUT_CHARS = 8000;
+const MAX_OUTPUT_CHARS = 8000;
 /** Query texts longer than this are refused rather than silently cut (a pasted log belongs in a file). */
 export const MAX_INPUT_CHARS = 20_000;
 
@@ -20,7 +20,7 @@ export function plainAnswer(text: string): CallToolResult {
   return { content: [{ type: 'text', text: bound(text, MAX_OUTPUT_CHARS) }] };
 }
 
-export function bound(text: string, max: number): string {
+function bound(text: string, max: number): string {
   if (text.length <= max) return text;
   const note = (cut: number) => `\n… (cut here: ${cut} more characters; ask for fewer results or a narrower query)`;
   const room = Math.max(0, max - note(text.length).length);
@@ -33,7 +33,7 @@ export function bound(text: string, max: number): string {
  * Turns a failure into a tool error the calling model can act on (the server stays up). Expected
  * failures carry their hint; anything else is logged to stderr, never to stdout (the protocol).
  */
-export function errorAnswer(error: unknown, tool: string): CallToolResult {
+function errorAnswer(error: unknown, tool: string): CallToolResult {
   if (CoevolveError.is(error)) {
     return { isError: true, content: [{ type: 'text', text: error.hint ? `${error.message}\n${error.hint}` : error.message }] };
   }

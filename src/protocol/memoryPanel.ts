@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import type { SolveEvent } from '../core/agents/events.ts';
-import type { RunOrigin, SolveStatus } from '../core/agents/solveTask.ts';
-import type { Verdict } from '../core/evolution/decisionLog.ts';
-import type { HumanOutcome } from '../core/learning/fixExperience.ts';
+import type { RunOrigin, SolveStatus } from '../core/agents/runKinds.ts';
+import type { Verdict } from '../core/evolution/verdictKind.ts';
+import type { HumanOutcome } from '../core/learning/humanOutcome.ts';
 import type { ExperienceKind } from '../core/memory/experience.ts';
 
 // The one channel between the memory & skill browser (webview) and its host (extension). Both ends
@@ -53,7 +53,7 @@ export const EXPERIENCE_KINDS = ['fix', 'feature', 'refactor', 'test', 'docs', '
 const _everyKind: Record<Exclude<ExperienceKind, (typeof EXPERIENCE_KINDS)[number]>, never> = {};
 
 /** At most this many rows in one page of the browse list: the webview never holds the whole store. */
-export const MAX_PAGE = 200;
+const MAX_PAGE = 200;
 // A pattern is matched against every file of every experience; bounding its wildcards keeps a
 // typed glob from turning into a regular expression that backtracks for seconds.
 const MAX_WILDCARDS = 4;
@@ -235,7 +235,7 @@ const _everyStatus: Record<Exclude<SolveStatus, (typeof SOLVE_STATUSES)[number]>
  */
 export const RUN_STATUSES = [...SOLVE_STATUSES, 'cancelled', 'error', 'done', 'unfinished'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
-export const RUN_DECISIONS = ['accepted', 'edited', 'rejected'] as const satisfies readonly HumanOutcome[];
+const RUN_DECISIONS = ['accepted', 'edited', 'rejected'] as const satisfies readonly HumanOutcome[];
 
 const RUN_ID = /^(?!\.{1,2}$)[\w.-]{1,100}$/;
 /** A folder name under <store>/runs (the same rule recordRunOutcome applies); never `.` or `..`. */

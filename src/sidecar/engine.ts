@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import pLimit from 'p-limit';
 import type { ChatHistoryItem, ChatModelFunctions, Llama, LlamaContext, LlamaEmbeddingContext, LlamaGrammar, LlamaModel } from 'node-llama-cpp';
 import { CoevolveError } from '../core/errors.ts';
-import type { Logger } from '../core/host.ts';
+import type { Logger } from '../core/logger.ts';
 import { loadWithFewerLayers } from './loadFallback.ts';
 import { loadLlamaModule } from './llamaModule.ts';
 import type { LlamaModule } from './llamaModule.ts';

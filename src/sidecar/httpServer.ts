@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
 import { CoevolveError } from '../core/errors.ts';
-import type { Logger } from '../core/host.ts';
+import type { Logger } from '../core/logger.ts';
 import { RequestError } from './chatHistory.ts';
 import { completeChat } from './chatCompletion.ts';
 import type { Completion } from './chatCompletion.ts';

@@ -12,11 +12,11 @@ export type LlamaModule = typeof NodeLlamaCpp;
 export const LLAMA_PACKAGE = 'node-llama-cpp@3.22.1';
 
 /** Where `coevolve sidecar` looks for its engine when nothing else says: a private install. */
-export function defaultLlamaInstallDir(): string {
+function defaultLlamaInstallDir(): string {
   return join(homedir(), '.coevolve', 'sidecar');
 }
 
-export function llamaInstallCommand(dir = defaultLlamaInstallDir()): string {
+function llamaInstallCommand(dir = defaultLlamaInstallDir()): string {
   return `npm install --prefix "${dir}" ${LLAMA_PACKAGE}`;
 }
 
@@ -26,7 +26,7 @@ export function llamaInstallCommand(dir = defaultLlamaInstallDir()): string {
  * --llama-module), $COEVOLVE_LLAMA_MODULE, the private install under ~/.coevolve/sidecar, then
  * ordinary resolution from this bundle (installed beside a global install of the CLI).
  */
-export function locateLlamaModule(explicit?: string): string {
+function locateLlamaModule(explicit?: string): string {
   const tried: string[] = [];
   const folders = [explicit, process.env.COEVOLVE_LLAMA_MODULE, defaultLlamaInstallDir()].filter((f): f is string => Boolean(f));
   for (const folder of folders) {

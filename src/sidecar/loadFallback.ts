@@ -1,4 +1,4 @@
-import type { Logger } from '../core/host.ts';
+import type { Logger } from '../core/logger.ts';
 
 export interface FallbackResult<T> {
   value: T;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import type { Logger } from '../core/host.ts';
+import type { Logger } from '../core/logger.ts';
 import { removeSidecarEndpoint, writeSidecarEndpoint } from '../core/llm/sidecarEndpoint.ts';
 import { LlamaEngine } from './engine.ts';
 import type { EngineInfo, EngineOptions } from './engine.ts';

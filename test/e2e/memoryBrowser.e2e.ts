@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { mineHistory } from '../../src/core/git/miner.ts';
+import { mineHistory } from '../../src/core/mining/miner.ts';
 import { recordEvolutionDecision } from '../../src/core/evolution/decisionLog.ts';
 import { appendFix, creditFixes, newFixUtility } from '../../src/core/learning/fixExperience.ts';
 import { creditExperiences } from '../../src/core/learning/utility.ts';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { mineHistory } from '../../src/core/git/miner.ts';
+import { mineHistory } from '../../src/core/mining/miner.ts';
 import { GitRepo } from '../helpers/gitRepo.ts';
 import { screenshot } from './harness/browser.ts';
 import { inVsCode } from './harness/session.ts';

@@ -4,7 +4,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { solveTask } from '../../src/core/agents/solveTask.ts';
-import { mineHistory } from '../../src/core/git/miner.ts';
+import { mineHistory } from '../../src/core/mining/miner.ts';
 import type { Proposal } from '../../src/core/evolution/proposal.ts';
 import { resolveWorkspace } from '../../src/core/workspace.ts';
 import { GitRepo, tempDir } from './gitRepo.ts';

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { mineHistory } from '../../src/core/git/miner.ts';
+import { mineHistory } from '../../src/core/mining/miner.ts';
 import type { CommitExperience } from '../../src/core/memory/experience.ts';
 import { MemoryStore } from '../../src/core/memory/store.ts';
 import { CoevolveError } from '../../src/core/errors.ts';

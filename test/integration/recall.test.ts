@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { mineHistory } from '../../src/core/git/miner.ts';
+import { mineHistory } from '../../src/core/mining/miner.ts';
 import { recallInWorkspace } from '../../src/core/memory/recallService.ts';
 import { CoevolveError } from '../../src/core/errors.ts';
 import { GitRepo, tempDir } from '../helpers/gitRepo.ts';

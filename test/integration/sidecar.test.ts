@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
 import { CoevolveError } from '../../src/core/errors.ts';
-import type { Logger } from '../../src/core/host.ts';
+import type { Logger } from '../../src/core/logger.ts';
 import { ChatClient } from '../../src/core/llm/chatClient.ts';
 import { listModels } from '../../src/core/llm/modelCatalog.ts';
 import { resolveRole } from '../../src/core/llm/providers.ts';

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFile
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CoevolveError } from '../../src/core/errors.ts';
-import { mineHistory } from '../../src/core/git/miner.ts';
+import { mineHistory } from '../../src/core/mining/miner.ts';
 import { MemoryStore, repairStore, SHARD_SIZE } from '../../src/core/memory/store.ts';
 import { fakeExperience } from '../helpers/fakeExperience.ts';
 import { GitRepo, tempDir } from '../helpers/gitRepo.ts';

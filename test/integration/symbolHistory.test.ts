@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createSyntheticRepo } from '../../bench/corpus/syntheticRepo.ts';
-import { mineHistory } from '../../src/core/git/miner.ts';
+import { mineHistory } from '../../src/core/mining/miner.ts';
 import { MemoryStore } from '../../src/core/memory/store.ts';
 import { tempDir } from '../helpers/gitRepo.ts';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { mineHistory } from '../../core/git/miner.ts';
-import type { MineResult } from '../../core/git/miner.ts';
+import { mineHistory } from '../../core/mining/miner.ts';
+import type { MineResult } from '../../core/mining/miner.ts';
 import { CoevolveError } from '../../core/errors.ts';
 import { resolveWorkspace } from '../../core/workspace.ts';
 import { positiveIntegerOption } from '../options.ts';

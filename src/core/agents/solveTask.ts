@@ -7,6 +7,7 @@ import { openSandbox } from '../sandbox/openSandbox.ts';
 import type { PlannedChange } from '../sandbox/changePlan.ts';
 import type { ChangedFile, Sandbox } from '../sandbox/sandbox.ts';
 import { gitAt, runGit, splitNul } from '../git/gitRunner.ts';
+import type { RunOrigin, SolveStatus } from './runKinds.ts';
 import { sweepStaleSandboxes } from '../sandbox/sweep.ts';
 import { DEFAULT_EXPLORATION } from '../memory/recall.ts';
 import type { Cutoff } from '../memory/recall.ts';
@@ -48,7 +49,7 @@ import { Team } from './team.ts';
 import { Trajectory } from './trajectory.ts';
 import { contentIndexFor } from '../memory/contentCache.ts';
 
-export const DEFAULT_MAX_RECTIFICATIONS = 3;
+const DEFAULT_MAX_RECTIFICATIONS = 3;
 
 export interface SolveOptions {
   workspace: Workspace;
@@ -78,12 +79,7 @@ export interface SolveOptions {
   onEvent?: (event: SolveEvent) => void;
 }
 
-/**
- * passed: the change is offered as verified, with its evidence (proven, or no regressions only);
- * failed: it broke a check, left a target failing, or changed nothing; unverified: no check could
- * verify it; budget-exceeded: the tokens or cost ran out first.
- */
-export type SolveStatus = 'passed' | 'failed' | 'unverified' | 'budget-exceeded';
+export type { RunOrigin, SolveStatus } from './runKinds.ts';
 
 /** How a passed change was shown to work (see verify/verdict.ts). */
 export type PassEvidence = 'proven' | 'no-regressions';
@@ -97,8 +93,6 @@ export interface TargetSummary {
   after: TargetState;
 }
 
-/** user: a person's task; replay / evolution: the product measuring itself on past commits or failures. */
-export type RunOrigin = 'user' | 'replay' | 'evolution';
 
 /** `.coevolve/runs/<id>/summary.json`: what the learning side reads when the user decides. */
 export interface RunSummary {

@@ -33,7 +33,8 @@ export interface TrialResult {
 }
 
 /** no-decision: no judged task got a check to run, so there is no evidence either way. */
-export type Verdict = 'accepted' | 'awaiting-approval' | 'rejected' | 'skipped' | 'no-decision';
+export type { Verdict } from './verdictKind.ts';
+import type { Verdict } from './verdictKind.ts';
 
 /** Everything the loop decided about one candidate, with the evidence, kept whether or not it was accepted. */
 export interface EvolutionDecision {

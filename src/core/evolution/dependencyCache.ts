@@ -11,7 +11,7 @@ import { scrubEnvironment } from '../verify/run/environment.ts';
 import { runProcess } from '../verify/run/runProcess.ts';
 import type { NodeDependencySpec } from './nodeDependencyKey.ts';
 
-export const DEFAULT_INSTALL_TIMEOUT_MS = 10 * 60 * 1000;
+const DEFAULT_INSTALL_TIMEOUT_MS = 10 * 60 * 1000;
 /** Written last, only after npm succeeded: a folder without it is a half-finished install. */
 const MARKER = '.coevolve-installed.json';
 const ERROR_TAIL_LINES = 12;

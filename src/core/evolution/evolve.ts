@@ -232,7 +232,7 @@ interface HeldOut {
  * The cluster's runs split in two, alternating from the newest: the proposer sees the training half,
  * the held-out half judges the candidate. A cluster of two runs gives one to each.
  */
-export function splitRuns<T>(runs: readonly T[]): { train: T[]; test: T[] } {
+function splitRuns<T>(runs: readonly T[]): { train: T[]; test: T[] } {
   const train = runs.filter((_, i) => i % 2 === 0);
   const test = runs.filter((_, i) => i % 2 === 1);
   return { train, test };

@@ -1,12 +1,12 @@
 import { throwIfAborted } from '../errors.ts';
-import { buildExperience } from '../git/experienceBuilder.ts';
+import { buildExperience } from '../mining/experienceBuilder.ts';
 import { streamFirstParentLog } from '../git/logStream.ts';
 import type { CommitExperience } from '../memory/experience.ts';
 import { replayRejection, toCandidate } from './replaySelection.ts';
 import type { ReplayCandidate } from './replaySelection.ts';
 
 /** A merged branch longer than this is a long-lived line of its own (a release branch), not a change. */
-export const MAX_BRANCH_COMMITS = 200;
+const MAX_BRANCH_COMMITS = 200;
 const PARALLEL = 4;
 
 /**

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { markUntrusted } from '../memory/untrustedText.ts';
 import type { Team } from '../agents/team.ts';
 import type { SkillSummary } from '../skills/skillLibrary.ts';
+import { globMatcher } from '../util/glob.ts';
 import type { EvolutionDecision } from './decisionLog.ts';
 import type { FailureCluster } from './failureClusters.ts';
 
@@ -12,6 +13,15 @@ export interface SafetyFinding {
   where: string;
 }
 
+/** A trigger's file glob, checked here so that a pattern that cannot match (`src/{a`) goes back to the model to repair. */
+const triggerGlob = z.string().max(120).superRefine((pattern, ctx) => {
+  try {
+    globMatcher(pattern);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+  }
+});
+
 // What the proposer may answer. Bounded like every model output here: a skill is a page, not a book.
 export const proposalSchema = z.object({
   action: z.enum(['create', 'edit', 'skip']).describe('create a new skill or mistake note, edit an existing one (name it in `name`), or skip when no lesson generalises.'),
@@ -20,7 +30,7 @@ export const proposalSchema = z.object({
   description: z.string().min(1).max(400).describe('One sentence: when this applies.'),
   trigger: z.object({
     keywords: z.array(z.string().max(40)).max(8).describe('Words of a task that call for it.'),
-    files: z.array(z.string().max(120)).max(8).describe('Path globs (src/**/*.ts) it concerns.'),
+    files: z.array(triggerGlob).max(8).describe('Path globs (src/**/*.ts) it concerns.'),
     errors: z.array(z.string().max(120)).max(6).describe('Error text it prevents, as it appears in output.'),
   }),
   body: z.string().max(4_000).describe('The Markdown instructions. For a mistake note: ## Mistake, ## Correct approach, ## Strategy, ## Anti-patterns.'),

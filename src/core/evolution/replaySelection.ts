@@ -41,11 +41,11 @@ export function replayRejection(experience: CommitExperience): string | undefine
   return undefined;
 }
 
-export function replayTestFiles(files: readonly FileChange[]): string[] {
+function replayTestFiles(files: readonly FileChange[]): string[] {
   return files.filter((f) => f.category === 'test' && (f.status === 'added' || f.status === 'modified') && !f.binary && !f.rawPath && testRunnerFamily(f.path) !== undefined).map((f) => f.path);
 }
 
-export function replaySourceFiles(files: readonly FileChange[]): string[] {
+function replaySourceFiles(files: readonly FileChange[]): string[] {
   // Renames and copies carry their old path too; a path that is not UTF-8 cannot be named to git here.
   return files.filter((f) => f.category === 'source' && !f.rawPath).flatMap((f) => (f.oldPath && f.oldPath !== f.path ? [f.oldPath, f.path] : [f.path]));
 }

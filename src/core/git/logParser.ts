@@ -379,9 +379,16 @@ export class LogParser {
 
   private keepLine(change: RawChange, line: Buffer, overflow: boolean, side: 'added' | 'removed'): void {
     if (change.wordText && change.wordBytes! < this.limits.wordBytesPerFile) {
-      const piece = line.toString('utf8', 1, Math.min(line.length, 1 + this.limits.wordBytesPerFile - change.wordBytes!));
+      const end = 1 + this.limits.wordBytesPerFile - change.wordBytes!;
+      let piece = line.toString('utf8', 1, Math.min(line.length, end));
+      if (line.length > end) {
+        // A cut can halve a token, and half a secret matches no pattern: the cut-off word goes.
+        piece = withoutCutWord(piece);
+        change.wordBytes = this.limits.wordBytesPerFile;
+      } else {
+        change.wordBytes! += piece.length + 1;
+      }
       change.wordText.push(piece);
-      change.wordBytes! += piece.length + 1;
     }
     if (change.sample.length < this.limits.sampleLinesPerFile && !change.truncated) {
       const text = line.subarray(0, 200).toString('utf8').trimEnd();
@@ -418,6 +425,15 @@ const STATUS: Record<string, FileStatus> = {
   C: 'copied',
   T: 'typechange',
 };
+
+/** `text` without the word it ends in (the one a cut went through). */
+function withoutCutWord(text: string): string {
+  let end = text.length;
+  while (end > 0 && !WORD_BOUNDARY.has(text.charCodeAt(end - 1))) end--;
+  return text.slice(0, end);
+}
+
+const WORD_BOUNDARY = new Set([...' \t"\'`,;:()[]{}<>'].map((c) => c.charCodeAt(0)));
 
 function startsWith(line: Buffer, prefix: string): boolean {
   if (line.length < prefix.length) return false;

@@ -8,7 +8,8 @@ import { logCredits } from './creditLog.ts';
 import { updatedUtility } from './utility.ts';
 import type { Reward } from './utility.ts';
 
-export type HumanOutcome = 'accepted' | 'edited' | 'rejected';
+export type { HumanOutcome } from './humanOutcome.ts';
+import type { HumanOutcome } from './humanOutcome.ts';
 
 /**
  * What later history did to an accepted fix. Kept apart from `outcome`, which stays the person's

@@ -3,7 +3,7 @@ import type { StructuredPatch } from 'diff';
 import { redact } from '../security/redact.ts';
 
 /** Per file, at most this many lines of each side are kept: enough to recognise the fix later. */
-export const MAX_FINGERPRINT_LINES = 40;
+const MAX_FINGERPRINT_LINES = 40;
 const MAX_FINGERPRINT_FILES = 30;
 const MIN_LINE = 8;
 /** Longer lines are generated or minified code: poor evidence, and heavy to store. */

@@ -2,6 +2,7 @@ import MiniSearch from 'minisearch';
 import { TEXT_OPTIONS, tokenize } from '../memory/tokenize.ts';
 import type { SkillDocument } from '../skills/skillFile.ts';
 import { listSkills, readSkill } from '../skills/skillLibrary.ts';
+import { globMatcher } from '../util/glob.ts';
 import type { MatchedSkill } from '../agents/memoryContext.ts';
 import { readFixes } from './fixExperience.ts';
 import type { FixExperience } from './fixExperience.ts';
@@ -46,7 +47,10 @@ export async function matchSkills(storeDir: string, task: string, files: readonl
     const trigger = doc.meta.trigger ?? {};
     let score = 0;
     for (const keyword of trigger.keywords ?? []) if (tokenize(keyword).every((w) => words.has(w))) score += 1;
-    for (const pattern of trigger.files ?? []) if (files.some((f) => globMatch(pattern, f))) score += 1;
+    for (const pattern of trigger.files ?? []) {
+      const matches = triggerGlob(pattern);
+      if (matches && files.some(matches)) score += 1;
+    }
     for (const error of trigger.errors ?? []) if (error && lowered.includes(error.toLowerCase())) score += 2;
     if (score > 0) scored.push({ doc, score });
   }
@@ -57,11 +61,16 @@ export async function matchSkills(storeDir: string, task: string, files: readonl
   });
 }
 
-/** `*` within a path segment, `**` across segments. */
-function globMatch(pattern: string, path: string): boolean {
-  const regex = pattern
-    .split('**')
-    .map((part) => part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*'))
-    .join('.*');
-  return new RegExp(`^${regex}$`).test(path);
+/**
+ * A trigger's file pattern as a matcher (`util/glob.ts`'s rules). One that does not compile (edited
+ * or imported by hand: the proposer's schema refuses them) matches no file, and the skill can still
+ * match by keyword or error; throwing would cost the solve every skill (it reads a failed match as
+ * none), and failing the skill file's schema would make the store damaged (exit 3) over one glob.
+ */
+function triggerGlob(pattern: string): ((path: string) => boolean) | undefined {
+  try {
+    return globMatcher(pattern);
+  } catch {
+    return undefined;
+  }
 }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { CoevolveError } from '../errors.ts';
 import type { CoevolveErrorReason } from '../errors.ts';
-import type { Logger } from '../host.ts';
+import type { Logger } from '../logger.ts';
 import { withoutSecrets } from '../security/childEnv.ts';
 import { redactKeys } from './redactKeys.ts';
 
@@ -38,7 +38,7 @@ export interface SupervisorPolicy {
   stopGraceMs: number;
 }
 
-export const DEFAULT_POLICY: SupervisorPolicy = {
+const DEFAULT_POLICY: SupervisorPolicy = {
   startTimeoutMs: 180_000,
   healthIntervalMs: 10_000,
   healthTimeoutMs: 5_000,

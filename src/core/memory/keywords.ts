@@ -2,6 +2,8 @@ import type { FileChange, Intent, SymbolChange } from './experience.ts';
 import { exactIdentifiers, tokenize } from './tokenize.ts';
 
 const MAX_KEYWORDS = 24;
+/** What the redactor put in place of a secret: neither the marker nor the kind names the change. */
+const REDACTION_MARKER = /\[REDACTED:[a-z0-9-]*\]/g;
 
 /**
  * A short list of the words that best name a change: identifiers from its message first (kept as
@@ -12,14 +14,19 @@ export function extractKeywords(intent: Intent, files: readonly FileChange[], sy
   const add = (word: string) => {
     if (chosen.size < MAX_KEYWORDS && word.length > 1) chosen.add(word);
   };
-  for (const id of exactIdentifiers(`${intent.subject}\n${intent.body}`)) add(id);
+  const subject = intent.subject.replace(REDACTION_MARKER, ' ');
+  const body = intent.body.replace(REDACTION_MARKER, ' ');
+  for (const id of exactIdentifiers(`${subject}\n${body}`)) add(id);
   if (intent.scope) add(intent.scope);
   for (const symbol of symbols.slice(0, 8)) add(symbol.name);
   const counts = new Map<string, number>();
-  for (const token of tokenize(`${intent.subject} ${intent.subject} ${intent.body}`)) counts.set(token, (counts.get(token) ?? 0) + 1);
+  for (const token of tokenize(`${subject} ${subject} ${body}`)) counts.set(token, (counts.get(token) ?? 0) + 1);
   for (const [word] of [...counts].sort((a, b) => b[1] - a[1])) add(word);
   if (chosen.size < MAX_KEYWORDS) {
-    for (const file of files.slice(0, 4)) add(file.path.slice(file.path.lastIndexOf('/') + 1));
+    for (const file of files.slice(0, 4)) {
+      const name = file.path.slice(file.path.lastIndexOf('/') + 1);
+      if (!name.includes('[REDACTED:')) add(name);
+    }
   }
   return [...chosen];
 }

@@ -12,7 +12,12 @@
  * camelCase references, keywords, type annotations such as `password: string`). Word
  * placeholders such as `changeme` or `your-token-here` ARE redacted: they cannot be told apart
  * from real weak passwords, and hiding them costs nothing.
+ *
+ * Text mined from history gets two more passes (see {@link RedactOptions}): random-looking
+ * literals that no key names (randomLiterals.ts), and passwords given in prose in commit messages.
  */
+
+import { findRandomLiterals, shannonEntropy } from './randomLiterals.ts';
 
 export interface RedactionResult {
   /** The text with each secret replaced by `[REDACTED:<kind>]`. */
@@ -23,8 +28,19 @@ export interface RedactionResult {
   kinds: string[];
 }
 
+export interface RedactOptions {
+  /**
+   * Also redact random-looking literals with no key in front of them (hex hashes, git shas and
+   * lockfile integrity values excepted). For text mined from history: diff lines, file names,
+   * commit messages, author names.
+   */
+  literals?: boolean;
+  /** Also read `password: X`, `the token is X` in prose, whatever follows on the line. For commit messages. */
+  prose?: boolean;
+}
+
 /** Replaces every secret found in `text` with `[REDACTED:<kind>]`. Idempotent. */
-export function redactSecrets(text: string): RedactionResult {
+export function redactSecrets(text: string, options: RedactOptions = {}): RedactionResult {
   const tally = new Tally();
   let out = text;
   if (PRECHECK.test(text)) {
@@ -36,13 +52,16 @@ export function redactSecrets(text: string): RedactionResult {
     out = redactUrlPasswords(out, tally);
     out = redactFlagValues(out, tally);
     out = redactAssignments(out, tally);
+    if (options.prose) out = redactProse(out, tally);
   }
+  // Last: what is left has no key or known shape to go by, only its look.
+  if (options.literals) out = redactRandomLiterals(out, tally);
   return { text: out, count: tally.count, kinds: [...tally.kinds].sort() };
 }
 
-/** `redactSecrets(text).text`. */
-export function redact(text: string): string {
-  return redactSecrets(text).text;
+/** `redactSecrets(text, options).text`. */
+export function redact(text: string, options?: RedactOptions): string {
+  return redactSecrets(text, options).text;
 }
 
 /** Whether `redactSecrets` would replace anything in `text`. */
@@ -511,6 +530,51 @@ function isConfigLineStart(text: string, keyStart: number): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Passwords in prose: "The new password: X", "token is X" (commit messages)
+
+/**
+ * A secret's name, then `:`, `=` or a verb, then the value. The value is the next word whatever
+ * follows it: prose has no syntax to say where a value ends, so the code heuristics of the
+ * assignment pass (a `&` or `)` after a value means code) do not apply.
+ */
+const PROSE_SECRET = new RegExp(
+  '(?<![A-Za-z0-9_])(?:pass(?:word|wd|phrase|code)|pwd|secret|token|api[ _-]?key|(?:access|secret|private|signing)[ _-]key|credentials?|creds)' +
+    "(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:is|was|now|to|set to)(?:[ \\t]*:)?[ \\t]+)[\"'`(<\\[]?([^\\s\"'`<>]{1,256})",
+  'gi',
+);
+/** Sentence punctuation after a value belongs to the sentence. */
+const TRAILING_PUNCTUATION = /[.,;:)\]}>]+$/;
+
+function redactProse(text: string, tally: Tally): string {
+  const edits: Edit[] = [];
+  for (const m of text.matchAll(PROSE_SECRET)) {
+    const raw = m[1] ?? '';
+    const value = raw.replace(TRAILING_PUNCTUATION, '');
+    if (value.length < 6 || isInert(value) || CODE_WORDS.has(value.toLowerCase())) continue;
+    if (!looksLikeLiteralSecret(value) && !isHighEntropy(value)) continue; // "token: refresh it first"
+    const start = m.index + m[0].length - raw.length;
+    if (text.startsWith(MARKER_OPEN, start - 1)) continue; // redacted already, by an earlier pass
+    edits.push({ start, end: start + value.length, kind: /pass|pwd/i.test(m[0]) ? 'password' : 'secret' });
+  }
+  return applyEdits(text, edits, tally);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Random literals with nothing to name them (text mined from history)
+
+function redactRandomLiterals(text: string, tally: Tally): string {
+  const spans = findRandomLiterals(text);
+  if (spans.length === 0) return text;
+  const edits: Edit[] = [];
+  for (const span of spans) {
+    // Our own markers are never random, but a run can end right at one: leave markers whole.
+    if (span.start >= MARKER_OPEN.length && text.startsWith(MARKER_OPEN, span.start - MARKER_OPEN.length)) continue;
+    edits.push({ ...span, kind: 'random-literal' });
+  }
+  return applyEdits(text, edits, tally);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Key names
 
 /** Last word of a key that makes it a secret by itself (after splitting camelCase, _, -, .). */
@@ -702,15 +766,4 @@ function isHighEntropy(value: string): boolean {
   if (WORDY.test(value)) return false;
   const classes = Number(/[a-z]/.test(value)) + Number(/[A-Z]/.test(value)) + Number(/\d/.test(value));
   return classes >= 2 && shannonEntropy(value) >= 3.5;
-}
-
-function shannonEntropy(value: string): number {
-  const counts = new Map<string, number>();
-  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) {
-    const p = n / value.length;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
 }

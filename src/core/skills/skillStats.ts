@@ -24,7 +24,7 @@ export interface SkillStats {
 }
 
 /** The format of a stats file this version writes (and the newest it reads). */
-export const SKILL_STATS_SCHEMA = 1;
+const SKILL_STATS_SCHEMA = 1;
 const count = z.number().int().nonnegative();
 const statsSchema = z.object({
   schema: z.literal(SKILL_STATS_SCHEMA).optional(),
@@ -36,9 +36,9 @@ const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const SKILL_ID = /^([a-z0-9][a-z0-9-]{0,63})(?:@v([1-9]\d{0,8}))?$/;
 
 /** A version needs this many uses before its acceptance rate can condemn it. */
-export const MIN_USES_FOR_ROLLBACK = 3;
+const MIN_USES_FOR_ROLLBACK = 3;
 /** The parent's rate is evidence as soon as it has any use (it was the skill before; it had its chance). */
-export const MIN_PARENT_USES = 1;
+const MIN_PARENT_USES = 1;
 
 /** The folder of the stats files, under skills/. */
 export const STATS = '.stats';

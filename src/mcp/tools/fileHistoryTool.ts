@@ -69,7 +69,7 @@ export function registerFileHistoryTool(server: McpServer, context: ServerContex
  * so older changes made under it are found too; a former name given by the caller is first moved
  * forward to the file's current name.
  */
-export function historyOf(index: RecallIndex, path: string, symbol?: string): { names: Set<string>; changes: ExperienceDigest[] } {
+function historyOf(index: RecallIndex, path: string, symbol?: string): { names: Set<string>; changes: ExperienceDigest[] } {
   const table = index.unfilteredFiles().table;
   const names = new Set([table.current(path) ?? path]);
   const ordered = [...index.digests()].sort((a, b) => b.seq - a.seq);

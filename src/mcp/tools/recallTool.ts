@@ -37,11 +37,11 @@ export function registerRecallTool(server: McpServer, context: ServerContext): v
 }
 
 /** Recall on the server's warm index, with or without a cutoff (resolved against git by the core service). */
-export function recallFor(context: ServerContext, text: string, k: number, before?: string): Promise<RecallResult> {
+function recallFor(context: ServerContext, text: string, k: number, before?: string): Promise<RecallResult> {
   return recallInWorkspace(context.workspace, text, { k, warm: context.memory, ...(before ? { before } : {}) });
 }
 
-export function describeRecall(result: RecallResult): string {
+function describeRecall(result: RecallResult): string {
   const out: string[] = ['Past changes (most relevant first):'];
   if (result.experiences.length === 0) out.push('  (none)');
   for (const e of result.experiences) {

@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { solveTask } from '../../../src/core/agents/solveTask.ts';
 import type { SolveEvent } from '../../../src/core/agents/events.ts';
-import { mineHistory } from '../../../src/core/git/miner.ts';
+import { mineHistory } from '../../../src/core/mining/miner.ts';
 import { contentIndexFor } from '../../../src/core/memory/contentCache.ts';
 import { tempDir } from '../../helpers/gitRepo.ts';
 import type { GitRepo } from '../../helpers/gitRepo.ts';

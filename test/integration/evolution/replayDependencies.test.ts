@@ -9,7 +9,7 @@ import { folderFiles, nodeDependencySpec } from '../../../src/core/evolution/nod
 import type { NodeDependencySpec } from '../../../src/core/evolution/nodeDependencyKey.ts';
 import { provideReplayDependencies } from '../../../src/core/evolution/replayDependencies.ts';
 import { buildReplayTask, findReplayCandidates } from '../../../src/core/evolution/replayTasks.ts';
-import { mineHistory } from '../../../src/core/git/miner.ts';
+import { mineHistory } from '../../../src/core/mining/miner.ts';
 import { GitRepo, scratchSpace } from '../../helpers/gitRepo.ts';
 
 const space = scratchSpace(after);

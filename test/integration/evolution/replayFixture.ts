@@ -1,4 +1,4 @@
-import { mineHistory } from '../../../src/core/git/miner.ts';
+import { mineHistory } from '../../../src/core/mining/miner.ts';
 import { GitRepo, tempDir } from '../../helpers/gitRepo.ts';
 
 export interface ReplayFixture {

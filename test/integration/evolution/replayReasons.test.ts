@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildReplayTask, findReplayCandidates } from '../../../src/core/evolution/replayTasks.ts';
 import type { ReplayTask } from '../../../src/core/evolution/replayTasks.ts';
 import type { ReplayCandidate } from '../../../src/core/evolution/replaySelection.ts';
-import { mineHistory } from '../../../src/core/git/miner.ts';
+import { mineHistory } from '../../../src/core/mining/miner.ts';
 import { GitRepo, scratchSpace } from '../../helpers/gitRepo.ts';
 
 const space = scratchSpace(after);

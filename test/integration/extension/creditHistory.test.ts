@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { mineHistory } from '../../../src/core/git/miner.ts';
+import { mineHistory } from '../../../src/core/mining/miner.ts';
 import { readCreditHistory } from '../../../src/core/learning/creditLog.ts';
 import { appendFix, creditFixes, newFixUtility } from '../../../src/core/learning/fixExperience.ts';
 import type { FixExperience } from '../../../src/core/learning/fixExperience.ts';

@@ -9,7 +9,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { CoevolveError } from '../../../src/core/errors.ts';
 import { recordEvolutionDecision } from '../../../src/core/evolution/decisionLog.ts';
 import type { EvolutionDecision } from '../../../src/core/evolution/decisionLog.ts';
-import { mineHistory } from '../../../src/core/git/miner.ts';
+import { mineHistory } from '../../../src/core/mining/miner.ts';
 import { readDecisions, readSkill, saveSkillVersion, skillsDir } from '../../../src/core/skills/skillLibrary.ts';
 import { creditSkills, skillStatsPath } from '../../../src/core/skills/skillStats.ts';
 import { resolveWorkspace } from '../../../src/core/workspace.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { RunSummary } from '../../../src/core/agents/solveTask.ts';
 import { CoevolveError } from '../../../src/core/errors.ts';
-import { mineHistory } from '../../../src/core/git/miner.ts';
+import { mineHistory } from '../../../src/core/mining/miner.ts';
 import { readFixes } from '../../../src/core/learning/fixExperience.ts';
 import type { FixExperience } from '../../../src/core/learning/fixExperience.ts';
 import { checkFixReverts } from '../../../src/core/learning/fixReverts.ts';

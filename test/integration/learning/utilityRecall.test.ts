@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { mineHistory } from '../../../src/core/git/miner.ts';
+import { mineHistory } from '../../../src/core/mining/miner.ts';
 import { creditExperiences, setPinned, setQuarantine } from '../../../src/core/learning/utility.ts';
 import { readCreditHistory } from '../../../src/core/learning/creditLog.ts';
 import { recallInWorkspace } from '../../../src/core/memory/recallService.ts';

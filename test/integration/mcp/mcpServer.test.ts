@@ -4,7 +4,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { mineHistory } from '../../../src/core/git/miner.ts';
+import { mineHistory } from '../../../src/core/mining/miner.ts';
 import { readOutcomes } from '../../../src/core/memory/outcomeLog.ts';
 import { saveSkillVersion, setSkillStatus } from '../../../src/core/skills/skillLibrary.ts';
 import { GitRepo, tempDir } from '../../helpers/gitRepo.ts';

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, sym
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { mineHistory } from '../../../src/core/git/miner.ts';
+import { mineHistory } from '../../../src/core/mining/miner.ts';
 import { saveSkillVersion } from '../../../src/core/skills/skillLibrary.ts';
 import { scratchSpace } from '../../helpers/gitRepo.ts';
 import type { GitRepo } from '../../helpers/gitRepo.ts';

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CoevolveError } from '../../../src/core/errors.ts';
-import { mineHistory } from '../../../src/core/git/miner.ts';
+import { mineHistory } from '../../../src/core/mining/miner.ts';
 import { creditExperiences, setPinned, setQuarantine } from '../../../src/core/learning/utility.ts';
 import { forgetExperience } from '../../../src/core/memory/forgetExperience.ts';
 import { recallInWorkspace } from '../../../src/core/memory/recallService.ts';

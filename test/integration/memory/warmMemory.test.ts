@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { CoevolveError } from '../../../src/core/errors.ts';
-import { mineHistory } from '../../../src/core/git/miner.ts';
+import { mineHistory } from '../../../src/core/mining/miner.ts';
 import { recallInWorkspace } from '../../../src/core/memory/recallService.ts';
 import { WarmMemory, warmMemoryFor } from '../../../src/core/memory/warmMemory.ts';
 import { resolveWorkspace } from '../../../src/core/workspace.ts';

@@ -3,7 +3,7 @@ import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rm
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunSummary } from '../../../src/core/agents/solveTask.ts';
-import { mineHistory } from '../../../src/core/git/miner.ts';
+import { mineHistory } from '../../../src/core/mining/miner.ts';
 import { RecallIndex } from '../../../src/core/memory/recallIndex.ts';
 import { MemoryStore } from '../../../src/core/memory/store.ts';
 import { saveSkillVersion } from '../../../src/core/skills/skillLibrary.ts';

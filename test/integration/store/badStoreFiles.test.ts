@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { mineHistory } from '../../../src/core/git/miner.ts';
+import { mineHistory } from '../../../src/core/mining/miner.ts';
 import { creditExperiences } from '../../../src/core/learning/utility.ts';
 import { appendOutcome } from '../../../src/core/memory/outcomeLog.ts';
 import { MemoryStore } from '../../../src/core/memory/store.ts';

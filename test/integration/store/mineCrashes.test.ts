@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { mineHistory } from '../../../src/core/git/miner.ts';
+import { mineHistory } from '../../../src/core/mining/miner.ts';
 import { creditExperiences, setPinned, setQuarantine } from '../../../src/core/learning/utility.ts';
 import { MemoryStore } from '../../../src/core/memory/store.ts';
 import { CLI } from '../../helpers/cliProcess.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { mineHistory } from '../../../src/core/git/miner.ts';
+import { mineHistory } from '../../../src/core/mining/miner.ts';
 import { MemoryStore } from '../../../src/core/memory/store.ts';
 import { CoevolveError } from '../../../src/core/errors.ts';
 import { scratchSpace } from '../../helpers/gitRepo.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { mineHistory } from '../../../src/core/git/miner.ts';
+import { mineHistory } from '../../../src/core/mining/miner.ts';
 import { creditExperiences, setPinned, setQuarantine } from '../../../src/core/learning/utility.ts';
 import { MemoryStore } from '../../../src/core/memory/store.ts';
 import { scratchSpace } from '../../helpers/gitRepo.ts';

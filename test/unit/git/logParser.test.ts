@@ -81,6 +81,17 @@ describe('LogParser', () => {
     big.remove();
   });
 
+  it('keeps the changed lines\' words within their budget, never half a word at the cut', () => {
+    const cut = GitRepo.create();
+    const token = 'Zk3vQ9xW2mN8pL5rT7yU1aB4cD6eF8gH';
+    cut.commit('feat: settings', { 'src/settings.ts': `export const region = 'eu';\nconst fallback = '${token}';\nexport const later = 1;\n` });
+    const limits = { ...DEFAULT_LOG_LIMITS, wordBytesPerFile: 'export const region = \'eu\';'.length + 1 + 'const fallback = \''.length + 10 };
+    const [commit] = parseInChunks(logBytes(cut), () => 4096, limits);
+    const words = commit!.changes[0]!.wordText!;
+    assert.deepEqual(words, ["export const region = 'eu';", "const fallback = '"], 'the cut-off token and every later line are left out');
+    cut.remove();
+  });
+
   it('lists at most maxFilesPerCommit files and counts the rest', () => {
     const wide = GitRepo.create();
     const files: Record<string, string> = {};

@@ -23,4 +23,18 @@ describe('skills whose trigger matches a task', () => {
     assert.deepEqual((await matchSkills(store, 'TypeError: Reduce of empty array with no initial value')).map((s) => s.id), ['reduce-init']);
     assert.deepEqual(await matchSkills(store, 'rename a variable', ['src/a.ts']), []);
   });
+
+  it('matches file triggers with the one glob matcher: src/**/*.js takes files right under src/', async () => {
+    await saveSkillVersion(store, { name: 'js-sources', description: 'JavaScript sources', trigger: { files: ['src/**/*.js'] } }, 'Use strict mode.');
+    await setSkillStatus(store, 'js-sources', 'active', 'test');
+    assert.deepEqual((await matchSkills(store, 'fix rounding', ['src/math.js'])).map((s) => s.id), ['js-sources']);
+    assert.deepEqual((await matchSkills(store, 'fix rounding', ['src/a/b.js'])).map((s) => s.id), ['js-sources']);
+    assert.deepEqual(await matchSkills(store, 'fix rounding', ['test/math.js']), []);
+  });
+
+  it('lets a trigger glob that does not compile match no file, without losing the other skills', async () => {
+    await saveSkillVersion(store, { name: 'broken-glob', description: 'Hand-edited', trigger: { files: ['lib/{a,b', 'lib/*.rb'] } }, 'x');
+    await setSkillStatus(store, 'broken-glob', 'active', 'test');
+    assert.deepEqual((await matchSkills(store, 'fix rounding', ['lib/x.rb', 'src/math.js'])).map((s) => s.id).sort(), ['broken-glob', 'js-sources']);
+  });
 });

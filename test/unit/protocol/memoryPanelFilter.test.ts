@@ -16,6 +16,7 @@ describe('memory panel filters', () => {
   it('matches globs as the agent tools do: ** crosses folders, a glob without / matches names at any depth', () => {
     assert.equal(pathMatcher('src/**/*.ts')('src/core/memory/store.ts'), true);
     assert.equal(pathMatcher('src/**/*.ts')('src/store.ts'), true, '**/ also matches no folder');
+    assert.equal(pathMatcher('src/**/*.js')('src/math.js'), true);
     assert.equal(pathMatcher('src/**/*.ts')('test/store.ts'), false);
     assert.equal(pathMatcher('src/*.ts')('src/core/store.ts'), false, '* stays within a folder');
     assert.equal(pathMatcher('*.test.ts')('test/unit/a/b.test.ts'), true);

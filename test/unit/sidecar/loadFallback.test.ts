@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Logger } from '../../../src/core/host.ts';
+import type { Logger } from '../../../src/core/logger.ts';
 import { loadWithFewerLayers } from '../../../src/sidecar/loadFallback.ts';
 
 const quiet = (lines: string[]): Logger => ({ info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) });

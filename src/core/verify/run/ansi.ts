@@ -1,21 +1,13 @@
-/**
- * Terminal control sequences out of captured output, so parsers and readers see plain text even
- * when a tool colours output despite NO_COLOR: CSI (colours, cursor moves), OSC (titles,
- * hyperlinks; ended by BEL or ST), and two-byte escapes.
- */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
-
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI, '');
-}
+import { stripVTControlCharacters } from 'node:util';
 
 /**
- * Plain, line-oriented text: ANSI removed, CRLF made LF, and lines redrawn with `\r` (progress
- * bars, spinners) reduced to what was drawn last.
+ * Plain, line-oriented text from captured output, so parsers and readers see what a terminal would
+ * show even when a tool colours output despite NO_COLOR: terminal control sequences removed (Node's
+ * `stripVTControlCharacters`: colours, cursor moves, OSC titles and hyperlinks), CRLF made LF, and
+ * lines redrawn with `\r` (progress bars, spinners) reduced to what was drawn last.
  */
 export function plainText(text: string): string {
-  return stripAnsi(text)
+  return stripVTControlCharacters(text)
     .replace(/\r\n/g, '\n')
     .split('\n')
     .map((line) => {

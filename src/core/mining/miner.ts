@@ -5,13 +5,13 @@ import { MemoryStore, SHARD_SIZE, shardOf } from '../memory/store.ts';
 import type { MiningState } from '../memory/storeMeta.ts';
 import type { StoreTransaction } from '../memory/store.ts';
 import { buildExperience } from './experienceBuilder.ts';
-import { streamFirstParentLog } from './logStream.ts';
-import { Repository } from './repository.ts';
-import type { RawCommit } from './rawCommit.ts';
-import type { SymbolMapperLimits, SymbolStats } from './symbolMapper.ts';
-import { createSymbolSource } from './symbolSource.ts';
-import { wantsSymbols } from './symbolScope.ts';
-import type { SymbolSource } from './symbolSource.ts';
+import { streamFirstParentLog } from '../git/logStream.ts';
+import { Repository } from '../git/repository.ts';
+import type { RawCommit } from '../git/rawCommit.ts';
+import type { SymbolMapperLimits, SymbolStats } from '../git/symbolMapper.ts';
+import { createSymbolSource } from '../git/symbolSource.ts';
+import { wantsSymbols } from '../git/symbolScope.ts';
+import type { SymbolSource } from '../git/symbolSource.ts';
 
 export interface MineOptions {
   /** The store folder (normally `<repo>/.coevolve`). */
