@@ -55,6 +55,7 @@ const metaSchema = z.object({
     pendingReverts: z.record(z.string(), z.string()),
     holes: z.array(z.object({ from: count, to: count })),
     lastRunAt: z.string().optional(),
+    redaction: count.optional(),
   }),
   forgotten: z.array(z.string()).optional(),
 });

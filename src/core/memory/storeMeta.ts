@@ -34,6 +34,8 @@ export interface MiningState {
   /** Seq ranges lost to a repaired shard, to mine again. */
   holes: Array<{ from: number; to: number }>;
   lastRunAt?: string;
+  /** The redaction rules the stored text was mined under (security/minedText.ts); absent: the first. */
+  redaction?: number;
 }
 
 export interface StoreMeta {

@@ -5,6 +5,7 @@ import { MemoryStore, SHARD_SIZE, shardOf } from '../memory/store.ts';
 import type { MiningState } from '../memory/storeMeta.ts';
 import type { StoreTransaction } from '../memory/store.ts';
 import { buildExperience } from './experienceBuilder.ts';
+import { MINED_REDACTION_VERSION } from '../security/minedText.ts';
 import { streamFirstParentLog } from '../git/logStream.ts';
 import { Repository } from '../git/repository.ts';
 import type { RawCommit } from '../git/rawCommit.ts';
@@ -214,8 +215,21 @@ async function planSegments(repo: Repository, store: MemoryStore, head: string, 
   state = store.state.mining;
   if (!state.head) {
     const depth = await repo.firstParentDepth(head);
+    await store.transaction((tx) => void (tx.meta.mining.redaction = MINED_REDACTION_VERSION));
     segments.push({ kind: 'fresh', revisions: [head], startSeq: depth, count: depth });
     return segments;
+  }
+  if ((state.redaction ?? 1) < MINED_REDACTION_VERSION && state.headSeq !== undefined) {
+    // Stored under older redaction rules: mine what is stored again (a hole over it, so --max and a
+    // cancel resume), keeping every decision. Recorded first: the hole is the durable to-do.
+    const from = state.tailSeq ?? 1;
+    const to = state.headSeq;
+    await store.transaction((tx) => {
+      tx.meta.mining.holes = [...tx.meta.mining.holes.filter((hole) => hole.to < from || hole.from > to), { from, to }];
+      tx.meta.mining.redaction = MINED_REDACTION_VERSION;
+    });
+    result.notices.push(`Secret redaction is stricter in this version: mining the ${to - from + 1} stored commit(s) again so it applies to them (pins, quarantines and credits are kept).`);
+    state = store.state.mining;
   }
   let shas: string[] | undefined;
   for (const hole of state.holes) {

@@ -1,6 +1,13 @@
 import { redactSecrets } from './redact.ts';
 import type { RedactionResult, RedactOptions } from './redact.ts';
 
+/**
+ * Bumped whenever mined text is redacted more strictly: a store mined under an older version is
+ * mined again (keeping what was decided about each commit), so what the older rules let through
+ * does not stay in memory.
+ */
+export const MINED_REDACTION_VERSION = 2;
+
 /** Text mined from history gets every pass, random literals with no key in front of them too. */
 export const MINED_TEXT: RedactOptions = { literals: true };
 /** Commit messages also get the prose pass: "The new password: …". */

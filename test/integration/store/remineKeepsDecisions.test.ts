@@ -35,3 +35,26 @@ describe('mining a stored commit again', () => {
     assert.equal(after.get(pinned)!.intent.subject, 'fix: a is 2', 'the mined fields are there');
   });
 });
+
+describe('a store mined under older redaction rules', () => {
+  it('is mined again on the next mine, keeping every decision, and then only once', async () => {
+    const repo = space.repoWith('coevolve-redaction-', { 'src/a.js': 'export const a = 1;\n' });
+    const pinned = repo.commit('fix: a is 2', { 'src/a.js': 'export const a = 2;\n' });
+    repo.commit('feat: b', { 'src/b.js': 'export const b = 1;\n' });
+    const storeDir = space.scratch('coevolve-redaction-store-');
+    await mineHistory(repo.dir, { storeDir, symbols: false });
+    await setPinned(storeDir, pinned, true);
+    // What a store from before the stricter rules looks like: no redaction version recorded.
+    const store = await MemoryStore.open(storeDir);
+    await store.transaction((tx) => void delete tx.meta.mining.redaction);
+
+    const again = await mineHistory(repo.dir, { storeDir, symbols: false });
+    assert.equal(again.mined, 3, 'every stored commit is mined again');
+    assert.match(again.notices.join('\n'), /Secret redaction is stricter/);
+    assert.equal(again.complete, true);
+    const bySha = new Map((await (await MemoryStore.open(storeDir)).loadAll()).map((e) => [e.sha, e]));
+    assert.equal(bySha.size, 3);
+    assert.equal(bySha.get(pinned)!.utility.pinned, true, 'the pin is kept');
+    assert.equal((await mineHistory(repo.dir, { storeDir, symbols: false })).mined, 0, 'and not again');
+  });
+});
