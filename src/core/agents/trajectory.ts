@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ensureStoreIgnores } from '../memory/store.ts';
 import { storePathSync } from '../store/storePath.ts';
 import { redact } from '../security/redact.ts';
+import { COMMIT_MESSAGE as RUN_LOG_TEXT } from '../security/minedText.ts';
 
 const MAX_TEXT = 20_000;
 
@@ -75,7 +76,9 @@ export function modelCallConversations(events: readonly { type: string; role?: s
 }
 
 function clean(text: string): string {
-  const safe = redact(text);
+  // A run's events carry repository text (files the tools read, command output) as well as the
+  // models' words: redacted as strictly as mined history (random literals, passwords in prose).
+  const safe = redact(text, RUN_LOG_TEXT);
   return safe.length > MAX_TEXT ? `${safe.slice(0, MAX_TEXT)}… [${safe.length - MAX_TEXT} more characters not kept]` : safe;
 }
 

@@ -30,3 +30,28 @@ describe('putting model calls back together from a trajectory', () => {
     assert.deepEqual(modelCallConversations(events).map((c) => c.complete), [false, false, true]);
   });
 });
+
+describe('what a run log keeps of secrets', () => {
+  it('redacts tokens, random literals and passwords in prose from every event, and keeps hashes', async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { Trajectory } = await import('../../../src/core/agents/trajectory.ts');
+    const store = mkdtempSync(join(tmpdir(), 'coevolve-trajectory-secrets-'));
+    try {
+      // Built at run time, so no literal secret sits in this file.
+      const token = ['ghp', 'Zq8vR2mK9xL4tB7nW1cY5dF3hJ6pS0aE2uG8'].join('_');
+      const literal = ['Qx7', 'mZ2pL9vB4nR8kT1wY6cD3', 'fH5jS0aG'].join('');
+      const password = ['Tr0ub', '4dor&3zz'].join('');
+      const sha = 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3';
+      const run = new Trajectory(store);
+      run.record({ type: 'tool-result', output: `const key = "${literal}";\nheaders: { auth: "${token}" }\ncommit ${sha}` } as never);
+      run.record({ type: 'model-call', role: 'implementer', messages: [`The new password: ${password} is in config.`] } as never);
+      const text = readFileSync(join(run.dir, 'trajectory.jsonl'), 'utf8');
+      for (const secret of [token, literal, password]) assert.ok(!text.includes(secret.slice(2, 14)), `no piece of ${secret.slice(0, 4)}… in the log`);
+      assert.ok(text.includes(sha), 'a git sha is kept');
+    } finally {
+      rmSync(store, { recursive: true, force: true });
+    }
+  });
+});
