@@ -130,14 +130,20 @@ describe('a mine that crashes or is interrupted', () => {
     assert.equal(killed.length, 20);
   });
 
-  it('interrupted by 20 SIGINTs to its process group at random moments, then run again, equals a clean mine', { timeout: 240_000 }, async () => {
+  it('interrupted by 20 SIGINTs to its process group at random moments, then run again, equals a clean mine', { timeout: 240_000 }, async (t) => {
     const { repo, base, reference } = fixture;
     const random = seededRandom(17);
     const outcomes: string[] = [];
+    // Moments spread over what a whole mine takes on this machine now (start-up included).
+    const timing = space.scratch('coevolve-crash-timing-');
+    cpSync(base, timing, { recursive: true });
+    const started = performance.now();
+    await run(process.execPath, [CLI, 'mine', repo.dir, '--store', timing]);
+    const whole = performance.now() - started;
     for (let i = 0; i < 20; i++) {
       const storeDir = space.scratch('coevolve-crash-int-');
       cpSync(base, storeDir, { recursive: true });
-      const delay = Math.floor(random() * 900);
+      const delay = Math.floor(random() * whole);
       let timer: NodeJS.Timeout | undefined;
       const exit = await run(process.execPath, [CLI, 'mine', repo.dir, '--store', storeDir], {
         group: true,
@@ -155,6 +161,7 @@ describe('a mine that crashes or is interrupted', () => {
       assert.deepEqual(differences(resumed.experiences, reference.experiences), [], `SIGINT at ${delay} ms (${how}): the resumed store equals a clean mine`);
       assert.deepEqual(resumed, reference);
     }
+    t.diagnostic(`a whole mine: ${whole.toFixed(0)} ms; delay→exit: ${outcomes.join(', ')}`);
     assert.ok(
       outcomes.some((o) => o.endsWith('130')),
       `at least one interrupt landed mid-mine: ${outcomes.join(', ')}`,
