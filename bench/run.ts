@@ -6,6 +6,9 @@
 // <s> (default 1), --calibration-minutes <m> (time budget, default 12), --calibration-projects
 // koa,body-parser,itsdangerous, --calibration-repos <dir>, --skip-calibration; `--only calibration`
 // runs the calibration alone. Its summary is written to .bench/calibration.json.
+// The checks group (`--only checks`, bench/checks.ts) times a project's checks one after another
+// against side by side, and a whole solve round both ways: --checks-projects koa,body-parser,
+// --checks-runs <n> (timed runs per mode, default 3), --skip-check-rounds (the checks alone).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,11 +21,12 @@ import { CLI, runCli, timeCommand } from './processes.ts';
 import { median, ms, percentile, ratio } from './stats.ts';
 import { measureActivation, measureCodeActions } from './activation.ts';
 import { measureClientOverhead, measureSidecar } from './modelAccess.ts';
-import { fiveThousandFileRepo, measureOrchestration, measureSandboxSetup } from './orchestration.ts';
+import { fiveThousandFileRepo, koaClone, measureOrchestration, measureRealRound, measureSandboxSetup } from './orchestration.ts';
 import { mcpRecallFigures } from './mcpRecall.ts';
 import { replayBuilderFigures } from './replayBuilder.ts';
 import { evolutionFigures } from './evolution.ts';
 import { calibrationFigures, CALIBRATION_PROJECTS } from './calibration.ts';
+import { checkConcurrencyFigures, CHECK_PROJECTS } from './checks.ts';
 import { mineHistory } from '../src/core/mining/miner.ts';
 import { MemoryStore } from '../src/core/memory/store.ts';
 import { RecallIndex } from '../src/core/memory/recallIndex.ts';
@@ -33,7 +37,7 @@ const { values } = parseArgs({
     repo: { type: 'string' },
     commits: { type: 'string', default: '10000' },
     'skip-npm': { type: 'boolean', default: false },
-    // extension | mining | models | team | evolution | mcp | replay | calibration | localization: run one group only.
+    // extension | mining | models | team | checks | evolution | mcp | replay | calibration | localization: run one group only.
     only: { type: 'string' },
     'calibration-n': { type: 'string', default: '8' },
     'calibration-seed': { type: 'string', default: '1' },
@@ -41,6 +45,9 @@ const { values } = parseArgs({
     'calibration-projects': { type: 'string', default: CALIBRATION_PROJECTS.join(',') },
     'calibration-repos': { type: 'string' },
     'skip-calibration': { type: 'boolean', default: false },
+    'checks-projects': { type: 'string', default: CHECK_PROJECTS.join(',') },
+    'checks-runs': { type: 'string', default: '3' },
+    'skip-check-rounds': { type: 'boolean', default: false },
     // A real GGUF for the sidecar figure (default: a tiny random model written by the bench).
     gguf: { type: 'string' },
   },
@@ -225,8 +232,16 @@ async function teamFigures(): Promise<void> {
   line('baseline: git worktree remove', ms(s.bareRemoveP50), 'p50');
   line('sandbox dispose', ms(s.disposeP50), `p50, ${ratio(s.disposeP50, s.bareRemoveP50)} of bare remove`);
   const o = await measureOrchestration(repo, work);
-  line('round wall time (implement, verify, rectify)', ms(o.roundP50), `p50 over ${o.rounds} rounds; checks took ${ms(o.checkP50)} of it`);
-  line('orchestration overhead per round', `p95 ${ms(o.overheadP95)}`, `p50 ${ms(o.overheadP50)}, excluding check time; model time nil (goal p95 <= 50 ms)`);
+  line('round wall time, zero-latency model (implement, verify, rectify)', ms(o.roundP50), `p50 over ${o.rounds} rounds; checks took ${ms(o.checkP50)} of it`);
+  line('orchestration overhead per round', `p95 ${ms(o.overheadP95)}`, `p50 ${ms(o.overheadP50)}, excluding check time; model time nil`);
+  // A realistic round: koa's own checks, a model that takes 1–3 s a call (bench/orchestration.ts).
+  const koa = koaClone(work, values['calibration-repos'] ? resolve(values['calibration-repos']) : join(root, '..', 'shared', 'repos'));
+  if (!koa) return line('realistic round (koa)', 'skipped', 'no koa.bundle in ../shared/repos');
+  header(`A realistic round — koa (${koa}), its own npm test and lint, a scripted model taking 1–3 s per call`);
+  const r = await measureRealRound(koa, work);
+  const s1 = (value: number): string => `${(value / 1000).toFixed(1)} s`;
+  line('round wall time', s1(r.roundP50), `p50 over ${r.rounds} rounds: checks ${s1(r.checkP50)}, model ${s1(r.modelP50)}`);
+  line('the sandbox\'s operations per round', ms(r.sandboxP50), `p50 (most ${ms(r.sandboxMax)}): ${((100 * r.sandboxP50) / r.roundP50).toFixed(2)}% of the round; all overhead (sandbox, tools, prompts, HTTP) ${ms(r.overheadP50)}`);
 }
 
 async function extensionFigures(): Promise<void> {
@@ -310,13 +325,24 @@ async function calibration(): Promise<void> {
   });
 }
 
+/** Checks one after another vs side by side on the real projects in ../shared/repos (see bench/checks.ts). */
+async function checkFigures(): Promise<void> {
+  await checkConcurrencyFigures(work, { line, header }, {
+    reposDir: values['calibration-repos'] ? resolve(values['calibration-repos']) : join(root, '..', 'shared', 'repos'),
+    projects: (values['checks-projects'] ?? '').split(',').map((p) => p.trim()).filter(Boolean),
+    runs: Math.max(1, wholeNumber('checks-runs', values['checks-runs'])),
+    rounds: !values['skip-check-rounds'],
+  });
+}
+
 async function main(): Promise<void> {
   process.stdout.write(`Co-evolve benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores\n`);
   if (values.only === undefined || values.only === 'extension') await extensionFigures();
   if (values.only === undefined || values.only === 'models') await modelAccess();
   if (values.only === undefined || values.only === 'team') await teamFigures();
+  if (values.only === undefined || values.only === 'checks') await checkFigures();
   if (values.only === undefined || values.only === 'evolution') await evolutionFigures({ line, header });
-  if (values.only === 'models' || values.only === 'team' || values.only === 'extension' || values.only === 'evolution') return;
+  if (values.only === 'models' || values.only === 'team' || values.only === 'checks' || values.only === 'extension' || values.only === 'evolution') return;
   if (values.only === 'replay') {
     await replayBuilderFigures(values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits)), work, { line, header });
     return calibration();

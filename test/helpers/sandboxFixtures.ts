@@ -16,11 +16,11 @@ export function repoWithScript(prefix: string, files: Record<string, string | Bu
   return repo;
 }
 
-/** A sandbox of `repo` after the baseline checks' reset (from then on it watches its files where it can). */
-export async function resetSandbox(repo: GitRepo, watchFiles: boolean, cleanup: Array<() => void>): Promise<Sandbox> {
+/** A sandbox of `repo` after the baseline checks' reset, as the team gets it. */
+export async function resetSandbox(repo: GitRepo, cleanup: Array<() => void>): Promise<Sandbox> {
   const baseDir = tempDir('coevolve-sandbox-base-');
   cleanup.push(() => rmSync(baseDir, { recursive: true, force: true }));
-  const sandbox = await openSandbox({ root: repo.dir, baseDir, watchFiles });
+  const sandbox = await openSandbox({ root: repo.dir, baseDir });
   await sandbox.resetToBase();
   return sandbox;
 }

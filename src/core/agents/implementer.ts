@@ -100,12 +100,7 @@ async function executeCall(call: ToolCall, input: ImplementerInput): Promise<{ o
   const run = await runTool(tool, input.sandbox, call.arguments, input.signal);
   const path = (call.arguments as { path?: unknown } | undefined)?.path;
   if (tool.writes && !run.ok) input.failedEdits?.push(`${call.name} ${typeof path === 'string' ? path : '(no path)'}: ${run.output.split('\n')[0]!.slice(0, 300)}`);
-  if (tool.writes && run.ok && typeof path === 'string') {
-    input.changes.noteWrite(path);
-    // Staged while the model reads the result and thinks: the checks then find their checkpoint ready.
-    const written = input.changes.peek();
-    if (written) input.sandbox.prestage(written);
-  }
+  if (tool.writes && run.ok && typeof path === 'string') input.changes.noteWrite(path);
   return run;
 }
 

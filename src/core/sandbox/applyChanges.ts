@@ -87,7 +87,7 @@ async function makeParents(root: string, dir: string): Promise<string[]> {
 }
 
 /** git does not keep empty folders; deleting a folder's last file removes the folder, as `git apply` does. */
-export async function removeEmptyParents(root: string, dir: string): Promise<void> {
+async function removeEmptyParents(root: string, dir: string): Promise<void> {
   for (let current = dir; current !== root && current.startsWith(root); current = dirname(current)) {
     try {
       await rmdir(current);

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { copyTree } from './treeCopy.ts';
 import type { CopyLimits } from './treeCopy.ts';
 import { linkDependencyFolders } from './dependencyLinks.ts';
@@ -31,5 +30,5 @@ export async function prepareCopy(
   await runGit(sandbox.git, ['update-ref', 'HEAD', base], signal);
   step('link');
   const linkedPaths = await linkDependencyFolders(userRoot, tree, dependencyFolders, signal);
-  return { base, linkedPaths, indexFile: join(tree, '.git', 'index') };
+  return { base, linkedPaths };
 }

@@ -14,7 +14,7 @@ export const MARKER_FILE = 'sandbox.json';
  * Sandboxes live outside the user's tree, so the user's `git status`, file watchers and search
  * never see them.
  */
-export function defaultSandboxBase(): string {
+function defaultSandboxBase(): string {
   return join(tmpdir(), 'coevolve-sandboxes');
 }
 

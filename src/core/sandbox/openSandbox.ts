@@ -26,8 +26,6 @@ export interface OpenSandboxOptions {
   /** For a folder that is not under git, the most it copies. */
   copyLimits?: CopyLimits;
   onStep?: (step: OpenStep) => void;
-  /** Watch the tree for writes (Linux) instead of scanning it after every check; default true. */
-  watchFiles?: boolean;
 }
 
 /**
@@ -61,7 +59,7 @@ export async function openSandbox(options: OpenSandboxOptions): Promise<Sandbox>
         : await prepareCopy(user.root, layout.tree, linkedFolders, options.copyLimits ?? DEFAULT_COPY_LIMITS, step, signal);
     step('ready');
     throwIfAborted(signal);
-    return new Sandbox({ id, dir: layout.dir, root: layout.tree, userRoot: user.root, kind, base: prepared.base, linkedPaths: prepared.linkedPaths, indexFile: prepared.indexFile, startedAt: new Date(), unregisterExit, ...(options.watchFiles !== undefined ? { watchFiles: options.watchFiles } : {}) });
+    return new Sandbox({ id, dir: layout.dir, root: layout.tree, userRoot: user.root, kind, base: prepared.base, linkedPaths: prepared.linkedPaths, startedAt: new Date(), unregisterExit });
   } catch (error) {
     unregisterExit();
     await removeSandbox(removable).catch(() => undefined);

@@ -1,40 +1,18 @@
 import { CoevolveError } from '../errors.ts';
 import type { ChangedFile, ChangeStatus, SandboxDiff } from './sandbox.ts';
 
-/** A `--raw` record: modes and blob ids of both sides (zeros on the side where there is none). */
-export interface RawChange {
-  status: string;
-  oldMode: string;
-  newMode: string;
-  oldOid: string;
-  path: string;
-  /** The path before a rename or copy. */
-  from?: string;
-}
+/** `git diff` of two trees as raw records and a binary patch, from one process (see parseTreeDiff). */
+export const TREE_DIFF_ARGS = ['diff', '--raw', '-z', '--no-abbrev', '-p', '--binary', '--full-index', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/'] as const;
 
-export interface ParsedDiff {
-  diff: SandboxDiff;
-  changes: RawChange[];
-}
-
-/** `git diff --raw -z -p` output of two trees: the patch, the files, and the raw records. */
-export function parseTreeDiff(out: Buffer): ParsedDiff {
-  const { changes, patchStart } = parseRaw(out);
-  const patchBytes = out.subarray(patchStart);
-  const files = changes.map(({ status, path, from }): ChangedFile => {
-    const letter = status[0];
-    if (letter === 'R' || letter === 'C') return { path, status: letter === 'R' ? 'renamed' : 'copied', from: from ?? path };
-    return { path, status: STATUS[letter ?? ''] ?? 'modified' };
-  });
-  return { diff: { patch: patchBytes.toString('utf8'), patchBytes, files }, changes };
-}
+const STATUS: Record<string, ChangeStatus> = { A: 'added', M: 'modified', D: 'deleted', T: 'type-changed' };
 
 /**
- * Reads the `--raw -z` records at the head of `git diff --raw -z -p` output: `:modes oids STATUS`,
- * then one path (two for a rename or copy), each NUL-terminated; an empty field ends them.
+ * `git diff --raw -z -p` output of two trees: the `--raw -z` records come first (`:modes oids
+ * STATUS`, then one path, two for a rename or copy, each NUL-terminated), an empty field ends them,
+ * then the patch.
  */
-function parseRaw(out: Buffer): { changes: RawChange[]; patchStart: number } {
-  const changes: RawChange[] = [];
+export function parseTreeDiff(out: Buffer): SandboxDiff {
+  const files: ChangedFile[] = [];
   let at = 0;
   const field = (): string => {
     const end = out.indexOf(0, at);
@@ -44,18 +22,16 @@ function parseRaw(out: Buffer): { changes: RawChange[]; patchStart: number } {
     return text;
   };
   while (at < out.length && out[at] === 0x3a /* ':' */) {
-    const [oldMode = '', newMode = '', oldOid = '', , status = ''] = field().slice(1).split(' ');
-    const letter = status[0];
+    const letter = field().split(' ')[4]?.[0] ?? '';
     if (letter === 'R' || letter === 'C') {
       const from = field();
-      changes.push({ status, oldMode, newMode, oldOid, path: field(), from });
+      files.push({ path: field(), status: letter === 'R' ? 'renamed' : 'copied', from });
     } else {
-      changes.push({ status, oldMode, newMode, oldOid, path: field() });
+      files.push({ path: field(), status: STATUS[letter] ?? 'modified' });
     }
   }
   // The empty field between the records and the patch.
   if (at < out.length && out[at] === 0) at += 1;
-  return { changes, patchStart: at };
+  const patchBytes = out.subarray(at);
+  return { patch: patchBytes.toString('utf8'), patchBytes, files };
 }
-
-const STATUS: Record<string, ChangeStatus> = { A: 'added', M: 'modified', D: 'deleted', T: 'type-changed' };

@@ -12,8 +12,6 @@ export interface PreparedTree {
   /** The private commit that records the start state; diffs are taken against it. */
   base: string;
   linkedPaths: string[];
-  /** The sandbox's own index file. */
-  indexFile: string;
 }
 
 /**
@@ -62,12 +60,10 @@ export async function prepareWorktree(
   const base = await commitTree(user, snapshotTree, head, "Co-evolve sandbox: the user's working state");
 
   step('checkout');
-  // A split index (a shared part written once, then only the entries that change): every later
-  // write of the sandbox's index (each checkpoint) writes a few entries, not all of them.
-  await runGit(sandbox.git, ['-c', 'core.splitIndex=true', 'reset', '--quiet', '--hard', base], signal);
+  await runGit(sandbox.git, ['reset', '--quiet', '--hard', base], signal);
   step('link');
   const linkedPaths = await linkDependencyFolders(userRoot, tree, dependencyFolders, signal);
-  return { base, linkedPaths, indexFile: index };
+  return { base, linkedPaths };
 }
 
 /** A repository without commits still needs a commit to add a worktree at. */

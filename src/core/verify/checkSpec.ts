@@ -30,6 +30,13 @@ export interface CheckSpec {
   readonly source: CheckSource;
   /** Variables set on top of the scrubbed environment (PYTHONPATH for a src layout); never secrets. */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * May run while the plan's other checks run. Set only by detection, on a lint or type check that
+   * reads the tree without writing it, in a project whose other detected checks write nothing it
+   * reads (see detect/scriptEffects.ts); `planChecks` drops it from every check of a plan that holds
+   * a configured one. Checks without it run one after another, in plan order (see schedule.ts).
+   */
+  readonly parallel?: true;
 }
 
 /** A check before the plan fixes its timeout. Detectors and the config parser produce these. */

@@ -54,6 +54,9 @@ export async function planChecks(folder: string, options: PlanOptions = {}): Pro
   if (options.only) drafts = drafts.filter((draft) => options.only!.includes(draft.id));
   if (drafts.length === 0) notes.push('No checks found: no package.json scripts, pytest, go.mod or Cargo.toml, and no coevolve.verify setting.');
 
+  // The user's own commands are opaque (a build, a server they start) and their order is theirs: a
+  // plan holding one runs every check in order.
+  if (drafts.some((draft) => draft.source === 'configured')) drafts = drafts.map(({ parallel: _parallel, ...draft }) => draft);
   const checks = drafts.map((draft): CheckSpec => deepFreeze({ ...draft, timeoutMs: draft.timeoutMs ?? timeout }));
   const plan: CheckPlan = deepFreeze({ folder: root, checks, notes });
   issued.add(plan);

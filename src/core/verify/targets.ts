@@ -102,7 +102,7 @@ function resolveOne(request: TargetRequest, baseline: CheckRun): Target[] {
 }
 
 /** Where `target` stands in `run`: failing when one of its failures is there; passing only when its check ran to a result without them. */
-export function targetState(target: Target, run: CheckRun): { state: TargetState; failures: StructuredFailure[] } {
+function targetState(target: Target, run: CheckRun): { state: TargetState; failures: StructuredFailure[] } {
   const result = run.results.find((r) => r.id === target.checkId);
   if (!result || !ranToResult(result)) return { state: 'unknown', failures: [] };
   if (!target.keys.length) return result.status === 'passed' ? { state: 'passing', failures: [] } : { state: 'failing', failures: result.failures.slice(0, 20) };
@@ -153,7 +153,7 @@ function ranToResult(result: CheckResult): boolean {
  * A test named by a person: the test's name (any part of it, ignoring case and spacing), its file,
  * or `file::name` as pytest prints node ids.
  */
-export function testMatches(name: string, failure: StructuredFailure): boolean {
+function testMatches(name: string, failure: StructuredFailure): boolean {
   const wanted = squash(name);
   if (!wanted) return false;
   const testName = squash(failure.testName ?? '');

@@ -417,3 +417,34 @@ describe('starting over after a checkpoint', () => {
   });
 });
 
+
+describe('cancelling a sandbox operation', () => {
+  it('refuses it as cancelled, before or while git runs, and leaves the sandbox and the user\'s tree as they were', async () => {
+    const repo = busyRepo();
+    const before = userState(repo);
+    const sandbox = await openSandbox({ root: repo.dir, baseDir: scratch() });
+    try {
+      writeFileSync(join(sandbox.root, 'a.txt'), 'agent edit\n');
+      const checkpoint = await sandbox.checkpoint();
+      writeFileSync(join(sandbox.root, 'stray.txt'), 'left by a check\n');
+      const aborted = AbortSignal.abort();
+      for (const operation of [() => sandbox.checkpoint(aborted), () => sandbox.diff(aborted), () => sandbox.restore(checkpoint, aborted), () => sandbox.resetToBase(aborted), () => sandbox.applyToUser(aborted)]) {
+        await assert.rejects(operation(), (e: unknown) => CoevolveError.is(e, 'cancelled'));
+      }
+      assert.equal(read(sandbox.root, 'stray.txt'), 'left by a check\n', 'nothing ran');
+      // Cancelled while its git runs: cancelled, unless git was already done.
+      const controller = new AbortController();
+      const restoring = sandbox.restore(checkpoint, controller.signal);
+      controller.abort();
+      await restoring.catch((e: unknown) => assert.ok(CoevolveError.is(e, 'cancelled'), String(e)));
+      const strayLeft = existsSync(join(sandbox.root, 'stray.txt'));
+      assert.equal(await sandbox.restore(checkpoint), strayLeft, 'a restore cut short is finished by the next');
+      assert.equal(existsSync(join(sandbox.root, 'stray.txt')), false);
+      assert.equal(read(sandbox.root, 'a.txt'), 'agent edit\n');
+      assert.deepEqual((await sandbox.diff()).files, [{ path: 'a.txt', status: 'modified' }]);
+      assert.equal(userState(repo), before);
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+});

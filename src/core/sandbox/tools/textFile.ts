@@ -3,7 +3,7 @@ import { CoevolveError } from '../../errors.ts';
 import { decodeText } from '../../util/decodeText.ts';
 
 /** Past this, a file is not something to read whole into a model's context or edit by text. */
-export const MAX_TEXT_FILE_BYTES = 4 * 1024 * 1024;
+const MAX_TEXT_FILE_BYTES = 4 * 1024 * 1024;
 
 /**
  * A text file with its line-ending style, byte order mark and encoding taken apart, so an edit

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { CheckDraft, CheckKind } from '../checkSpec.ts';
 import type { Detection } from './detection.ts';
 import { detectPackageManager, runScriptCommand } from './packageManager.ts';
+import { scriptMayWrite } from './scriptEffects.ts';
 
 const TYPECHECK_SCRIPTS = ['typecheck', 'type-check', 'check-types', 'types:check', 'tsc'];
 const LINT_SCRIPTS = ['lint', 'eslint', 'lint:check'];
@@ -14,7 +15,10 @@ const SAFE_NAME = /^[\w:.@/-]+$/;
 /**
  * package.json scripts: `test`, a typecheck (a script named like one, else any script that runs
  * `tsc --noEmit`), and `lint`, each run through the package manager the project uses. A typecheck
- * or lint script the `test` script already runs is not run a second time.
+ * or lint script the `test` script already runs is not run a second time. The typecheck and lint
+ * are marked `parallel` (they may run while the tests run) when none of the checks found here
+ * writes files, as far as their scripts tell (see scriptEffects.ts): a lint that fixes, a `tsc`
+ * that emits, or a test script that builds first keeps all three in order.
  */
 export async function detectPackageJson(folder: string): Promise<Detection> {
   const notes: string[] = [];
@@ -43,19 +47,27 @@ export async function detectPackageJson(folder: string): Promise<Detection> {
   const lint = LINT_SCRIPTS.find((name) => scripts.has(name));
   if (lint !== undefined) picked.push({ id: 'lint', kind: 'lint', script: lint });
 
-  const checks: CheckDraft[] = [];
-  for (const { id, kind, script } of picked) {
+  const kept = picked.filter(({ kind, script }) => {
     if (!SAFE_NAME.test(script)) {
       notes.push(`package.json script "${script}" has an unusual name; skipped.`);
-      continue;
+      return false;
     }
     if (kind !== 'test' && test !== undefined && runsScript(test, script, scripts.get(script)!)) {
       notes.push(`package.json "${script}" is already run by "test"; not run separately.`);
-      continue;
+      return false;
     }
-    const command = runScriptCommand(manager, script);
-    checks.push({ id, kind, command, display: `${manager} run ${script}`, cwd: folder, source: 'detected:package.json' });
-  }
+    return true;
+  });
+  const readOnly = kept.every(({ script }) => !scriptMayWrite(scripts, script));
+  const checks: CheckDraft[] = kept.map(({ id, kind, script }) => ({
+    id,
+    kind,
+    command: runScriptCommand(manager, script),
+    display: `${manager} run ${script}`,
+    cwd: folder,
+    source: 'detected:package.json',
+    ...(readOnly && kind !== 'test' ? { parallel: true as const } : {}),
+  }));
   if (checks.length > 0 && evidence !== 'default') notes.push(`Using ${manager} (from ${evidence}).`);
   return { checks, notes };
 }

@@ -52,7 +52,7 @@ export function parseStackFrame(line: string): StackFrame | undefined {
 }
 
 /** Frames in the project's own code: not Node internals, not dependencies. */
-export function isUserFrame(frame: StackFrame): boolean {
+function isUserFrame(frame: StackFrame): boolean {
   const file = frame.file;
   return !file.startsWith('node:') && !file.startsWith('internal/') && !/[\\/]node_modules[\\/]/.test(file) && file !== '<anonymous>';
 }

@@ -5,7 +5,7 @@ import { DEFAULT_OUTPUT_LIMIT, OutputCapture } from './outputCapture.ts';
 import type { OutputLimit } from './outputCapture.ts';
 import { killLeftovers, killTree, spawnCheck } from './processTree.ts';
 
-export const DEFAULT_KILL_GRACE_MS = 2000;
+const DEFAULT_KILL_GRACE_MS = 2000;
 /** After the main process exits, how long to wait for its pipes to close before giving up on them. */
 const DRAIN_MS = 1000;
 
