@@ -41,7 +41,7 @@ export function gitAt(baseDir: string, signal?: AbortSignal, config?: readonly s
 }
 
 /** The arguments to start git with: the runner's config, the directory's, then the command. */
-export function gitArgv(args: readonly string[], config: readonly string[] = []): string[] {
+function gitArgv(args: readonly string[], config: readonly string[] = []): string[] {
   return [...RUNNER_CONFIG, ...config].flatMap((entry) => ['-c', entry]).concat(args);
 }
 
@@ -53,7 +53,7 @@ export function gitArgv(args: readonly string[], config: readonly string[] = [])
 const REPOSITORY_LOCATORS = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_NAMESPACE', 'GIT_PREFIX'];
 
 /** The environment every git the core starts gets: the user's, minus secrets and repository locators, never prompting. */
-export function gitEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+function gitEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = withoutSecrets(process.env).env;
   for (const name of REPOSITORY_LOCATORS) delete env[name];
   return { ...env, ...extra, GIT_TERMINAL_PROMPT: '0' };
@@ -102,38 +102,21 @@ export function readBlob(git: GitDir, blob: string, signal?: AbortSignal): Promi
   return runGitBytes(git, ['cat-file', 'blob', blob], signal);
 }
 
-export interface CollectOptions extends GitInput {
+interface CollectOptions extends GitInput {
   signal?: AbortSignal | undefined;
-  env?: Record<string, string>;
-  /** Called once with stdout's first line, as soon as it arrives. */
-  onFirstLine?: (line: string) => void;
 }
 
 function spawnGit(git: GitDir, args: string[], options: CollectOptions): Promise<{ stdout: Buffer; code: number }> {
-  return collect('git', gitArgv(args, git.config), args, git.baseDir, options);
-}
-
-/**
- * Runs `command argv` (git, or a shell that runs git: `args` are git's own arguments, for the
- * error) and collects its stdout. Cancelled by the signal (the process gets SIGTERM).
- */
-export function collect(command: string, argv: string[], args: string[], cwd: string, options: CollectOptions): Promise<{ stdout: Buffer; code: number }> {
   const { signal } = options;
   if (signal?.aborted) return Promise.reject(new CoevolveError('cancelled', 'Cancelled.'));
   return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, { cwd, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: gitEnvironment(options.env) });
+    // Collects stdout; cancelled by the signal (git gets SIGTERM).
+    const child = spawn('git', gitArgv(args, git.config), { cwd: git.baseDir, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: gitEnvironment() });
     const out: Buffer[] = [];
-    let lineSeen = options.onFirstLine === undefined;
     const err: Buffer[] = [];
     const onAbort = (): void => void child.kill('SIGTERM');
     signal?.addEventListener('abort', onAbort, { once: true });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out.push(chunk);
-      if (!lineSeen && chunk.includes(0x0a)) {
-        lineSeen = true;
-        options.onFirstLine?.(firstLine(Buffer.concat(out)));
-      }
-    });
+    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
     if (child.stdin) {
       // A command that exits before reading all of its input closes the pipe: its exit code tells.
@@ -150,11 +133,6 @@ export function collect(command: string, argv: string[], args: string[], cwd: st
       else reject(gitFailure(args, new Error(Buffer.concat(err).toString('utf8').trim() || `git exited with code ${code}`), signal));
     });
   });
-}
-
-export function firstLine(out: Buffer): string {
-  const end = out.indexOf(0x0a);
-  return out.toString('utf8', 0, end < 0 ? out.length : end).trim();
 }
 
 export function gitFailure(args: string[], error: unknown, signal?: AbortSignal): CoevolveError {
