@@ -422,9 +422,15 @@ async function retrieve(options: SolveOptions, taskText: string, emit: (event: S
   }
   const storeDir = options.workspace.storeDir;
   const inPlay = [...(options.task.files ?? []), ...(recalled?.files.slice(0, 8).map((f) => f.path) ?? [])];
-  const skills = options.skills ? await options.skills(taskText, inPlay) : await matchSkills(storeDir, taskText, inPlay).catch(() => []);
+  // Like project memory, skills and accepted fixes help but must not stop the task: a damaged one
+  // is left out with a note in the run log (and the live view) saying why.
+  const withoutIt = (what: string) => (error: unknown) => {
+    emit({ type: 'note', text: `${what} not used: ${error instanceof Error ? error.message : String(error)}` });
+    return [];
+  };
+  const skills = options.skills ? await options.skills(taskText, inPlay) : await matchSkills(storeDir, taskText, inPlay).catch(withoutIt('Skills were'));
   // Accepted fixes are dated by acceptance, not by commit: a replay with a cutoff leaves them out.
-  const fixes = options.memory?.cutoff ? [] : await matchFixes(storeDir, taskText).catch(() => []);
+  const fixes = options.memory?.cutoff ? [] : await matchFixes(storeDir, taskText).catch(withoutIt('Accepted fixes were'));
   return buildMemoryContext(recalled, skills, options.memoryBudgetTokens ?? DEFAULT_MEMORY_BUDGET_TOKENS, fixes);
 }
 

@@ -2,7 +2,8 @@
 // knows nothing about (its commit was never mined) still reaches the plan request when the task
 // names it. And the index of the code is built once per tree and kept (in memory only).
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { solveTask } from '../../../src/core/agents/solveTask.ts';
 import type { SolveEvent } from '../../../src/core/agents/events.ts';
@@ -47,6 +48,32 @@ describe('the code in the team\'s retrieval', () => {
     const solution = await solveTask(options);
     const plan = requestText(server.requests.find((r) => r.body.model === 'gen')!.body);
     assert.match(plan, /- src\/stats\.js \(its code has "median", named in the query|- src\/stats\.js \(its current contents mention/);
+    await solution.reject();
+  });
+
+  it('says in the run log why damaged skills or accepted fixes were left out, and goes on', async () => {
+    const repo = project();
+    const store = tempDir('coevolve-code-store-');
+    const sandboxes = tempDir('coevolve-code-sbx-');
+    cleanup.push(() => rmSync(store, { recursive: true, force: true }), () => rmSync(sandboxes, { recursive: true, force: true }));
+    await mineHistory(repo.dir, { storeDir: store });
+    // A skills folder that is a link (refused, never followed), and a damaged log of accepted fixes.
+    const elsewhere = tempDir('coevolve-code-elsewhere-');
+    cleanup.push(() => rmSync(elsewhere, { recursive: true, force: true }));
+    mkdirSync(join(elsewhere, 'guard-empty'));
+    symlinkSync(elsewhere, join(store, 'skills'));
+    writeFileSync(join(store, 'memory', 'fixes.jsonl'), 'this is not a record\n');
+    const events: SolveEvent[] = [];
+    const options = await teamSolveOptions(server.baseURL, repo.dir, { store, sandboxes }, events);
+    options.task = { text: 'median returns the wrong middle value for lists of even length' };
+    options.budget = { maxRectifications: 0 };
+    server.reset();
+    server.scriptFor('gen', planStep());
+    server.scriptFor('impl', finish('nothing to change for this test'));
+    const solution = await solveTask(options);
+    const notes = events.filter((e) => e.type === 'note').map((e) => (e as { text: string }).text);
+    assert.ok(notes.some((n) => /^Skills were not used: .*symbolic link/.test(n)), `a note on the skills: ${JSON.stringify(notes)}`);
+    assert.ok(notes.some((n) => /^Accepted fixes were not used: .*fixes\.jsonl/.test(n)), `a note on the fixes: ${JSON.stringify(notes)}`);
     await solution.reject();
   });
 
