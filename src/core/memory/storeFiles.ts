@@ -1,9 +1,9 @@
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { z } from 'zod';
-import { atomicWriteFile } from '../util/atomicWrite.ts';
 import { CoevolveError } from '../errors.ts';
+import { readStoreText, writeStoreFile } from '../store/storeFile.ts';
 import { storePath } from '../store/storePath.ts';
 import { EXPERIENCE_SCHEMA } from './experience.ts';
 import type { CommitExperience } from './experience.ts';
@@ -86,20 +86,13 @@ class StoreFileAdapter<T> implements Adapter<T> {
 
   async read(): Promise<T | null> {
     const path = await storePath(this.storeDir, ...this.parts);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
-    return this.parse(text, path);
+    const text = await readStoreText(path);
+    return text === undefined ? null : this.parse(text, path);
   }
 
   async write(data: T): Promise<void> {
     const path = await storePath(this.storeDir, ...this.parts);
-    const text = this.stringify(data);
-    await atomicWriteFile(path, text);
+    await writeStoreFile(path, this.stringify(data));
     // The rename reaches the disk with the folder's entry; meta.json is the commit point, so it is
     // the one whose rename must survive a power cut before anyone relies on it.
     if (this.options.syncFolder) await syncFolder(dirname(path));

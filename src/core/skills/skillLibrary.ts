@@ -9,7 +9,8 @@ import { parseSkillMarkdown, renderSkillMarkdown, skillFrontMatterSchema } from 
 import type { SkillDocument, SkillFrontMatter, SkillStatus } from './skillFile.ts';
 import { scanSkill, scanSkillText, secretPlaces, summarizeFindings } from './skillSafety.ts';
 import type { SafetyReport } from './skillSafety.ts';
-import { copyFolder, damaged, filesUnder, isSetAside, readStoreBytes, readStoreText, skillStorePath, writeStoreFile } from './skillStore.ts';
+import { copyFolder, damaged, filesUnder, isSetAside, skillStorePath } from './skillStore.ts';
+import { readStoreBytes, readStoreText, writeStoreFile } from '../store/storeFile.ts';
 
 // The library on disk: `<store>/skills/<name>/SKILL.md` (+ resources) is the current version of a
 // skill or mistake note; `<name>/versions/<n>/` keeps every version whole, so rollback is a copy;

@@ -7,7 +7,8 @@ import { appendJsonl, readJsonl } from '../store/jsonl.ts';
 import { storePath } from '../store/storePath.ts';
 import { HISTORY, listVersions, makeCurrent, readDecisions, readSkill, recordDecision, SKILL_NAME, skillDecisionSchema, VERSIONS } from './skillLibrary.ts';
 import { parseSkillStats, STATS } from './skillStats.ts';
-import { isSetAside, readStoreText, SKILLS } from './skillStore.ts';
+import { isSetAside, SKILLS } from './skillStore.ts';
+import { readStoreText } from '../store/storeFile.ts';
 
 // `coevolve store repair` for the skill library (src/core/memory/store.ts repairs the memory and its
 // logs): every damaged file is moved aside as `<file>.corrupt-<stamp>.bak`, never deleted, and what

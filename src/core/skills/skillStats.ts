@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { CoevolveError } from '../errors.ts';
 import { withStoreLock } from '../memory/storeLock.ts';
 import { listVersions, readDecisions, readSkill, readSkillIfAny, rollbackSkill, skillsDir } from './skillLibrary.ts';
-import { damaged, readStoreText, skillStorePath, writeStoreFile } from './skillStore.ts';
+import { damaged, skillStorePath } from './skillStore.ts';
+import { readStoreText, writeStoreFile } from '../store/storeFile.ts';
 
 // How each version of a skill fared in the runs that used it, and the rollback that follows when a
 // new version does worse than its parent. The counts live in `skills/.stats/<name>.json`, not in

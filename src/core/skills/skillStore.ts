@@ -1,14 +1,13 @@
-import { constants } from 'node:fs';
-import { mkdir, open, readdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { CoevolveError } from '../errors.ts';
-import { atomicWriteFile } from '../util/atomicWrite.ts';
+import { readStoreBytes, writeStoreFile } from '../store/storeFile.ts';
 import { storePath } from '../store/storePath.ts';
 
 // How the skill library touches the disk: every path under `<store>/skills` goes through storePath
 // (no component may be a symbolic link: a cloned repository commits its skills, and a link there
-// could make a command read or write anywhere), files are opened without following a link even if
-// one appears after the check, and what is found damaged is `store-corrupt` with the remedy.
+// could make a command read or write anywhere), files are read and written through
+// store/storeFile.ts, and what is found damaged is `store-corrupt` with the remedy.
 
 export const SKILLS = 'skills';
 
@@ -35,36 +34,6 @@ export async function skillStorePath(storeDir: string, ...parts: string[]): Prom
 /** What `store repair` set aside beside a damaged file: never read, listed or copied again. */
 export function isSetAside(name: string): boolean {
   return /\.corrupt-[\w-]+\.bak$/.test(name);
-}
-
-/** The bytes of a store file, undefined when there is none; a link or a folder in its place is damage. */
-export async function readStoreBytes(path: string): Promise<Buffer | undefined> {
-  let handle;
-  try {
-    // O_NOFOLLOW: a link that appeared after the path was checked is still never followed.
-    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    if (code === 'ELOOP') throw damaged(path, 'is a symbolic link: Co-evolve never follows links in its store');
-    throw error;
-  }
-  try {
-    if (!(await handle.stat()).isFile()) throw damaged(path, 'is not a plain file');
-    return await handle.readFile();
-  } finally {
-    await handle.close();
-  }
-}
-
-export async function readStoreText(path: string): Promise<string | undefined> {
-  return (await readStoreBytes(path))?.toString('utf8');
-}
-
-/** Writes a store file atomically (temp, flush, rename), making its folder first. */
-export async function writeStoreFile(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await atomicWriteFile(path, data);
 }
 
 /**

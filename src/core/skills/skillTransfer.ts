@@ -5,7 +5,7 @@ import { CoevolveError } from '../errors.ts';
 import { parseSkillMarkdown } from './skillFile.ts';
 import { listSkills, readDecisions, readSkill, readSkillIfAny, saveSkillVersion } from './skillLibrary.ts';
 import type { SavedSkill } from './skillLibrary.ts';
-import { readStoreBytes } from './skillStore.ts';
+import { readStoreBytes } from '../store/storeFile.ts';
 
 // Moving skills between this library and other agents' skill folders (the SKILL.md convention:
 // one folder per skill, SKILL.md plus resources). What comes in is another agent's text: it is
