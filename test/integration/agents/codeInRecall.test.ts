@@ -29,23 +29,34 @@ function project(): GitRepo {
   return repo;
 }
 
+function scratch(prefix: string): string {
+  const dir = tempDir(prefix);
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * One solve of the median task where only retrieval matters: the plan is the script's, the change
+ * is empty (it fails), and no rectification follows. Returns its events and the solution.
+ */
+async function solveMedian(repo: GitRepo, store: string): Promise<{ events: SolveEvent[]; solution: Awaited<ReturnType<typeof solveTask>> }> {
+  const events: SolveEvent[] = [];
+  const options = await teamSolveOptions(server.baseURL, repo.dir, { store, sandboxes: scratch('coevolve-code-sbx-') }, events);
+  options.task = { text: 'median returns the wrong middle value for lists of even length' };
+  options.budget = { maxRectifications: 0 };
+  server.reset();
+  server.scriptFor('gen', planStep());
+  server.scriptFor('impl', finish('nothing to change for this test'));
+  return { events, solution: await solveTask(options) };
+}
+
 describe('the code in the team\'s retrieval', () => {
   it('brings a file that only the code knows about into the plan request', async () => {
     const repo = project();
-    const store = tempDir('coevolve-code-store-');
-    const sandboxes = tempDir('coevolve-code-sbx-');
-    cleanup.push(() => rmSync(store, { recursive: true, force: true }), () => rmSync(sandboxes, { recursive: true, force: true }));
+    const store = scratch('coevolve-code-store-');
     // Only the newest commit is mined: memory has never seen src/stats.js.
     await mineHistory(repo.dir, { storeDir: store, maxCommits: 1 });
-    const events: SolveEvent[] = [];
-    const options = await teamSolveOptions(server.baseURL, repo.dir, { store, sandboxes }, events);
-    options.task = { text: 'median returns the wrong middle value for lists of even length' };
-    // Only the plan request matters here: the empty change fails, and no rectification follows.
-    options.budget = { maxRectifications: 0 };
-    server.reset();
-    server.scriptFor('gen', planStep());
-    server.scriptFor('impl', finish('nothing to change for this test'));
-    const solution = await solveTask(options);
+    const { solution } = await solveMedian(repo, store);
     const plan = requestText(server.requests.find((r) => r.body.model === 'gen')!.body);
     assert.match(plan, /- src\/stats\.js \(its code has "median", named in the query|- src\/stats\.js \(its current contents mention/);
     await solution.reject();
@@ -53,24 +64,14 @@ describe('the code in the team\'s retrieval', () => {
 
   it('says in the run log why damaged skills or accepted fixes were left out, and goes on', async () => {
     const repo = project();
-    const store = tempDir('coevolve-code-store-');
-    const sandboxes = tempDir('coevolve-code-sbx-');
-    cleanup.push(() => rmSync(store, { recursive: true, force: true }), () => rmSync(sandboxes, { recursive: true, force: true }));
+    const store = scratch('coevolve-code-store-');
     await mineHistory(repo.dir, { storeDir: store });
     // A skills folder that is a link (refused, never followed), and a damaged log of accepted fixes.
-    const elsewhere = tempDir('coevolve-code-elsewhere-');
-    cleanup.push(() => rmSync(elsewhere, { recursive: true, force: true }));
+    const elsewhere = scratch('coevolve-code-elsewhere-');
     mkdirSync(join(elsewhere, 'guard-empty'));
     symlinkSync(elsewhere, join(store, 'skills'));
     writeFileSync(join(store, 'memory', 'fixes.jsonl'), 'this is not a record\n');
-    const events: SolveEvent[] = [];
-    const options = await teamSolveOptions(server.baseURL, repo.dir, { store, sandboxes }, events);
-    options.task = { text: 'median returns the wrong middle value for lists of even length' };
-    options.budget = { maxRectifications: 0 };
-    server.reset();
-    server.scriptFor('gen', planStep());
-    server.scriptFor('impl', finish('nothing to change for this test'));
-    const solution = await solveTask(options);
+    const { events, solution } = await solveMedian(repo, store);
     const notes = events.filter((e) => e.type === 'note').map((e) => (e as { text: string }).text);
     assert.ok(notes.some((n) => /^Skills were not used: .*symbolic link/.test(n)), `a note on the skills: ${JSON.stringify(notes)}`);
     assert.ok(notes.some((n) => /^Accepted fixes were not used: .*fixes\.jsonl/.test(n)), `a note on the fixes: ${JSON.stringify(notes)}`);
