@@ -1,6 +1,7 @@
 import type { Cutoff } from '../memory/recall.ts';
 import type { CommitExperience, FileChange } from '../memory/experience.ts';
 import { testRunnerFamily } from '../verify/testFiles/testRunners.ts';
+import { seededRandom } from '../memory/seededRandom.ts';
 
 /** A past commit that can become a replay task: its tests are the verifier, its message the task. */
 export interface ReplayCandidate {
@@ -81,14 +82,7 @@ export function selectReplayCandidates(experiences: Iterable<CommitExperience>, 
 
 /** Fisher–Yates with mulberry32: the same seed gives the same order on every machine. */
 function shuffle<T>(items: T[], seed: number): void {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
     [items[i], items[j]] = [items[j] as T, items[i] as T];

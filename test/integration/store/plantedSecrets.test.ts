@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GitRepo } from '../../helpers/gitRepo.ts';
 import { call, startServer } from '../mcp/mcpHarness.ts';
+import { seededRandom } from '../../../src/core/memory/seededRandom.ts';
 
 // An adversarial history: about fifty secrets planted wherever git lets text in (diff lines added
 // and removed, commit subjects and bodies, author names and emails, file names and a rename's old
@@ -28,14 +29,7 @@ const BASE32 = `${UPPER}234567`;
 const PASSWORD = `${B62}!%^*+?~&-`;
 
 function seeded(seed: number): (alphabet: string, length: number) => string {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return (alphabet, length) => Array.from({ length }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
 }
 const random = seeded(17);
