@@ -15,6 +15,7 @@ import { registerSkills } from './commands/skills.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerEvolve } from './commands/evolve.ts';
 import { VERSION } from '../core/version.ts';
+import { describeIgnored, setIgnoredErrorSink } from '../core/ignoredErrors.ts';
 
 const program = new Command('coevolve')
   .description('Co-evolve: mine a repository\'s history into structured memory, solve tasks with a verified agent team, and learn from what you accept.')
@@ -52,6 +53,10 @@ registerLearning(program);
 registerSkills(program);
 registerReplay(program);
 registerEvolve(program);
+
+// An error some command carries on past (a failed cleanup, a worker that would not start) is
+// rare and worth knowing: it is said on stderr, never silently dropped. A solve's go to its run log.
+setIgnoredErrorSink((why, error) => process.stderr.write(`coevolve: warning: ${describeIgnored(why, error)}\n`));
 
 async function main(): Promise<void> {
   try {

@@ -9,6 +9,7 @@ import type { LlamaModule } from './llamaModule.ts';
 import { inspectModelFile } from './modelFile.ts';
 import type { ModelFileFacts } from './modelFile.ts';
 import { RequestError } from './chatHistory.ts';
+import { ignoreError } from '../core/ignoredErrors.ts';
 
 export type GpuChoice = 'auto' | 'cuda' | 'vulkan' | 'metal' | 'cpu';
 
@@ -107,7 +108,7 @@ export class LlamaEngine {
       };
       return new LlamaEngine(module, llama, model, context, info);
     } catch (error) {
-      await llama.dispose().catch(() => undefined);
+      await llama.dispose().catch(ignoreError('could not dispose llama.cpp after a failed load'));
       if (CoevolveError.is(error)) throw error;
       throw new CoevolveError('sidecar-bad-model', `llama.cpp could not load ${facts.path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }

@@ -1,7 +1,8 @@
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { CoevolveError } from '../core/errors.ts';
 import type { LlamaModule } from './llamaModule.ts';
+import { statIfPresent } from '../core/util/fsProbe.ts';
 
 export interface ModelFileFacts {
   path: string;
@@ -22,7 +23,7 @@ const ATTENTION_FREE = new Set(['mamba', 'mamba2', 'rwkv6', 'rwkv7', 'rwkv6qwen2
  * header becomes a clear message instead of a crash.
  */
 export async function inspectModelFile(llama: LlamaModule, path: string): Promise<ModelFileFacts> {
-  const info = await stat(path).catch(() => undefined);
+  const info = await statIfPresent(path);
   if (!info) throw new CoevolveError('sidecar-bad-model', `Model file not found: ${path}`);
   if (!info.isFile()) throw new CoevolveError('sidecar-bad-model', `${path} is not a file.`);
   const magic = await readMagic(path);

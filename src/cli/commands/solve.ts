@@ -11,6 +11,7 @@ import { positiveIntegerOption } from '../options.ts';
 import { printSolveEvent } from '../solveProgress.ts';
 import { loadModelConfig, withModelFlags } from './modelFlags.ts';
 import type { ModelFlags } from './modelFlags.ts';
+import { ignoreError } from '../../core/ignoredErrors.ts';
 
 interface SolveFlags extends ModelFlags {
   verify: string[];
@@ -103,7 +104,7 @@ export function registerSolve(program: Command): void {
       if (solution.status !== 'passed') process.exitCode = EXIT.notVerified;
       else if (solution.evidence !== 'proven') process.exitCode = EXIT.notProven;
     } catch (error) {
-      await solution?.reject().catch(() => undefined);
+      await solution?.reject().catch(ignoreError('could not discard the proposed change after an error; its sandbox is swept on the next run'));
       throw error;
     } finally {
       process.off('SIGINT', onSigint);

@@ -10,6 +10,7 @@ import { plainText } from '../verify/run/ansi.ts';
 import { scrubEnvironment } from '../verify/run/environment.ts';
 import { runProcess } from '../verify/run/runProcess.ts';
 import type { NodeDependencySpec } from './nodeDependencyKey.ts';
+import { ignoreError } from '../ignoredErrors.ts';
 
 const DEFAULT_INSTALL_TIMEOUT_MS = 10 * 60 * 1000;
 /** Written last, only after npm succeeded: a folder without it is a half-finished install. */
@@ -78,7 +79,7 @@ export async function cachedNodeModules(spec: NodeDependencySpec, options: Insta
         : `exit ${outcome.exitCode ?? outcome.signal}`;
     return { ok: false, dir, command, detail: `${command} failed: ${why}${tail(outcome.capture.text())}` };
   } catch (error) {
-    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true }).catch(ignoreError('could not remove a half-installed dependency folder; the next install replaces it'));
     throw error;
   } finally {
     await release();
@@ -117,11 +118,14 @@ async function acquire(root: string, key: string, waitMs: number, signal: AbortS
     throwIfAborted(signal);
     try {
       const release = await lock(join(root, key), { lockfilePath: join(root, `${key}.lock`), realpath: false, stale: 30_000, update: 10_000, onCompromised: () => undefined });
-      return () => release().catch(() => undefined);
+      return () => release().catch(ignoreError('could not release the install lock; it goes stale and is taken over in 30 s'));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
       if (Date.now() > deadline) throw new CoevolveError('sandbox-failed', `Another process has been installing the dependencies in ${join(root, key)} for over ${formatMs(waitMs)}.`);
-      await sleep(500, undefined, signal ? { signal } : {}).catch(() => undefined);
+      // Only a cancel ends the wait early, and the loop's first line turns it into the cancel error.
+      await sleep(500, undefined, signal ? { signal } : {}).catch((error: unknown) => {
+        if (!signal?.aborted) throw error;
+      });
     }
   }
 }

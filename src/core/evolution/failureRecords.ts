@@ -1,9 +1,10 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { RunOrigin, RunSummary } from '../agents/solveTask.ts';
 import type { StructuredFailure } from '../verify/checkResult.ts';
 import { failureKey } from '../verify/failureKey.ts';
+import { ifPresent, readdirIfPresent } from '../util/fsProbe.ts';
 
 /** One failure a run's own checks caught in a change of ours (not one that was there before). */
 export interface FailureRecord {
@@ -49,7 +50,7 @@ interface CheckEvent {
  */
 export async function collectFailedRuns(storeDir: string, options: { limit?: number } = {}): Promise<FailedRun[]> {
   const runsDir = join(storeDir, 'runs');
-  const ids = (await readdir(runsDir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort().reverse();
+  const ids = (await readdirIfPresent(runsDir)).filter((e) => e.isDirectory()).map((e) => e.name).sort().reverse();
   // Small files, many of them: read a few at a time rather than one after another.
   const limit = pLimit(8);
   const runs = await Promise.all(ids.slice(0, options.limit ?? 500).map((id) => limit(() => readFailedRun(join(runsDir, id), id))));
@@ -64,7 +65,7 @@ async function readFailedRun(dir: string, runId: string): Promise<FailedRun | un
     return undefined; // Unfinished or damaged: nothing reliable to learn from.
   }
   if (((summary.origin ?? 'user') as RunOrigin) !== 'user') return undefined;
-  const text = await readFile(join(dir, 'trajectory.jsonl'), 'utf8').catch(() => '');
+  const text = (await ifPresent(readFile(join(dir, 'trajectory.jsonl'), 'utf8'))) ?? '';
   const baseline = new Set<string>();
   let startedAt: number | undefined;
   const rootCauses = new Map<number, string>();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runGitBytes } from '../git/gitRunner.ts';
+import { ifPresent } from '../util/fsProbe.ts';
 
 /** Bumped when the way an install is made changes, so old cache folders are not reused for it. */
 const RECIPE = 'coevolve-node-deps/1';
@@ -31,7 +32,7 @@ export type RootFileReader = (name: string) => Promise<Buffer | undefined>;
 
 /** Files as they are on disk in `folder` (the user's current tree). */
 export function folderFiles(folder: string): RootFileReader {
-  return (name) => readFile(join(folder, name)).catch(() => undefined);
+  return (name) => ifPresent(readFile(join(folder, name)));
 }
 
 /** Files as they are in `commit` of the repository at `repoRoot` (at its root). */

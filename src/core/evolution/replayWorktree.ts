@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { onProcessExit } from '../sandbox/exitCleanup.ts';
 import { gitAt, runGit, runGitSyncQuietly } from '../git/gitRunner.ts';
 import { oneWorktreeAddAtATime } from '../sandbox/worktreeAdds.ts';
+import { ignoreError } from '../ignoredErrors.ts';
 
 /** Replay worktrees live outside the repository, so the user's tree and its tools never see them. */
 export function replayRoot(): string {
@@ -41,7 +42,7 @@ export async function addReplayWorktree(repoRoot: string, revision: string, labe
     removed = true;
     unregister();
     // `worktree remove` refuses a tree with changes unless forced twice; failure is fine, the prune below covers it.
-    await runGit(git, ['worktree', 'remove', '--force', '--force', tree]).catch(() => undefined);
+    await runGit(git, ['worktree', 'remove', '--force', '--force', tree]).catch(ignoreError('git worktree remove failed; the folder is removed and pruned next'));
     removeNow();
   };
   try {

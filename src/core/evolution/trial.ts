@@ -6,6 +6,7 @@ import { matchSkills } from '../learning/guidance.ts';
 import type { SkillDocument } from '../skills/skillFile.ts';
 import type { TrialResult } from './decisionLog.ts';
 import type { GateTask } from './gateTasks.ts';
+import { ignoreError } from '../ignoredErrors.ts';
 
 export type TrialSettings = Pick<SolveOptions, 'models' | 'secrets' | 'budget' | 'sandboxBaseDir' | 'modelTimeoutMs' | 'memoryBudgetTokens'> & {
   /** Commands the model asks for: refused unless the user allowed them (--yes). */
@@ -31,7 +32,7 @@ export interface TrialOptions {
  * the loop, so one flaky task cannot sink the comparison; cancellation still stops everything.
  */
 export async function runTrial(task: GateTask, settings: TrialSettings, options: TrialOptions = {}): Promise<TrialResult> {
-  const repository = await Repository.open(task.root).catch(() => undefined);
+  const repository = await Repository.open(task.root).catch(ignoreError('the task folder is not a git repository; the trial runs without its history'));
   const overlay = options.overlay ?? [];
   const started = performance.now();
   const timed = (result: TrialResult, modelMs?: number): TrialResult => ({ ...result, ms: Math.round(performance.now() - started), ...(modelMs !== undefined ? { modelMs: Math.round(modelMs) } : {}) });

@@ -5,6 +5,7 @@ import { LOG_FORMAT_ARGS, LogParser } from './logParser.ts';
 import type { LogParserLimits } from './logParser.ts';
 import type { RawChange, RawCommit } from './rawCommit.ts';
 import { startGit } from './gitRunner.ts';
+import { settled } from '../util/settled.ts';
 
 export interface LogStreamOptions {
   /** Revisions to walk, e.g. ['HEAD', '^abc123']. */
@@ -45,7 +46,8 @@ export async function* streamFirstParentLog(cwd: string, options: LogStreamOptio
   const spawnFailed = new Promise<never>((_, reject) =>
     child.once('error', (error) => reject(new CoevolveError('git-failed', `Could not run git: ${error.message}`, { cause: error }))),
   );
-  spawnFailed.catch(() => undefined);
+  // Raced against the exit below; this only marks it handled until then.
+  void settled(spawnFailed);
   const onAbort = () => child.kill();
   options.signal?.addEventListener('abort', onAbort, { once: true });
 

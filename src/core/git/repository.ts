@@ -1,8 +1,8 @@
-import { stat } from 'node:fs/promises';
 import { simpleGit, GitError } from 'simple-git';
 import type { SimpleGit } from 'simple-git';
 import { CoevolveError } from '../errors.ts';
 import { NEUTRAL_GIT_CONFIG } from './gitRunner.ts';
+import { statIfPresent } from '../util/fsProbe.ts';
 
 export { NEUTRAL_GIT_CONFIG };
 
@@ -20,7 +20,7 @@ export class Repository {
 
   /** Opens the repository that contains `path`; a clear `not-a-git-repo` error otherwise. */
   static async open(path: string): Promise<Repository> {
-    const info = await stat(path).catch(() => undefined);
+    const info = await statIfPresent(path);
     if (!info) throw new CoevolveError('not-a-git-repo', `${path} does not exist.`);
     if (!info.isDirectory()) throw new CoevolveError('not-a-git-repo', `${path} is not a folder.`);
     const probe = simpleGit({ baseDir: path, config: NEUTRAL_GIT_CONFIG, errors: strictErrors });

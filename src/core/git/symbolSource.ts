@@ -9,6 +9,8 @@ import { BlobReader } from './blobReader.ts';
 import type { RawChange, RawCommit } from './rawCommit.ts';
 import { DEFAULT_SYMBOL_LIMITS, SymbolMapper } from './symbolMapper.ts';
 import type { SymbolMapperLimits, SymbolStats } from './symbolMapper.ts';
+import { reportIgnored } from '../ignoredErrors.ts';
+import { settled } from '../util/settled.ts';
 
 export interface SymbolJob {
   id: number;
@@ -33,8 +35,9 @@ export async function createSymbolSource(repoRoot: string, limits: Partial<Symbo
   if (entry) {
     try {
       return await WorkerSymbolSource.start(repoRoot, entry, limits);
-    } catch {
+    } catch (error) {
       // Some hosts forbid workers; mapping on this thread is slower but the same.
+      reportIgnored('could not start the symbol worker; symbols are mapped on this thread', error);
     }
   }
   return InThreadSymbolSource.create(repoRoot, limits);
@@ -137,7 +140,7 @@ class InThreadSymbolSource implements SymbolSource {
 
   map(commit: RawCommit): Promise<SymbolChange[]> {
     const result = this.queue.then(() => this.mapper.map(commit));
-    this.queue = result.catch(() => undefined);
+    this.queue = settled(result);
     return result;
   }
 

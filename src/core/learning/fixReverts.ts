@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { CoevolveError, throwIfAborted } from '../errors.ts';
 import { gitAt, runGit } from '../git/gitRunner.ts';
 import type { GitDir } from '../git/gitRunner.ts';
@@ -8,6 +7,7 @@ import type { FixExperience, LaterEvidence, LaterOutcome } from './fixExperience
 import { findLaterChange } from './fixHistory.ts';
 import { creditExperiences, updatedUtility } from './utility.ts';
 import type { CreditResult } from './utility.ts';
+import { statIfPresent } from '../util/fsProbe.ts';
 
 /** A fix undone within this many days of being accepted was not a good fix. */
 export const DEFAULT_UNDO_WINDOW_DAYS = 14;
@@ -86,7 +86,7 @@ async function markUndone(storeDir: string, fixId: string, outcome: LaterOutcome
 async function openRepository(repoRoot: string, signal?: AbortSignal): Promise<GitDir> {
   const notARepo = (cause?: unknown) =>
     new CoevolveError('not-a-git-repo', `${repoRoot} is not inside a git repository, so accepted fixes cannot be checked against its history.`, cause === undefined ? undefined : { cause });
-  if (!(await stat(repoRoot).catch(() => undefined))?.isDirectory()) throw notARepo();
+  if (!(await statIfPresent(repoRoot))?.isDirectory()) throw notARepo();
   try {
     const top = (await runGit(gitAt(repoRoot, signal), ['rev-parse', '--show-toplevel'], signal)).trim();
     return gitAt(top || repoRoot, signal);

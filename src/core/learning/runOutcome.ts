@@ -12,6 +12,7 @@ import { fingerprintPatch } from './fixFingerprint.ts';
 import type { FixExperience, HumanOutcome } from './fixExperience.ts';
 import { creditExperiences } from './utility.ts';
 import type { CreditResult, Reward } from './utility.ts';
+import { ifPresent } from '../util/fsProbe.ts';
 
 const MAX_PATCH = 1_500;
 
@@ -47,7 +48,7 @@ export async function recordRunOutcome(storeDir: string, runId: string, outcome:
   }
   const id = `fix:${runId}`;
   if ((await readFixes(storeDir)).some((fix) => fix.id === id)) throw new CoevolveError('bad-input', `Run ${runId} was already decided.`);
-  const patch = await readFile(await storePath(dir, 'patch.diff'), 'utf8').catch(() => '');
+  const patch = (await ifPresent(readFile(await storePath(dir, 'patch.diff'), 'utf8'))) ?? '';
   await checkInputs(storeDir, summary);
   const verified = summary.status === 'passed';
   // A summary from before evidence existed at best showed no regressions.

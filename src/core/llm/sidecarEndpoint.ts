@@ -1,6 +1,8 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { isAbsent } from '../util/fsProbe.ts';
+import { reportIgnored } from '../ignoredErrors.ts';
 
 /** How clients on this machine find the running sidecar: written by it, private to the user. */
 export interface SidecarEndpoint {
@@ -47,8 +49,9 @@ export function removeSidecarEndpoint(pid = process.pid): void {
   try {
     const value = JSON.parse(readFileSync(endpointPath(), 'utf8')) as Partial<SidecarEndpoint>;
     if (value.pid === pid) rmSync(endpointPath(), { force: true });
-  } catch {
-    // Nothing registered.
+  } catch (error) {
+    // Nothing registered (absent) is the usual case; anything else leaves a file the next start replaces.
+    if (!isAbsent(error)) reportIgnored('could not remove the sidecar registration', error);
   }
 }
 

@@ -220,7 +220,10 @@ export class SidecarSupervisor {
       if (this.currentState !== 'restarting') return;
       // Same port when possible, so clients that cached the URL keep working.
       this.spawnOnce(previousPort)
-        .catch(() => this.spawnOnce(0))
+        .catch((error: unknown) => {
+          this.log.warn(`The sidecar could not restart on port ${previousPort} (${error instanceof Error ? error.message : String(error)}); trying any free port.`);
+          return this.spawnOnce(0);
+        })
         .catch((error: unknown) => {
           this.lastError = error instanceof Error ? error.message : String(error);
           this.log.error(`The sidecar could not be restarted: ${this.lastError}`);
@@ -248,7 +251,11 @@ export class SidecarSupervisor {
       signal: AbortSignal.timeout(this.policy.healthTimeoutMs),
     })
       .then((response) => response.ok)
-      .catch(() => false);
+      // No answer in time is what a failed health check means; it counts towards a restart below.
+      .catch((error: unknown) => {
+        this.log.warn(`The sidecar's health check failed: ${error instanceof Error ? error.message : String(error)}`);
+        return false;
+      });
     if (ok) {
       this.failedChecks = 0;
       return;

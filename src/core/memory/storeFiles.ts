@@ -9,6 +9,7 @@ import { EXPERIENCE_SCHEMA } from './experience.ts';
 import type { CommitExperience } from './experience.ts';
 import { META_SCHEMA, shardOf } from './storeMeta.ts';
 import type { ShardRecord, StoreMeta } from './storeMeta.ts';
+import { reportIgnored } from '../ignoredErrors.ts';
 
 // The memory store's own files: meta.json and the experience shards. Read through storePath (no
 // link is ever followed), checked against a schema, written atomically with a flush.
@@ -105,8 +106,9 @@ async function syncFolder(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {
     await handle.sync();
-  } catch {
-    // Some file systems cannot flush a folder; the rename itself is still atomic.
+  } catch (error) {
+    // Some file systems cannot flush a folder (EINVAL); the rename itself is still atomic.
+    if ((error as NodeJS.ErrnoException).code !== 'EINVAL') reportIgnored(`could not flush the folder ${path}`, error);
   } finally {
     await handle.close();
   }

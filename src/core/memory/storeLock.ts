@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lock } from 'proper-lockfile';
 import { CoevolveError } from '../errors.ts';
+import { ignoreError } from '../ignoredErrors.ts';
+import { reportIgnored } from '../ignoredErrors.ts';
 
 /** How long a writer waits for another process's lock before giving up (the README says 30 s). */
 export const LOCK_WAIT_MS = 30_000;
@@ -52,7 +54,7 @@ export async function withStoreLock<T>(dir: string, fn: () => Promise<T>, option
     return result;
   } finally {
     rmSync(ownerFile(lockPath), { force: true });
-    await release().catch(() => undefined);
+    await release().catch(ignoreError('could not release the store lock; it goes stale and is taken over'));
   }
 }
 
@@ -69,8 +71,9 @@ function writeOwner(lockPath: string): void {
     // The lock folder's inode ties the record to this lock: a record left by an earlier holder is
     // never taken for the owner of a lock another process has just made.
     writeFileSync(ownerFile(lockPath), JSON.stringify({ pid: process.pid, host: hostname(), lock: statSync(lockPath).ino }));
-  } catch {
+  } catch (error) {
     // Without it, a crash of ours leaves a lock others wait out as stale (20 s): slower, still correct.
+    reportIgnored('could not record the store lock\'s owner', error);
   }
 }
 

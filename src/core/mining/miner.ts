@@ -13,6 +13,7 @@ import type { SymbolMapperLimits, SymbolStats } from '../git/symbolMapper.ts';
 import { createSymbolSource } from '../git/symbolSource.ts';
 import { wantsSymbols } from '../git/symbolScope.ts';
 import type { SymbolSource } from '../git/symbolSource.ts';
+import { settled } from '../util/settled.ts';
 
 export interface MineOptions {
   /** The store folder (normally `<repo>/.coevolve`). */
@@ -305,7 +306,7 @@ async function mineSegment(repo: Repository, store: MemoryStore, segment: Segmen
     };
     for await (const raw of stream) {
       const symbols = context.symbolSource ? context.symbolSource.map(raw) : Promise.resolve([]);
-      symbols.catch(() => undefined); // awaited in order by settle(); this only marks it handled
+      void settled(symbols); // awaited in order by settle(); this only marks it handled
       inflight.push({ raw, seq: seq--, symbols });
       while (inflight.length > PIPELINE_WINDOW) await settle();
     }

@@ -1,9 +1,12 @@
 import type { Stats } from 'node:fs';
-import { lstat, mkdir, rm, rmdir, unlink } from 'node:fs/promises';
+import { lstat, mkdir, rm, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CoevolveError } from '../errors.ts';
 import { atomicSymlink, atomicWriteFile } from '../util/atomicWrite.ts';
 import type { PlannedChange } from './changePlan.ts';
+import { lstatIfPresent } from '../util/fsProbe.ts';
+import { removeDirIfEmpty } from '../util/fsProbe.ts';
+import { reportIgnored } from '../ignoredErrors.ts';
 
 type Undo = () => Promise<void>;
 
@@ -29,7 +32,7 @@ export async function writeChanges(userRoot: string, changes: readonly PlannedCh
 
 async function writeOne(userRoot: string, change: PlannedChange): Promise<Undo> {
   const path = join(userRoot, change.path);
-  const previous = await lstat(path).catch(() => undefined);
+  const previous = await lstatIfPresent(path);
   let createdDirs: string[] = [];
   if (change.afterKind === null || change.afterBytes === null) {
     await unlink(path);
@@ -42,7 +45,7 @@ async function writeOne(userRoot: string, change: PlannedChange): Promise<Undo> 
   return async () => {
     if (change.beforeBytes === null) {
       await rm(path, { force: true });
-      for (const dir of createdDirs.reverse()) await rmdir(dir).catch(() => undefined);
+      for (const dir of createdDirs.reverse()) await removeDirIfEmpty(dir);
       return;
     }
     await mkdir(dirname(path), { recursive: true });
@@ -56,7 +59,9 @@ async function rollBack(undos: Undo[], changes: readonly PlannedChange[]): Promi
   for (let i = undos.length - 1; i >= 0; i--) {
     try {
       await undos[i]!();
-    } catch {
+    } catch (error) {
+      // Named to the user as not restored; the rest of the roll-back goes on.
+      reportIgnored(`could not restore ${changes[i]!.path}`, error);
       unrestored.push(changes[i]!.path);
     }
   }
@@ -89,10 +94,6 @@ async function makeParents(root: string, dir: string): Promise<string[]> {
 /** git does not keep empty folders; deleting a folder's last file removes the folder, as `git apply` does. */
 async function removeEmptyParents(root: string, dir: string): Promise<void> {
   for (let current = dir; current !== root && current.startsWith(root); current = dirname(current)) {
-    try {
-      await rmdir(current);
-    } catch {
-      return;
-    }
+    if (!(await removeDirIfEmpty(current))) return;
   }
 }

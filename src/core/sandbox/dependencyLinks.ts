@@ -1,8 +1,9 @@
 import type { SandboxGit } from './sandboxGit.ts';
-import { lstat, mkdir, stat, symlink } from 'node:fs/promises';
+import { lstat, mkdir, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { throwIfAborted } from '../errors.ts';
 import { runGit, splitNul } from './sandboxGit.ts';
+import { statIfPresent } from '../util/fsProbe.ts';
 
 /**
  * The untracked dependency folders of a repository (node_modules at the top, in any package, or
@@ -29,7 +30,7 @@ export async function findDependencyFolders(git: SandboxGit, names: readonly str
 }
 
 async function leadsToFolder(path: string): Promise<boolean> {
-  const info = await stat(path).catch(() => undefined);
+  const info = await statIfPresent(path);
   return info?.isDirectory() === true;
 }
 

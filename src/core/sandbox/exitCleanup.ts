@@ -1,3 +1,4 @@
+import { reportIgnored } from '../ignoredErrors.ts';
 /**
  * Last-chance cleanup of sandboxes when the process ends without disposing them. Handlers run
  * synchronously (an `exit` listener cannot wait), so each registered cleanup must be sync.
@@ -22,8 +23,9 @@ function runAll(): void {
   for (const cleanup of pending) {
     try {
       cleanup();
-    } catch {
+    } catch (error) {
       // Best effort: the next run's sweep removes whatever is left.
+      reportIgnored('a cleanup at exit failed', error);
     }
   }
 }

@@ -14,6 +14,7 @@ import { DEFAULT_COPY_LIMITS } from './treeCopy.ts';
 import type { CopyLimits } from './treeCopy.ts';
 import { resolveUserRoot } from './userRoot.ts';
 import { prepareWorktree } from './worktreeSetup.ts';
+import { ignoreError } from '../ignoredErrors.ts';
 
 export interface OpenSandboxOptions {
   /** The user's folder (any folder inside a repository opens the whole repository). */
@@ -62,7 +63,8 @@ export async function openSandbox(options: OpenSandboxOptions): Promise<Sandbox>
     return new Sandbox({ id, dir: layout.dir, root: layout.tree, userRoot: user.root, kind, base: prepared.base, linkedPaths: prepared.linkedPaths, startedAt: new Date(), unregisterExit });
   } catch (error) {
     unregisterExit();
-    await removeSandbox(removable).catch(() => undefined);
+    // The open's own error is what the caller needs; a leftover folder is the sweep's to remove.
+    await removeSandbox(removable).catch(ignoreError('could not remove a sandbox that failed to open'));
     markGone(layout.dir);
     if (signal?.aborted) throw new CoevolveError('cancelled', 'Cancelled.', { cause: error });
     if (CoevolveError.is(error)) throw error;

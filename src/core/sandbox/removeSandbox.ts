@@ -1,8 +1,10 @@
 import { runGitSyncQuietly } from '../git/gitRunner.ts';
 import { rmSync } from 'node:fs';
-import { rm, rmdir } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { runGit, sandboxGit } from './sandboxGit.ts';
+import { ignoreError } from '../ignoredErrors.ts';
+import { removeDirIfEmpty } from '../util/fsProbe.ts';
 
 export interface RemovableSandbox {
   /** The sandbox's own folder (marker + tree). */
@@ -20,17 +22,17 @@ export interface RemovableSandbox {
 export async function removeSandbox(sandbox: RemovableSandbox): Promise<void> {
   if (sandbox.kind === 'worktree') {
     // Fails for a tree already gone or one holding submodules; the rm and prune below cover both.
-    await runGit(sandboxGit(sandbox.userRoot), ['worktree', 'remove', '--force', sandbox.tree]).catch(() => undefined);
+    await runGit(sandboxGit(sandbox.userRoot), ['worktree', 'remove', '--force', sandbox.tree]).catch(ignoreError('git worktree remove failed; the folder is removed and the worktree pruned next'));
   }
   await rm(sandbox.dir, { recursive: true, force: true, maxRetries: 3 });
   if (sandbox.kind === 'worktree') await pruneWorktrees(sandbox.userRoot);
   // The per-root folder goes when its last sandbox does; another sandbox may still be in it.
-  await rmdir(dirname(sandbox.dir)).catch(() => undefined);
+  await removeDirIfEmpty(dirname(sandbox.dir));
 }
 
 /** Drops the records of worktrees whose folders are gone. Never fails: it is housekeeping. */
 export async function pruneWorktrees(userRoot: string): Promise<void> {
-  await runGit(sandboxGit(userRoot), ['worktree', 'prune']).catch(() => undefined);
+  await runGit(sandboxGit(userRoot), ['worktree', 'prune']).catch(ignoreError('git worktree prune failed; the next prune retries'));
 }
 
 /** The synchronous variant for a process that is exiting (an `exit` listener cannot wait for a promise). */

@@ -7,6 +7,7 @@ import { removeSandbox } from './removeSandbox.ts';
 import { runGit, runGitBytes, runGitWith, sandboxGit } from './sandboxGit.ts';
 import { commitTree, excludeSpec, pathsNotIgnored, writeWorkTree } from './snapshot.ts';
 import { parseTreeDiff, TREE_DIFF_ARGS } from './treeDiff.ts';
+import { settled } from '../util/settled.ts';
 
 export type ChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'type-changed';
 
@@ -164,9 +165,7 @@ export class Sandbox {
 
   /** Removes the sandbox; safe to call twice. The user's linked folders are left alone. */
   dispose(): Promise<void> {
-    this.disposing ??= this.queue
-      .catch(() => undefined)
-      .then(async () => {
+    this.disposing ??= settled(this.queue).then(async () => {
         this.unregisterExit();
         await removeSandbox({ dir: this.dir, tree: this.root, kind: this.kind, userRoot: this.userRoot });
         markGone(this.dir);
@@ -240,7 +239,7 @@ export class Sandbox {
   /** One operation at a time: they share the sandbox's index. */
   private exclusive<T>(signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
     if (this.disposing) return Promise.reject(new CoevolveError('sandbox-failed', `Sandbox ${this.id} was already removed.`));
-    const run = this.queue.catch(() => undefined).then(() => {
+    const run = settled(this.queue).then(() => {
       throwIfAborted(signal);
       return task();
     });

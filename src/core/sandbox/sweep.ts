@@ -1,4 +1,3 @@
-import { readdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { throwIfAborted } from '../errors.ts';
@@ -8,6 +7,7 @@ import { isProcessAlive, readMarker } from './marker.ts';
 import type { SandboxMarker } from './marker.ts';
 import { pruneWorktrees, removeSandbox } from './removeSandbox.ts';
 import { resolveUserRoot } from './userRoot.ts';
+import { readdirIfPresent, statIfPresent } from '../util/fsProbe.ts';
 
 export interface SweepOptions {
   root: string;
@@ -34,7 +34,7 @@ const UNMARKED_GRACE_MS = 10 * 60 * 1000;
 export async function sweepStaleSandboxes(options: SweepOptions): Promise<SweepResult> {
   const user = await resolveUserRoot(options.root, options.signal);
   const parent = sandboxesDirFor(user.root, options.baseDir);
-  const entries = await readdir(parent, { withFileTypes: true }).catch(() => []);
+  const entries = await readdirIfPresent(parent);
   const now = Date.now();
   const maxAge = options.maxAgeMs ?? DAY_MS;
   const removed: string[] = [];
@@ -59,7 +59,7 @@ export async function sweepStaleSandboxes(options: SweepOptions): Promise<SweepR
 async function isStale(dir: string, marker: SandboxMarker | undefined, now: number, maxAge: number): Promise<boolean> {
   if (isLive(dir)) return false;
   if (!marker) {
-    const info = await stat(dir).catch(() => undefined);
+    const info = await statIfPresent(dir);
     return !info || now - info.mtimeMs > UNMARKED_GRACE_MS;
   }
   const started = Date.parse(marker.startedAt);

@@ -1,7 +1,8 @@
-import { realpath, stat } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CoevolveError } from '../errors.ts';
 import { runGit, sandboxGit } from './sandboxGit.ts';
+import { statIfPresent } from '../util/fsProbe.ts';
 
 export interface UserRoot {
   /** The repository's top folder, or the folder itself when it is not in a repository. */
@@ -15,7 +16,7 @@ export interface UserRoot {
  */
 export async function resolveUserRoot(path: string, signal?: AbortSignal): Promise<UserRoot> {
   const folder = resolve(path);
-  const info = await stat(folder).catch(() => undefined);
+  const info = await statIfPresent(folder);
   if (!info) throw new CoevolveError('bad-input', `${folder} does not exist.`);
   if (!info.isDirectory()) throw new CoevolveError('bad-input', `${folder} is not a folder.`);
   const real = await realpath(folder);

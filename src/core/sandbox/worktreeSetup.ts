@@ -1,4 +1,4 @@
-import { copyFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { oneWorktreeAddAtATime } from './worktreeAdds.ts';
 import { join, resolve } from 'node:path';
 import { CoevolveError } from '../errors.ts';
@@ -7,6 +7,7 @@ import { runGit, sandboxGit } from './sandboxGit.ts';
 import { commitTree, headCommit, writeWorkTree } from './snapshot.ts';
 import type { TreeSource } from './snapshot.ts';
 import type { OpenStep } from './openSteps.ts';
+import { statIfPresent } from '../util/fsProbe.ts';
 
 export interface PreparedTree {
   /** The private commit that records the start state; diffs are taken against it. */
@@ -83,7 +84,7 @@ async function emptyCommit(user: TreeSource, scratchDir: string): Promise<string
  * committed version of a file the user had just edited.
  */
 async function copyIndex(from: string, to: string): Promise<void> {
-  const source = await stat(from).catch(() => undefined);
+  const source = await statIfPresent(from);
   if (!source) return;
   await copyFile(from, to);
   await utimes(to, source.atime, source.mtime);

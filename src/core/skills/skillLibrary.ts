@@ -11,6 +11,7 @@ import { scanSkill, scanSkillText, secretPlaces, summarizeFindings } from './ski
 import type { SafetyReport } from './skillSafety.ts';
 import { copyFolder, damaged, filesUnder, isSetAside, skillStorePath } from './skillStore.ts';
 import { readStoreBytes, readStoreText, writeStoreFile } from '../store/storeFile.ts';
+import { ifPresent } from '../util/fsProbe.ts';
 
 // The library on disk: `<store>/skills/<name>/SKILL.md` (+ resources) is the current version of a
 // skill or mistake note; `<name>/versions/<n>/` keeps every version whole, so rollback is a copy;
@@ -302,7 +303,7 @@ export async function makeCurrent(storeDir: string, name: string, version: numbe
   await rm(staging, { recursive: true, force: true });
   await copyFolder(source, staging);
   // The current files are replaced as a whole; the versions folder stays where it is.
-  for (const entry of await readdir(folder).catch(() => [])) if (entry !== VERSIONS && !isSetAside(entry)) await rm(join(folder, entry), { recursive: true, force: true });
+  for (const entry of (await ifPresent(readdir(folder))) ?? []) if (entry !== VERSIONS && !isSetAside(entry)) await rm(join(folder, entry), { recursive: true, force: true });
   await mkdir(folder, { recursive: true });
   for (const entry of await readdir(staging)) await rename(join(staging, entry), join(folder, entry));
   await rm(staging, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { HISTORY, listVersions, makeCurrent, readDecisions, readSkill, recordDec
 import { parseSkillStats, STATS } from './skillStats.ts';
 import { isSetAside, SKILLS } from './skillStore.ts';
 import { readStoreText } from '../store/storeFile.ts';
+import { ignoreError } from '../ignoredErrors.ts';
 
 // `coevolve store repair` for the skill library (src/core/memory/store.ts repairs the memory and its
 // logs): every damaged file is moved aside as `<file>.corrupt-<stamp>.bak`, never deleted, and what
@@ -145,7 +146,7 @@ async function repairSkill(storeDir: string, name: string, report: SkillRepairRe
     report.notes.push(`${name}: no whole stored version to restore; the skill is gone from the library until its SKILL.md is mended or written again.`);
     return;
   }
-  const decisions = await readDecisions(storeDir).catch(() => []);
+  const decisions = (await readDecisions(storeDir).catch(ignoreError('the skills history is damaged; repair takes each skill\'s newest whole version'))) ?? [];
   const last = decisions.filter((d) => d.name === name && d.version !== undefined && /^(version|rollback|adopted|repaired|status:)/.test(d.action)).at(-1)?.version;
   const version = last !== undefined && whole.includes(last) ? last : whole.at(-1)!;
   const basis = version === last ? 'history' : 'newest';

@@ -6,6 +6,7 @@ import { parseSkillMarkdown } from './skillFile.ts';
 import { listSkills, readDecisions, readSkill, readSkillIfAny, saveSkillVersion } from './skillLibrary.ts';
 import type { SavedSkill } from './skillLibrary.ts';
 import { readStoreBytes } from '../store/storeFile.ts';
+import { statIfPresent } from '../util/fsProbe.ts';
 
 // Moving skills between this library and other agents' skill folders (the SKILL.md convention:
 // one folder per skill, SKILL.md plus resources). What comes in is another agent's text: it is
@@ -33,7 +34,7 @@ export interface ImportedSkill {
  */
 export async function importSkills(storeDir: string, source: string): Promise<{ imported: ImportedSkill[]; refused: { from: string; reason: string }[] }> {
   const root = resolve(source);
-  const info = await stat(root).catch(() => undefined);
+  const info = await statIfPresent(root);
   if (!info?.isDirectory()) throw new CoevolveError('bad-input', `${root} is not a folder (give a skill folder with a SKILL.md, or a folder of them).`);
   const folders = (await exists(join(root, 'SKILL.md')))
     ? [root]

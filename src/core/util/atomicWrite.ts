@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, symlink, unlink } from 'node:fs/promises';
+import { open, rename, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { discardTempFile } from './fsProbe.ts';
 
 /**
  * Writes a file so that readers see either the old or the new content, never a torn one: the
@@ -25,7 +26,7 @@ export async function atomicWriteFile(path: string, data: Uint8Array | string, o
     }
     await rename(temp, path);
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
+    await discardTempFile(temp);
     throw error;
   }
 }
@@ -40,7 +41,7 @@ export async function atomicSymlink(path: string, target: string): Promise<void>
     await symlink(target, temp);
     await rename(temp, path);
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
+    await discardTempFile(temp);
     throw error;
   }
 }

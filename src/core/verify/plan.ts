@@ -1,9 +1,9 @@
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CoevolveError } from '../errors.ts';
 import type { CheckDraft, CheckPlan, CheckSpec } from './checkSpec.ts';
 import { parseConfiguredChecks } from './configuredChecks.ts';
 import { detectChecks } from './detect/detectChecks.ts';
+import { statIfPresent } from '../util/fsProbe.ts';
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 5 * 60 * 1000;
 
@@ -34,7 +34,7 @@ export interface PlanOptions {
  */
 export async function planChecks(folder: string, options: PlanOptions = {}): Promise<CheckPlan> {
   const root = resolve(folder);
-  const info = await stat(root).catch(() => undefined);
+  const info = await statIfPresent(root);
   if (!info?.isDirectory()) throw new CoevolveError('bad-input', `Cannot plan checks: ${root} is not a folder.`);
   const timeout = options.defaultTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
   if (!Number.isFinite(timeout) || timeout <= 0) throw new CoevolveError('bad-input', `The check timeout must be a positive number of milliseconds (got ${timeout}).`);

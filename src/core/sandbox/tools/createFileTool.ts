@@ -1,4 +1,4 @@
-import { lstat, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { CoevolveError } from '../../errors.ts';
@@ -7,6 +7,8 @@ import { confinePath } from './confinePath.ts';
 import type { SandboxTool } from './sandboxTool.ts';
 import { encodeText, looksBinary, readTextFile, toLf } from './textFile.ts';
 import { resolveRoot } from './toolRoot.ts';
+import { lstatIfPresent } from '../../util/fsProbe.ts';
+import { ignoreError } from '../../ignoredErrors.ts';
 
 const schema = z.object({
   path: z.string().describe('New file, relative to the project root. Missing folders are created.'),
@@ -24,7 +26,7 @@ export const createFileTool: SandboxTool<CreateFileArgs> = {
   async execute(root, args) {
     const resolved = await resolveRoot(root);
     const target = await confinePath(resolved, args.path, 'write');
-    const existing = await lstat(target.real).catch(() => undefined);
+    const existing = await lstatIfPresent(target.real);
     if (existing?.isDirectory()) throw new CoevolveError('bad-input', `${target.rel} is a folder.`);
     if (existing && !args.overwrite) {
       throw new CoevolveError('edit-rejected', `${target.rel} already exists. Use edit_file to change it, or pass overwrite: true to replace it whole.`);
@@ -32,7 +34,7 @@ export const createFileTool: SandboxTool<CreateFileArgs> = {
     const content = toLf(args.content);
     if (existing) {
       // A replaced text file keeps its line endings, byte order mark, encoding and permissions.
-      const bytes = looksBinary(Buffer.from(content)) ? null : await readTextFile(target.real, target.rel).catch(() => null);
+      const bytes = looksBinary(Buffer.from(content)) ? null : await readTextFile(target.real, target.rel).catch(ignoreError('could not read the encoding of the file being replaced; it is written as UTF-8'));
       await atomicWriteFile(target.real, bytes ? encodeText(bytes, content) : args.content, { mode: existing.mode, durable: SANDBOX_WRITE.durable });
       return `Replaced ${target.rel} (${lineCount(content)} lines).`;
     }

@@ -8,6 +8,7 @@ import { pathFilter } from './pathFilter.ts';
 import type { SandboxTool } from './sandboxTool.ts';
 import { looksBinary } from './textFile.ts';
 import { resolveRoot } from './toolRoot.ts';
+import { isAbsent } from '../../util/fsProbe.ts';
 
 const DEFAULT_MAX = 100;
 const HARD_MAX = 500;
@@ -102,8 +103,13 @@ function lineMatcher(args: SearchArgs): (line: string) => boolean {
  */
 async function readSearchable(path: string): Promise<string | typeof SKIPPED | undefined> {
   if (!(await lstat(path).then((info) => info.isFile(), () => false))) return undefined;
-  const handle = await open(path, 'r').catch(() => undefined);
-  if (!handle) return undefined;
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    // Gone since it was listed: not part of the tree any more. Unreadable: say it was skipped.
+    return isAbsent(error) ? undefined : SKIPPED;
+  }
   try {
     const info = await handle.stat();
     if (info.size > MAX_FILE_BYTES) return SKIPPED;

@@ -1,6 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { CoevolveError } from '../../errors.ts';
 import { decodeText } from '../../util/decodeText.ts';
+import { statIfPresent } from '../../util/fsProbe.ts';
 
 /** Past this, a file is not something to read whole into a model's context or edit by text. */
 const MAX_TEXT_FILE_BYTES = 4 * 1024 * 1024;
@@ -26,7 +27,7 @@ export function looksBinary(bytes: Uint8Array): boolean {
 }
 
 export async function readTextFile(path: string, shownAs: string, maxBytes = MAX_TEXT_FILE_BYTES): Promise<TextFile> {
-  const info = await stat(path).catch(() => undefined);
+  const info = await statIfPresent(path);
   if (!info) throw new CoevolveError('bad-input', `${shownAs} does not exist.`);
   if (info.isDirectory()) throw new CoevolveError('bad-input', `${shownAs} is a folder, not a file.`);
   if (info.size > maxBytes) {

@@ -4,6 +4,7 @@ import type { CheckDraft, CheckKind } from '../checkSpec.ts';
 import type { Detection } from './detection.ts';
 import { detectPackageManager, runScriptCommand } from './packageManager.ts';
 import { scriptMayWrite } from './scriptEffects.ts';
+import { isAbsent } from '../../util/fsProbe.ts';
 
 const TYPECHECK_SCRIPTS = ['typecheck', 'type-check', 'check-types', 'types:check', 'tsc'];
 const LINT_SCRIPTS = ['lint', 'eslint', 'lint:check'];
@@ -25,8 +26,9 @@ export async function detectPackageJson(folder: string): Promise<Detection> {
   let text: string;
   try {
     text = await readFile(join(folder, 'package.json'), 'utf8');
-  } catch {
-    return { checks: [], notes };
+  } catch (error) {
+    if (isAbsent(error)) return { checks: [], notes };
+    return { checks: [], notes: [...notes, `package.json could not be read (${error instanceof Error ? error.message : String(error)}); its scripts were not run.`] };
   }
   let manifest: { scripts?: unknown; packageManager?: unknown };
   try {

@@ -5,6 +5,7 @@ import { displayArgv } from '../checkSpec.ts';
 import type { Detection } from './detection.ts';
 import { hasSrcLayout, importedByTests } from './pythonImports.ts';
 import { choosePython } from './pythonInterpreter.ts';
+import { ifPresent } from '../../util/fsProbe.ts';
 
 /**
  * pytest, when the project configures it (`[tool.pytest.ini_options]` in pyproject.toml,
@@ -57,11 +58,11 @@ async function findEvidence(folder: string): Promise<string | undefined> {
   if (/^\[tool:pytest\]/m.test(await readText(join(folder, 'setup.cfg')))) return 'setup.cfg';
   if (/^\[pytest\]/m.test(await readText(join(folder, 'tox.ini')))) return 'tox.ini';
   if (existsSync(join(folder, 'conftest.py'))) return 'conftest.py';
-  const tests = await readdir(join(folder, 'tests')).catch(() => [] as string[]);
+  const tests = (await ifPresent(readdir(join(folder, 'tests')))) ?? [];
   if (tests.includes('conftest.py') || tests.some((name) => /^test_.*\.py$|_test\.py$/.test(name))) return 'tests/';
   return undefined;
 }
 
 async function readText(path: string): Promise<string> {
-  return readFile(path, 'utf8').catch(() => '');
+  return (await ifPresent(readFile(path, 'utf8'))) ?? '';
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { open, readdir } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { ifPresent, readdirIfPresent } from '../../util/fsProbe.ts';
 
 /** Bytes read of each file: imports sit at the top, and a huge generated test must not cost much. */
 const HEAD_BYTES = 64 * 1024;
@@ -39,7 +40,7 @@ export function topLevelImports(source: string): string[] {
 async function ownModules(folder: string, testDirs: Iterable<string>): Promise<Set<string>> {
   const own = new Set<string>();
   for (const dir of new Set([folder, join(folder, 'src'), ...testDirs])) {
-    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    for (const entry of await readdirIfPresent(dir)) {
       if (entry.name.startsWith('.')) continue;
       if (entry.isDirectory()) own.add(entry.name);
       else if (entry.name.endsWith('.py')) own.add(entry.name.slice(0, -3));
@@ -81,7 +82,7 @@ function ancestors(file: string): string[] {
 /** `src/<pkg>/__init__.py`: the code under test lives in src/, which must come first on sys.path. */
 export async function hasSrcLayout(folder: string): Promise<boolean> {
   const src = join(folder, 'src');
-  for (const entry of await readdir(src, { withFileTypes: true }).catch(() => [])) {
+  for (const entry of await readdirIfPresent(src)) {
     if (entry.isDirectory() && existsSync(join(src, entry.name, '__init__.py'))) return true;
   }
   return false;
@@ -91,7 +92,7 @@ async function findTestFiles(folder: string): Promise<string[]> {
   const found: string[] = [];
   const walk = async (rel: string, depth: number): Promise<void> => {
     if (depth > MAX_DEPTH || found.length >= MAX_SCANNED_FILES) return;
-    for (const entry of await readdir(join(folder, rel), { withFileTypes: true }).catch(() => [])) {
+    for (const entry of await readdirIfPresent(join(folder, rel))) {
       if (found.length >= MAX_SCANNED_FILES) return;
       const path = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== '__pycache__') await walk(path, depth + 1);
@@ -103,7 +104,7 @@ async function findTestFiles(folder: string): Promise<string[]> {
 }
 
 async function readHead(path: string): Promise<string> {
-  const handle = await open(path, 'r').catch(() => undefined);
+  const handle = await ifPresent(open(path, 'r'));
   if (!handle) return '';
   try {
     const buffer = Buffer.alloc(HEAD_BYTES);

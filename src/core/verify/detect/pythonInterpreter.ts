@@ -111,11 +111,7 @@ function findOnPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
     const path = join(dir, name);
-    try {
-      if (statSync(path).isFile()) return path;
-    } catch {
-      // not here
-    }
+    if (statSync(path, { throwIfNoEntry: false })?.isFile()) return path;
   }
   return undefined;
 }

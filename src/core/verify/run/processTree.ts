@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { CheckCommand } from '../checkSpec.ts';
+import { reportIgnored } from '../../ignoredErrors.ts';
 
 /**
  * Starting a check in its own process group and ending the whole group. Test runners fork
@@ -54,8 +55,9 @@ export function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
     // ESRCH: the group is gone (or was never made); EPERM: not ours to signal. Try the pid itself.
     try {
       child.kill(signal);
-    } catch {
-      // Already gone.
+    } catch (error) {
+      // ESRCH: already gone, which is what was wanted.
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') reportIgnored(`could not stop process ${pid}`, error);
     }
   }
 }

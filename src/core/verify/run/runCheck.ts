@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import type { CheckResult, CheckStatus, StructuredFailure } from '../checkResult.ts';
 import type { CheckSpec } from '../checkSpec.ts';
 import { assertMayRun } from '../guards.ts';
@@ -10,6 +9,7 @@ import { scrubEnvironment } from './environment.ts';
 import { runProcess } from './runProcess.ts';
 import { classifyCannotRun } from './cannotRun.ts';
 import { passedCount } from '../parsers/passCounts.ts';
+import { statIfPresent } from '../../util/fsProbe.ts';
 
 export interface RunCheckOptions {
   /** From the host; false throws `workspace-untrusted`. */
@@ -50,9 +50,9 @@ export async function runCheck(spec: CheckSpec, options: RunCheckOptions): Promi
   });
 
   if (options.signal?.aborted) return finish('cancelled', { error: 'Cancelled before it started.' });
-  const folder = await stat(spec.cwd).catch(() => undefined);
-  if (!folder?.isDirectory()) {
-    const error = `Cannot run "${spec.display}": the folder ${spec.cwd} does not exist.`;
+  const folder = await statIfPresent(spec.cwd).catch((error: unknown) => error as Error);
+  if (folder instanceof Error || !folder?.isDirectory()) {
+    const error = `Cannot run "${spec.display}": the folder ${spec.cwd} ${folder instanceof Error ? `cannot be read (${folder.message})` : 'does not exist'}.`;
     return finish('error', { error, failures: [{ message: error }] });
   }
 

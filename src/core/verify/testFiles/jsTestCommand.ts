@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { quote } from './shellQuote.ts';
 import { effectiveTestCommand, runnerInvocation } from './testScript.ts';
+import { ifPresent } from '../../util/fsProbe.ts';
+import { reportIgnored } from '../../ignoredErrors.ts';
 
 const MOCHA_OPTIONS = {
   withValue: new Set(['--require', '-r', '--ui', '-u', '--timeout', '-t', '--compilers', '--file', '--globals', '--config', '--extension']),
@@ -56,9 +58,13 @@ interface Manifest {
 }
 
 async function readJson(path: string): Promise<Manifest | undefined> {
+  const text = await ifPresent(readFile(path, 'utf8'));
+  if (text === undefined) return undefined;
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as Manifest;
-  } catch {
+    return JSON.parse(text) as Manifest;
+  } catch (error) {
+    // The checks' own detection says so to the user; here it only means "no test script known".
+    reportIgnored(`${path} is not valid JSON`, error);
     return undefined;
   }
 }

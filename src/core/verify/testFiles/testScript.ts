@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ifPresent } from '../../util/fsProbe.ts';
 
 /**
  * The command a package's `test` script really runs. Older projects write `"test": "make test"`
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 export async function effectiveTestCommand(packageDir: string, script: string): Promise<string> {
   const make = /^\s*make\s+(?:-s\s+)?([\w.-]+)\s*$/.exec(script);
   if (!make) return script;
-  const text = await readFile(join(packageDir, 'Makefile'), 'utf8').catch(() => undefined);
+  const text = await ifPresent(readFile(join(packageDir, 'Makefile'), 'utf8'));
   return (text && makeRecipe(text, make[1]!)) ?? script;
 }
 
