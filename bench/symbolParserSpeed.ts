@@ -39,6 +39,7 @@ function synthetic(text: string, id: LanguageId): string {
   let body = text;
   if (id === 'go') body = body.replace(/^package .*\n/m, '').replace(/^import \([^)]*\)\n/m, '');
   if (id === 'java') body = body.replace(/^(package|import) .*;\n/gm, '');
+  if (id === 'php') body = body.replace(/^(<\?php|declare\(.*\);|namespace .*;|use .*;)\n/gm, '');
   let out = text;
   for (let i = 1; Buffer.byteLength(out) < targetBytes; i++) out += `\n${body.replace(/\b(Order|Cart|Panel|Legacy)\b/g, `$1${i}`)}`;
   return out;
@@ -53,6 +54,12 @@ function realFile(id: LanguageId): { path: string; text: string } | undefined {
     go: [],
     rust: [],
     java: [],
+    c: ['/usr/include/stdlib.h'],
+    cpp: [],
+    csharp: [],
+    ruby: [],
+    php: [],
+    bash: ['/usr/bin/gettext.sh'],
   };
   for (const path of candidates[id]) if (existsSync(path)) return { path, text: readFileSync(path, 'utf8') };
   return undefined;

@@ -62,6 +62,7 @@ await Promise.all([
 const runtimeWasm = require.resolve('web-tree-sitter/web-tree-sitter.wasm');
 cpSync(runtimeWasm, join(dist, 'web-tree-sitter.wasm'));
 const grammarDir = join(dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm');
-for (const name of ['typescript', 'tsx', 'javascript', 'python', 'go', 'rust', 'java']) {
+// One per grammar file that src/core/code/languages.ts names (C is read with the C++ grammar).
+for (const name of ['typescript', 'tsx', 'javascript', 'python', 'go', 'rust', 'java', 'cpp', 'c-sharp', 'ruby', 'php', 'bash']) {
   cpSync(join(grammarDir, `tree-sitter-${name}.wasm`), join(dist, 'grammars', `tree-sitter-${name}.wasm`));
 }

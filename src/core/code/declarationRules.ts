@@ -1,91 +1,15 @@
 // Per-language tables that say which tree-sitter nodes are declarations and how to name them.
 // Node type names were checked against the grammars shipped in @vscode/tree-sitter-wasm 0.3.1.
+// C/C++, C#, and Ruby/PHP/Bash keep their tables in files of their own.
 import type { Node } from 'web-tree-sitter';
+import { cFamilyLanguage } from './cFamilyRules.ts';
+import { csharpLanguage } from './csharpRules.ts';
 import type { LanguageId } from './languages.ts';
-import type { SymbolKind } from './symbolParser.ts';
+import { functionKind, nameField, named, sliceOf, typeName, unquote } from './ruleHelpers.ts';
+import type { Decl, LanguageRules, Rule, RuleContext } from './ruleHelpers.ts';
+import { bashLanguage, phpLanguage, rubyLanguage } from './scriptLanguageRules.ts';
 
-/** What a declaration node declares. */
-export interface Decl {
-  name: string;
-  kind: SymbolKind;
-  /** Members below it get its name in their container chain. */
-  opens: boolean;
-  /** Replaces the container chain (Go receivers, JS prototype assignments). */
-  container?: string;
-}
-
-export interface RuleContext {
-  /** Full source, to slice names out of (cheaper and safer than Node.text). */
-  readonly text: string;
-  /** Type of the node's parent. */
-  readonly parentType: string;
-  /** Kind of the nearest enclosing declaration. */
-  readonly enclosing: SymbolKind | undefined;
-  /** Inside a function or method body (local variables are not symbols). */
-  readonly inFunction: boolean;
-}
-
-export type Rule = (node: Node, cx: RuleContext) => Decl | undefined;
-
-export interface LanguageRules {
-  readonly rules: Readonly<Record<string, Rule>>;
-  /** Structural nodes an outline looks through (roots, bodies, export wrappers). */
-  readonly transparent: readonly string[];
-  /** Nodes whose declaration child's range starts at the wrapper (decorators, `export`). */
-  readonly wrappers: readonly string[];
-  /** Sibling nodes that belong to the declaration after them (TS decorators in class bodies, Rust attributes). */
-  readonly prefixes: readonly string[];
-  readonly comments: readonly string[];
-}
-
-const classLike: ReadonlySet<SymbolKind> = new Set<SymbolKind>(['class', 'interface', 'enum', 'struct', 'trait', 'impl']);
-const maxNameLength = 200;
-
-function sliceOf(node: Node | null, cx: RuleContext): string | undefined {
-  if (!node) return undefined;
-  const raw = cx.text.slice(node.startIndex, node.endIndex);
-  const compact = raw.length < 64 && !/\s/.test(raw) ? raw : raw.replace(/\s+/g, ' ').trim();
-  return compact.length > maxNameLength ? compact.slice(0, maxNameLength) : compact;
-}
-
-function nameField(node: Node, cx: RuleContext, field = 'name'): string | undefined {
-  return sliceOf(node.childForFieldName(field), cx);
-}
-
-function unquote(name: string): string {
-  return name.length >= 2 && /^(['"`]).*\1$/.test(name) ? name.slice(1, -1) : name;
-}
-
-function functionKind(cx: RuleContext): SymbolKind {
-  return cx.enclosing !== undefined && classLike.has(cx.enclosing) ? 'method' : 'function';
-}
-
-function named(name: string | undefined, kind: SymbolKind, opens = false): Decl | undefined {
-  return name === undefined || name === '' ? undefined : { name, kind, opens };
-}
-
-/** The bare type name of a receiver or impl target: `*Foo`, `Foo[T]`, `&mut a::Foo<T>` are all `Foo`. */
-function typeName(start: Node | null, cx: RuleContext): string | undefined {
-  let node = start;
-  for (let guard = 0; node && guard < 16; guard++) {
-    switch (node.type) {
-      case 'pointer_type':
-      case 'reference_type':
-        node = node.childForFieldName('type') ?? node.lastNamedChild;
-        break;
-      case 'generic_type':
-        node = node.childForFieldName('type') ?? node.firstNamedChild;
-        break;
-      case 'scoped_type_identifier':
-      case 'qualified_type':
-        node = node.childForFieldName('name') ?? node.lastNamedChild;
-        break;
-      default:
-        return sliceOf(node, cx);
-    }
-  }
-  return undefined;
-}
+export type { Decl, LanguageRules, Rule, RuleContext } from './ruleHelpers.ts';
 
 // ---------- TypeScript / TSX / JavaScript ----------
 
@@ -299,4 +223,10 @@ export const declarationRules: Readonly<Record<LanguageId, LanguageRules>> = {
   go: goLanguage,
   rust: rustLanguage,
   java: javaLanguage,
+  c: cFamilyLanguage,
+  cpp: cFamilyLanguage,
+  csharp: csharpLanguage,
+  ruby: rubyLanguage,
+  php: phpLanguage,
+  bash: bashLanguage,
 };

@@ -12,7 +12,9 @@ import type { LanguageId } from './languages.ts';
 import { resolveWasmDirs, runtimeWasmName } from './wasmLocation.ts';
 import type { WasmDirs } from './wasmLocation.ts';
 
-export type SymbolKind = 'function' | 'method' | 'class' | 'interface' | 'enum' | 'struct' | 'trait' | 'impl' | 'module' | 'type' | 'variable';
+export type SymbolKind =
+  | 'function' | 'method' | 'class' | 'interface' | 'enum' | 'struct' | 'trait' | 'impl' | 'module' | 'type' | 'variable'
+  | 'property' | 'macro';
 
 export interface SymbolRef {
   name: string;
@@ -199,10 +201,6 @@ export class SymbolParser {
 
 // ---------- walking ----------
 
-interface WalkContext extends RuleContext {
-  readonly containers: readonly string[];
-}
-
 interface Found {
   readonly key: string;
   readonly symbol: SymbolRef;
@@ -228,14 +226,15 @@ function lastRow(start: Point, end: Point): number {
   return end.column === 0 && end.row > start.row ? end.row - 1 : end.row;
 }
 
-function deriveContext(cx: WalkContext, decl: Decl, parentType: string): WalkContext {
+function deriveContext(cx: RuleContext, decl: Decl, parentType: string): RuleContext {
   const isFunction = decl.kind === 'function' || decl.kind === 'method';
   return {
     text: cx.text,
     parentType,
     enclosing: decl.kind,
     inFunction: isFunction ? true : decl.opens ? false : cx.inFunction,
-    containers: decl.opens ? [...cx.containers, decl.name] : cx.containers,
+    // A qualified name (`class A::B`, `void Foo::bar()`) brings its own chain.
+    containers: decl.opens ? [...(decl.container === undefined ? cx.containers : [decl.container]), decl.name] : cx.containers,
   };
 }
 
@@ -379,7 +378,7 @@ export class ParsedFile {
 
   /** One descent for all query rows (sorted, disjoint); no rows means an outline of the whole file. */
   private walk(tree: Tree, rows: readonly RowQuery[], outlineMode: boolean, collector: Collector): void {
-    const root: WalkContext = { text: this.text, parentType: '', enclosing: undefined, inFunction: false, containers: [] };
+    const root: RuleContext = { text: this.text, parentType: '', enclosing: undefined, inFunction: false, containers: [] };
     this.visit(tree.rootNode, undefined, root, rows, outlineMode, undefined, collector);
   }
 
@@ -392,7 +391,7 @@ export class ParsedFile {
   private visit(
     node: Node,
     knownEnd: Point | undefined,
-    cx: WalkContext,
+    cx: RuleContext,
     rows: readonly RowQuery[],
     outlineMode: boolean,
     wrapperStart: number | undefined,
@@ -438,7 +437,7 @@ export class ParsedFile {
     }
     let height = -1;
     if (!inside || decl?.opens === true || rt.transparent[typeId] === 1) {
-      const childCx: WalkContext = decl ? deriveContext(cx, decl, nodeType) : { ...cx, parentType: nodeType };
+      const childCx: RuleContext = decl ? deriveContext(cx, decl, nodeType) : { ...cx, parentType: nodeType };
       height = inside || rt.wrapper[typeId] === 1
         ? this.visitAll(node, typeId, start, childCx, rows, inside, collector)
         : this.visitOverlapping(node, childCx, rows, collector);
@@ -450,7 +449,7 @@ export class ParsedFile {
   }
 
   /** Every named child: inside a query range (outline), or below a wrapper such as `export`. */
-  private visitAll(node: Node, typeId: number, start: Point, cx: WalkContext, rows: readonly RowQuery[], inside: boolean, collector: Collector): number {
+  private visitAll(node: Node, typeId: number, start: Point, cx: RuleContext, rows: readonly RowQuery[], inside: boolean, collector: Collector): number {
     const wrapperStart = this.runtime.wrapper[typeId] === 1 ? start.row : undefined;
     let height = -1;
     for (const child of node.namedChildren) {
@@ -466,7 +465,7 @@ export class ParsedFile {
    * are reached by index lookups and sibling steps, not by listing them all, so a query into a file
    * with hundreds of top-level declarations touches only the few it overlaps.
    */
-  private visitOverlapping(node: Node, cx: WalkContext, rows: readonly RowQuery[], collector: Collector): number {
+  private visitOverlapping(node: Node, cx: RuleContext, rows: readonly RowQuery[], collector: Collector): number {
     const rt = this.runtime;
     const starts = this.lineStarts();
     const lineStart = (row: number): number => starts[Math.min(row, starts.length - 1)] ?? this.text.length;

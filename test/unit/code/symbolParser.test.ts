@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { languageForPath } from '../../../src/core/code/languages.ts';
+import { grammarFileName, grammarFileNames, languageForPath, languageIds } from '../../../src/core/code/languages.ts';
 import { SymbolParser, hunkLineRanges } from '../../../src/core/code/symbolParser.ts';
 import type { Hunk, ParsedFile, SymbolRef } from '../../../src/core/code/symbolParser.ts';
 import { defaultWasmDirs } from '../../../src/core/code/wasmLocation.ts';
@@ -88,10 +88,19 @@ describe('languageForPath', () => {
     assert.equal(languageForPath('lib.rs'), 'rust');
     assert.equal(languageForPath('A.java'), 'java');
     assert.equal(languageForPath('SHOUT.JAVA'), 'java');
+    assert.equal(languageForPath('refs.c'), 'c');
+    assert.equal(languageForPath('include/refs.h'), 'c');
+    for (const ext of ['cc', 'cpp', 'cxx', 'c++', 'hpp', 'hh', 'hxx']) assert.equal(languageForPath(`src/a.${ext}`), 'cpp', ext);
+    assert.equal(languageForPath('Shop/Order.cs'), 'csharp');
+    assert.equal(languageForPath('lib/order.rb'), 'ruby');
+    assert.equal(languageForPath('lib/tasks/db.rake'), 'ruby');
+    assert.equal(languageForPath('src/Order.php'), 'php');
+    assert.equal(languageForPath('scripts/build.sh'), 'bash');
+    assert.equal(languageForPath('completion.bash'), 'bash');
   });
 
   it('leaves other files to the caller', () => {
-    for (const path of ['README.md', 'Makefile', '.ts', 'dir.ts/file', 'a.json', 'x.c', 'y.rb']) {
+    for (const path of ['README.md', 'Makefile', '.ts', 'dir.ts/file', 'a.json', 'x.zsh', 'Gemfile', '.bashrc', 'a.csx', 'b.phtml']) {
       assert.equal(languageForPath(path), undefined, path);
     }
   });
@@ -101,9 +110,16 @@ describe('wasm location', () => {
   it('finds the runtime and every grammar from source', () => {
     const dirs = defaultWasmDirs();
     assert.ok(existsSync(join(dirs.runtime, 'web-tree-sitter.wasm')));
-    for (const lang of ['typescript', 'tsx', 'javascript', 'python', 'go', 'rust', 'java']) {
-      assert.ok(existsSync(join(dirs.grammars, `tree-sitter-${lang}.wasm`)), lang);
-    }
+    for (const lang of languageIds) assert.ok(existsSync(join(dirs.grammars, grammarFileName(lang))), lang);
+    // The package has no C grammar: C is read with the C++ one.
+    assert.equal(grammarFileName('c'), 'tree-sitter-cpp.wasm');
+    assert.equal(grammarFileName('csharp'), 'tree-sitter-c-sharp.wasm');
+    assert.deepEqual(grammarFileNames().length, new Set(grammarFileNames()).size);
+  });
+
+  it('copies every grammar into the build (scripts/build.mjs), so the extension and the CLI find them', () => {
+    const build = readFileSync(join(import.meta.dirname, '../../../scripts/build.mjs'), 'utf8');
+    for (const name of grammarFileNames()) assert.ok(build.includes(`'${name.slice('tree-sitter-'.length, -'.wasm'.length)}'`), name);
   });
 });
 
@@ -164,7 +180,8 @@ describe('SymbolParser', () => {
           const outline = file.outline();
           assert.ok(outline.length >= 4);
           const names = outline.map(qualified);
-          assert.ok(names.includes(`${sample.inMethod.container}.${sample.inMethod.name}`), names.join(', '));
+          const expected = sample.inMethod.container === undefined ? sample.inMethod.name : `${sample.inMethod.container}.${sample.inMethod.name}`;
+          assert.ok(names.includes(expected), names.join(', '));
           const starts = outline.map((s) => s.startLine);
           assert.deepEqual(starts, [...starts].sort((a, b) => a - b));
           assert.equal(file.outline(2).length, 2);
@@ -175,7 +192,7 @@ describe('SymbolParser', () => {
 
       it('round-trips edits through the incremental pre-image parse', () => {
         const text = sample.text;
-        const comment = sample.path.endsWith('.py') ? '#' : '//';
+        const comment = /\.(py|rb|sh)$/.test(sample.path) ? '#' : '//';
         const all = text.split('\n');
         const bodyLine = lineOf(text, sample.inMethod.marker) - 1;
         const edits: Array<[string, string]> = [
