@@ -1,4 +1,4 @@
-import type { ExperienceRow, UtilityView } from '../src/protocol/memoryPanel.ts';
+import type { ExperienceRow, RequestResult, UtilityView } from '../src/protocol/memoryPanel.ts';
 import { el, errorLine, replaceChildren, shortSha } from './dom.ts';
 import { notify, PanelError, request } from './rpc.ts';
 import { trendSlot } from './sparkline.ts';
@@ -18,6 +18,7 @@ export function experienceCard(experience: ExperienceRow, changed: () => Promise
     experience.why.length ? el('div', { class: 'why' }, 'Why: ', experience.why.join('; ')) : null,
     experience.files.length ? el('div', { class: 'files' }, 'Files: ', ...experience.files.slice(0, 20).flatMap((path, i) => [i ? ', ' : '', fileLink(path)])) : null,
     experience.symbols.length ? el('div', { class: 'symbols' }, 'Symbols: ', experience.symbols.slice(0, 20).join(', ')) : null,
+    changeCode(experience.sha),
     utility,
     status,
   );
@@ -59,6 +60,53 @@ export function experienceCard(experience: ExperienceRow, changed: () => Promise
   };
   render(experience.utility);
   return card;
+}
+
+/**
+ * How the change went, on demand: its hunks are read from git (by the host, bounded and redacted)
+ * the first time the disclosure is opened, and shown diff-coloured, line by line as text.
+ */
+function changeCode(sha: string): HTMLElement {
+  const body = el('div', { class: 'hunks', attrs: { 'aria-busy': 'true' } }, 'Reading the change…');
+  let asked = false;
+  const details = el('details', { class: 'change-code' }, el('summary', {}, 'Code of this change'), body);
+  details.addEventListener('toggle', () => {
+    if (!(details as HTMLDetailsElement).open || asked) return;
+    asked = true;
+    request('changeExcerpt', { sha })
+      .then((excerpt) => {
+        body.removeAttribute('aria-busy');
+        replaceChildren(body, ...renderHunks(excerpt));
+      })
+      .catch((error: unknown) => {
+        body.removeAttribute('aria-busy');
+        replaceChildren(body, errorLine(error));
+      });
+  });
+  return details;
+}
+
+function renderHunks(excerpt: RequestResult<'changeExcerpt'>): HTMLElement[] {
+  if (!excerpt.hunks.length) return [el('p', { class: 'empty' }, 'No code to show: the change touched only files memory does not show (keys, binaries, lock files), or git no longer has the commit.')];
+  const lineClass = (line: string): string => (line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : 'ctx');
+  const out: HTMLElement[] = [];
+  let path: string | undefined;
+  for (const hunk of excerpt.hunks) {
+    if (hunk.path !== path) out.push(el('div', { class: 'hunk-file' }, fileLink(hunk.path)));
+    path = hunk.path;
+    out.push(
+      el(
+        'pre',
+        { class: 'hunk', attrs: { 'data-path': hunk.path } },
+        el('span', { class: 'line hunk-header' }, hunk.header),
+        ...hunk.lines.map((line) => el('span', { class: `line ${lineClass(line)}` }, line)),
+        hunk.cut ? el('span', { class: 'line cut' }, `… ${hunk.cut} more lines of this hunk`) : null,
+      ),
+    );
+  }
+  const notes = [excerpt.omittedLines ? `${excerpt.omittedLines} more changed lines are not shown.` : '', excerpt.sourceCut ? 'The change is larger than what is read of it.' : ''].filter(Boolean);
+  if (notes.length) out.push(el('p', { class: 'empty' }, notes.join(' ')));
+  return out;
 }
 
 /** What is left of a commit memory was told to forget: its sha and dates, nothing it said or touched. */

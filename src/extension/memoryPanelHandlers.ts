@@ -2,6 +2,7 @@ import { effectiveQ, setPinned, setQuarantine } from '../core/learning/utility.t
 import { readFixes } from '../core/learning/fixExperience.ts';
 import type { CommitExperience, Utility } from '../core/memory/experience.ts';
 import { forgetExperience } from '../core/memory/forgetExperience.ts';
+import { commitExcerpt } from '../core/memory/commitExcerpt.ts';
 import { recallInWorkspace } from '../core/memory/recallService.ts';
 import { warmMemoryFor } from '../core/memory/warmMemory.ts';
 import { CoevolveError } from '../core/errors.ts';
@@ -24,6 +25,8 @@ const FILTERED_CANDIDATES = 200;
 const MAX_QUARANTINED = 500;
 // A card shows the first 20; a few more keep a page small however large a commit was.
 const ROW_LIST = 50;
+// A card has room to read a change: more of it than a prompt gets, still bounded.
+const CARD_EXCERPT_LINES = 60;
 
 function utilityView(utility: Utility, now: number): UtilityView {
   // The Q the recall ranking actually uses: decayed since the memory was last used.
@@ -133,6 +136,17 @@ export function memoryPanelHandlers(workspace: () => Promise<Workspace>, options
     async creditHistory({ ids }) {
       const histories = await readCreditHistories(await storeDir(), ids);
       return { histories: [...new Set(ids)].flatMap((id) => histories.get(id) ?? []) };
+    },
+
+    // Read from git when the card is opened, never for the whole page: a commit memory forgot shows nothing.
+    async changeExcerpt({ sha }) {
+      const ws = await workspace();
+      const record = await memoryBrowserFor(ws.storeDir).record(sha);
+      if (!record) throw new CoevolveError('bad-input', `No experience ${sha.slice(0, 10)} in memory.`);
+      const none = { hunks: [], omittedLines: 0, sourceCut: false };
+      if (record.forgotten || !ws.repository) return none;
+      const focus = { paths: [], symbols: record.symbols.map((symbol) => symbol.name) };
+      return (await commitExcerpt(ws.root, { sha: record.sha, files: record.files.map((file) => file.path), focus, maxLines: CARD_EXCERPT_LINES })) ?? none;
     },
 
     async memoryAction({ sha, action }) {

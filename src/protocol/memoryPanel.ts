@@ -313,6 +313,12 @@ const liveRunSchema = z
   })
   .strict();
 
+/** A past change's code: a few hunks of its diff, read from git and redacted (core/memory/commitExcerpt.ts). */
+const changeHunkSchema = z
+  .object({ path: relativePath, header: text(400), lines: z.array(text(400)).max(200), cut: z.number().int().nonnegative() })
+  .strict();
+const changeExcerptSchema = z.object({ hunks: z.array(changeHunkSchema).max(50), omittedLines: z.number().int().nonnegative(), sourceCut: z.boolean() }).strict();
+
 /** Request name → params and result. Each request gets exactly one response, ok or error. */
 export const requests = {
   search: { params: z.object({ text: z.string().trim().min(1).max(MAX_TEXT), filter: experienceFilterSchema.optional() }).strict(), result: searchResultSchema },
@@ -347,6 +353,8 @@ export const requests = {
     params: z.object({ ids: z.array(creditId).min(1).max(MAX_LIST) }).strict(),
     result: z.object({ histories: z.array(creditSeriesSchema).max(MAX_LIST) }).strict(),
   },
+  /** The hunks of one past change (none for a forgotten commit, or one git no longer has). */
+  changeExcerpt: { params: z.object({ sha }).strict(), result: changeExcerptSchema },
   memoryAction: {
     params: z.object({ sha, action: z.enum(['quarantine', 'restore', 'pin', 'unpin', 'forget']) }).strict(),
     result: z.object({ sha, utility: utilitySchema, forgotten: text(64).optional() }),

@@ -3,7 +3,7 @@
 // commit and the fix), "Co-evolve: Open Memory & Skill Browser" opens the webview panel, the list
 // scrolls (virtualized: only the rows near the viewport are in the page, fetched from the host by
 // page), keeps its place when the panel is hidden and shown again, and filters by kind, file and
-// author, a search finds the right commit with its Q over time,
+// author, a search finds the right commit with its Q over time and its hunk (diff-coloured),
 // Quarantine reaches the store on disk, the Fixes tab charts the fix's Q, and the Skills tab shows
 // the skill's lineage and evidence, lists the safety findings before approving, and rolls back to v1.
 // Then the same panel in a dark theme.
@@ -285,6 +285,23 @@ test('Memory & Skill Browser: a virtualized list, filters, search, skills and qu
     assert.equal(await spark.getAttribute('aria-label'), 'Q over 3 credits: 0.30 → 0.24');
     assert.deepEqual(await spark.locator('circle').evaluateAll((dots) => dots.map((dot) => dot.getAttribute('class'))), ['credit up', 'credit down', 'credit up']);
     t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-search')}`);
+    // The card shows how the change went: its hunk, read from git on opening, diff-coloured.
+    await card.locator('details.change-code > summary').click();
+    const hunk = card.locator('details.change-code pre.hunk[data-path="src/parser.ts"]');
+    await hunk.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await card.locator('details.change-code .hunk-file').first().innerText(), /^src\/parser\.ts$/);
+    assert.deepEqual(await hunk.locator('.line').evaluateAll((lines) => lines.map((line) => `${line.className.replace('line ', '')}|${line.textContent}`)), [
+      'hunk-header|@@ -1,3 +1,4 @@',
+      'ctx| export function tokenize(input: string): string[] {',
+      'del|-  return input.split(/\\s+/);',
+      'add|+  if (!input.trim()) return [];',
+      'add|+  return input.trim().split(/\\s+/);',
+      'ctx| }',
+    ]);
+    const colour = (selector: string) => hunk.locator(selector).first().evaluate((line) => line.ownerDocument.defaultView!.getComputedStyle(line).backgroundColor);
+    const [added, removed, context] = await Promise.all([colour('.line.add'), colour('.line.del'), colour('.line.ctx')]);
+    assert.ok(added !== context && removed !== context && added !== removed, `added, removed and context lines are told apart by colour (${added}, ${removed}, ${context})`);
+    t.diagnostic(`screenshot: ${await closeUp(card, 'memory-browser-change-hunks')}`);
     // The search says how to get back to the whole list; the search itself is then repeated.
     await frame.locator('#show-all').click();
     await summary(frame, new RegExp(`^${TOTAL} past changes, newest first$`));

@@ -1,6 +1,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { recall } from '../../core/memory/recall.ts';
+import { renderExcerpt } from '../../core/memory/changeHunks.ts';
+import { commitExcerpt } from '../../core/memory/commitExcerpt.ts';
 import type { ServerContext } from '../serverContext.ts';
 import { guarded, MAX_INPUT_CHARS, memoryAnswer } from '../toolResult.ts';
 import { repoRelativePath } from '../repoPath.ts';
@@ -14,6 +16,8 @@ const inputSchema = {
 // Fixes that touched the very file are the best precedent; this lifts them over merely similar ones.
 const SAME_FILE_BOOST = 1.5;
 const BODY_CHARS = 400;
+/** Diff lines of each fix's excerpt: five fixes' code stays within the answer's bound. */
+const EXCERPT_LINES = 12;
 
 export function registerSimilarFixesTool(server: McpServer, context: ServerContext): void {
   server.registerTool(
@@ -23,11 +27,12 @@ export function registerSimilarFixesTool(server: McpServer, context: ServerConte
       description:
         'Find bug fixes (and reverts) from this repository\'s history that are relevant to a diagnostic message, ' +
         'preferring fixes that touched the given file. Each comes with its commit message, the files and symbols it changed, ' +
+        'an excerpt of its patch (the hunks around the file and the symbols in question), ' +
         'and whether it was later reverted (a reverted fix is a warning, not a model to copy). Use it when a test, the type checker or a linter fails.',
       inputSchema,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    ({ message, file, k }) =>
+    ({ message, file, k }, extra) =>
       guarded('similar_fixes', async () => {
         const limit = k ?? 5;
         const path = file === undefined ? undefined : repoRelativePath(context.workspace.root, file);
@@ -55,6 +60,9 @@ export function registerSimilarFixesTool(server: McpServer, context: ServerConte
           if (e.why.length) out.push(`    why: ${e.why.slice(0, 2).join('; ')}`);
           if (e.files.length) out.push(`    files: ${e.files.join(', ')}`);
           if (e.symbols.length) out.push(`    symbols: ${e.symbols.join(', ')}`);
+          // The code itself, read from git for the fixes shown (never for a forgotten one).
+          const excerpt = x && !x.forgotten ? await commitExcerpt(context.workspace.root, { sha: e.sha, files: e.files, focus: { paths: target ? [target] : [], symbols: e.symbols.map((s) => s.slice(s.lastIndexOf('.') + 1)) }, maxLines: EXCERPT_LINES, signal: extra.signal }) : undefined;
+          if (excerpt) out.push('    patch excerpt:', ...renderExcerpt(excerpt, '      '));
         }
         if (out.length === 0) out.push('(no past fix matched)');
         return memoryAnswer(
