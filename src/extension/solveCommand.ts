@@ -12,8 +12,9 @@ import type { ModelRun } from './modelRun.ts';
 import { workspaceEditFor } from './proposedChanges.ts';
 import type { ProposedChanges } from './proposedChanges.ts';
 import type { LiveRunHandle, LiveRuns } from './runsLive.ts';
+import { solveBudgetSettings } from './solveBudgetSettings.ts';
 
-const STAGE_TEXT: Record<string, string> = {
+export const STAGE_TEXT: Record<string, string> = {
   memory: 'recalling project memory',
   sandbox: 'opening a sandbox',
   baseline: 'running the checks before any change',
@@ -47,7 +48,7 @@ export async function solveTaskCommand(host: Host, keys: ApiKeys, proposals: Pro
 }
 
 /** The team at work behind a cancellable notification; undefined when it was cancelled or failed (the user was told). */
-async function solveWithProgress(host: Host, { workspace, models, secrets }: ModelRun, task: TaskInput, watched: LiveRunHandle): Promise<Solution | undefined> {
+async function solveWithProgress(host: Host, { workspace, models, secrets, chatModels }: ModelRun, task: TaskInput, watched: LiveRunHandle): Promise<Solution | undefined> {
   try {
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Co-evolve', cancellable: true }, async (progress, token) => {
       const controller = new AbortController();
@@ -58,8 +59,10 @@ async function solveWithProgress(host: Host, { workspace, models, secrets }: Mod
           task,
           models,
           secrets,
+          ...(chatModels ? { chatModels } : {}),
           policy: { workspaceTrusted: vscode.workspace.isTrusted, approveAll: false, approve: approveInModal },
           verify: { configured: host.setting<unknown>('verify') ?? [] },
+          budget: solveBudgetSettings(host),
           signal: controller.signal,
           onEvent: (event) => {
             if (event.type === 'run') return watched.identify(event.runId);
@@ -103,7 +106,7 @@ async function askForTask(): Promise<TaskInput | undefined> {
   return task;
 }
 
-async function approveInModal(command: string, reason: string): Promise<boolean> {
+export async function approveInModal(command: string, reason: string): Promise<boolean> {
   const choice = await vscode.window.showWarningMessage(
     `The model wants to run a command in its sandbox:\n\n${command}`,
     { modal: true, detail: `Its reason: ${reason}\n\nYour files are not affected, but the command runs with your user's permissions.` },
@@ -159,12 +162,7 @@ async function offer(solution: Solution, root: vscode.Uri, proposals: ProposedCh
       if (choice === 'Discard') await recordRunOutcome(solution.storeDir, solution.runId, 'rejected').catch((e: unknown) => host.log.warn(String(e)));
       return;
     }
-    // Checked again at the moment of writing: the user may have edited a touched file meanwhile.
-    const edit = await workspaceEditFor(root, await solution.planApply());
-    if (!(await vscode.workspace.applyEdit(edit, { isRefactoring: true }))) throw new CoevolveError('edit-rejected', 'VS Code did not apply the change.');
-    await Promise.all(changes.filter((c) => c.status !== 'deleted').map(async (c) => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === vscode.Uri.joinPath(root, c.path).fsPath)?.save()));
-    await solution.confirmApplied();
-    await recordRunOutcome(solution.storeDir, solution.runId, 'accepted').catch((e: unknown) => host.log.warn(String(e)));
+    await applySolution(solution, root, host);
     void vscode.window.showInformationMessage(`Co-evolve: applied to ${files}. Undo (Ctrl+Z) in each file reverts it.`);
   } catch (error) {
     await solution.reject().catch(() => undefined);
@@ -174,6 +172,21 @@ async function offer(solution: Solution, root: vscode.Uri, proposals: ProposedCh
   } finally {
     proposals.forget(solution.runId);
   }
+}
+
+/**
+ * Writes a verified change into the user's files as one undoable edit, saves them, removes the
+ * sandbox and records the acceptance. Throws (the sandbox stays for the caller to reject) when a
+ * touched file changed since or VS Code refuses the edit.
+ */
+export async function applySolution(solution: Solution, root: vscode.Uri, host: Host): Promise<void> {
+  // Checked again at the moment of writing: the user may have edited a touched file meanwhile.
+  const changes = await solution.planApply();
+  const edit = await workspaceEditFor(root, changes);
+  if (!(await vscode.workspace.applyEdit(edit, { isRefactoring: true }))) throw new CoevolveError('edit-rejected', 'VS Code did not apply the change.');
+  await Promise.all(changes.filter((c) => c.status !== 'deleted').map(async (c) => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === vscode.Uri.joinPath(root, c.path).fsPath)?.save()));
+  await solution.confirmApplied();
+  await recordRunOutcome(solution.storeDir, solution.runId, 'accepted').catch((e: unknown) => host.log.warn(String(e)));
 }
 
 /** What the offer says depends on how the change was shown to work: proven, no regressions only, or not at all. */

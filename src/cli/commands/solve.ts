@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
+import { MAX_RECTIFICATIONS } from '../../core/agents/solveBudget.ts';
 import { solveTask } from '../../core/agents/solveTask.ts';
 import { parseTask } from '../../core/agents/task.ts';
 import { recordRunOutcome } from '../../core/learning/runOutcome.ts';
@@ -36,8 +37,8 @@ export function registerSolve(program: Command): void {
       .option('--failing-test <name>', 'a test that fails and should pass')
       .option('--apply', 'write the change into your files when the checks pass')
       .option('--json', 'print the result as JSON')
-      .option('--budget <tokens|$usd>', 'cap the task: a token count (200k, 1.5M) or a cost ($2)', parseBudget)
-      .option('--max-rounds <n>', 'rectification rounds after the first attempt (default 3; 0 for none)', wholeNumber)
+      .option('--budget <tokens|$usd>', 'cap the task: a token count (200k, 1.5M; default 400k) or a cost ($2); the plan may ask for less, not under 50k', parseBudget)
+      .option('--max-rounds <n>', `rectification rounds after the first attempt (default 3; 0 for none; at most ${MAX_RECTIFICATIONS})`, wholeNumber)
       .option('--check-timeout <seconds>', 'time limit per check run (default 300)', positiveIntegerOption)
       .option('--yes', 'allow every command the model asks to run (default: ask on a terminal, refuse otherwise)'),
   ).action(async (task: string, flags: SolveFlags) => {
@@ -131,6 +132,6 @@ function parseBudget(value: string): { tokens?: number; costUsd?: number } {
 
 function wholeNumber(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number (0 or more).');
+  if (!Number.isInteger(n) || n < 0 || n > MAX_RECTIFICATIONS) throw new InvalidArgumentError(`expected a whole number from 0 to ${MAX_RECTIFICATIONS}.`);
   return n;
 }

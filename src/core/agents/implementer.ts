@@ -4,18 +4,25 @@ import type { Sandbox } from '../sandbox/sandbox.ts';
 import { runTool, toolDefinition } from '../sandbox/tools/sandboxTool.ts';
 import type { FunctionToolDefinition, SandboxTool } from '../sandbox/tools/sandboxTool.ts';
 import { SANDBOX_TOOLS } from '../sandbox/tools/sandboxTools.ts';
-import type { ChangeTracker } from './changeTracker.ts';
-import { fitToWindow } from './contextFit.ts';
+import { cutToRoom, fitToWindow, roomForOutput } from './contextFit.ts';
+import type { OutputRoom } from './contextFit.ts';
 import type { CommandPolicy } from './commandPolicy.ts';
 import type { SolveEvent } from './events.ts';
 import { runModelCommand } from './modelCommand.ts';
 import { IMPLEMENTER_PROMPT } from './prompts.ts';
 import type { Team, TeamRole } from './team.ts';
 import { agentToolDefinitions, FINISH, finishSchema, RUN_COMMAND, runCommandSchema } from './tools/agentTools.ts';
-import { viewSymbolTool } from './tools/viewSymbolTool.ts';
+import { pagedReadFileTool } from './tools/pagedReadFile.ts';
+import type { PageContext } from './tools/pagedReadFile.ts';
+import { viewSymbolToolWithin } from './tools/viewSymbolTool.ts';
+import type { TaskFocus } from './taskFocus.ts';
 import type { Trajectory } from './trajectory.ts';
 
-const FILE_TOOLS: readonly SandboxTool[] = [...SANDBOX_TOOLS, viewSymbolTool];
+/** The file tools, with the reading ones sized to the window's room and read_file showing what the task names first. */
+function fileTools(context: PageContext): SandboxTool[] {
+  return [...SANDBOX_TOOLS.map((tool) => (tool.name === 'read_file' ? pagedReadFileTool(context) : tool)), viewSymbolToolWithin(context.room)];
+}
+const NO_FOCUS: TaskFocus = { planned: [], words: [] };
 // Tools whose output is repository text: shown to the model as data, never as instructions.
 const READS_REPOSITORY = new Set(['read_file', 'search', 'view_symbol', 'list_files', RUN_COMMAND]);
 const MAX_STEPS = 40;
@@ -33,9 +40,10 @@ export interface ImplementerInput {
   signal?: AbortSignal;
   onEvent: (event: SolveEvent) => void;
   trajectory: Trajectory;
-  changes: ChangeTracker;
   /** Filled with the writes that did not apply (an edit whose search text was not found), for the rectifier. */
   failedEdits?: string[];
+  /** What the task and plan name: a long file's first page starts at it. */
+  focus?: TaskFocus;
 }
 
 export type RoundOutcome = { kind: 'finished'; summary: string } | { kind: 'over-budget' } | { kind: 'out-of-steps' } | { kind: 'gave-up'; text: string };
@@ -45,10 +53,13 @@ let toolDefinitions: FunctionToolDefinition[] | undefined;
 /** One implementation round: the model works through the tools until it calls finish. */
 export async function implement(team: Team, input: ImplementerInput): Promise<RoundOutcome> {
   // The same every round: made once (each is a JSON schema built from zod).
-  const tools = (toolDefinitions ??= [...FILE_TOOLS.map(toolDefinition), ...agentToolDefinitions()]);
+  const tools = (toolDefinitions ??= [...fileTools({ room: () => undefined, focus: NO_FOCUS }).map(toolDefinition), ...agentToolDefinitions()]);
   const messages: ChatMessage[] = [{ role: 'system', content: IMPLEMENTER_PROMPT }, { role: 'user', content: input.brief }];
   let nudges = 0;
   const window = team.contextWindow(input.role);
+  // Each output is sized when its tool runs, to the conversation it is about to join.
+  const room = (): OutputRoom | undefined => (window ? roomForOutput(messages, tools, window) : undefined);
+  const files = fileTools({ room, focus: input.focus ?? NO_FOCUS });
   for (let step = 0; step < MAX_STEPS; step++) {
     if (window) {
       const elided = fitToWindow(messages, tools, window);
@@ -68,7 +79,10 @@ export async function implement(team: Team, input: ImplementerInput): Promise<Ro
     let finished: string | undefined;
     for (const call of result.toolCalls) {
       const started = performance.now();
-      const { ok, output, finish } = await executeCall(call, input);
+      const { ok, output: whole, finish } = await executeCall(call, input, files);
+      const space = room();
+      // The reading tools size themselves; any other output (a search, a command's log) is cut to fit.
+      const output = space ? cutToRoom(whole, space.most) : whole;
       if (finish !== undefined) finished = finish;
       input.trajectory.record({ type: 'tool-call', round: input.round, name: call.name, arguments: call.arguments ?? call.invalidArguments ?? null, ok, result: output, ms: Math.round(performance.now() - started) });
       input.onEvent({ type: 'tool', round: input.round, name: call.name, detail: describeCall(call), ok });
@@ -80,7 +94,7 @@ export async function implement(team: Team, input: ImplementerInput): Promise<Ro
   return { kind: 'out-of-steps' };
 }
 
-async function executeCall(call: ToolCall, input: ImplementerInput): Promise<{ ok: boolean; output: string; finish?: string }> {
+async function executeCall(call: ToolCall, input: ImplementerInput, files: readonly SandboxTool[]): Promise<{ ok: boolean; output: string; finish?: string }> {
   if (call.invalidArguments) return { ok: false, output: `Error: the arguments of ${call.name} were ${call.invalidArguments}. Send them again as one JSON object.` };
   if (call.name === FINISH) {
     const args = finishSchema.safeParse(call.arguments ?? {});
@@ -92,15 +106,13 @@ async function executeCall(call: ToolCall, input: ImplementerInput): Promise<{ o
     // The command may run git itself: none of the sandbox's own may hold the index meanwhile.
     await input.sandbox.quiesce(input.signal);
     const outcome = await runModelCommand(input.policy, args.data.command, args.data.reason, input.sandbox.root, input.signal);
-    if (outcome.ran) input.changes.noteUnknownWrites();
     return { ok: outcome.ran, output: outcome.text };
   }
-  const tool = FILE_TOOLS.find((t) => t.name === call.name);
-  if (!tool) return { ok: false, output: `Error: there is no tool "${call.name}". The tools are: ${[...FILE_TOOLS.map((t) => t.name), RUN_COMMAND, FINISH].join(', ')}.` };
+  const tool = files.find((t) => t.name === call.name);
+  if (!tool) return { ok: false, output: `Error: there is no tool "${call.name}". The tools are: ${[...files.map((t) => t.name), RUN_COMMAND, FINISH].join(', ')}.` };
   const run = await runTool(tool, input.sandbox, call.arguments, input.signal);
   const path = (call.arguments as { path?: unknown } | undefined)?.path;
   if (tool.writes && !run.ok) input.failedEdits?.push(`${call.name} ${typeof path === 'string' ? path : '(no path)'}: ${run.output.split('\n')[0]!.slice(0, 300)}`);
-  if (tool.writes && run.ok && typeof path === 'string') input.changes.noteWrite(path);
   return run;
 }
 

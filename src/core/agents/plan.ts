@@ -18,8 +18,10 @@ export const planSchema = z.object({
   checks: z.array(z.string().max(200)).max(8).describe('Which of the available checks prove the change (by id), and what new test, if any, should be added.'),
   risks: z.array(z.string().max(300)).max(6),
   team: z.object({
-    rounds: z.number().int().min(1).max(6).describe('How many implement-verify rounds the task deserves (rectification included).'),
-    tokenBudget: z.number().int().min(2_000).max(2_000_000).describe('Tokens the whole task may use.'),
+    // Not bounded here: a number out of range is pulled into the user's bounds (solveBudget.ts), not
+    // refused, so a small model's odd choice does not cost the plan.
+    rounds: z.number().int().describe('How many implement-verify rounds the task deserves (rectification included), usually 1 to 4; the user\'s configuration caps it.'),
+    tokenBudget: z.number().int().describe('Tokens the whole task may use; the user\'s configuration caps it, and a plan cannot go below a floor that keeps the run workable.'),
     implementerModel: z.enum(['implementer', 'generator', 'rectifier']).describe('Whose model implements: the implementer\'s for routine work, a stronger one for delicate work.'),
   }),
 });

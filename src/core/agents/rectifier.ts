@@ -1,4 +1,5 @@
 import { markUntrusted } from '../memory/untrustedText.ts';
+import { CHARS_PER_TOKEN } from './contextFit.ts';
 import { diagnosisSchema, renderPlan } from './plan.ts';
 import type { Diagnosis, Plan } from './plan.ts';
 import { RECTIFIER_PROMPT } from './prompts.ts';
@@ -27,7 +28,10 @@ export interface RectifierInput {
 
 /** Diagnoses a failed round and decides how the next one differs. */
 export async function diagnose(team: Team, input: RectifierInput): Promise<{ diagnosis: Diagnosis; overridden: boolean }> {
-  const diff = input.diff.length > MAX_DIFF ? `${input.diff.slice(0, MAX_DIFF)}\n[diff cut at ${MAX_DIFF} characters]` : input.diff;
+  // On a small window the diff gets a third of it (about 7,000 characters of an 8k window), the rest being the task, plan and failures.
+  const window = team.contextWindow('rectifier');
+  const maxDiff = window ? Math.min(MAX_DIFF, Math.floor((window / 3) * CHARS_PER_TOKEN)) : MAX_DIFF;
+  const diff = input.diff.length > maxDiff ? `${input.diff.slice(0, maxDiff)}\n[diff cut at ${maxDiff} characters]` : input.diff;
   const why = input.trigger === 'budget'
     ? `The implementer used ${input.tokensUsed} tokens of a ${input.tokenBudget}-token budget without finishing. Narrow the plan so the rest fits.`
     : 'The change failed: it broke a check, left a target failing, or changed nothing. What failed (the change is blamed only for new failures; targets must pass):';

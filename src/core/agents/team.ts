@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { Accounting } from '../llm/accounting.ts';
 import { ChatClient } from '../llm/chatClient.ts';
 import type { ChatRequest, ChatResult, StructuredAttempt } from '../llm/chatClient.ts';
+import type { ChatModel, ChatModelSource } from '../llm/chatModel.ts';
 import { resolveRole } from '../llm/providers.ts';
 import type { ModelConfig, ResolvedModel, Role } from '../llm/providers.ts';
 import { probeServer } from '../llm/serverWindow.ts';
@@ -21,6 +22,8 @@ export interface TeamOptions {
   trajectory: Trajectory;
   timeoutMs?: number;
   maxRetries?: number;
+  /** A role's model supplied by the front door (the editor's language models); others use `models`. */
+  chatModels?: ChatModelSource;
 }
 
 /**
@@ -29,7 +32,7 @@ export interface TeamOptions {
  */
 export class Team {
   readonly accounting: Accounting;
-  private readonly clients = new Map<TeamRole, ChatClient>();
+  private readonly clients = new Map<TeamRole, ChatModel>();
   /** Each role's messages as last written to the trajectory (the objects themselves, for identity). */
   private readonly logged = new Map<TeamRole, readonly unknown[]>();
 
@@ -54,7 +57,10 @@ export class Team {
     const roles = ['generator', 'implementer', 'rectifier'] as const;
     const found = await Promise.all(
       roles.map((role) => {
-        const model = this.client(role).model;
+        const client = this.client(role);
+        // A supplied model knows its own window; there is no server to ask.
+        if (client.windowFromModel) return Promise.resolve(undefined);
+        const model = client.model;
         const key = `${model.baseURL}\0${model.model}`;
         if (!asked.has(key)) asked.set(key, probeServer(model, signal));
         return asked.get(key)!;
@@ -114,10 +120,10 @@ export class Team {
     return totals.promptTokens + totals.completionTokens;
   }
 
-  private client(role: TeamRole): ChatClient {
+  private client(role: TeamRole): ChatModel {
     let client = this.clients.get(role);
     if (!client) {
-      client = this.newClient(resolveRole(this.options.models, role, this.options.secrets));
+      client = this.options.chatModels?.(role, this.accounting) ?? this.newClient(resolveRole(this.options.models, role, this.options.secrets));
       this.clients.set(role, client);
     }
     return client;

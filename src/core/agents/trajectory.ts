@@ -22,6 +22,8 @@ export type TrajectoryEvent =
   /** Whether the team's own tests fail on the original code and pass with the change. */
   | { type: 'reproduction'; round: number; note: string; before?: unknown; after?: unknown }
   | { type: 'verdict'; round: number; evidence: string; reason: string; targets: unknown[]; protectedEdits: string[] }
+  /** An error the run carried on past, and why that was safe (src/core/ignoredErrors.ts). */
+  | { type: 'ignored-error'; text: string }
   | { type: 'end'; status: string; evidence?: string; reason?: string };
 
 /**

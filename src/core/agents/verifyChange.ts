@@ -20,8 +20,8 @@ export interface VerifiedChange {
  * runs the checks, then puts the sandbox back as the change left it. A change never judges itself
  * with a verifier it rewrote.
  */
-export async function verifyChange(sandbox: Sandbox, targetFiles: ReadonlySet<string>, runChecks: () => Promise<CheckRun>, signal?: AbortSignal, changedPaths?: readonly string[]): Promise<VerifiedChange> {
-  const tree = await sandbox.checkpoint(signal, changedPaths);
+export async function verifyChange(sandbox: Sandbox, targetFiles: ReadonlySet<string>, runChecks: () => Promise<CheckRun>, signal?: AbortSignal): Promise<VerifiedChange> {
+  const tree = await sandbox.checkpoint(signal);
   const diff = await sandbox.diff(signal, tree);
   const protectedEdits = protectedPaths(diff.files, targetFiles);
   let run: CheckRun;

@@ -6,6 +6,7 @@ import type { ResolvedModel } from './providers.ts';
 import { redactKeys } from './redactKeys.ts';
 import type { Accounting } from './accounting.ts';
 import { countRequestTokens } from './tokenCount.ts';
+import type { ChatModel } from './chatModel.ts';
 
 export type ChatMessage = ChatCompletionMessageParam;
 
@@ -24,8 +25,8 @@ export interface ChatRequest {
    * the whole call: an agent loop tells the model and lets it try again.
    */
   keepMalformedToolCalls?: boolean;
-  /** JSON schema the answer must follow (structured output). */
-  jsonSchema?: { name: string; schema: Record<string, unknown> };
+  /** JSON schema the answer must follow (structured output); sent with `strict: true` unless `strict` is false. */
+  jsonSchema?: { name: string; schema: Record<string, unknown>; strict?: boolean };
 }
 
 export interface ToolCall {
@@ -62,11 +63,13 @@ export interface StructuredAttempt {
 }
 
 /** One role's model behind any OpenAI-compatible endpoint, with typed errors and no key in any message. */
-export class ChatClient {
+export class ChatClient implements ChatModel {
   private readonly client: OpenAI;
   private readonly accounting: Accounting | undefined;
   /** The window the server reported, when it was given (requests that surely exceed it are not sent). */
   readonly contextWindow: number | undefined;
+  /** Set once the server refused a strict schema: later structured calls go straight to the relaxed one. */
+  private strictRefused = false;
 
   constructor(
     readonly model: ResolvedModel,
@@ -94,7 +97,10 @@ export class ChatClient {
       this.accounting?.record(this.model, result);
       return result;
     } catch (error) {
-      this.accounting?.recordFailure(this.model, performance.now() - started, error instanceof Error ? error.message : String(error));
+      const message = error instanceof Error ? error.message : String(error);
+      // The run log says why the next call asks for the same answer again.
+      const fallback = request.jsonSchema?.strict !== false && isSchemaRefusal(error) ? ` ${SCHEMA_FALLBACK_NOTE}` : '';
+      this.accounting?.recordFailure(this.model, performance.now() - started, `${message}${fallback}`);
       throw error;
     } finally {
       link?.dispose();
@@ -118,7 +124,7 @@ export class ChatClient {
       ...(request.tools?.length && request.toolChoice ? { tool_choice: typeof request.toolChoice === 'string' ? request.toolChoice : { type: 'function' as const, function: { name: request.toolChoice.name } } } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
-      ...(request.jsonSchema ? { response_format: { type: 'json_schema' as const, json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: true } } } : {}),
+      ...(request.jsonSchema ? { response_format: { type: 'json_schema' as const, json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, ...(request.jsonSchema.strict === false ? {} : { strict: true }) } } } : {}),
     };
     try {
       if (!request.onDelta) {
@@ -188,11 +194,31 @@ export class ChatClient {
    * of the calls, even when this throws.
    */
   async structured<T>(request: Omit<ChatRequest, 'jsonSchema'>, name: string, schema: z.ZodType<T>, attempts: StructuredAttempt[] = []): Promise<{ value: T; result: ChatResult; repaired: boolean }> {
-    const jsonSchema = { name, schema: jsonSchemaOf(schema) };
+    let jsonSchema: NonNullable<ChatRequest['jsonSchema']> = this.strictRefused ? relaxedSchema(name, schema) : { name, schema: jsonSchemaOf(schema) };
     const first: StructuredAttempt = { messages: request.messages };
     attempts.push(first);
-    let result = await this.chat({ ...request, jsonSchema });
-    first.text = result.text;
+    let result: ChatResult;
+    try {
+      result = await this.chat({ ...request, jsonSchema });
+      first.text = result.text;
+    } catch (error) {
+      if (jsonSchema.strict === false || !isSchemaRefusal(error)) throw error;
+      // Some OpenAI-compatible servers reject `strict` or keywords such as maxLength and minItems:
+      // asked once more without them, the answer is still checked against the whole schema here.
+      this.strictRefused = true;
+      jsonSchema = relaxedSchema(name, schema);
+      const retry: StructuredAttempt = { messages: request.messages };
+      attempts.push(retry);
+      try {
+        result = await this.chat({ ...request, jsonSchema });
+      } catch (again) {
+        if (!isSchemaRefusal(again)) throw again;
+        throw new CoevolveError('llm-bad-request', `${this.whereAtStart()} refused the "${name}" answer schema, with strict and again without it: ${again instanceof Error ? again.message : String(again)}`, {
+          hint: 'Use a server that supports response_format json_schema (vLLM, llama.cpp, Ollama, LM Studio and OpenAI do), or give this role another model.',
+        });
+      }
+      retry.text = result.text;
+    }
     let problem = validate(result.text, schema);
     if (problem.ok) return { value: problem.value, result, repaired: false };
     const repairMessages: ChatMessage[] = [
@@ -278,6 +304,35 @@ function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
   let converted = jsonSchemas.get(schema);
   if (!converted) jsonSchemas.set(schema, (converted = z.toJSONSchema(schema) as Record<string, unknown>));
   return converted;
+}
+
+/** Said in the run log of a call whose strict schema the server refused. */
+export const SCHEMA_FALLBACK_NOTE = '[The server refused the strict answer schema; asked again once without strict and without the keywords it may not support, and the answer checked here.]';
+
+/** Keywords some OpenAI-compatible servers refuse in a strict schema; zod still checks them on the answer. */
+const RELAXED_KEYWORDS = new Set(['maxLength', 'minLength', 'minItems', 'maxItems', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'pattern', 'format', 'uniqueItems', 'minProperties', 'maxProperties']);
+
+/** A 400 or 422 that blames the schema (strict mode, response_format or one of its keywords), not the request's size. */
+export function isSchemaRefusal(error: unknown): boolean {
+  if (!CoevolveError.is(error, 'llm-bad-request')) return false;
+  if (/ it was not sent\.|context (length|window)|too many tokens|exceeds.*context/i.test(error.message)) return false;
+  return /schema|strict|response_format|unsupported|not supported|maxLength|minLength|minItems|maxItems|minimum|maximum|pattern|format/i.test(error.message);
+}
+
+function relaxedSchema(name: string, schema: z.ZodType): { name: string; schema: Record<string, unknown>; strict: false } {
+  return { name, schema: withoutKeywords(jsonSchemaOf(schema)) as Record<string, unknown>, strict: false };
+}
+
+/** The schema without RELAXED_KEYWORDS; names under `properties` are field names, never keywords, and stay. */
+export function withoutKeywords(node: unknown, isPropertyMap = false): unknown {
+  if (Array.isArray(node)) return node.map((item) => withoutKeywords(item));
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (!isPropertyMap && RELAXED_KEYWORDS.has(key)) continue;
+    out[key] = withoutKeywords(value, !isPropertyMap && (key === 'properties' || key === '$defs' || key === 'definitions'));
+  }
+  return out;
 }
 
 /** A signal that aborts with `parent`, and forgets it once disposed. */

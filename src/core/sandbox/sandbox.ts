@@ -139,9 +139,8 @@ export class Sandbox {
   /**
    * The current state of the sandbox's files, to come back to with restore(): the whole tree
    * staged, so a file written by anything (a tool, a command the model ran) is part of it.
-   * `_changedPaths`, what the file tools wrote, is not needed for that.
    */
-  checkpoint(signal?: AbortSignal, _changedPaths?: readonly string[]): Promise<string> {
+  checkpoint(signal?: AbortSignal): Promise<string> {
     return this.exclusive(signal, () => this.stageAll(signal));
   }
 

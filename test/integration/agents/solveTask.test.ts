@@ -122,13 +122,13 @@ describe('solving a task with the generator–implementer–rectifier team', () 
   it('hands a budget overrun to the rectifier, which narrows the work', async () => {
     const s = await setup();
     let rectifierSaw = '';
-    server.scriptFor('gen', planStep({ tokenBudget: 10_000 }));
-    server.scriptFor('impl', { kind: 'tools', calls: [{ name: 'read_file', arguments: '{"path":"src/math.js"}' }], usage: { prompt_tokens: 12_000, completion_tokens: 50 } });
+    server.scriptFor('gen', planStep({ tokenBudget: 60_000 }));
+    server.scriptFor('impl', { kind: 'tools', calls: [{ name: 'read_file', arguments: '{"path":"src/math.js"}' }], usage: { prompt_tokens: 62_000, completion_tokens: 50 } });
     server.scriptFor('rect', { kind: 'dynamic', respond: (body) => { rectifierSaw = requestText(body); return diagnosisStep('revise-plan', 'Too much reading.', 'Edit src/math.js directly.'); } });
     server.scriptFor('impl', edit('src/math.js', '  return values.reduce((a, b) => a + b, 0);', '  return values.filter((v) => v !== null).reduce((a, b) => a + b, 0);'), finish('done'));
     const solution = await solveTask(s.options);
     assert.equal(solution.status, 'passed', solution.reason);
-    assert.match(rectifierSaw, /tokens of a 10000-token budget/);
+    assert.match(rectifierSaw, /tokens of a 60000-token budget/);
     assert.ok(s.events.some((e) => e.type === 'diagnosis' && e.trigger === 'budget'));
     await solution.reject();
     assertClean(s);

@@ -57,7 +57,7 @@ async function checkpointed(): Promise<{ sandbox: Sandbox; checkpoint: string; f
   writeFileSync(join(sandbox.root, 'a.txt'), 'alpha, by the agent\n');
   mkdirSync(join(sandbox.root, 'src/added'), { recursive: true });
   writeFileSync(join(sandbox.root, 'src/added/new.ts'), 'export const added = 1;\n');
-  const checkpoint = await sandbox.checkpoint(undefined, ['a.txt', 'src/added/new.ts']);
+  const checkpoint = await sandbox.checkpoint();
   return { sandbox, checkpoint, files: JSON.stringify((await sandbox.diff(undefined, checkpoint)).files) };
 }
 
@@ -147,7 +147,7 @@ describe('what a check leaves behind', () => {
       // The agent's next round adds a folder; a check then writes in it.
       mkdirSync(join(sandbox.root, 'lib/fresh'), { recursive: true });
       writeFileSync(join(sandbox.root, 'lib/fresh/one.ts'), 'export const one = 1;\n');
-      const next = await sandbox.checkpoint(undefined, ['lib/fresh/one.ts']);
+      const next = await sandbox.checkpoint();
       check(sandbox, 'echo x > lib/fresh/two.ts');
       assert.equal(await sandbox.restore(next), true);
       assert.equal(existsSync(join(sandbox.root, 'lib/fresh/two.ts')), false);
@@ -165,7 +165,7 @@ describe('what a check leaves behind', () => {
       // A tool wrote c.txt; something else (a command the model ran) wrote d.txt.
       writeFileSync(join(sandbox.root, 'c.txt'), 'from a tool\n');
       writeFileSync(join(sandbox.root, 'd.txt'), 'from a command\n');
-      const checkpoint = await sandbox.checkpoint(undefined, ['c.txt']);
+      const checkpoint = await sandbox.checkpoint();
       const staged = (await sandbox.diff(undefined, checkpoint)).files.map((f) => f.path);
       assert.ok(staged.includes('c.txt'));
       assert.ok(staged.includes('d.txt'), staged.join());
@@ -188,7 +188,7 @@ describe('an executable bit a check removes', () => {
     const sandbox = await openSandbox({ root: repo.dir, baseDir });
     try {
       await sandbox.resetToBase();
-      const checkpoint = await sandbox.checkpoint(undefined, []);
+      const checkpoint = await sandbox.checkpoint();
       check(sandbox, 'chmod -x run.sh');
       assert.equal(await sandbox.restore(checkpoint), true);
       assert.ok(statSync(join(sandbox.root, 'run.sh')).mode & 0o100);

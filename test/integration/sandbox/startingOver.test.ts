@@ -69,8 +69,7 @@ describe('starting over after a checkpoint', () => {
       chmodSync(join(sandbox.root, 'tool.sh'), 0o644);
       mkdirSync(join(sandbox.root, 'lib/deep/er'), { recursive: true });
       writeFileSync(join(sandbox.root, 'lib/deep/er/new.ts'), 'export const fresh = 1;\n');
-      const paths = ['a.txt', 'lines.crlf', 'bin.dat', 'b.txt', 'src/old/name.ts', 'src/renamed.ts', 'tool.sh', 'lib/deep/er/new.ts'];
-      const checkpoint = await sandbox.checkpoint(undefined, paths);
+      const checkpoint = await sandbox.checkpoint();
       assert.equal((await sandbox.diff(undefined, checkpoint)).files.length, 7);
       assert.equal(await sandbox.restore(checkpoint), false);
 
@@ -90,7 +89,7 @@ describe('starting over after a checkpoint', () => {
     try {
       writeFileSync(join(sandbox.root, 'a.txt'), 'first approach\n');
       writeFileSync(join(sandbox.root, 'first.ts'), 'export const first = 1;\n');
-      const first = await sandbox.checkpoint(undefined, ['a.txt', 'first.ts']);
+      const first = await sandbox.checkpoint();
       await sandbox.restore(first);
       await sandbox.resetToBase();
       assert.equal(readFileSync(join(sandbox.root, 'a.txt'), 'utf8'), 'alpha\n');
@@ -99,7 +98,7 @@ describe('starting over after a checkpoint', () => {
 
       // The second approach touches another file only: the first one's paths must not linger.
       writeFileSync(join(sandbox.root, 'b.txt'), 'second approach\n');
-      const second = await sandbox.checkpoint(undefined, ['b.txt']);
+      const second = await sandbox.checkpoint();
       assert.deepEqual((await sandbox.diff(undefined, second)).files, [{ path: 'b.txt', status: 'modified' }]);
       assert.equal(await sandbox.restore(second), false);
       assert.deepEqual((await sandbox.diff()).files, [{ path: 'b.txt', status: 'modified' }]);
@@ -123,7 +122,7 @@ describe('starting over after a checkpoint', () => {
       symlinkSync('a.txt', join(sandbox.root, 'link'));
       rmSync(join(sandbox.root, 'b.txt'));
       symlinkSync('a.txt', join(sandbox.root, 'b.txt'));
-      const checkpoint = await sandbox.checkpoint(undefined, ['link', 'b.txt']);
+      const checkpoint = await sandbox.checkpoint();
       writeFileSync(join(sandbox.root, 'stray.txt'), 'left by a check\n');
       await sandbox.resetToBase();
       assert.equal(snapshot(sandbox.root), start);
