@@ -5,6 +5,7 @@ import { MemoryStore } from '../src/core/memory/store.ts';
 import { ContentIndex, isCode } from '../src/core/memory/contentIndex.ts';
 import { seededRandom } from '../src/core/memory/seededRandom.ts';
 import { percentile } from './stats.ts';
+import { semanticFromEnv } from './embeddingsLocalization.ts';
 
 export interface Metrics {
   recallAt1: number;
@@ -22,6 +23,9 @@ export interface LocalizationReport {
   /** Ours with the code at the cutoff as one more channel. */
   oursWithContent: Metrics;
   bm25: Metrics;
+  /** --content fused with the semantic channel, when COEVOLVE_BENCH_EMBEDDER names an embedder. */
+  oursWithSemantic?: Metrics;
+  embedder?: string;
   /** What a perfect ranking scores: R@k is capped by min(k, |truth|) / |truth|, MRR by 1. */
   ceiling: Metrics;
   /**
@@ -44,6 +48,8 @@ export async function measureLocalization(repoDir: string, storeDir: string, opt
   const cutoff = all[Math.floor(all.length * (options.cutoffFraction ?? 0.7)) - 1]!;
   const existing = listFiles(repoDir, cutoff.sha);
   const baseline = await ContentIndex.build(repoDir, cutoff.sha);
+  const semantic = await semanticFromEnv(repoDir, store, index, cutoff);
+  const withSemantic: number[][] = [];
   const later = all.filter((e) => e.seq > cutoff.seq).slice(0, options.maxQueries ?? 400);
   const ours: number[][] = [];
   const fused: number[][] = [];
@@ -68,6 +74,10 @@ export async function measureLocalization(repoDir: string, storeDir: string, opt
       .filter(isCode)
       .slice(0, 10);
     const theirs = baseline.query(text, 10).map((r) => r.path);
+    if (semantic) {
+      const result = await semantic.fuse(text, recall(index, text, { k: 30, before: { seq: cutoff.seq + 1 }, content: baseline }), 30);
+      withSemantic.push(hits(result.files.map((f) => f.path).filter(isCode).slice(0, 10), truth));
+    }
     ours.push(hits(mine, truth));
     fused.push(hits(withContent, truth));
     bm25.push(hits(theirs, truth));
@@ -82,6 +92,7 @@ export async function measureLocalization(repoDir: string, storeDir: string, opt
     ours: summarize(ours),
     oursWithContent: summarize(fused),
     bm25: summarize(bm25),
+    ...(semantic ? { oursWithSemantic: summarize(withSemantic), embedder: semantic.embedder } : {}),
     ceiling: summarize(perfect),
     mrrRatioInterval: pairedRatioInterval(
       fused.map((row) => row[4]!),

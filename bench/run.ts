@@ -9,6 +9,9 @@
 // The checks group (`--only checks`, bench/checks.ts) times a project's checks one after another
 // against side by side, and a whole solve round both ways: --checks-projects koa,body-parser,
 // --checks-runs <n> (timed runs per mode, default 3), --skip-check-rounds (the checks alone).
+// The embeddings group (`--only embeddings`, bench/embeddings.ts) times the semantic channel's vector
+// storage and its upkeep on the synthetic history. COEVOLVE_BENCH_EMBEDDER=<baseURL>|<model> adds
+// a semantic row to the localization figures with that embedder (bench/embeddingsLocalization.ts).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -27,6 +30,7 @@ import { replayBuilderFigures } from './replayBuilder.ts';
 import { evolutionFigures } from './evolution.ts';
 import { calibrationFigures, CALIBRATION_PROJECTS } from './calibration.ts';
 import { checkConcurrencyFigures, CHECK_PROJECTS } from './checks.ts';
+import { embeddingFigures } from './embeddings.ts';
 import { mineHistory } from '../src/core/mining/miner.ts';
 import { MemoryStore } from '../src/core/memory/store.ts';
 import { RecallIndex } from '../src/core/memory/recallIndex.ts';
@@ -37,7 +41,7 @@ const { values } = parseArgs({
     repo: { type: 'string' },
     commits: { type: 'string', default: '10000' },
     'skip-npm': { type: 'boolean', default: false },
-    // extension | mining | models | team | checks | evolution | mcp | replay | calibration | localization: run one group only.
+    // extension | mining | models | team | checks | evolution | mcp | replay | calibration | localization | embeddings: run one group only.
     only: { type: 'string' },
     'calibration-n': { type: 'string', default: '8' },
     'calibration-seed': { type: 'string', default: '1' },
@@ -190,6 +194,7 @@ function printLocalization(name: string, report: LocalizationReport): void {
     line(label, '', `R@1 ${m.recallAt1.toFixed(3)}   R@5 ${m.recallAt5.toFixed(3)}   R@10 ${m.recallAt10.toFixed(3)}   MRR ${m.mrr.toFixed(3)}`);
   row('coevolve recall (history memory only)', report.ours);
   row('coevolve recall --content (memory + code)', report.oursWithContent);
+  if (report.oursWithSemantic) row(`with the semantic channel (${report.embedder})`, report.oursWithSemantic);
   row('baseline: BM25 over file contents', report.bm25);
   row('ceiling: a perfect ranking', report.ceiling);
   line('MRR ratio, memory only / baseline', ratio(report.ours.mrr, report.bm25.mrr));
@@ -350,6 +355,7 @@ async function main(): Promise<void> {
   if (values.only === 'calibration') return calibration();
   if (values.only === 'mcp') return mcpRecallFigures(values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits)), work, { line, header });
   if (values.only === 'localization') return localizationFigures();
+  if (values.only === 'embeddings') return embeddingFigures(values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits)), work, { line, header });
   const repo = values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits));
   const { storeDir } = await miningSpeed(repo);
   await incremental(repo, storeDir);
@@ -359,6 +365,7 @@ async function main(): Promise<void> {
   await calibration();
   printLocalization(values.repo ? repo : 'synthetic repository (messages generated with the code)', await measureLocalization(repo, storeDir));
   if (!values['skip-npm']) await npmLocalization();
+  await embeddingFigures(repo, work, { line, header }, storeDir);
   rmSync(storeDir, { recursive: true, force: true });
 }
 

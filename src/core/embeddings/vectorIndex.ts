@@ -1,0 +1,253 @@
+import { readdir, rm } from 'node:fs/promises';
+import { CoevolveError } from '../errors.ts';
+import { readStoreBytes, writeStoreFile } from '../store/storeFile.ts';
+import { storePath } from '../store/storePath.ts';
+import { decodeSegment, encodeSegment, SEGMENT_FORMAT } from './segmentFile.ts';
+import type { SegmentItem } from './segmentFile.ts';
+import { VectorMatrix } from './vectorMatrix.ts';
+
+/** Where the vectors live, relative to the store: derived, per machine (cache/ is git-ignored). */
+export const EMBEDDINGS_CACHE = ['cache', 'embeddings'] as const;
+
+export type Meta = SegmentItem['meta'];
+
+export interface Hit {
+  id: string;
+  score: number;
+  meta: Meta;
+}
+
+interface Entry {
+  row: number;
+  segment: string;
+  hash: string;
+  meta: Meta;
+}
+
+const SEGMENT_NAME = /^[a-z0-9-]{1,40}$/;
+
+/**
+ * A named set of vectors (experiences, or code chunks) for one embedder model, kept in segment
+ * files under `<store>/cache/embeddings/<name>/` and in one {@link VectorMatrix} in memory. Vectors
+ * of another model or dimension are never mixed in: finding them, the index starts empty (and
+ * says so in `notes`), and the caller embeds again. A damaged segment is dropped the same way.
+ */
+export class VectorIndex {
+  readonly notes: string[] = [];
+  private matrix: VectorMatrix | undefined;
+  private readonly entries = new Map<string, Entry>();
+  private rowIds: string[] = [];
+  private readonly sources = new Map<string, string>();
+  private readonly dirty = new Set<string>();
+
+  private constructor(
+    private readonly storeDir: string,
+    readonly name: string,
+    readonly model: string,
+    private dims: number | undefined,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Undefined until the first vector (its length decides). */
+  get dimensions(): number | undefined {
+    return this.dims;
+  }
+
+  /** True when the SIMD kernel scans this index (false: the JavaScript fallback). */
+  get simd(): boolean {
+    return this.matrix?.simd ?? false;
+  }
+
+  /** Opens the index of `model` from its segment files (an absent folder is an empty index). */
+  static async open(storeDir: string, name: string, model: string): Promise<VectorIndex> {
+    if (!SEGMENT_NAME.test(name)) throw new CoevolveError('bad-input', `Not a vector index name: ${name}`);
+    const index = new VectorIndex(storeDir, name, model, undefined);
+    const dir = await storePath(storeDir, ...EMBEDDINGS_CACHE, name);
+    let files: string[] = [];
+    try {
+      files = (await readdir(dir)).filter((f) => f.endsWith('.vec')).sort();
+    } catch (error) {
+      // No folder yet: nothing embedded. Anything else (a file in its place, no permission) is real.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    const stale: string[] = [];
+    let otherModel: string | undefined;
+    for (const file of files) {
+      const segment = file.slice(0, -'.vec'.length);
+      const path = await storePath(storeDir, ...EMBEDDINGS_CACHE, name, file);
+      const bytes = SEGMENT_NAME.test(segment) ? await readStoreBytes(path) : undefined;
+      const decoded = bytes ? decodeSegment(bytes) : { ok: false as const, problem: 'not a segment of this index' };
+      if (!decoded.ok) {
+        index.notes.push(`The ${name} vectors in ${file} could not be read (${decoded.problem}); they are embedded again.`);
+        stale.push(path);
+        continue;
+      }
+      const { header, rows } = decoded.segment;
+      const empty = header.items.length === 0;
+      if (header.model !== model || (!empty && index.dims !== undefined && header.dimensions !== index.dims)) {
+        otherModel ??= `${header.model}, ${header.dimensions} dimensions`;
+        stale.push(path);
+        continue;
+      }
+      if (header.items.some((item) => index.entries.has(item.id))) {
+        index.notes.push(`The ${name} vectors in ${file} repeat ones of another segment; they are embedded again.`);
+        stale.push(path);
+        continue;
+      }
+      if (!empty) {
+        index.dims ??= header.dimensions;
+        index.ensureMatrix(header.dimensions, header.items.length);
+        const first = index.matrix!.appendRaw(rows);
+        header.items.forEach((item, i) => {
+          index.entries.set(item.id, { row: first + i, segment, hash: item.hash, meta: item.meta });
+          index.rowIds[first + i] = item.id;
+        });
+      }
+      if (header.source !== undefined) index.sources.set(segment, header.source);
+    }
+    if (otherModel) index.notes.push(`The ${name} vectors were made by another embedder (${otherModel}); they are rebuilt for ${model}.`);
+    // Removed now, so a stale file cannot come back if its segment ends up empty and is never rewritten.
+    for (const path of stale) await rm(path, { force: true });
+    return index;
+  }
+
+  has(id: string, hash: string): boolean {
+    return this.entries.get(id)?.hash === hash;
+  }
+
+  meta(id: string): Meta | undefined {
+    return this.entries.get(id)?.meta;
+  }
+
+  /** Ids stored in `segment`. */
+  idsIn(segment: string): string[] {
+    return [...this.entries].filter(([, e]) => e.segment === segment).map(([id]) => id);
+  }
+
+  ids(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
+  /** Every segment that holds vectors or a recorded source. */
+  segments(): Set<string> {
+    const names = new Set(this.sources.keys());
+    for (const entry of this.entries.values()) names.add(entry.segment);
+    return names;
+  }
+
+  /** Forgets a segment's vectors and source; its file is removed on the next save. */
+  dropSegment(segment: string): number {
+    const ids = this.idsIn(segment);
+    for (const id of ids) this.remove(id);
+    this.sources.delete(segment);
+    this.dirty.add(segment);
+    return ids.length;
+  }
+
+  /** What `segment` was last built from (see {@link setSource}). */
+  source(segment: string): string | undefined {
+    return this.sources.get(segment);
+  }
+
+  setSource(segment: string, source: string): void {
+    this.checkSegment(segment);
+    if (this.sources.get(segment) !== source) this.dirty.add(segment);
+    this.sources.set(segment, source);
+  }
+
+  /**
+   * Adds or replaces `id`. A vector of another dimension than the index's is refused: the caller
+   * rebuilds with {@link clear} (the embedder changed its output without changing its name).
+   */
+  put(id: string, segment: string, hash: string, meta: Meta, vector: ArrayLike<number>): void {
+    this.checkSegment(segment);
+    if (this.dims !== undefined && vector.length !== this.dims) {
+      throw new CoevolveError('llm-bad-output', `The embedder returned ${vector.length} dimensions where the ${this.name} index holds ${this.dims}.`);
+    }
+    this.remove(id);
+    this.dims ??= vector.length;
+    this.ensureMatrix(vector.length, 1);
+    const row = this.matrix!.append(vector);
+    this.rowIds[row] = id;
+    this.entries.set(id, { row, segment, hash, meta });
+    this.dirty.add(segment);
+  }
+
+  remove(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    this.entries.delete(id);
+    this.dirty.add(entry.segment);
+    const moved = this.matrix!.removeSwap(entry.row);
+    if (moved !== undefined) {
+      const movedId = this.rowIds[moved]!;
+      this.rowIds[entry.row] = movedId;
+      this.entries.get(movedId)!.row = entry.row;
+    }
+    this.rowIds.length = this.matrix!.count;
+  }
+
+  /** Forgets every vector (a new dimension): all segments are rewritten on the next save. */
+  clear(): void {
+    for (const entry of this.entries.values()) this.dirty.add(entry.segment);
+    for (const segment of this.sources.keys()) this.dirty.add(segment);
+    this.entries.clear();
+    this.sources.clear();
+    this.rowIds = [];
+    this.matrix = undefined;
+    this.dims = undefined;
+  }
+
+  /** The `k` nearest ids to `vector` (cosine, best first) among those `allow` accepts. */
+  nearest(vector: ArrayLike<number>, k: number, allow?: (id: string, meta: Meta) => boolean): Hit[] {
+    if (!this.matrix || this.dims === undefined) return [];
+    if (vector.length !== this.dims) {
+      throw new CoevolveError('llm-bad-output', `The query's vector has ${vector.length} dimensions where the ${this.name} index holds ${this.dims}.`);
+    }
+    const filter = allow ? (row: number) => { const id = this.rowIds[row]!; return allow(id, this.entries.get(id)!.meta); } : undefined;
+    return this.matrix.topK(vector, k, filter).map(({ row, score }) => {
+      const id = this.rowIds[row]!;
+      return { id, score, meta: this.entries.get(id)!.meta };
+    });
+  }
+
+  /** Writes the segments changed since the last save (one file each, atomically); an emptied segment's file is removed. */
+  async save(): Promise<number> {
+    if (this.dirty.size === 0) return 0;
+    const bySegment = new Map<string, string[]>();
+    for (const [id, entry] of this.entries) if (this.dirty.has(entry.segment)) (bySegment.get(entry.segment) ?? bySegment.set(entry.segment, []).get(entry.segment)!).push(id);
+    let written = 0;
+    for (const segment of this.dirty) {
+      const path = await storePath(this.storeDir, ...EMBEDDINGS_CACHE, this.name, `${segment}.vec`);
+      const ids = bySegment.get(segment) ?? [];
+      const source = this.sources.get(segment);
+      if (ids.length === 0 && source === undefined) {
+        await rm(path, { force: true });
+        continue;
+      }
+      const items = ids.map((id) => {
+        const e = this.entries.get(id)!;
+        return { id, hash: e.hash, meta: e.meta };
+      });
+      const dims = this.dims ?? 1;
+      const matrix = this.matrix;
+      const rows = matrix ? matrix.rowsBytes(ids.map((id) => this.entries.get(id)!.row)) : new Float32Array(0);
+      const header = { format: SEGMENT_FORMAT, model: this.model, dimensions: dims, stride: matrix?.stride ?? Math.ceil(dims / 4) * 4, items, ...(source !== undefined ? { source } : {}) };
+      await writeStoreFile(path, encodeSegment(header, rows));
+      written++;
+    }
+    this.dirty.clear();
+    return written;
+  }
+
+  private ensureMatrix(dimensions: number, rows: number): void {
+    if (!this.matrix) this.matrix = new VectorMatrix(dimensions, Math.max(1024, rows));
+  }
+
+  private checkSegment(segment: string): void {
+    if (!SEGMENT_NAME.test(segment)) throw new CoevolveError('bad-input', `Not a segment name: ${segment}`);
+  }
+}
