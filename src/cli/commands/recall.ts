@@ -34,7 +34,11 @@ function describe(result: RecallResult): string {
   for (const f of result.files) out.push(`  ${f.score.toFixed(2)}  ${f.path}`, ...f.why.slice(0, 2).map((w) => `          ${w}`));
   out.push('', 'Symbols:');
   if (result.symbols.length === 0) out.push('  (none)');
-  for (const s of result.symbols) out.push(`  ${s.score.toFixed(2)}  ${s.container ? `${s.container}.` : ''}${s.name} (${s.kind}) in ${s.path}`);
+  for (const s of result.symbols) {
+    const also = s.alsoIn?.length ? `; also in ${s.alsoIn.slice(0, 3).join(', ')}${s.alsoIn.length > 3 ? ` and ${s.alsoIn.length - 3} more` : ''}` : '';
+    const moved = s.movedFrom ? ` (moved from ${s.movedFrom})` : '';
+    out.push(`  ${s.score.toFixed(2)}  ${s.container ? `${s.container}.` : ''}${s.name} (${s.kind}) in ${s.path}${moved}${also}`);
+  }
   out.push('', 'Past changes:');
   if (result.experiences.length === 0) out.push('  (none)');
   for (const e of result.experiences) {

@@ -9,6 +9,7 @@ import { FileTable } from './fileTable.ts';
 import { FileSearch } from './fileSearch.ts';
 import type { ContentIndex } from './contentIndex.ts';
 import { seededRandom } from './seededRandom.ts';
+import { isSyncMerge } from './syncMerge.ts';
 import { tokenize } from './tokenize.ts';
 
 /** Ignore everything after this point: a first-parent position, a time (epoch seconds), or both. */
@@ -27,6 +28,8 @@ export interface RecallOptions {
   content?: ContentIndex;
   /** Seeded exploration of the experience ranking; off unless given (see DEFAULT_EXPLORATION). */
   explore?: Exploration;
+  /** How many symbols to return (default k): a caller that checks them against the code asks for more, as some are dropped. */
+  symbolPool?: number;
 }
 
 /**
@@ -62,12 +65,17 @@ export interface RecalledFile {
 }
 
 export interface RecalledSymbol {
+  /** Where it is declared (at the cutoff, when checked against the code); the best-ranked file when it is in several. */
   path: string;
   name: string;
   container?: string;
   kind: string;
   score: number;
   why: string[];
+  /** Other files with the same container, name and kind, each listed once. */
+  alsoIn?: string[];
+  /** Where history put it, when it has since moved to `path`. */
+  movedFrom?: string;
 }
 
 export interface RecallResult {
@@ -131,7 +139,7 @@ export function recall(index: RecallIndex, text: string, options: RecallOptions 
     query: { text, keywords: query.keywords },
     experiences: ranked.slice(0, k).map(present),
     files: rankFiles(scored, query, table, fileSearch, k, options.content ? { index: options.content, text } : undefined),
-    symbols: rankSymbols(scored, query, table, k),
+    symbols: rankSymbols(scored, query, table, options.symbolPool ?? k),
   };
 }
 
@@ -153,8 +161,9 @@ function scoreExperiences(
   const byId = new Map<string, Scored>();
   const now = Date.now() / 1000;
   const consider = (digest: ExperienceDigest, lexical: number, terms: string[]) => {
-    // Quarantined memories stay visible in the store but are never handed to a task.
-    if (digest.quarantined) return;
+    // Quarantined memories stay visible in the store but are never handed to a task; a tag merge
+    // or branch sync bundles changes made for other reasons under a subject that says nothing.
+    if (digest.quarantined || isSyncMerge(digest.subject)) return;
     const why: string[] = [];
     let score = lexical / maxLex;
     if (terms.length) why.push(`its message, files or symbols share ${quoteList(terms, 5)} with the query`);

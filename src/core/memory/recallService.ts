@@ -6,6 +6,12 @@ import { RecallIndex } from './recallIndex.ts';
 import { ContentIndex } from './contentIndex.ts';
 import { MemoryStore } from './store.ts';
 import type { WarmMemory } from './warmMemory.ts';
+import { checkSymbols, historyHomes } from './symbolResolution.ts';
+import { TreeSymbols } from './treeSymbols.ts';
+
+/** Symbols asked of recall per one shown: some are dropped or merged once checked against the code. */
+const SYMBOL_POOL_FACTOR = 4;
+const MIN_SYMBOL_POOL = 32;
 
 export interface WorkspaceRecallOptions extends Omit<RecallOptions, 'before' | 'content'> {
   /** A commit (sha, branch, tag) or a date: everything from that point on is ignored. */
@@ -36,7 +42,9 @@ export async function recallInWorkspace(workspace: Workspace, text: string, opti
   });
   if (!warm) for (const note of index.notes) onNote?.(note);
   const cutoff = before ? await resolveCutoff(workspace, index, before) : given;
-  const recallOptions: RecallOptions = cutoff ? { ...rest, before: cutoff } : rest;
+  const recallOptions: RecallOptions = cutoff ? { ...rest, before: cutoff } : { ...rest };
+  const k = rest.k ?? 10;
+  recallOptions.symbolPool = Math.max(k * SYMBOL_POOL_FACTOR, MIN_SYMBOL_POOL);
   if (contentIndex) recallOptions.content = contentIndex;
   else if (content) {
     if (!workspace.repository) throw new CoevolveError('bad-input', `--content needs a git repository; ${workspace.root} is not one.`);
@@ -44,7 +52,48 @@ export async function recallInWorkspace(workspace: Workspace, text: string, opti
     const revision = before ? await workspace.repository.lastCommitBefore(before) : 'HEAD';
     if (revision) recallOptions.content = await ContentIndex.build(workspace.root, revision);
   }
-  return recall(index, text, recallOptions);
+  const result = recall(index, text, recallOptions);
+  result.symbols = await checkedSymbols(workspace, index, result, k, before, cutoff, onNote);
+  return result;
+}
+
+/**
+ * The symbols as the code at the cutoff has them (HEAD without one; the commit before it with one):
+ * gone ones dropped or followed to where they went, duplicates merged. Without a repository, or when
+ * the code cannot be read, they are only merged, with a note saying so.
+ */
+async function checkedSymbols(
+  workspace: Workspace,
+  index: RecallIndex,
+  result: RecallResult,
+  k: number,
+  before: string | undefined,
+  cutoff: Cutoff | undefined,
+  onNote: ((note: string) => void) | undefined,
+): Promise<RecallResult['symbols']> {
+  const base = { homes: historyHomes(index), nearby: result.files.map((f) => f.path) };
+  if (!workspace.repository || result.symbols.length === 0) return checkSymbols(result.symbols, k, { ...base, revision: 'HEAD' });
+  try {
+    const revision = before ? await workspace.repository.lastCommitBefore(before) : revisionAt(index, cutoff);
+    // Nothing before the cutoff: no code to check against.
+    if (revision === undefined) return await checkSymbols(result.symbols, k, { ...base, revision: 'HEAD' });
+    return await checkSymbols(result.symbols, k, { ...base, revision: revision === 'HEAD' ? revision : revision.slice(0, 10), tree: TreeSymbols.at(workspace.root, revision) });
+  } catch (error) {
+    if (CoevolveError.is(error, 'cancelled')) throw error;
+    onNote?.(`The symbols were not checked against the code, so some may have moved or gone since: ${error instanceof Error ? error.message : String(error)}`);
+    return checkSymbols(result.symbols, k, { ...base, revision: 'HEAD' });
+  }
+}
+
+/** The revision a cutoff leaves: HEAD without one, else the newest mined first-parent commit before it. */
+function revisionAt(index: RecallIndex, cutoff: Cutoff | undefined): string | undefined {
+  if (!cutoff) return 'HEAD';
+  let newest: { seq: number; sha: string } | undefined;
+  for (const digest of index.digests()) {
+    if ((cutoff.seq !== undefined && digest.seq >= cutoff.seq) || (cutoff.time !== undefined && digest.time >= cutoff.time)) continue;
+    if (!newest || digest.seq > newest.seq) newest = { seq: digest.seq, sha: digest.sha };
+  }
+  return newest?.sha;
 }
 
 async function loadIndex(storeDir: string): Promise<RecallIndex> {
