@@ -6,6 +6,8 @@ import { resolveWorkspace } from '../../core/workspace.ts';
 import { positiveIntegerOption } from '../options.ts';
 import { createProgress } from '../progress.ts';
 import { EXIT } from '../exitCodes.ts';
+import { embedderForStore } from '../../core/embeddings/storeEmbedder.ts';
+import { syncSemanticMemory } from '../../core/embeddings/semanticSync.ts';
 
 export function registerMine(program: Command): void {
   program
@@ -38,6 +40,7 @@ export function registerMine(program: Command): void {
         });
         progress.stop();
         process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : describe(result, workspace.storeDir));
+        await embedMined(workspace.root, workspace.storeDir, controller.signal);
       } catch (error) {
         progress.stop();
         // Ctrl-C reaches git too, and git may die of it (a git error) a moment before this process
@@ -85,4 +88,23 @@ function abortedWithin(signal: AbortSignal, ms: number): Promise<boolean> {
     const timer = setTimeout(() => resolve(signal.aborted), ms);
     signal.addEventListener('abort', () => (clearTimeout(timer), resolve(true)), { once: true });
   });
+}
+
+/**
+ * With an embedder configured (roles.embedder in models.json), what was just mined and the code at
+ * HEAD get their vectors now rather than at the first recall. Mining already succeeded: an embedder
+ * that fails is a note, and recall stays lexical until the next mine or query catches up.
+ */
+async function embedMined(root: string, storeDir: string, signal: AbortSignal): Promise<void> {
+  const semantic = await embedderForStore(storeDir, (name) => process.env[name]);
+  if (semantic.note) process.stderr.write(`coevolve: note: ${semantic.note}\n`);
+  if (!semantic.embedder) return;
+  try {
+    const report = await syncSemanticMemory(root, storeDir, semantic.embedder, { signal });
+    for (const note of report.notes) process.stderr.write(`coevolve: note: ${note}\n`);
+    process.stderr.write(`Embedded ${report.experiences} experience(s) and ${report.codeChunks} code chunk(s) from ${report.changedFiles} changed file(s) with ${semantic.embedder.model.model}.\n`);
+  } catch (error) {
+    if (CoevolveError.is(error, 'cancelled')) throw error;
+    process.stderr.write(`coevolve: note: the semantic vectors were not updated (recall stays lexical until they are): ${error instanceof Error ? error.message : String(error)}\n`);
+  }
 }

@@ -3,6 +3,7 @@ import { recallInWorkspace } from '../../core/memory/recallService.ts';
 import type { RecallResult } from '../../core/memory/recall.ts';
 import { resolveWorkspace } from '../../core/workspace.ts';
 import { positiveIntegerOption } from '../options.ts';
+import { embedderForStore } from '../../core/embeddings/storeEmbedder.ts';
 
 export function registerRecall(program: Command): void {
   program
@@ -17,11 +18,16 @@ export function registerRecall(program: Command): void {
     .option('--json', 'print stable JSON: {experiences, files, symbols}')
     .action(async (text: string, options: { k: number; before?: string; path: string; store?: string; content?: boolean; json?: boolean }) => {
       const workspace = await resolveWorkspace(options.path, options.store ?? process.env.COEVOLVE_STORE);
+      const onNote = (note: string): void => void process.stderr.write(`coevolve: note: ${note}\n`);
+      // The semantic channel joins when models.json names an embedder (roles.embedder).
+      const semantic = await embedderForStore(workspace.storeDir, (name) => process.env[name]);
+      if (semantic.note) onNote(semantic.note);
       const result = await recallInWorkspace(workspace, text, {
         k: options.k,
+        ...(semantic.embedder ? { embedder: semantic.embedder } : {}),
         ...(options.before ? { before: options.before } : {}),
         ...(options.content ? { content: true } : {}),
-        onNote: (note) => process.stderr.write(`coevolve: note: ${note}\n`),
+        onNote,
       });
       process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : describe(result));
     });

@@ -53,6 +53,7 @@ import { Team } from './team.ts';
 import { Trajectory } from './trajectory.ts';
 import { contentIndexFor } from '../memory/contentCache.ts';
 import { describeIgnored, ignoreError, reportIgnored, withIgnoredErrorSink } from '../ignoredErrors.ts';
+import { configuredEmbedder } from '../embeddings/configuredEmbedder.ts';
 
 export interface SolveOptions {
   workspace: Workspace;
@@ -429,7 +430,9 @@ async function retrieve(options: SolveOptions, taskText: string, emit: (event: S
     const explore = (options.origin ?? 'user') === 'user' ? { explore: DEFAULT_EXPLORATION } : {};
     // What the code says now joins what its history says (a person's runs; a replay stays at its cutoff).
     const code = !options.memory?.cutoff && options.workspace.repository ? await contentIndexFor(options.workspace.root, 'HEAD', CONTENT_WAIT_MS) : undefined;
-    recalled = await recallInWorkspace(options.workspace, taskText, { k: 8, ...explore, ...(options.memory?.cutoff ? { cutoff: options.memory.cutoff } : {}), ...(code ? { contentIndex: code } : {}), onNote: (text) => emit({ type: 'note', text }) });
+    const semantic = configuredEmbedder(options.models, options.secrets);
+    if (semantic && 'note' in semantic) emit({ type: 'note', text: semantic.note });
+    recalled = await recallInWorkspace(options.workspace, taskText, { k: 8, ...explore, ...(semantic && 'embedder' in semantic ? { embedder: semantic.embedder } : {}), ...(options.memory?.cutoff ? { cutoff: options.memory.cutoff } : {}), ...(code ? { contentIndex: code } : {}), onNote: (text) => emit({ type: 'note', text }) });
   } catch (error) {
     if (!CoevolveError.is(error)) throw error;
     // Memory helps; its absence (nothing mined yet, not a repository) or damage must not stop the task.

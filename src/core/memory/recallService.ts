@@ -8,6 +8,9 @@ import { MemoryStore } from './store.ts';
 import type { WarmMemory } from './warmMemory.ts';
 import { checkSymbols, historyHomes } from './symbolResolution.ts';
 import { TreeSymbols } from './treeSymbols.ts';
+import { withSemanticChannel } from '../embeddings/semanticRecall.ts';
+import type { Embedder } from '../embeddings/embedder.ts';
+import type { SemanticMemory } from '../embeddings/semanticMemory.ts';
 
 /** Symbols asked of recall per one shown: some are dropped or merged once checked against the code. */
 const SYMBOL_POOL_FACTOR = 4;
@@ -29,12 +32,17 @@ export interface WorkspaceRecallOptions extends Omit<RecallOptions, 'before' | '
   cutoff?: Cutoff;
   /** Told what the user should know about loading memory (a damaged index cache that was rebuilt). A warm memory tells its own. */
   onNote?: (note: string) => void;
+  /** The embedder role's client (embeddings/configuredEmbedder.ts); absent: recall is lexical, as before. */
+  embedder?: Embedder;
+  /** A long-lived caller's opened vectors (otherwise read from <store>/cache/embeddings per call). */
+  semanticMemory?: SemanticMemory;
+  signal?: AbortSignal;
 }
 
 /** Loads the workspace's memory and recalls what is relevant to `text`. */
 export async function recallInWorkspace(workspace: Workspace, text: string, options: WorkspaceRecallOptions = {}): Promise<RecallResult> {
   if (!text.trim()) throw new CoevolveError('bad-input', 'Give some text to recall for: a task, an error message or a file path.');
-  const { before, content, contentIndex, warm, cutoff: given, onNote, ...rest } = options;
+  const { before, content, contentIndex, warm, cutoff: given, onNote, embedder, semanticMemory, signal, ...rest } = options;
   const index = warm ? (await warm.get()).index : await loadIndex(workspace.storeDir).catch((error: unknown) => {
     // "Run coevolve mine" would be bad advice where mine refuses: say what is really wrong.
     if (CoevolveError.is(error, 'store-empty') && !workspace.repository) throw new CoevolveError('not-a-git-repo', `${workspace.root} is not in a git repository, and there is no memory in ${workspace.storeDir}.`, { hint: 'Run recall inside a git repository that was mined (coevolve mine), or point --store at a store.' });
@@ -52,7 +60,21 @@ export async function recallInWorkspace(workspace: Workspace, text: string, opti
     const revision = before ? await workspace.repository.lastCommitBefore(before) : 'HEAD';
     if (revision) recallOptions.content = await ContentIndex.build(workspace.root, revision);
   }
-  const result = recall(index, text, recallOptions);
+  const lexical = recall(index, text, recallOptions);
+  const result = embedder
+    ? await withSemanticChannel(lexical, text, {
+        storeDir: workspace.storeDir,
+        embedder,
+        index,
+        k,
+        ...(semanticMemory ? { memory: semanticMemory } : { source: warm ? (await warm.get()).store : await MemoryStore.open(workspace.storeDir) }),
+        ...(cutoff ? { before: cutoff } : {}),
+        // The code vectors are of the tree last synced (HEAD): a query about an earlier point leaves them out.
+        withCode: !cutoff,
+        ...(signal ? { signal } : {}),
+        ...(onNote ? { onNote } : {}),
+      })
+    : lexical;
   result.symbols = await checkedSymbols(workspace, index, result, k, before, cutoff, onNote);
   return result;
 }

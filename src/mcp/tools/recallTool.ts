@@ -4,6 +4,7 @@ import type { RecallResult } from '../../core/memory/recall.ts';
 import { recallInWorkspace } from '../../core/memory/recallService.ts';
 import type { ServerContext } from '../serverContext.ts';
 import { guarded, MAX_INPUT_CHARS, memoryAnswer } from '../toolResult.ts';
+import { embedderForStore } from '../../core/embeddings/storeEmbedder.ts';
 
 const inputSchema = {
   text: z.string().min(1).max(MAX_INPUT_CHARS).describe('What you are working on: a task description, an error message or stack trace, a file path or a symbol name.'),
@@ -37,8 +38,11 @@ export function registerRecallTool(server: McpServer, context: ServerContext): v
 }
 
 /** Recall on the server's warm index, with or without a cutoff (resolved against git by the core service). */
-function recallFor(context: ServerContext, text: string, k: number, before?: string): Promise<RecallResult> {
-  return recallInWorkspace(context.workspace, text, { k, warm: context.memory, ...(before ? { before } : {}) });
+async function recallFor(context: ServerContext, text: string, k: number, before?: string): Promise<RecallResult> {
+  const note = (text: string): void => void process.stderr.write(`coevolve mcp: ${text}\n`);
+  const semantic = await embedderForStore(context.workspace.storeDir, (name) => process.env[name]);
+  if (semantic.note) note(semantic.note);
+  return recallInWorkspace(context.workspace, text, { k, warm: context.memory, ...(before ? { before } : {}), ...(semantic.embedder ? { embedder: semantic.embedder, onNote: note } : {}) });
 }
 
 function describeRecall(result: RecallResult): string {
