@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, rename } from 'node:fs/promises';
+import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import MiniSearch from 'minisearch';
 import { z } from 'zod';
@@ -14,6 +14,8 @@ import { shardOf } from './store.ts';
 import { TEXT_OPTIONS } from './tokenize.ts';
 import { FileSearch } from './fileSearch.ts';
 import { FileTable } from './fileTable.ts';
+import { reportIgnored } from '../ignoredErrors.ts';
+import { lstatIfPresent } from '../util/fsProbe.ts';
 
 const CACHE_VERSION = 6;
 // Few fields keep each query cheap: every field is another lookup and scoring pass per term.
@@ -297,8 +299,9 @@ async function writeCache(path: string, cache: CacheOut): Promise<void> {
     await mkdir(dirname(path), { recursive: true });
     // Atomic (temp, rename), without the flush: a cache lost to a power cut is simply rebuilt.
     await atomicWriteFile(path, JSON.stringify(cache), { durable: false });
-  } catch {
+  } catch (error) {
     // A read-only store still recalls; it just rebuilds the index next time.
+    reportIgnored(`could not save the recall index cache ${path}`, error);
   }
 }
 
@@ -317,14 +320,14 @@ export async function repairRecallCache(storeDir: string, stamp: string): Promis
     report.notes.push(`${relative(storeDir, path)}: ${why} (kept as ${relative(storeDir, backup)}).`);
   };
   const folder = join(storeDir, RECALL_CACHE[0]);
-  const folderInfo = await lstat(folder).catch(() => undefined);
+  const folderInfo = await lstatIfPresent(folder);
   if (!folderInfo) return report;
   if (!folderInfo.isDirectory()) {
     await aside(folder, `${folderInfo.isSymbolicLink() ? 'a symbolic link' : 'not a folder'} where the cache folder should be; the cache is rebuilt on the next recall`);
     return report;
   }
   const file = join(folder, RECALL_CACHE[1]);
-  const info = await lstat(file).catch(() => undefined);
+  const info = await lstatIfPresent(file);
   if (!info) return report;
   if (info.isSymbolicLink()) return aside(file, 'a symbolic link where the recall index cache should be; it is rebuilt on the next recall').then(() => report);
   const { problem } = await readCache(file);

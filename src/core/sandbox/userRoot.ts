@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { CoevolveError } from '../errors.ts';
 import { runGit, sandboxGit } from './sandboxGit.ts';
 import { statIfPresent } from '../util/fsProbe.ts';
+import { reportIgnored } from '../ignoredErrors.ts';
 
 export interface UserRoot {
   /** The repository's top folder, or the folder itself when it is not in a repository. */
@@ -25,6 +26,9 @@ export async function resolveUserRoot(path: string, signal?: AbortSignal): Promi
     if (top) return { root: await realpath(top), isRepo: true };
   } catch (error) {
     if (CoevolveError.is(error, 'cancelled')) throw error;
+    // Outside a repository is the expected answer; any other failure still leaves a copy sandbox,
+    // which is safe, but is worth a note.
+    if (!/not a git repository/i.test(error instanceof Error ? error.message : String(error))) reportIgnored(`could not ask git whether ${real} is a repository; using a copy sandbox`, error);
   }
   return { root: real, isRepo: false };
 }
