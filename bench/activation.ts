@@ -19,7 +19,7 @@ function standIn(): unknown {
   return proxy;
 }
 
-const NAMES = ['window', 'workspace', 'commands', 'languages', 'env', 'lm', 'extensions', 'Uri', 'Range', 'Position', 'Selection', 'WorkspaceEdit', 'CodeAction', 'CodeActionKind', 'Disposable', 'EventEmitter', 'ProgressLocation', 'StatusBarAlignment', 'ConfigurationTarget', 'ViewColumn', 'TextEditorRevealType', 'DiagnosticSeverity', 'TextDocumentChangeReason', 'McpStdioServerDefinition'];
+const NAMES = ['window', 'workspace', 'commands', 'languages', 'env', 'lm', 'chat', 'LanguageModelTextPart', 'LanguageModelToolCallPart', 'LanguageModelToolResultPart', 'LanguageModelToolResult', 'LanguageModelChatToolMode', 'extensions', 'Uri', 'Range', 'Position', 'Selection', 'WorkspaceEdit', 'CodeAction', 'CodeActionKind', 'Disposable', 'EventEmitter', 'ProgressLocation', 'StatusBarAlignment', 'ConfigurationTarget', 'ViewColumn', 'TextEditorRevealType', 'DiagnosticSeverity', 'TextDocumentChangeReason', 'McpStdioServerDefinition'];
 
 /** Loads dist/extension.cjs afresh with `vscode` answered by `fake`; returns its module. */
 function loadBundle(root: string, fake: Record<string, unknown>): { extension: { activate: (context: unknown) => unknown }; loadMs: number } {

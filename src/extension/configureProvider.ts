@@ -6,6 +6,9 @@ import { normalizeBaseURL } from '../core/llm/providers.ts';
 import type { ProviderConfig, ProviderPreset } from '../core/llm/providers.ts';
 import { resolveWorkspace } from '../core/workspace.ts';
 import type { ApiKeys } from './apiKeys.ts';
+import { lmFeatures } from './lm/lmApi.ts';
+import { formatSelector } from './lm/lmSelector.ts';
+import { ignoreError } from '../core/ignoredErrors.ts';
 
 interface PresetChoice extends vscode.QuickPickItem {
   preset: ProviderPreset;
@@ -39,10 +42,12 @@ export async function configureProvider(host: Host, keys: ApiKeys): Promise<void
     void vscode.window.showWarningMessage('Co-evolve: open a folder first; its .coevolve/models.json holds the choice.');
     return;
   }
-  const preset = await vscode.window.showQuickPick(PRESETS, { title: 'Co-evolve: model provider', placeHolder: 'Where does the model run?' });
+  // VS Code's own language models (Copilot's, or any extension's), where this VS Code has the API.
+  const offered = lmFeatures().models ? [...PRESETS, VSCODE_LM] : PRESETS;
+  const preset = await vscode.window.showQuickPick(offered, { title: 'Co-evolve: model provider', placeHolder: 'Where does the model run?' });
   if (!preset) return;
   let baseURL: string | undefined;
-  if (preset.preset !== 'openai' && preset.preset !== 'sidecar') {
+  if (preset.preset !== 'openai' && preset.preset !== 'sidecar' && preset.preset !== 'vscode-lm') {
     const typed = await vscode.window.showInputBox({
       title: `${preset.label}: base URL`,
       value: preset.url ?? 'https://',
@@ -79,11 +84,28 @@ export async function configureProvider(host: Host, keys: ApiKeys): Promise<void
   if (test) await vscode.commands.executeCommand('coevolve.testModel');
 }
 
+const VSCODE_LM: PresetChoice = { label: 'VS Code language models', description: 'the models Copilot or another extension provides; no key', preset: 'vscode-lm', needsKey: false };
+
+/** One of the chat models VS Code offers, as "vendor/family/id"; says so when there is none. */
+async function pickLmModel(): Promise<string | undefined> {
+  const models = await vscode.lm.selectChatModels();
+  if (!models.length) {
+    void vscode.window.showWarningMessage('Co-evolve: VS Code has no language model to offer. Install or sign in to an extension that provides chat models (GitHub Copilot, for one), then run "Configure Model Provider" again.');
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(
+    models.map((m) => ({ label: m.name, description: formatSelector(m), detail: `${m.vendor} · family ${m.family} · context ${m.maxInputTokens} tokens`, selector: formatSelector(m) })),
+    { title: 'VS Code language models: model', placeHolder: `${models.length} models available in VS Code` },
+  );
+  return pick?.selector;
+}
+
 /** A model the server lists (so the name is right), or typed when it cannot list them. */
 async function pickModel(preset: PresetChoice, baseURL: string | undefined, apiKey: string | undefined): Promise<string | undefined> {
+  if (preset.preset === 'vscode-lm') return pickLmModel();
   if (baseURL || preset.preset === 'openai') {
     const url = baseURL ?? 'https://api.openai.com/v1';
-    const listed = await listModels({ preset: preset.preset, baseURL: url, apiKey }).catch(() => undefined);
+    const listed = await listModels({ preset: preset.preset, baseURL: url, apiKey }).catch(ignoreError('the server did not list its models; the name is typed instead'));
     if (listed?.length) {
       const pick = await vscode.window.showQuickPick(
         listed.map((m) => ({ label: m.id, description: m.contextWindow ? `context ${m.contextWindow}` : m.contextSource })),

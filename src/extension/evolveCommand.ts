@@ -33,6 +33,7 @@ export async function evolveSkillsCommand(host: Host, keys: ApiKeys): Promise<vo
           storeDir: run.workspace.storeDir,
           models: run.models,
           secrets: run.secrets,
+          ...(run.chatModels ? { chatModels: run.chatModels } : {}),
           budget: { maxRectifications: 1 },
           projectVerify: { configured: host.setting<unknown>('verify') ?? [] },
           dryRun: mode.dryRun,

@@ -8,6 +8,8 @@ import { registerMcpSupport } from './mcpCommand.ts';
 import { memoryStatus } from './memoryStatus.ts';
 import { PastFixCache } from './pastFixCache.ts';
 import { VsCodeHost } from './vscodeHost.ts';
+import { registerChatParticipant } from './chat/chatParticipant.ts';
+import { registerLmTools } from './lm/lmTools.ts';
 
 // Activation stays small: commands are registered here, and what they run is loaded on first use
 // from its own bundle (measured in `npm run bench -- --only extension`).
@@ -47,6 +49,19 @@ export function activate(context: vscode.ExtensionContext): void {
     watchDiagnostics(async (uris) => (await load()).lookupPastFixes(uris)),
     vscode.commands.registerCommand('coevolve.fixProblem', async (args?: ProblemArgs) => (await load()).fixProblem(args)),
     vscode.commands.registerCommand('coevolve.applyPastFix', async (args: PastFixArgs) => (await load()).applyPastFix(args)),
+    // The chat's buttons on a proposed change (not in the palette: they need the run they belong to).
+    vscode.commands.registerCommand('coevolve.chat.showChanges', async (runId: string) => (await load()).chatShowChanges(runId)),
+    vscode.commands.registerCommand('coevolve.chat.apply', async (runId: string) => (await load()).chatApply(runId)),
+    vscode.commands.registerCommand('coevolve.chat.discard', async (runId: string) => (await load()).chatDiscard(runId)),
+    // VS Code's AI surfaces, each only where this VS Code has its API (src/extension/lm/lmApi.ts).
+    ...registerChatParticipant(context.extensionUri, async () => {
+      const loaded = await load();
+      return (request, chatContext, stream, token) => loaded.handleChat(request, chatContext, stream, token);
+    }),
+    ...registerLmTools(async () => {
+      const loaded = await load();
+      return (tool, input) => loaded.runMemoryTool(tool, input);
+    }),
   );
   for (const [id, method] of COMMANDS) {
     context.subscriptions.push(vscode.commands.registerCommand(id, async () => {

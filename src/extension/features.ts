@@ -19,6 +19,14 @@ import { SidecarController } from './sidecarController.ts';
 import { solveTaskCommand } from './solveCommand.ts';
 import { testModelConnection } from './testModelCommand.ts';
 import type { VsCodeHost } from './vscodeHost.ts';
+import { handleChat } from './chat/chatHandler.ts';
+import { PendingSolutions } from './chat/pendingSolutions.ts';
+import { InProcessMemoryTools } from '../mcp/inProcessTools.ts';
+import type { MemoryToolName } from '../mcp/inProcessTools.ts';
+import { resolveWorkspace } from '../core/workspace.ts';
+import type { Workspace } from '../core/workspace.ts';
+import { CoevolveError } from '../core/errors.ts';
+import { describeIgnored, ignoreError, setIgnoredErrorSink } from '../core/ignoredErrors.ts';
 
 /**
  * Everything behind the commands: its own bundle (dist/features.cjs), loaded on first use, so that
@@ -34,15 +42,54 @@ export class Features implements vscode.Disposable {
   /** Solves in progress: the solve command reports to it, the memory browser's Runs tab listens. */
   private readonly liveRuns = new LiveRuns();
   private panel: MemoryPanel | undefined;
+  /** Changes the chat offered, waiting for Apply or Discard. */
+  private readonly pending: PendingSolutions;
+  /** The MCP server's memory tools, in process, per store: the chat and the language-model tools use them. */
+  private readonly memoryTools = new Map<string, InProcessMemoryTools>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly host: VsCodeHost,
     cache: PastFixCache,
   ) {
+    // Errors the code carries on past (each with its reason) go to the Co-evolve output channel.
+    setIgnoredErrorSink((why, error) => host.log.warn(describeIgnored(why, error)));
     this.keys = new ApiKeys(context.secrets);
     this.sidecar = new SidecarController(context, host);
     this.pastFixes = new PastFixes(host, cache);
+    this.pending = new PendingSolutions(host, this.proposals);
+  }
+
+  /** `@coevolve` in the Chat view. */
+  handleChat(request: vscode.ChatRequest, context: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
+    return handleChat({ host: this.host, keys: this.keys, live: this.liveRuns, pending: this.pending, tools: (workspace) => this.toolsFor(workspace) }, request, context, stream, token);
+  }
+
+  chatShowChanges(runId: string): Promise<void> {
+    return this.pending.showChanges(runId);
+  }
+
+  chatApply(runId: string): Promise<void> {
+    return this.pending.apply(runId);
+  }
+
+  chatDiscard(runId: string): Promise<void> {
+    return this.pending.discard(runId);
+  }
+
+  /** A language-model tool call: the MCP tool of the same name answers; its error becomes the model's error. */
+  async runMemoryTool(tool: MemoryToolName, input: Record<string, unknown>): Promise<string> {
+    const folder = this.host.workspaceFolders()[0];
+    if (!folder) throw new CoevolveError('bad-input', 'Co-evolve has no folder open, so there is no project memory to read.');
+    const answer = await this.toolsFor(await resolveWorkspace(folder, this.host.setting<string>('storePath') || undefined)).call(tool, input);
+    if (answer.isError) throw new CoevolveError('bad-input', answer.text);
+    return answer.text;
+  }
+
+  private toolsFor(workspace: Workspace): InProcessMemoryTools {
+    let tools = this.memoryTools.get(workspace.storeDir);
+    if (!tools) this.memoryTools.set(workspace.storeDir, (tools = new InProcessMemoryTools(workspace)));
+    return tools;
   }
 
   /** "Fix with Co-evolve" on a diagnostic, or "Fix Problem at Cursor": the team, with the problem as the task. */
@@ -89,7 +136,7 @@ export class Features implements vscode.Disposable {
   }
 
   async setApiKey(): Promise<void> {
-    await setApiKey(this.keys, await workspaceModelConfig(this.host).catch(() => undefined));
+    await setApiKey(this.keys, await workspaceModelConfig(this.host).catch(ignoreError('an unreadable models.json only means no key names to suggest')));
   }
 
   configureProvider(): Promise<void> {
@@ -122,6 +169,8 @@ export class Features implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.pending.dispose();
+    for (const tools of this.memoryTools.values()) void tools.close().catch((e: unknown) => this.host.log.warn(`closing the memory tools failed: ${String(e)}`));
     this.panel?.dispose();
     this.pastFixes.dispose();
     this.proposals.dispose();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { PastFixCache } from './pastFixCache.ts';
 import { storeDirIn } from './storeLocation.ts';
+import { ignoreError } from '../core/ignoredErrors.ts';
 
 export interface ProblemArgs {
   uri: string;
@@ -63,7 +64,8 @@ export function watchDiagnostics(lookup: (uris: vscode.Uri[]) => Promise<void>):
     timer = setTimeout(() => {
       const uris = [...pending].map((u) => vscode.Uri.parse(u));
       pending.clear();
-      void lookup(uris).catch(() => undefined);
+      // Past-fix hints are extras: a failed lookup only means no hint for these files this time.
+      void lookup(uris).catch(ignoreError('could not look up past fixes for the files with new problems'));
     }, 400);
   });
 }

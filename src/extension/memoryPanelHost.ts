@@ -15,6 +15,7 @@ import { runsQueryFor } from './runsQuery.ts';
 import { confirmForget } from './forgetConfirm.ts';
 import { confirmSkill } from './skillConfirm.ts';
 import type { CommitDocuments } from './commitDocuments.ts';
+import { ignoreError } from '../core/ignoredErrors.ts';
 
 const VIEW_TYPE = 'coevolve.memoryBrowser';
 
@@ -84,7 +85,8 @@ export class MemoryPanel implements vscode.Disposable {
       return;
     }
     if (message.name === 'ready') {
-      const ws = await this.workspace().catch(() => undefined);
+      // No folder open (or not a repository) is shown in the panel as "no workspace".
+      const ws = await this.workspace().catch(ignoreError('the memory panel opened without a usable workspace'));
       post(panel, { type: 'notify', name: 'workspace', params: { folder: ws?.root ?? null, storeDir: ws?.storeDir ?? null } });
       post(panel, { type: 'notify', name: 'trust', params: { trusted: vscode.workspace.isTrusted } });
       post(panel, { type: 'notify', name: 'liveRuns', params: { runs: this.live.snapshot() } });

@@ -11,6 +11,7 @@ import type { PastFixArgs } from './fixActions.ts';
 import type { PastFixCache, PastFixSuggestion } from './pastFixCache.ts';
 import { replaceChangedLines } from './lineEdits.ts';
 import type { VsCodeHost } from './vscodeHost.ts';
+import { ifPresent } from '../core/util/fsProbe.ts';
 
 const SCHEME = 'coevolve-pastfix';
 const UNDO_WATCH_MS = 5 * 60_000;
@@ -55,7 +56,7 @@ export class PastFixes implements vscode.Disposable {
     const out: PastFixSuggestion[] = [];
     // Accepted fixes of this product first: they were verified here.
     for (const fix of (await readFixes(workspace.storeDir)).filter((f) => f.active && !f.utility.quarantined && f.files.includes(path))) {
-      const patch = await readFile(join(workspace.storeDir, 'runs', fix.runId, 'patch.diff'), 'utf8').catch(() => '');
+      const patch = (await ifPresent(readFile(join(workspace.storeDir, 'runs', fix.runId, 'patch.diff'), 'utf8'))) ?? '';
       const applied = applyFilePatch(text, patch, path);
       if (applied) out.push({ title: `Apply past fix: ${fix.task.split('\n')[0]!.slice(0, 60)} (from run ${fix.runId})`, itemId: fix.id, newText: applied });
       if (out.length >= MAX_SUGGESTIONS) return out;

@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFixes } from '../core/learning/fixExperience.ts';
 import type { HumanOutcome } from '../core/learning/fixExperience.ts';
@@ -7,6 +7,7 @@ import { isRunId, SOLVE_STATUSES } from '../protocol/memoryPanel.ts';
 import type { RunFilter, RunRow } from '../protocol/memoryPanel.ts';
 import { readRun } from './runsRecord.ts';
 import type { RunDigest } from './runsRecord.ts';
+import { readdirIfPresent, statIfPresent } from '../core/util/fsProbe.ts';
 
 // The Runs tab's list, paged in the extension host: a store can hold thousands of runs, and the
 // webview gets one page. No `vscode` here (tested in plain Node on real run folders).
@@ -75,7 +76,7 @@ export class RunsQuery {
 
   /** Newest first; a name that cannot be a run id (a stray file, an odd folder) is not a run. */
   private async ids(): Promise<string[]> {
-    const entries = await readdir(this.runsDir, { withFileTypes: true }).catch(() => []);
+    const entries = await readdirIfPresent(this.runsDir);
     return entries
       .filter((entry) => entry.isDirectory() && isRunId(entry.name))
       .map((entry) => entry.name)
@@ -94,7 +95,7 @@ export class RunsQuery {
   /** Run id → the user's decision, from fixes.jsonl; read again only when the file changed. */
   private async decided(): Promise<Map<string, HumanOutcome>> {
     const path = join(MemoryStore.memoryDir(this.storeDir), 'fixes.jsonl');
-    const info = await stat(path).catch(() => undefined);
+    const info = await statIfPresent(path);
     const stamp = info ? `${info.mtimeMs}:${info.size}` : 'none';
     if (this.decisions?.stamp === stamp) return this.decisions.byRun;
     const byRun = new Map<string, HumanOutcome>();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { RunSummary } from '../core/agents/solveTask.ts';
 import { isWorkspacePath, RUN_ORIGINS, SOLVE_STATUSES } from '../protocol/memoryPanel.ts';
 import type { RunRow, RunStatus } from '../protocol/memoryPanel.ts';
+import { statIfPresent } from '../core/util/fsProbe.ts';
 
 // One run's folder (<store>/runs/<id>/, written by core/agents/trajectory.ts) read into what a row of
 // the Runs tab shows. No `vscode` here. The files are the product's own, but a crash, an older
@@ -25,8 +26,8 @@ export async function readRun(runsDir: string, id: string): Promise<RunDigest> {
   const [summary, log, patch] = await Promise.all([
     // A torn summary (the process died while writing it) reads as no summary.
     readFile(join(dir, 'summary.json'), 'utf8').then(parseObject, () => undefined),
-    stat(join(dir, 'trajectory.jsonl')).catch(() => undefined),
-    stat(join(dir, 'patch.diff')).catch(() => undefined),
+    statIfPresent(join(dir, 'trajectory.jsonl')),
+    statIfPresent(join(dir, 'patch.diff')),
   ]);
   const base = { id, time: timeOf(id) ?? (await stat(dir).then((s) => s.mtimeMs, () => 0)), hasLog: log !== undefined, hasPatch: (patch?.size ?? 0) > 0 };
   if (summary) return { ...base, ...fromSummary(summary as Partial<RunSummary>), finished: true };

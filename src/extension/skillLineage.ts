@@ -8,6 +8,7 @@ import { readSkillStats, versionStats } from '../core/skills/skillStats.ts';
 import type { SkillStats } from '../core/skills/skillStats.ts';
 import { EVOLUTION_VERDICTS, MAX_SKILL_EVENTS } from '../protocol/memoryPanel.ts';
 import type { EvolutionDecisionView, SkillHistoryView, SkillLineage, SkillSafetyView, SkillVersionView } from '../protocol/memoryPanel.ts';
+import { ignoreError } from '../core/ignoredErrors.ts';
 
 // One skill's lineage and the evidence behind it, for the Skills tab: every stored version with its
 // parent and acceptance counts, the library's decisions about it (skills/history.jsonl), the
@@ -134,7 +135,7 @@ function clip(text: string, max = MAX_TEXT): string {
 
 /** The current version's acceptance and a target's, for the rollback confirmation. */
 export async function rollbackEvidence(storeDir: string, name: string, versions: readonly number[]): Promise<Map<number, { uses: number; accepted: number; rejected: number }>> {
-  const stats = await readSkillStats(storeDir, name).catch(() => undefined);
+  const stats = await readSkillStats(storeDir, name).catch(ignoreError(`the usage figures of skill ${name} could not be read; the rollback is confirmed without them`));
   if (!stats) return new Map();
   return new Map(versions.map((version) => [version, versionStats(stats, version)]));
 }

@@ -13,6 +13,7 @@ import { workspaceEditFor } from './proposedChanges.ts';
 import type { ProposedChanges } from './proposedChanges.ts';
 import type { LiveRunHandle, LiveRuns } from './runsLive.ts';
 import { solveBudgetSettings } from './solveBudgetSettings.ts';
+import { ignoreError } from '../core/ignoredErrors.ts';
 
 export const STAGE_TEXT: Record<string, string> = {
   memory: 'recalling project memory',
@@ -165,7 +166,7 @@ async function offer(solution: Solution, root: vscode.Uri, proposals: ProposedCh
     await applySolution(solution, root, host);
     void vscode.window.showInformationMessage(`Co-evolve: applied to ${files}. Undo (Ctrl+Z) in each file reverts it.`);
   } catch (error) {
-    await solution.reject().catch(() => undefined);
+    await solution.reject().catch(ignoreError('removing the sandbox after a failed apply; the failure itself is reported next'));
     const message = error instanceof Error ? error.message : String(error);
     host.log.error(message);
     void vscode.window.showErrorMessage(`Co-evolve: ${message}`);

@@ -2,12 +2,15 @@ import * as vscode from 'vscode';
 import { CoevolveError } from '../core/errors.ts';
 import type { Host } from './vscodeHost.ts';
 import { ChatClient } from '../core/llm/chatClient.ts';
+import { Accounting } from '../core/llm/accounting.ts';
 import { serverContextWindow } from '../core/llm/serverWindow.ts';
 import { resolveRole } from '../core/llm/providers.ts';
 import type { Role } from '../core/llm/providers.ts';
 import type { ApiKeys } from './apiKeys.ts';
 import { workspaceModelConfig } from './modelSetup.ts';
 import { requireTrust } from './modelRun.ts';
+import type { ChatModel } from '../core/llm/chatModel.ts';
+import { lmModelSource } from './lm/lmModelSource.ts';
 
 const ROLES: Role[] = ['generator', 'implementer', 'rectifier'];
 
@@ -23,15 +26,17 @@ export async function testModelConnection(host: Host, keys: ApiKeys): Promise<vo
     }
     const role = (await vscode.window.showQuickPick(ROLES, { placeHolder: 'Which role\'s model?' })) as Role | undefined;
     if (!role) return;
-    const model = resolveRole(config, role, await keys.lookupFor(config));
+    // A role on VS Code's language models is asked through vscode.lm; the others over HTTP.
+    const fromEditor = (await lmModelSource(config))?.(role as Exclude<Role, 'embedder'>, new Accounting());
+    const model = fromEditor?.model ?? resolveRole(config, role, await keys.lookupFor(config));
     const summary = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Co-evolve: asking the ${role} model (${model.model})`, cancellable: true },
       async (_progress, token) => {
         const controller = new AbortController();
         const subscription = token.onCancellationRequested(() => controller.abort());
         try {
-          const window = await serverContextWindow(model, controller.signal);
-          const client = new ChatClient(model, { timeoutMs: 60_000, ...(window ? { contextWindow: window } : {}) });
+          const window = fromEditor ? fromEditor.contextWindow : await serverContextWindow(model, controller.signal);
+          const client: ChatModel = fromEditor ?? new ChatClient(model, { timeoutMs: 60_000, ...(window ? { contextWindow: window } : {}) });
           host.log.info(`Testing ${role}: ${model.model} at ${model.baseURL}`);
           const result = await client.chat({ messages: [{ role: 'user', content: 'Reply with one short sentence: which model are you?' }], maxTokens: 64, signal: controller.signal, onDelta: () => undefined });
           host.log.info(`Answer: ${result.text.slice(0, 500)}`);

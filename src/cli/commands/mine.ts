@@ -8,6 +8,7 @@ import { createProgress } from '../progress.ts';
 import { EXIT } from '../exitCodes.ts';
 import { embedderForStore } from '../../core/embeddings/storeEmbedder.ts';
 import { syncSemanticMemory } from '../../core/embeddings/semanticSync.ts';
+import { MemoryStore } from '../../core/memory/store.ts';
 
 export function registerMine(program: Command): void {
   program
@@ -100,7 +101,7 @@ async function embedMined(root: string, storeDir: string, signal: AbortSignal): 
   if (semantic.note) process.stderr.write(`coevolve: note: ${semantic.note}\n`);
   if (!semantic.embedder) return;
   try {
-    const report = await syncSemanticMemory(root, storeDir, semantic.embedder, { signal });
+    const report = await syncSemanticMemory(root, storeDir, await MemoryStore.open(storeDir), semantic.embedder, { signal });
     for (const note of report.notes) process.stderr.write(`coevolve: note: ${note}\n`);
     process.stderr.write(`Embedded ${report.experiences} experience(s) and ${report.codeChunks} code chunk(s) from ${report.changedFiles} changed file(s) with ${semantic.embedder.model.model}.\n`);
   } catch (error) {

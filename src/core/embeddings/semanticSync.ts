@@ -1,6 +1,6 @@
 import { SymbolParser } from '../code/symbolParser.ts';
-import { MemoryStore } from '../memory/store.ts';
 import type { Embedder } from './embedder.ts';
+import type { ExperienceSource } from './experienceVectors.ts';
 import { SemanticMemory } from './semanticMemory.ts';
 
 export interface SemanticSyncReport {
@@ -14,9 +14,8 @@ export interface SemanticSyncReport {
  * Brings the vectors up to date after mining: the experiences memory gained, and the declarations of
  * the files that changed at `revision` (HEAD). Only what changed since the last sync is embedded.
  */
-export async function syncSemanticMemory(root: string, storeDir: string, embedder: Embedder, options: { revision?: string; signal?: AbortSignal } = {}): Promise<SemanticSyncReport> {
+export async function syncSemanticMemory(root: string, storeDir: string, store: ExperienceSource, embedder: Embedder, options: { revision?: string; signal?: AbortSignal } = {}): Promise<SemanticSyncReport> {
   const memory = await SemanticMemory.open(storeDir, embedder);
-  const store = await MemoryStore.open(storeDir);
   const experiences = await memory.syncExperiences(store, options.signal ? { signal: options.signal } : {});
   const parser = await SymbolParser.create();
   try {

@@ -91,7 +91,7 @@ export async function evolveSkills(options: EvolveOptions): Promise<EvolveReport
 
   const trajectory = new Trajectory(options.storeDir);
   trajectory.record({ type: 'task', text: `Evolve the skill library from ${work.length} failure cluster(s).`, origin: 'evolution', memory: { experienceIds: [], files: [], skillIds: [], fixIds: [], tokens: 0 } });
-  const team = new Team({ models: options.models, secrets: options.secrets, trajectory, ...(options.modelTimeoutMs ? { timeoutMs: options.modelTimeoutMs } : {}) });
+  const team = new Team({ models: options.models, secrets: options.secrets, trajectory, ...(options.chatModels ? { chatModels: options.chatModels } : {}), ...(options.modelTimeoutMs ? { timeoutMs: options.modelTimeoutMs } : {}) });
   team.prepare();
   const held: HeldOut = {};
   try {

@@ -8,7 +8,7 @@ import type { TrialResult } from './decisionLog.ts';
 import type { GateTask } from './gateTasks.ts';
 import { ignoreError } from '../ignoredErrors.ts';
 
-export type TrialSettings = Pick<SolveOptions, 'models' | 'secrets' | 'budget' | 'sandboxBaseDir' | 'modelTimeoutMs' | 'memoryBudgetTokens'> & {
+export type TrialSettings = Pick<SolveOptions, 'models' | 'secrets' | 'chatModels' | 'budget' | 'sandboxBaseDir' | 'modelTimeoutMs' | 'memoryBudgetTokens'> & {
   /** Commands the model asks for: refused unless the user allowed them (--yes). */
   policy?: SolveOptions['policy'];
   storeDir: string;
@@ -42,6 +42,7 @@ export async function runTrial(task: GateTask, settings: TrialSettings, options:
       task: { text: task.text },
       models: settings.models,
       secrets: settings.secrets,
+      ...(settings.chatModels ? { chatModels: settings.chatModels } : {}),
       // Verification commands are the task's verifier or the project's detected checks, never a model's.
       policy: settings.policy ?? { workspaceTrusted: true, approveAll: false },
       verify: { ...task.verify, ...(settings.checkTimeoutMs ? { timeoutMs: settings.checkTimeoutMs } : {}) },

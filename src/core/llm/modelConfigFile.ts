@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CoevolveError } from '../errors.ts';
 import type { ModelConfig, ProviderPreset } from './providers.ts';
 
-const PRESETS = ['openai', 'openai-compatible', 'ollama', 'lmstudio', 'vllm', 'sidecar'] as const satisfies readonly ProviderPreset[];
+const PRESETS = ['openai', 'openai-compatible', 'ollama', 'lmstudio', 'vllm', 'sidecar', 'vscode-lm'] as const satisfies readonly ProviderPreset[];
 const RoleModelSchema = z.object({ provider: z.string().min(1), model: z.string().min(1) });
 const ModelConfigSchema = z.object({
   providers: z.record(

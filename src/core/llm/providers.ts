@@ -1,7 +1,8 @@
 import { CoevolveError } from '../errors.ts';
 import { readSidecarEndpoint } from './sidecarEndpoint.ts';
 
-export type ProviderPreset = 'openai' | 'openai-compatible' | 'ollama' | 'lmstudio' | 'vllm' | 'sidecar';
+/** `vscode-lm` is VS Code's Language Model API: the editor supplies those models (src/extension/lm/). */
+export type ProviderPreset = 'openai' | 'openai-compatible' | 'ollama' | 'lmstudio' | 'vllm' | 'sidecar' | 'vscode-lm';
 export type Role = 'generator' | 'implementer' | 'rectifier' | 'embedder';
 
 export interface ProviderConfig {
@@ -38,6 +39,7 @@ const DEFAULT_BASE_URL: Record<ProviderPreset, string | undefined> = {
   lmstudio: 'http://127.0.0.1:1234/v1',
   vllm: 'http://127.0.0.1:8000/v1',
   sidecar: undefined,
+  'vscode-lm': undefined,
 };
 
 const DEFAULT_KEY_ENV: Partial<Record<ProviderPreset, string>> = { openai: 'OPENAI_API_KEY' };
@@ -59,6 +61,7 @@ export interface ResolvedProvider {
 export function resolveProvider(config: ModelConfig, name: string, secrets: (name: string) => string | undefined): ResolvedProvider {
   const provider = config.providers[name];
   if (!provider) throw new CoevolveError('bad-input', `Provider "${name}" is not configured.`);
+  if (provider.preset === 'vscode-lm') throw onlyInVsCode(name);
   if (provider.preset === 'sidecar' && !provider.baseURL) return runningSidecar(name, secrets);
   const baseURL = normalizeBaseURL(provider.baseURL ?? DEFAULT_BASE_URL[provider.preset], provider.preset);
   const keyName = provider.apiKeyEnv ?? DEFAULT_KEY_ENV[provider.preset];
@@ -67,6 +70,13 @@ export function resolveProvider(config: ModelConfig, name: string, secrets: (nam
     throw new CoevolveError('llm-auth', `No API key for provider "${name}": set ${keyName ?? 'OPENAI_API_KEY'}.`);
   }
   return { providerName: name, preset: provider.preset, baseURL, apiKey };
+}
+
+/** Asked for outside the editor (the CLI, the MCP server): there are no VS Code language models there. */
+export function onlyInVsCode(name: string): CoevolveError {
+  return new CoevolveError('llm-unavailable', `Provider "${name}" is VS Code's Language Model API, which exists only inside VS Code.`, {
+    hint: 'Run the task from VS Code ("Co-evolve: Solve Task…" or @coevolve in the Chat view), or give this role an HTTP provider (openai, ollama, vllm, sidecar…) in models.json.',
+  });
 }
 
 /** The sidecar started on this machine registers its URL and token; nothing to configure. */
