@@ -30,6 +30,48 @@ export interface RecallOptions {
   explore?: Exploration;
   /** How many symbols to return (default k): a caller that checks them against the code asks for more, as some are dropped. */
   symbolPool?: number;
+  /** The file fusion's weights; any left out are the defaults ({@link defaultWeights}). The localization bench fits them. */
+  weights?: Partial<RecallWeights>;
+}
+
+/** How much each signal adds to a file's score when the channels are fused. */
+export interface RecallWeights {
+  /** What similar past changes touched. */
+  evidence: number;
+  /** The file's own history text: its path, the symbols changed in it, why it changed. */
+  fileText: number;
+  /** BM25 over the code as it is (only with `content`). */
+  content: number;
+  /** A name from the query that the code holds (defined or only used there), scaled by its rarity (only with `content`). */
+  namedInCode: number;
+  /** A symbol the query names exactly. */
+  symbol: number;
+  /** The query names the file's path or shares its words. */
+  path: number;
+  /** Changing together with the strongest candidates, as a share of their score. */
+  coChange: number;
+}
+
+/** Memory alone: the weights recall has always used. */
+export const DEFAULT_RECALL_WEIGHTS: Readonly<RecallWeights> = Object.freeze({
+  evidence: 1,
+  fileText: 0.6,
+  content: 2,
+  namedInCode: 0.5,
+  symbol: 1,
+  path: 0.5,
+  coChange: 0.25,
+});
+
+/**
+ * With the code channel: chosen by the localization bench on every corpus with that corpus left
+ * out (docs/BENCHMARKS.md). The history text weighs more next to the code than alone.
+ */
+export const DEFAULT_CODE_WEIGHTS: Readonly<RecallWeights> = Object.freeze({ ...DEFAULT_RECALL_WEIGHTS, content: 1.5, namedInCode: 0.5, fileText: 1 });
+
+/** The weights recall fuses with when the caller gives none: with the code channel or without it. */
+export function defaultWeights(withCode: boolean): Readonly<RecallWeights> {
+  return withCode ? DEFAULT_CODE_WEIGHTS : DEFAULT_RECALL_WEIGHTS;
 }
 
 /**
@@ -94,14 +136,6 @@ const CATEGORY_WEIGHT: Partial<Record<FileCategory, number>> = { source: 1, test
 const W_PIN = 1;
 const W_EXACT = 0.6;
 const W_RECENCY = 0.1;
-const W_PATH = 0.5;
-const W_COCHANGE = 0.25;
-const W_EVIDENCE = 1;
-const W_SYMBOL = 1;
-const W_FILE_TEXT = 0.6;
-const W_CONTENT = 2;
-/** A name from the query found in a file's code (half a changed symbol's weight: it may only be used there), scaled by how rare it is. */
-const W_NAMED_IN_CODE = 0.5;
 /** One identifier (no path or member separators): what {@link ContentIndex.filesWithTerm} can look up. */
 const WORD_ONLY = /^[\p{L}\p{N}_$]{3,}$/u;
 
@@ -119,6 +153,37 @@ interface Scored {
  */
 export function recall(index: RecallIndex, text: string, options: RecallOptions = {}): RecallResult {
   const k = options.k ?? 10;
+  const weights = fusionWeights(options.weights, options.content !== undefined);
+  const { query, scored, table, fileSearch } = prepare(index, text, options);
+  // Exploration reorders only the experiences handed back; files and symbols follow the plain ranking.
+  const ranked = options.explore ? explored(scored, k, options.explore, text) : scored;
+  return {
+    query: { text, keywords: query.keywords },
+    experiences: ranked.slice(0, k).map(present),
+    files: fuseFiles(gatherFileEvidence(scored, query, table, fileSearch, options.content ? { index: options.content, text } : undefined), weights, k),
+    symbols: rankSymbols(scored, query, table, options.symbolPool ?? k),
+  };
+}
+
+/** What recall's file fusion reads for this query, for {@link fuseFiles} to rank under any weights. */
+export function recallFileEvidence(index: RecallIndex, text: string, options: Pick<RecallOptions, 'before' | 'kinds' | 'utilityWeight' | 'content'> = {}): FileEvidence {
+  const { query, scored, table, fileSearch } = prepare(index, text, options);
+  return gatherFileEvidence(scored, query, table, fileSearch, options.content ? { index: options.content, text } : undefined);
+}
+
+/** The defaults with the caller's weights over them; a weight must be a finite number, zero or more. */
+export function fusionWeights(given: Partial<RecallWeights> | undefined, withCode: boolean): RecallWeights {
+  const weights = { ...defaultWeights(withCode) };
+  for (const [name, value] of Object.entries(given ?? {})) {
+    if (!(name in DEFAULT_RECALL_WEIGHTS)) throw new CoevolveError('bad-input', `Unknown recall weight "${name}"; the weights are ${Object.keys(DEFAULT_RECALL_WEIGHTS).join(', ')}.`);
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new CoevolveError('bad-input', `The recall weight "${name}" must be a finite number, zero or more, not ${String(value)}.`);
+    weights[name as keyof RecallWeights] = value;
+  }
+  return weights;
+}
+
+function prepare(index: RecallIndex, text: string, options: RecallOptions) {
   const query = buildQuery(text);
   const allowed = (digest: ExperienceDigest) =>
     (options.before?.seq === undefined || digest.seq < options.before.seq) &&
@@ -133,14 +198,7 @@ export function recall(index: RecallIndex, text: string, options: RecallOptions 
       })
     : index.unfilteredFiles();
   const scored = scoreExperiences(index, query, allowed, filtered, table, options.utilityWeight ?? 0.2);
-  // Exploration reorders only the experiences handed back; files and symbols follow the plain ranking.
-  const ranked = options.explore ? explored(scored, k, options.explore, text) : scored;
-  return {
-    query: { text, keywords: query.keywords },
-    experiences: ranked.slice(0, k).map(present),
-    files: rankFiles(scored, query, table, fileSearch, k, options.content ? { index: options.content, text } : undefined),
-    symbols: rankSymbols(scored, query, table, options.symbolPool ?? k),
-  };
+  return { query, scored, table, fileSearch };
 }
 
 function scoreExperiences(
@@ -251,15 +309,25 @@ function exactMentions(digest: ExperienceDigest, query: RecallQuery): string[] {
 
 type Channel = Map<string, { score: number; why: string }>;
 
-function rankFiles(
-  scored: Scored[],
-  query: RecallQuery,
-  table: FileTable,
-  files: FileSearch,
-  k: number,
-  content?: { index: ContentIndex; text: string },
-): RecalledFile[] {
-  const channels: Array<{ weight: number; hits: Channel }> = [];
+/**
+ * Everything the file fusion reads about one query, gathered once: the weights only combine it,
+ * so the localization bench can try many weightings without querying again.
+ */
+export interface FileEvidence {
+  /** Each channel's hits, in the order they are fused; `content` only when the code was given. */
+  channels: Array<{ name: 'evidence' | 'fileText' | 'content'; hits: Channel }>;
+  /** Symbols the query names exactly, by the file that declares them. */
+  named: Map<string, string[]>;
+  /** Names from the query that the code holds, with how rare they are there (0–1). */
+  namedInCode: Array<{ id: string; holders: string[]; rarity: number }>;
+  aboutTests: boolean;
+  pathMatches: Array<{ path: string; strength: number; exact: boolean }>;
+  isTest: (path: string) => boolean;
+  coChanged: (path: string) => Array<{ path: string; together: number; total: number; ratio: number }>;
+}
+
+function gatherFileEvidence(scored: Scored[], query: RecallQuery, table: FileTable, files: FileSearch, content?: { index: ContentIndex; text: string }): FileEvidence {
+  const channels: FileEvidence['channels'] = [];
   // Channel 1: what similar past changes touched, damped for files that change with everything.
   const evidence = new Map<string, { score: number; from: Scored[] }>();
   const best = scored[0]?.score ?? 1;
@@ -281,75 +349,94 @@ function rankFiles(
     const [first] = e.from;
     ev.set(path, { score: e.score, why: `changed by ${e.from.length > 1 ? 'similar past changes, e.g.' : 'a similar past change:'} ${first!.digest.sha.slice(0, 10)} "${truncate(first!.digest.subject, 70)}"` });
   }
-  channels.push({ weight: W_EVIDENCE, hits: ev });
+  channels.push({ name: 'evidence', hits: ev });
   // Channel 2: the file's own history text (its path, the symbols changed in it, why it changed).
   const ft: Channel = new Map();
   for (const hit of files.query(query.terms)) ft.set(hit.path, { score: hit.score, why: `its path, symbols or change history mention ${quoteList(hit.terms, 4)}` });
-  channels.push({ weight: W_FILE_TEXT, hits: ft });
+  channels.push({ name: 'fileText', hits: ft });
   // Channel 3 (optional): what the code says now.
+  const namedInCode: FileEvidence['namedInCode'] = [];
   if (content) {
     const ct: Channel = new Map();
     // The cleaned query's terms, not the raw text: no trailers, references or commit-type words.
     for (const hit of content.index.query(query.terms.length ? query.terms.join(' ') : content.text)) ct.set(hit.path, { score: hit.score, why: `its current contents mention ${quoteList(hit.terms, 4)}` });
-    channels.push({ weight: W_CONTENT, hits: ct });
-  }
-  const ranked = new Map<string, { score: number; why: string[] }>();
-  const entry = (path: string) => {
-    let e = ranked.get(path);
-    if (!e) ranked.set(path, (e = { score: 0, why: [] }));
-    return e;
-  };
-  for (const channel of channels) {
-    const ordered = [...channel.hits].sort((a, b) => b[1].score - a[1].score);
-    const max = Math.max(1e-9, ordered[0]?.[1].score ?? 1);
-    for (const [path, hit] of ordered) {
-      const target = entry(path);
-      target.score += channel.weight * (hit.score / max);
-      target.why.push(hit.why);
+    channels.push({ name: 'content', hits: ct });
+    const size = content.index.size;
+    for (const id of query.identifierSet) {
+      if (!WORD_ONLY.test(id)) continue;
+      const holders = content.index.filesWithTerm(id);
+      if (holders.length) namedInCode.push({ id, holders, rarity: Math.log(1 + size / holders.length) / Math.log(1 + size) });
     }
   }
-  // A symbol the text names exactly is the strongest pointer there is.
   const named = new Map<string, string[]>();
   for (const symbol of table.symbolsNamedBy(query)) {
     const list = named.get(symbol.path) ?? [];
     list.push(symbol.container ? `${symbol.container}.${symbol.name}` : symbol.name);
     named.set(symbol.path, list);
   }
-  for (const [path, names] of named) {
+  const partners = new Map<string, ReturnType<FileEvidence['coChanged']>>();
+  return {
+    channels,
+    named,
+    namedInCode,
+    aboutTests: query.aboutTests,
+    pathMatches: table.pathMatches(query),
+    isTest: (path) => table.isTest(path),
+    coChanged: (path) => {
+      let list = partners.get(path);
+      if (!list) partners.set(path, (list = table.coChanged(path, 5)));
+      return list;
+    },
+  };
+}
+
+/** Fuses a query's file evidence with the given weights into the top k files, each saying why. */
+export function fuseFiles(gathered: FileEvidence, weights: RecallWeights, k: number): RecalledFile[] {
+  const ranked = new Map<string, { score: number; why: string[] }>();
+  const entry = (path: string) => {
+    let e = ranked.get(path);
+    if (!e) ranked.set(path, (e = { score: 0, why: [] }));
+    return e;
+  };
+  for (const channel of gathered.channels) {
+    const weight = weights[channel.name];
+    const ordered = [...channel.hits].sort((a, b) => b[1].score - a[1].score);
+    const max = Math.max(1e-9, ordered[0]?.[1].score ?? 1);
+    for (const [path, hit] of ordered) {
+      const target = entry(path);
+      target.score += weight * (hit.score / max);
+      target.why.push(hit.why);
+    }
+  }
+  // A symbol the text names exactly is the strongest pointer there is.
+  for (const [path, names] of gathered.named) {
     const target = entry(path);
-    target.score += W_SYMBOL;
+    target.score += weights.symbol;
     target.why.unshift(`has ${quoteList([...new Set(names)], 3)}, named in the query`);
   }
   // A name the text gives that the code holds (defined or used there), rarer names weighing more.
-  if (content) {
-    const size = content.index.size;
-    for (const id of query.identifierSet) {
-      if (!WORD_ONLY.test(id)) continue;
-      const holders = content.index.filesWithTerm(id);
-      if (holders.length === 0) continue;
-      const weight = W_NAMED_IN_CODE * (Math.log(1 + size / holders.length) / Math.log(1 + size));
-      for (const path of holders) {
-        const target = entry(path);
-        target.score += weight;
-        target.why.push(`its code has "${id}", named in the query`);
-      }
+  for (const { id, holders, rarity } of gathered.namedInCode) {
+    for (const path of holders) {
+      const target = entry(path);
+      target.score += weights.namedInCode * rarity;
+      target.why.push(`its code has "${id}", named in the query`);
     }
   }
-  if (query.aboutTests) {
-    for (const [path, e] of ranked) e.score *= table.isTest(path) ? 1.4 : 0.85;
+  if (gathered.aboutTests) {
+    for (const [path, e] of ranked) e.score *= gathered.isTest(path) ? 1.4 : 0.85;
   }
-  for (const match of table.pathMatches(query)) {
+  for (const match of gathered.pathMatches) {
     if (!match.exact && !ranked.has(match.path)) continue;
     const target = entry(match.path);
-    target.score += W_PATH * match.strength;
+    target.score += weights.path * match.strength;
     if (match.exact) target.why.unshift('its path is named in the query');
   }
   // Files that usually change together with the strongest candidates.
   const anchors = [...ranked].sort((a, b) => b[1].score - a[1].score).slice(0, 3);
   for (const [anchor, anchorEntry] of anchors) {
-    for (const partner of table.coChanged(anchor, 5)) {
+    for (const partner of gathered.coChanged(anchor)) {
       const target = entry(partner.path);
-      target.score += W_COCHANGE * anchorEntry.score * partner.ratio;
+      target.score += weights.coChange * anchorEntry.score * partner.ratio;
       target.why.push(`changes together with ${anchor} (${partner.together} of its ${partner.total} changes)`);
     }
   }
