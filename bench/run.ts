@@ -12,14 +12,17 @@
 // The embeddings group (`--only embeddings`, bench/embeddings.ts) times the semantic channel's vector
 // storage and its upkeep on the synthetic history. COEVOLVE_BENCH_EMBEDDER=<baseURL>|<model> adds
 // a semantic row to the localization figures with that embedder (bench/embeddingsLocalization.ts).
+// The localization group (`--only localization`) gathers the synthetic (or --repo) history, the npm
+// corpora, the bundles in ../shared/repos (or --calibration-repos) and this repository's own history,
+// and reports recall with the code channel under weights fitted leaving that corpus out (bench/localizationFigures.ts).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSyntheticRepo } from './corpus/syntheticRepo.ts';
 import { buildNpmHistoryRepo, DEFAULT_NPM_CORPORA } from './corpus/npmHistoryRepo.ts';
-import { measureLocalization } from './localization.ts';
-import type { LocalizationReport } from './localization.ts';
+import { gatherCorpora, printLocalizationFigures } from './localizationFigures.ts';
+import type { CorpusSpec } from './localizationFigures.ts';
 import { CLI, runCli, timeCommand } from './processes.ts';
 import { median, ms, percentile, ratio } from './stats.ts';
 import { measureActivation, measureCodeActions } from './activation.ts';
@@ -31,6 +34,7 @@ import { evolutionFigures } from './evolution.ts';
 import { calibrationFigures, CALIBRATION_PROJECTS } from './calibration.ts';
 import { checkConcurrencyFigures, CHECK_PROJECTS } from './checks.ts';
 import { embeddingFigures } from './embeddings.ts';
+import { codeIndexFigures, nodeModulesCorpus } from './codeIndex.ts';
 import { mineHistory } from '../src/core/mining/miner.ts';
 import { MemoryStore } from '../src/core/memory/store.ts';
 import { RecallIndex } from '../src/core/memory/recallIndex.ts';
@@ -41,7 +45,7 @@ const { values } = parseArgs({
     repo: { type: 'string' },
     commits: { type: 'string', default: '10000' },
     'skip-npm': { type: 'boolean', default: false },
-    // extension | mining | models | team | checks | evolution | mcp | replay | calibration | localization | embeddings: run one group only.
+    // extension | mining | models | team | checks | evolution | mcp | replay | calibration | localization | embeddings | codeindex: run one group only.
     only: { type: 'string' },
     'calibration-n': { type: 'string', default: '8' },
     'calibration-seed': { type: 'string', default: '1' },
@@ -188,26 +192,6 @@ process.stdout.write(JSON.stringify({ ms: t1 - t0, first: performance.now() - t1
   line('recall p95', ms(percentile(times, 95)), `(goal <= 20 ms)  ${ratio(percentile(times, 95), percentile(lexicalOnly, 95))} of a bare MiniSearch query (${ms(percentile(lexicalOnly, 95))})`);
 }
 
-function printLocalization(name: string, report: LocalizationReport): void {
-  header(`Localization quality — ${name} (${report.commits} commits, cutoff at #${report.cutoffSeq}, ${report.queries} queries)`);
-  const row = (label: string, m: LocalizationReport['ours']) =>
-    line(label, '', `R@1 ${m.recallAt1.toFixed(3)}   R@5 ${m.recallAt5.toFixed(3)}   R@10 ${m.recallAt10.toFixed(3)}   MRR ${m.mrr.toFixed(3)}`);
-  row('coevolve recall (history memory only)', report.ours);
-  row('coevolve recall --content (memory + code)', report.oursWithContent);
-  if (report.oursWithSemantic) row(`with the semantic channel (${report.embedder})`, report.oursWithSemantic);
-  row('baseline: BM25 over file contents', report.bm25);
-  row('ceiling: a perfect ranking', report.ceiling);
-  line('MRR ratio, memory only / baseline', ratio(report.ours.mrr, report.bm25.mrr));
-  const [low, high] = report.mrrRatioInterval;
-  line('MRR ratio, with --content / baseline', ratio(report.oursWithContent.mrr, report.bm25.mrr), `95% interval over the queries (paired bootstrap): ${low.toFixed(2)}x–${high.toFixed(2)}x`);
-  // Ratios hide a saturated corpus: say how much of the room the baseline left was closed.
-  const closed = (metric: keyof LocalizationReport['ours']) => {
-    const room = report.ceiling[metric] - report.bm25[metric];
-    return room < 0.005 ? 'no room' : `${Math.round((100 * (report.oursWithContent[metric] - report.bm25[metric])) / room)}%`;
-  };
-  line('share of the room above the baseline closed (--content)', '', `R@1 ${closed('recallAt1')}   R@5 ${closed('recallAt5')}   R@10 ${closed('recallAt10')}   MRR ${closed('mrr')}`);
-}
-
 async function modelAccess(): Promise<void> {
   header('Model client overhead (ChatClient vs a bare HTTP request, same loopback server, zero server time)');
   for (const stream of [false, true]) {
@@ -258,23 +242,46 @@ async function extensionFigures(): Promise<void> {
   line(`provideCodeActions, 3 diagnostics (${c.actions} actions)`, `p95 ${us(c.p95)}`, `p50 ${us(c.p50)} (goal <= 20 ms); a minimal provider: p95 ${us(c.baselineP95)}, p50 ${us(c.baselineP50)} (${ratio(c.p50, c.baselineP50)} at p50)`);
 }
 
-/** Localization quality only: mines the repository (or the synthetic one) and the npm corpora, then measures. */
-async function localizationFigures(): Promise<void> {
+/**
+ * Localization quality: the repository (or the synthetic one), the npm corpora, the real histories
+ * in ../shared/repos and this repository's own, each mined and split at a cutoff; recall with the
+ * code channel is reported under weights fitted on the other corpora (bench/localizationFigures.ts).
+ */
+async function localizationFigures(minedStore?: string): Promise<void> {
   const repo = values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits));
-  const storeDir = join(work, 'stores', `localization-${process.pid}`);
-  rmSync(storeDir, { recursive: true, force: true });
-  await mineHistory(repo, { storeDir });
-  printLocalization(values.repo ? repo : 'synthetic repository (messages generated with the code)', await measureLocalization(repo, storeDir));
-  rmSync(storeDir, { recursive: true, force: true });
-  if (!values['skip-npm']) await npmLocalization();
-  await ownHistoryLocalization();
+  const specs: CorpusSpec[] = [{ name: values.repo ? basename(repo) : 'synthetic', repo, cutoffFraction: 0.7, ...(minedStore ? { store: minedStore } : {}) }];
+  if (!values['skip-npm']) specs.push(...(await npmCorpora()));
+  specs.push(...sharedCorpora(), ...ownHistoryCorpus());
+  const storesDir = join(work, 'stores');
+  mkdirSync(storesDir, { recursive: true });
+  printLocalizationFigures(await gatherCorpora(specs, storesDir, { line, header }), { line, header });
+}
+
+/** The real histories in ../shared/repos (or --calibration-repos), cloned once from their bundles. */
+function sharedCorpora(): CorpusSpec[] {
+  const reposDir = values['calibration-repos'] ? resolve(values['calibration-repos']) : join(root, '..', 'shared', 'repos');
+  const specs: CorpusSpec[] = [];
+  for (const name of CALIBRATION_PROJECTS) {
+    const bundle = join(reposDir, `${name}.bundle`);
+    if (!existsSync(bundle)) {
+      process.stdout.write(`  ${name}: skipped (no ${bundle})\n`);
+      continue;
+    }
+    const clone = join(work, 'localization-repos', name);
+    if (!existsSync(join(clone, '.git'))) {
+      rmSync(clone, { recursive: true, force: true });
+      execFileSync('git', ['clone', '-q', bundle, clone], { stdio: 'pipe' });
+    }
+    specs.push({ name, repo: clone, cutoffFraction: 0.7 });
+  }
+  return specs;
 }
 
 /**
  * This repository's own history: commit by commit, with real messages. Measured from a clone of
  * the checkout's HEAD (so local edits do not count), and only where the history is all there.
  */
-async function ownHistoryLocalization(): Promise<void> {
+function ownHistoryCorpus(): CorpusSpec[] {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
   let commits = 0;
   try {
@@ -282,33 +289,31 @@ async function ownHistoryLocalization(): Promise<void> {
     commits = Number(git('rev-list', '--count', '--first-parent', 'HEAD'));
   } catch (error) {
     process.stdout.write(`  this repository's history: skipped (${error instanceof Error ? error.message.split('\n')[0] : String(error)})\n`);
-    return;
+    return [];
   }
-  if (commits < 80) return void process.stdout.write(`  this repository's history: skipped (${commits} commits; 80 or more make a measurement)\n`);
+  if (commits < 80) {
+    process.stdout.write(`  this repository's history: skipped (${commits} commits; 80 or more make a measurement)\n`);
+    return [];
+  }
   const clone = join(work, 'own-history');
   rmSync(clone, { recursive: true, force: true });
   execFileSync('git', ['clone', '-q', '--no-local', root, clone], { stdio: 'pipe' });
-  const store = join(work, 'stores', `own-history-${process.pid}`);
-  rmSync(store, { recursive: true, force: true });
-  await mineHistory(clone, { storeDir: store });
-  printLocalization(`this repository (its own ${commits} commits, real messages)`, await measureLocalization(clone, store, { cutoffFraction: 0.5 }));
-  rmSync(store, { recursive: true, force: true });
-  rmSync(clone, { recursive: true, force: true });
+  return [{ name: 'own history', repo: clone, cutoffFraction: 0.5 }];
 }
 
-async function npmLocalization(): Promise<void> {
+/** The npm corpora: real histories rebuilt from npm releases (built once, then kept under .bench/npm). */
+async function npmCorpora(): Promise<CorpusSpec[]> {
+  const specs: CorpusSpec[] = [];
   for (const pkg of DEFAULT_NPM_CORPORA) {
     try {
       const dir = join(work, 'npm', pkg);
       if (!existsSync(join(dir, '.git'))) await buildNpmHistoryRepo(pkg, dir, { cacheDir: join(work, 'npm-cache') });
-      const npmStore = join(work, 'stores', `npm-${pkg}`);
-      rmSync(npmStore, { recursive: true, force: true });
-      await mineHistory(dir, { storeDir: npmStore });
-      printLocalization(`${pkg} (real history rebuilt from npm releases)`, await measureLocalization(dir, npmStore, { cutoffFraction: 0.6 }));
+      specs.push({ name: pkg, repo: dir, cutoffFraction: 0.6 });
     } catch (error) {
       process.stdout.write(`  ${pkg}: skipped (${error instanceof Error ? error.message : String(error)})\n`);
     }
   }
+  return specs;
 }
 
 function wholeNumber(name: string, value: string | undefined): number {
@@ -355,6 +360,7 @@ async function main(): Promise<void> {
   if (values.only === 'calibration') return calibration();
   if (values.only === 'mcp') return mcpRecallFigures(values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits)), work, { line, header });
   if (values.only === 'localization') return localizationFigures();
+  if (values.only === 'codeindex') return codeIndexFigures(work, [{ name: 'koa', repo: join(root, '..', 'shared', 'repos', 'koa.bundle') }, { name: '5k-files', repo: fiveThousandFileRepo(work) }, { name: 'co-evolve', repo: root }, { name: 'node_modules-8k', repo: nodeModulesCorpus(work, join(root, 'node_modules')) }], { line, header });
   if (values.only === 'embeddings') return embeddingFigures(values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits)), work, { line, header });
   const repo = values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits));
   const { storeDir } = await miningSpeed(repo);
@@ -363,8 +369,7 @@ async function main(): Promise<void> {
   await mcpRecallFigures(repo, work, { line, header }, storeDir);
   await replayBuilderFigures(repo, work, { line, header }, storeDir);
   await calibration();
-  printLocalization(values.repo ? repo : 'synthetic repository (messages generated with the code)', await measureLocalization(repo, storeDir));
-  if (!values['skip-npm']) await npmLocalization();
+  await localizationFigures(storeDir);
   await embeddingFigures(repo, work, { line, header }, storeDir);
   rmSync(storeDir, { recursive: true, force: true });
 }

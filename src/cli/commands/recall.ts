@@ -14,7 +14,7 @@ export function registerRecall(program: Command): void {
     .option('--before <sha|date>', 'ignore everything from this commit or date on (temporal cutoff)')
     .option('--path <dir>', 'a folder inside the repository', '.')
     .option('--store <dir>', 'memory store folder (default: <repo>/.coevolve, or $COEVOLVE_STORE)')
-    .option('--content', 'also match the code itself (at HEAD, or at --before); slower, builds an index of the files')
+    .option('--content', 'also match the code itself (at HEAD, or at --before); the first call indexes the files, later ones update the index kept in <store>/cache')
     .option('--json', 'print stable JSON: {experiences, files, symbols}')
     .action(async (text: string, options: { k: number; before?: string; path: string; store?: string; content?: boolean; json?: boolean }) => {
       const workspace = await resolveWorkspace(options.path, options.store ?? process.env.COEVOLVE_STORE);

@@ -429,7 +429,7 @@ async function retrieve(options: SolveOptions, taskText: string, emit: (event: S
     // A person's runs explore a little (seeded by the task, so reproducible); measurement runs do not.
     const explore = (options.origin ?? 'user') === 'user' ? { explore: DEFAULT_EXPLORATION } : {};
     // What the code says now joins what its history says (a person's runs; a replay stays at its cutoff).
-    const code = !options.memory?.cutoff && options.workspace.repository ? await contentIndexFor(options.workspace.root, 'HEAD', CONTENT_WAIT_MS) : undefined;
+    const code = !options.memory?.cutoff && options.workspace.repository ? await contentIndexFor(options.workspace, 'HEAD', CONTENT_WAIT_MS, { onNote: (text) => emit({ type: 'note', text }) }) : undefined;
     const semantic = configuredEmbedder(options.models, options.secrets);
     if (semantic && 'note' in semantic) emit({ type: 'note', text: semantic.note });
     recalled = await recallInWorkspace(options.workspace, taskText, { k: 8, ...explore, ...(semantic && 'embedder' in semantic ? { embedder: semantic.embedder } : {}), ...(options.memory?.cutoff ? { cutoff: options.memory.cutoff } : {}), ...(code ? { contentIndex: code } : {}), onNote: (text) => emit({ type: 'note', text }) });

@@ -3,7 +3,8 @@ import type { Workspace } from '../workspace.ts';
 import { recall } from './recall.ts';
 import type { Cutoff, RecallOptions, RecallResult } from './recall.ts';
 import { RecallIndex } from './recallIndex.ts';
-import { ContentIndex } from './contentIndex.ts';
+import type { ContentIndex } from './contentIndex.ts';
+import { codeIndexAt } from './contentCache.ts';
 import { MemoryStore } from './store.ts';
 import type { WarmMemory } from './warmMemory.ts';
 import { checkSymbols, historyHomes } from './symbolResolution.ts';
@@ -20,8 +21,8 @@ export interface WorkspaceRecallOptions extends Omit<RecallOptions, 'before' | '
   /** A commit (sha, branch, tag) or a date: everything from that point on is ignored. */
   before?: string;
   /**
-   * Also match the code itself: the files at HEAD, or at the --before commit (kept in memory only).
-   * Costs an index build per call, so it is opt-in for one-shot use.
+   * Also match the code itself: the files at HEAD, or at the --before commit. The index is kept in
+   * <store>/cache and in memory, and moved incrementally (contentCache.ts); the first call builds it.
    */
   content?: boolean;
   /** An index of the code already built (or kept) by the caller: matched as with `content`, without building one. */
@@ -58,7 +59,7 @@ export async function recallInWorkspace(workspace: Workspace, text: string, opti
     if (!workspace.repository) throw new CoevolveError('bad-input', `--content needs a git repository; ${workspace.root} is not one.`);
     // The code as it was just before the cutoff: the cutoff commit's parent, or the last commit before the date.
     const revision = before ? await workspace.repository.lastCommitBefore(before) : 'HEAD';
-    if (revision) recallOptions.content = await ContentIndex.build(workspace.root, revision);
+    if (revision) recallOptions.content = await codeIndexAt(workspace, revision, onNote ? { onNote } : {});
   }
   const lexical = recall(index, text, recallOptions);
   const result = embedder

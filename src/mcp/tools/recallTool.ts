@@ -10,6 +10,7 @@ const inputSchema = {
   text: z.string().min(1).max(MAX_INPUT_CHARS).describe('What you are working on: a task description, an error message or stack trace, a file path or a symbol name.'),
   k: z.number().int().min(1).max(30).optional().describe('How many past changes, files and symbols to return (each). Default 10.'),
   before: z.string().min(1).max(200).optional().describe('Ignore history from this commit (sha, branch, tag) or date (2024-06-30) on, to see what was known at that point.'),
+  content: z.boolean().optional().describe("Also match the code itself (the files at HEAD, or as they were at `before`), not only the history. The server keeps the code's index warm."),
 };
 
 export function registerRecallTool(server: McpServer, context: ServerContext): void {
@@ -25,9 +26,9 @@ export function registerRecallTool(server: McpServer, context: ServerContext): v
       inputSchema,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    ({ text, k, before }) =>
+    ({ text, k, before, content }) =>
       guarded('recall', async () => {
-        const result = await recallFor(context, text, k ?? 10, before);
+        const result = await recallFor(context, text, k ?? 10, before, content ?? false);
         return memoryAnswer(
           `Recall for the query (keywords: ${result.query.keywords.slice(0, 12).join(' ') || 'none'}): ${result.experiences.length} past changes, ${result.files.length} files, ${result.symbols.length} symbols.`,
           describeRecall(result),
@@ -37,12 +38,13 @@ export function registerRecallTool(server: McpServer, context: ServerContext): v
   );
 }
 
-/** Recall on the server's warm index, with or without a cutoff (resolved against git by the core service). */
-async function recallFor(context: ServerContext, text: string, k: number, before?: string): Promise<RecallResult> {
+/** Recall on the server's warm index, with or without a cutoff (resolved against git by the core service), with or without the code. */
+async function recallFor(context: ServerContext, text: string, k: number, before: string | undefined, content: boolean): Promise<RecallResult> {
   const note = (text: string): void => void process.stderr.write(`coevolve mcp: ${text}\n`);
   const semantic = await embedderForStore(context.workspace.storeDir, (name) => process.env[name]);
   if (semantic.note) note(semantic.note);
-  return recallInWorkspace(context.workspace, text, { k, warm: context.memory, ...(before ? { before } : {}), ...(semantic.embedder ? { embedder: semantic.embedder, onNote: note } : {}) });
+  // The code's index is kept in this process (core/memory/contentCache.ts) and moved as HEAD moves, never rebuilt per call.
+  return recallInWorkspace(context.workspace, text, { k, warm: context.memory, ...(before ? { before } : {}), ...(content ? { content, onNote: note } : {}), ...(semantic.embedder ? { embedder: semantic.embedder, onNote: note } : {}) });
 }
 
 function describeRecall(result: RecallResult): string {

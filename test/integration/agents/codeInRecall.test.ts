@@ -80,15 +80,17 @@ describe('the code in the team\'s retrieval', () => {
 
   it('builds the index of a tree once, and does not wait longer than asked for it', async () => {
     const repo = project();
-    const first = await contentIndexFor(repo.dir, 'HEAD', 30_000);
+    const place = { root: repo.dir, storeDir: tempDir('coevolve-code-store-') };
+    const first = await contentIndexFor(place, 'HEAD', 30_000);
     assert.ok(first, 'built');
-    assert.equal(await contentIndexFor(repo.dir, 'HEAD', 30_000), first, 'the same tree: the kept index');
+    assert.equal(await contentIndexFor(place, 'HEAD', 30_000), first, 'the same tree: the kept index');
     assert.deepEqual(first.filesWithTerm('median'), ['src/stats.js']);
     repo.commit('feat: mean', { 'src/mean.js': 'export function mean(values) {\n  return values.reduce((a, b) => a + b, 0) / values.length;\n}\n' });
-    assert.equal(await contentIndexFor(repo.dir, 'HEAD', 0), undefined, 'a new tree is not ready at once');
-    const next = await contentIndexFor(repo.dir, 'HEAD', 30_000);
-    assert.ok(next && next !== first);
+    assert.equal(await contentIndexFor(place, 'HEAD', 0), undefined, 'a new tree is not ready at once');
+    const next = await contentIndexFor(place, 'HEAD', 30_000);
+    // The kept index follows HEAD: moved in place (the call that did not wait started the move).
+    assert.ok(next === first && next.tree === repo.git('rev-parse', 'HEAD^{tree}').trim());
     assert.deepEqual(next.filesWithTerm('mean'), ['src/mean.js']);
-    assert.equal(await contentIndexFor(repo.dir, 'no-such-branch', 30_000), undefined);
+    assert.equal(await contentIndexFor(place, 'no-such-branch', 30_000), undefined);
   });
 });
