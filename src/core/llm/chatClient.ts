@@ -7,6 +7,7 @@ import { redactKeys } from './redactKeys.ts';
 import type { Accounting } from './accounting.ts';
 import { countRequestTokens } from './tokenCount.ts';
 import type { ChatModel } from './chatModel.ts';
+import { typedSdkError } from './sdkErrors.ts';
 
 export type ChatMessage = ChatCompletionMessageParam;
 
@@ -246,30 +247,13 @@ export class ChatClient implements ChatModel {
 
   /** Turns SDK errors into typed ones, with the endpoint named and no key in the text. */
   private typed(error: unknown): Error {
-    if (CoevolveError.is(error)) return new CoevolveError(error.reason, this.clean(error.message), error.hint === undefined ? undefined : { hint: error.hint });
-    const message = this.clean(error instanceof Error ? error.message : String(error));
-    if (error instanceof OpenAI.APIUserAbortError) return new CoevolveError('cancelled', 'The model request was cancelled.');
-    if (error instanceof OpenAI.APIConnectionTimeoutError) return new CoevolveError('llm-timeout', `${this.whereAtStart()} did not answer in time.`, { hint: 'Raise the timeout, or check that the server is not overloaded.' });
-    if (error instanceof OpenAI.APIConnectionError) {
-      return new CoevolveError('llm-unavailable', `Could not reach ${this.where()}: ${message}`, { hint: 'Check that the server runs and that the base URL (ending in /v1) is right.' });
-    }
-    if (error instanceof OpenAI.AuthenticationError || error instanceof OpenAI.PermissionDeniedError) {
-      return new CoevolveError('llm-auth', `${this.whereAtStart()} refused the API key (${error.status}).`);
-    }
-    if (error instanceof OpenAI.RateLimitError) return new CoevolveError('llm-rate-limited', `${this.whereAtStart()} is rate-limiting us and retries ran out: ${message}`);
-    if (error instanceof OpenAI.NotFoundError) {
-      return new CoevolveError('llm-bad-request', `${this.whereAtStart()}: not found (404). Is the model name right, and does the base URL end in /v1?`);
-    }
-    if (error instanceof OpenAI.BadRequestError || error instanceof OpenAI.UnprocessableEntityError) {
-      const overflow = /context (length|window)|too many tokens|maximum.*tokens|exceeds.*context/i.test(message);
-      return new CoevolveError('llm-bad-request', `${this.whereAtStart()} rejected the request${overflow ? ' as longer than its context window' : ''}: ${message}`, {
-        ...(overflow ? { hint: 'Give the role a model with a larger window (or raise num_ctx on Ollama), or send less context.' } : {}),
-      });
-    }
-    if (error instanceof OpenAI.InternalServerError) return new CoevolveError('llm-unavailable', `${this.whereAtStart()} failed (${error.status}) and retries ran out: ${message}`);
-    if (error instanceof OpenAI.APIError) return new CoevolveError('llm-unavailable', `${this.whereAtStart()} failed: ${message}`);
-    // A connection dropped mid-stream surfaces as a plain error from the body reader.
-    return new CoevolveError('llm-stream-broken', `${this.whereAtStart()} broke off: ${message}`);
+    return typedSdkError(error, {
+      where: this.where(),
+      apiKey: this.model.apiKey,
+      what: 'model request',
+      // A connection dropped mid-stream surfaces as a plain error from the body reader.
+      otherwise: (at, message) => new CoevolveError('llm-stream-broken', `${at} broke off: ${message}`),
+    });
   }
 
   private clean(text: string): string {

@@ -4,6 +4,7 @@ import { CoevolveError } from '../errors.ts';
 import type { Accounting } from './accounting.ts';
 import type { ResolvedModel } from './providers.ts';
 import { redactKeys } from './redactKeys.ts';
+import { typedSdkError } from './sdkErrors.ts';
 
 export interface EmbeddingClientOptions {
   /** Per request; the SDK retries timeouts, 429 (honouring Retry-After) and 5xx with backoff and jitter. */
@@ -160,21 +161,12 @@ export class EmbeddingClient {
 
   /** SDK errors as typed ones, with the endpoint named and no key in the text. */
   private typed(error: unknown): CoevolveError {
-    if (CoevolveError.is(error)) return new CoevolveError(error.reason, this.clean(error.message), error.hint === undefined ? undefined : { hint: error.hint });
-    const message = this.clean(error instanceof Error ? error.message : String(error));
-    if (error instanceof OpenAI.APIUserAbortError) return cancelled();
-    if (error instanceof OpenAI.APIConnectionTimeoutError) return new CoevolveError('llm-timeout', `${this.whereAtStart()} did not answer in time.`, { hint: 'Raise the timeout, or check that the server is not overloaded.' });
-    if (error instanceof OpenAI.APIConnectionError) {
-      return new CoevolveError('llm-unavailable', `Could not reach ${this.where()}: ${message}`, { hint: 'Check that the server runs and that the base URL (ending in /v1) is right.' });
-    }
-    if (error instanceof OpenAI.AuthenticationError || error instanceof OpenAI.PermissionDeniedError) return new CoevolveError('llm-auth', `${this.whereAtStart()} refused the API key (${error.status}).`);
-    if (error instanceof OpenAI.RateLimitError) return new CoevolveError('llm-rate-limited', `${this.whereAtStart()} is rate-limiting us and retries ran out: ${message}`);
-    if (error instanceof OpenAI.NotFoundError) {
-      return new CoevolveError('llm-bad-request', `${this.whereAtStart()}: not found (404). Is the model an embedding model, and does the base URL end in /v1?`);
-    }
-    if (error instanceof OpenAI.BadRequestError || error instanceof OpenAI.UnprocessableEntityError) return new CoevolveError('llm-bad-request', `${this.whereAtStart()} rejected the request: ${message}`);
-    if (error instanceof OpenAI.APIError) return new CoevolveError('llm-unavailable', `${this.whereAtStart()} failed${error.status ? ` (${error.status})` : ''}: ${message}`);
-    return new CoevolveError('llm-bad-output', `${this.whereAtStart()} answered with something that is not an embedding response: ${message}`);
+    return typedSdkError(error, {
+      where: this.where(),
+      apiKey: this.model.apiKey,
+      what: 'embedding request',
+      otherwise: (at, message) => new CoevolveError('llm-bad-output', `${at} answered with something that is not an embedding response: ${message}`),
+    });
   }
 
   private clean(text: string): string {
