@@ -9,6 +9,7 @@ import { ensureStoreIgnores } from './store.ts';
 import { storePath } from '../store/storePath.ts';
 import { MAX_CODE_FILE_BYTES, MAX_CODE_FILES } from './codeTree.ts';
 import { ContentIndex } from './contentIndex.ts';
+import { parseCacheText } from '../store/cacheFile.ts';
 
 /** The code index cache, relative to the store: derived from the repository, per machine (git-ignored). */
 export const CODE_INDEX_CACHE = ['cache', 'code-index.json'] as const;
@@ -63,21 +64,10 @@ export interface LoadedCodeIndex {
 export async function loadCodeIndex(storeDir: string): Promise<LoadedCodeIndex> {
   const text = await readStoreText(await cachePath(storeDir)).catch(refused);
   if (text === undefined) return {};
-  let parsed: unknown;
+  const { value, problem } = parseCacheText(text, CACHE_VERSION, cacheSchema);
+  if (!value) return problem ? { problem } : {};
   try {
-    parsed = JSON.parse(text);
-  } catch {
-    return { problem: text.trim() ? 'it is not valid JSON: cut off or overwritten' : 'it is empty' };
-  }
-  const version = z.looseObject({ version: z.number() }).safeParse(parsed);
-  if (version.success && version.data.version !== CACHE_VERSION) return {};
-  const result = cacheSchema.safeParse(parsed);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    return { problem: `it does not have the cache's shape: ${issue.path.slice(0, 3).join('.') || 'file'}: ${issue.message}` };
-  }
-  try {
-    return { index: ContentIndex.fromJSON(result.data) };
+    return { index: ContentIndex.fromJSON(value) };
   } catch (error) {
     return { problem: `its index cannot be loaded: ${error instanceof Error ? error.message : String(error)}` };
   }

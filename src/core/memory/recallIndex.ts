@@ -16,6 +16,7 @@ import { FileSearch } from './fileSearch.ts';
 import { FileTable } from './fileTable.ts';
 import { reportIgnored } from '../ignoredErrors.ts';
 import { lstatIfPresent } from '../util/fsProbe.ts';
+import { parseCacheText } from '../store/cacheFile.ts';
 
 const CACHE_VERSION = 6;
 // Few fields keep each query cheap: every field is another lookup and scoring pass per term.
@@ -268,21 +269,8 @@ async function readCache(path: string): Promise<{ cache?: CacheFile; problem?: s
     if (code === 'ELOOP') throw new CoevolveError('store-corrupt', `${path} is a symbolic link: the recall index cache is never read or written through a link.`, { hint: 'Remove the link (the cache is rebuilt from the store), or run `coevolve store repair`, which moves it aside.' });
     return { problem: `it cannot be read: ${(error as Error).message}` };
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return { problem: text.trim() ? 'it is not valid JSON: cut off or overwritten' : 'it is empty' };
-  }
-  // Written by another version of Co-evolve: rebuilt without a word, as a version change always was.
-  const version = z.looseObject({ version: z.number() }).safeParse(parsed);
-  if (version.success && version.data.version !== CACHE_VERSION) return {};
-  const result = cacheSchema.safeParse(parsed);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    return { problem: `it does not have the cache's shape: ${issue.path.slice(0, 4).join('.') || 'file'}: ${issue.message}` };
-  }
-  return { cache: result.data };
+  const { value, problem } = parseCacheText(text, CACHE_VERSION, cacheSchema);
+  return value ? { cache: value } : problem ? { problem } : {};
 }
 
 /** The saved file index, or undefined when it cannot be restored (it is then built again). */
