@@ -132,7 +132,7 @@ export class Features implements vscode.Disposable {
   }
 
   mineHistory(): Promise<void> {
-    return mineProjectHistory(this.host);
+    return mineProjectHistory(this.host, this.keys);
   }
 
   async setApiKey(): Promise<void> {

@@ -4,9 +4,14 @@ import type { Host } from './vscodeHost.ts';
 import { mineHistory } from '../core/mining/miner.ts';
 import { resolveWorkspace } from '../core/workspace.ts';
 import { REFRESH_MEMORY_STATUS } from './memoryStatus.ts';
+import type { ApiKeys } from './apiKeys.ts';
+import { editorEmbedder } from './editorEmbedder.ts';
+import { syncSemanticMemory } from '../core/embeddings/semanticSync.ts';
+import { MemoryStore } from '../core/memory/store.ts';
+import type { Workspace } from '../core/workspace.ts';
 
 /** "Co-evolve: Mine Project History": the same core call as `coevolve mine`, with a cancellable notification. */
-export async function mineProjectHistory(host: Host): Promise<void> {
+export async function mineProjectHistory(host: Host, keys: ApiKeys): Promise<void> {
   const folders = host.workspaceFolders();
   let folder = folders[0];
   if (folders.length > 1) {
@@ -50,6 +55,7 @@ export async function mineProjectHistory(host: Host): Promise<void> {
         ? `Memory is up to date: ${result.experiences} experiences.`
         : `Mined ${result.mined} commits: ${result.experiences} experiences in memory.${result.complete ? '' : ' Older history remains: run the command again to continue.'}`;
     void vscode.window.showInformationMessage(`Co-evolve: ${summary}${result.notices.length && !result.empty ? ` ${result.notices[0]}` : ''}`);
+    if (!result.empty) await embedMined(host, keys, workspace);
   } catch (error) {
     if (CoevolveError.is(error, 'cancelled')) {
       void vscode.window.showInformationMessage('Co-evolve: mining cancelled. What was mined is kept; run the command again to continue.');
@@ -64,3 +70,42 @@ export async function mineProjectHistory(host: Host): Promise<void> {
     void vscode.commands.executeCommand(REFRESH_MEMORY_STATUS).then(undefined, () => undefined);
   }
 }
+
+/**
+ * With an embedder configured (roles.embedder in models.json), what was just mined and the code at
+ * HEAD get their vectors now, as `coevolve mine` does. Mining already succeeded: an embedder that
+ * fails is a warning, and recall stays lexical until the next mine catches up.
+ */
+async function embedMined(host: Host, keys: ApiKeys, workspace: Workspace): Promise<void> {
+  const semantic = await editorEmbedder(keys, workspace.storeDir);
+  if (semantic.note) host.log.warn(semantic.note);
+  const embedder = semantic.embedder;
+  if (!embedder) return;
+  try {
+    const report = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Co-evolve: embedding memory with ${embedder.model.model}`, cancellable: true },
+      async (_progress, token) => {
+        const controller = new AbortController();
+        const subscription = token.onCancellationRequested(() => controller.abort());
+        try {
+          return await syncSemanticMemory(workspace.root, workspace.storeDir, await MemoryStore.open(workspace.storeDir), embedder, { signal: controller.signal });
+        } finally {
+          subscription.dispose();
+        }
+      },
+    );
+    for (const note of report.notes) host.log.info(note);
+    const done = `Embedded ${report.experiences} experience(s) and ${report.codeChunks} code chunk(s) from ${report.changedFiles} changed file(s) with ${embedder.model.model}.`;
+    host.log.info(done);
+    void vscode.window.showInformationMessage(`Co-evolve: ${done}`);
+  } catch (error) {
+    if (CoevolveError.is(error, 'cancelled')) {
+      void vscode.window.showInformationMessage('Co-evolve: embedding cancelled; recall stays lexical for what was not embedded. Mine again to continue.');
+      return;
+    }
+    const message = `The semantic vectors were not updated (recall stays lexical until they are): ${error instanceof Error ? error.message : String(error)}`;
+    host.log.warn(message);
+    void vscode.window.showWarningMessage(`Co-evolve: ${message}`);
+  }
+}
+

@@ -2,7 +2,7 @@
 // installed, a fixture repository is opened, "Co-evolve: Mine Project History" is run from the command palette,
 // and both the notification and the store on disk are checked. `npm run test:e2e` sets up, packages and runs it.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { GitRepo } from '../helpers/gitRepo.ts';
@@ -12,6 +12,7 @@ import { assertInstalled, createProfile, installExtension, startCodeServer } fro
 import type { CodeServer } from './harness/codeServer.ts';
 import { VSIX } from './harness/session.ts';
 import { notifications, runCommand, waitForNotification, waitForNotificationGone, waitForToastsSettled } from './harness/palette.ts';
+import { ScriptedEmbeddingServer } from '../helpers/scriptedEmbeddingServer.ts';
 
 
 function fixtureRepo(): GitRepo {
@@ -38,6 +39,7 @@ test('Co-evolve: Mine Project History mines the open folder in a real VS Code', 
   const profile = createProfile();
   let server: CodeServer | undefined;
   let session: Session | undefined;
+  let embeddings: ScriptedEmbeddingServer | undefined;
   const started = Date.now();
   const lap = (what: string) => t.diagnostic(`${what} at ${((Date.now() - started) / 1000).toFixed(1)} s`);
   try {
@@ -89,6 +91,25 @@ test('Co-evolve: Mine Project History mines the open folder in a real VS Code', 
     const fix = shard.items.find((item) => item.intent.subject === 'fix(parser): handle empty input in tokenize');
     assert.ok(fix, 'the fix commit is in memory');
     assert.deepEqual(fix.symbols, [{ path: 'src/parser.ts', name: 'tokenize', kind: 'function', change: 'modified' }]);
+
+    // With an embedder in models.json, mining again embeds memory and the code at HEAD, as the CLI does.
+    embeddings = await ScriptedEmbeddingServer.start();
+    writeFileSync(join(repo.dir, '.coevolve', 'models.json'), JSON.stringify({ providers: { embed: { preset: 'openai-compatible', baseURL: embeddings.baseURL } }, roles: { embedder: { provider: 'embed', model: 'hash-embed' } } }));
+    // VS Code shows at most three toasts and queues the rest while the window has no focus: clear the first run's.
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'Co-evolve: Mine Project History');
+    await waitForNotification(page, /^Co-evolve: Memory is up to date/, 60_000);
+    // The result may arrive while toasts are full: it is read from the notification center, where every message lands.
+    await runCommand(page, 'Notifications: Show Notifications');
+    const centre = page.locator('.notifications-center .notification-list-item-message', { hasText: /^Co-evolve: Embedded / }).first();
+    await centre.waitFor({ state: 'visible', timeout: 120_000 });
+    const embedded = { text: (await centre.textContent())?.trim() ?? '' };
+    assert.match(embedded.text, new RegExp(`^Co-evolve: Embedded ${commits} experience\\(s\\) and [1-9]\\d* code chunk\\(s\\) from [1-9]\\d* changed file\\(s\\) with hash-embed\\.$`));
+    assert.ok(embeddings.requests.length > 0, 'the embedding server was asked');
+    assert.ok(readdirSync(join(repo.dir, '.coevolve', 'cache', 'embeddings', 'experiences')).length > 0, 'experience vectors on disk');
+    // Neither progress notification outlives its work.
+    await page.locator('.notifications-center .notification-list-item-message', { hasText: /^Co-evolve: (mining project history|embedding memory)/ }).first().waitFor({ state: 'detached', timeout: 15_000 });
+    t.diagnostic(`screenshot: ${await screenshot(page, 'mine-embedded')}`);
   } catch (error) {
     if (session) {
       const shot = await screenshot(session.page, 'mine-failure').catch(() => 'none');
@@ -103,6 +124,7 @@ test('Co-evolve: Mine Project History mines the open folder in a real VS Code', 
     const cleanup: Array<[string, () => unknown]> = [
       ['close the browser', () => session?.close()],
       ['stop code-server', () => server?.stop()],
+      ['stop the embedding server', () => embeddings?.close()],
       ['remove the fixture', () => repo.remove()],
       ['remove the profile', () => profile.remove()],
     ];

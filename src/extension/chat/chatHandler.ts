@@ -11,6 +11,7 @@ import { recallInChat, whyInChat } from './chatMemory.ts';
 import { solveInChat } from './chatSolve.ts';
 import type { PendingSolutions } from './pendingSolutions.ts';
 import { withIcons } from './chatNotice.ts';
+import { editorEmbedder } from '../editorEmbedder.ts';
 
 export interface ChatDeps {
   host: Host;
@@ -44,7 +45,7 @@ export async function handleChat(deps: ChatDeps, request: vscode.ChatRequest, _c
         }
       }
       default:
-        return await recallInChat(workspace, request.prompt, stream, token);
+        return await recallInChat(workspace, request.prompt, stream, token, await editorEmbedder(deps.keys, workspace.storeDir));
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
