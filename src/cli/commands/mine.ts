@@ -97,7 +97,7 @@ function abortedWithin(signal: AbortSignal, ms: number): Promise<boolean> {
  * that fails is a note, and recall stays lexical until the next mine or query catches up.
  */
 async function embedMined(root: string, storeDir: string, signal: AbortSignal): Promise<void> {
-  const semantic = await embedderForStore(storeDir, (name) => process.env[name]);
+  const semantic = await embedderForStore(storeDir, () => (name) => process.env[name]);
   if (semantic.note) process.stderr.write(`coevolve: note: ${semantic.note}\n`);
   if (!semantic.embedder) return;
   try {

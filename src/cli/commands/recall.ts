@@ -20,7 +20,7 @@ export function registerRecall(program: Command): void {
       const workspace = await resolveWorkspace(options.path, options.store ?? process.env.COEVOLVE_STORE);
       const onNote = (note: string): void => void process.stderr.write(`coevolve: note: ${note}\n`);
       // The semantic channel joins when models.json names an embedder (roles.embedder).
-      const semantic = await embedderForStore(workspace.storeDir, (name) => process.env[name]);
+      const semantic = await embedderForStore(workspace.storeDir, () => (name) => process.env[name]);
       if (semantic.note) onNote(semantic.note);
       const result = await recallInWorkspace(workspace, text, {
         k: options.k,

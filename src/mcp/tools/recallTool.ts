@@ -41,7 +41,7 @@ export function registerRecallTool(server: McpServer, context: ServerContext): v
 /** Recall on the server's warm index, with or without a cutoff (resolved against git by the core service), with or without the code. */
 async function recallFor(context: ServerContext, text: string, k: number, before: string | undefined, content: boolean): Promise<RecallResult> {
   const note = (text: string): void => void process.stderr.write(`coevolve mcp: ${text}\n`);
-  const semantic = await embedderForStore(context.workspace.storeDir, (name) => process.env[name]);
+  const semantic = await embedderForStore(context.workspace.storeDir, () => (name) => process.env[name]);
   if (semantic.note) note(semantic.note);
   // The code's index is kept in this process (core/memory/contentCache.ts) and moved as HEAD moves, never rebuilt per call.
   return recallInWorkspace(context.workspace, text, { k, warm: context.memory, ...(before ? { before } : {}), ...(content ? { content, onNote: note } : {}), ...(semantic.embedder ? { embedder: semantic.embedder, onNote: note } : {}) });
