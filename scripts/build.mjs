@@ -66,3 +66,6 @@ const grammarDir = join(dirname(require.resolve('@vscode/tree-sitter-wasm/packag
 for (const name of ['typescript', 'tsx', 'javascript', 'python', 'go', 'rust', 'java', 'cpp', 'c-sharp', 'ruby', 'php', 'bash']) {
   cpSync(join(grammarDir, `tree-sitter-${name}.wasm`), join(dist, 'grammars', `tree-sitter-${name}.wasm`));
 }
+// SQLite compiled to WebAssembly, for the disk engine of large stores (src/core/memory/engine/): its
+// loader looks for the module beside the bundle that loads it.
+cpSync(require.resolve('node-sqlite3-wasm/dist/node-sqlite3-wasm.wasm'), join(dist, 'node-sqlite3-wasm.wasm'));

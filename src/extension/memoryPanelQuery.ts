@@ -1,12 +1,12 @@
 import { CoevolveError } from '../core/errors.ts';
 import type { CommitExperience } from '../core/memory/experience.ts';
 import type { ExperienceDigest } from '../core/memory/experienceDigest.ts';
-import type { RecallIndex } from '../core/memory/recallIndex.ts';
+import type { MemoryIndex, PageFilter } from '../core/memory/memoryIndex.ts';
 import { MemoryStore, shardOf } from '../core/memory/store.ts';
 import { warmMemoryFor } from '../core/memory/warmMemory.ts';
 import type { LoadedMemory, WarmMemory } from '../core/memory/warmMemory.ts';
 import type { ExperienceFilter } from '../protocol/memoryPanel.ts';
-import { experiencePredicate, isEmptyFilter } from './memoryPanelFilter.ts';
+import { experiencePredicate, isEmptyFilter, pathMatcher } from './memoryPanelFilter.ts';
 import type { ExperiencePredicate } from './memoryPanelFilter.ts';
 
 // The Memory tab's list, paged in the extension host: the webview asks for one page and gets that
@@ -32,8 +32,7 @@ const KEPT_FILTERS = 4;
  */
 export class MemoryBrowser {
   private readonly authors = new AuthorIndex();
-  private readonly newest = new WeakMap<RecallIndex, ExperienceDigest[]>();
-  private readonly filtered = new WeakMap<RecallIndex, Map<string, ExperienceDigest[]>>();
+  private readonly filtered = new WeakMap<MemoryIndex, Map<string, ExperienceDigest[]>>();
 
   constructor(
     private readonly storeDir: string,
@@ -44,6 +43,12 @@ export class MemoryBrowser {
     if (isEmptyFilter(filter)) return this.unfilteredPage(offset, limit);
     const memory = await this.loaded();
     if (!memory) return { experiences: [], total: 0, offset };
+    if (filter.author === undefined) {
+      // Kind and file are answered by the index itself, a page at a time (on disk for a large store).
+      const found = memory.index.page(offset, limit, pageFilter(filter));
+      const records = await this.warm.experiences(memory, found.digests.map((digest) => digest.sha));
+      return { experiences: found.digests.map((digest) => records.get(digest.sha)).filter((e) => e !== undefined), total: found.total, offset };
+    }
     const matches = await this.matching(memory, filter);
     const rows = matches.slice(offset, offset + limit);
     const bySha = await this.warm.experiences(memory, rows.map((digest) => digest.sha));
@@ -77,9 +82,9 @@ export class MemoryBrowser {
     const memory = await this.loaded();
     if (!memory) return { experiences: [], total: 0, offset: 0 };
     // Forgotten commits are quarantined for good: there is nothing to restore.
-    const matches = this.newestFirst(memory.index).filter((digest) => digest.quarantined && !digest.forgotten);
-    const bySha = await this.warm.experiences(memory, matches.slice(0, limit).map((digest) => digest.sha));
-    return { experiences: matches.slice(0, limit).map((digest) => bySha.get(digest.sha)).filter((e) => e !== undefined), total: matches.length, offset: 0 };
+    const found = memory.index.page(0, limit, { quarantined: true });
+    const bySha = await this.warm.experiences(memory, found.digests.map((digest) => digest.sha));
+    return { experiences: found.digests.map((digest) => bySha.get(digest.sha)).filter((e) => e !== undefined), total: found.total, offset: 0 };
   }
 
   /** One experience's full record, read from its shard alone. */
@@ -128,20 +133,19 @@ export class MemoryBrowser {
     if (cached) return cached;
     const predicate = experiencePredicate(filter);
     const authorOf = predicate.author ? await this.authors.of(memory.store) : undefined;
-    const matches = this.newestFirst(memory.index).filter((digest) => passes(predicate, digest, authorOf));
+    const matches = memory.index.page(0, Number.MAX_SAFE_INTEGER, pageFilter(filter)).digests.filter((digest) => passes(predicate, digest, authorOf));
     if (kept.size >= KEPT_FILTERS) kept.delete(kept.keys().next().value!);
     kept.set(key, matches);
     return matches;
   }
+}
 
-  private newestFirst(index: RecallIndex): ExperienceDigest[] {
-    let sorted = this.newest.get(index);
-    if (!sorted) {
-      sorted = [...index.digests()].sort((a, b) => b.seq - a.seq);
-      this.newest.set(index, sorted);
-    }
-    return sorted;
-  }
+/** What the index can filter on by itself: kind and file (an author needs full records). */
+function pageFilter(filter: ExperienceFilter): PageFilter {
+  return {
+    ...(filter.kind !== undefined ? { kind: filter.kind } : {}),
+    ...(filter.file !== undefined ? { path: pathMatcher(filter.file) } : {}),
+  };
 }
 
 function passes(predicate: ExperiencePredicate, digest: ExperienceDigest, authorOf: ((digest: ExperienceDigest) => CommitExperience['author'] | undefined) | undefined): boolean {

@@ -1,6 +1,7 @@
 import MiniSearch from 'minisearch';
 import type { FileTable } from './fileTable.ts';
 import { TEXT_OPTIONS } from './tokenize.ts';
+import type { FileQuery } from './memoryIndex.ts';
 
 interface FileDoc {
   id: string;
@@ -15,9 +16,10 @@ interface FileDoc {
  * symbols changed in it, and the subjects of the changes that touched it. It lets a task match a
  * file even when no single past change matches the task well.
  */
+export const FILE_BOOSTS = { tokens: 2, symbols: 1.5, subjects: 1, words: 1 };
 const OPTIONS = { fields: ['tokens', 'symbols', 'subjects', 'words'], ...TEXT_OPTIONS };
 
-export class FileSearch {
+export class FileSearch implements FileQuery {
   private constructor(private readonly search: MiniSearch<FileDoc>) {}
 
   static build(table: FileTable): FileSearch {
@@ -40,7 +42,7 @@ export class FileSearch {
   query(terms: string[]): Array<{ path: string; score: number; terms: string[] }> {
     if (terms.length === 0) return [];
     return this.search
-      .search(terms.join(' '), { boost: { tokens: 2, symbols: 1.5, subjects: 1, words: 1 }, combineWith: 'OR', prefix: (t) => t.length >= 6 })
+      .search(terms.join(' '), { boost: FILE_BOOSTS, combineWith: 'OR', prefix: (t) => t.length >= 6 })
       .slice(0, 100)
       .map((r) => ({ path: String(r.id), score: r.score, terms: r.terms }));
   }

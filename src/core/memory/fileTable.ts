@@ -1,6 +1,7 @@
 import type { ExperienceDigest } from './experienceDigest.ts';
 import type { RecallQuery } from './queryBuilder.ts';
 import { tokenize } from './tokenize.ts';
+import type { FileView } from './memoryIndex.ts';
 
 interface FileState {
   exists: boolean;
@@ -13,18 +14,18 @@ interface FileState {
   words: Set<string>;
 }
 
-const MAX_SUBJECTS = 40;
-const MAX_FILE_SYMBOLS = 200;
-const MAX_FILE_WORDS = 400;
+export const MAX_SUBJECTS = 40;
+export const MAX_FILE_SYMBOLS = 200;
+export const MAX_FILE_WORDS = 400;
 
-const NOISE = new Set(['lock', 'vendored', 'generated', 'binary', 'submodule']);
-const MAX_HOPS = 32;
+export const NOISE = new Set(['lock', 'vendored', 'generated', 'binary', 'submodule']);
+export const MAX_HOPS = 32;
 
 /**
  * What history says about files up to a point in time: which exist, what they were renamed to,
  * which commits touched them, which files change together, and which symbols they hold.
  */
-export class FileTable {
+export class FileTable implements FileView {
   private readonly files = new Map<string, FileState>();
   private readonly renamedTo = new Map<string, string>();
   private readonly filesBySha = new Map<string, string[]>();
@@ -195,7 +196,7 @@ export class FileTable {
   }
 }
 
-function pathTokens(path: string): string[] {
+export function pathTokens(path: string): string[] {
   const withoutExt = path.replace(/\.[^./]+$/, '');
   return [...new Set(tokenize(withoutExt.replace(/[/\\]/g, ' ')).filter((t) => t.length > 2))];
 }

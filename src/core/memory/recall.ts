@@ -4,13 +4,10 @@ import { effectiveQ } from './utilityScore.ts';
 import type { ExperienceDigest } from './experienceDigest.ts';
 import { buildQuery } from './queryBuilder.ts';
 import type { RecallQuery } from './queryBuilder.ts';
-import type { RecallIndex } from './recallIndex.ts';
-import { FileTable } from './fileTable.ts';
-import { FileSearch } from './fileSearch.ts';
+import type { FileQuery, FileView, MemoryIndex } from './memoryIndex.ts';
 import type { ContentIndex } from './contentIndex.ts';
 import { seededRandom } from './seededRandom.ts';
 import { isSyncMerge } from './syncMerge.ts';
-import { tokenize } from './tokenize.ts';
 
 /** Ignore everything after this point: a first-parent position, a time (epoch seconds), or both. */
 export interface Cutoff {
@@ -151,7 +148,7 @@ interface Scored {
  * learned utility — then spreads that evidence onto files and symbols, adding path matches and
  * co-change with the strongest files. Every result says why it was chosen.
  */
-export function recall(index: RecallIndex, text: string, options: RecallOptions = {}): RecallResult {
+export function recall(index: MemoryIndex, text: string, options: RecallOptions = {}): RecallResult {
   const k = options.k ?? 10;
   const weights = fusionWeights(options.weights, options.content !== undefined);
   const { query, scored, table, fileSearch } = prepare(index, text, options);
@@ -166,7 +163,7 @@ export function recall(index: RecallIndex, text: string, options: RecallOptions 
 }
 
 /** What recall's file fusion reads for this query, for {@link fuseFiles} to rank under any weights. */
-export function recallFileEvidence(index: RecallIndex, text: string, options: Pick<RecallOptions, 'before' | 'kinds' | 'utilityWeight' | 'content'> = {}): FileEvidence {
+export function recallFileEvidence(index: MemoryIndex, text: string, options: Pick<RecallOptions, 'before' | 'kinds' | 'utilityWeight' | 'content'> = {}): FileEvidence {
   const { query, scored, table, fileSearch } = prepare(index, text, options);
   return gatherFileEvidence(scored, query, table, fileSearch, options.content ? { index: options.content, text } : undefined);
 }
@@ -183,7 +180,7 @@ export function fusionWeights(given: Partial<RecallWeights> | undefined, withCod
   return weights;
 }
 
-function prepare(index: RecallIndex, text: string, options: RecallOptions) {
+function prepare(index: MemoryIndex, text: string, options: RecallOptions) {
   const query = buildQuery(text);
   const allowed = (digest: ExperienceDigest) =>
     (options.before?.seq === undefined || digest.seq < options.before.seq) &&
@@ -192,21 +189,18 @@ function prepare(index: RecallIndex, text: string, options: RecallOptions) {
   // Without a cutoff or kind filter every experience is allowed: no per-hit callback is needed.
   const filtered = options.before?.seq !== undefined || options.before?.time !== undefined || options.kinds !== undefined;
   const { table, search: fileSearch } = filtered
-    ? index.derive(`files:${JSON.stringify([options.before, options.kinds ?? null])}`, () => {
-        const scoped = new FileTable([...index.digests()].filter(allowed));
-        return { table: scoped, search: FileSearch.build(scoped) };
-      })
+    ? index.filesWhere(JSON.stringify([options.before, options.kinds ?? null]), allowed, options.before)
     : index.unfilteredFiles();
   const scored = scoreExperiences(index, query, allowed, filtered, table, options.utilityWeight ?? 0.2);
   return { query, scored, table, fileSearch };
 }
 
 function scoreExperiences(
-  index: RecallIndex,
+  index: MemoryIndex,
   query: RecallQuery,
   allowed: (d: ExperienceDigest) => boolean,
   filtered: boolean,
-  table: FileTable,
+  table: FileView,
   utilityWeight: number,
 ): Scored[] {
   const hits = index.query(informativeTerms(index, query), CANDIDATES, filtered ? allowed : undefined);
@@ -279,12 +273,8 @@ function explored(scored: Scored[], k: number, explore: Exploration, text: strin
  * Words that start most commit subjects ("fix", "add", a busy scope) match thousands of experiences,
  * cost the most to score and say the least: they are dropped, and the query is kept short, names first.
  */
-function informativeTerms(index: RecallIndex, query: RecallQuery): string[] {
-  const df = index.derive('subject-df', () => {
-    const counts = new Map<string, number>();
-    for (const digest of index.digests()) for (const term of new Set(tokenize(digest.subject))) counts.set(term, (counts.get(term) ?? 0) + 1);
-    return counts;
-  });
+function informativeTerms(index: MemoryIndex, query: RecallQuery): string[] {
+  const df = index.subjectFrequency(query.terms);
   const limit = Math.max(20, index.size * COMMON_TERM_SHARE);
   // Names from the text are kept whole even when common, unless nearly every change has them.
   const named = new Set(query.identifiers.map((id) => id.toLowerCase()));
@@ -326,7 +316,7 @@ export interface FileEvidence {
   coChanged: (path: string) => Array<{ path: string; together: number; total: number; ratio: number }>;
 }
 
-function gatherFileEvidence(scored: Scored[], query: RecallQuery, table: FileTable, files: FileSearch, content?: { index: ContentIndex; text: string }): FileEvidence {
+function gatherFileEvidence(scored: Scored[], query: RecallQuery, table: FileView, files: FileQuery, content?: { index: ContentIndex; text: string }): FileEvidence {
   const channels: FileEvidence['channels'] = [];
   // Channel 1: what similar past changes touched, damped for files that change with everything.
   const evidence = new Map<string, { score: number; from: Scored[] }>();
@@ -447,7 +437,7 @@ export function fuseFiles(gathered: FileEvidence, weights: RecallWeights, k: num
     .map(([path, e]) => ({ path, score: round(e.score), why: e.why }));
 }
 
-function rankSymbols(scored: Scored[], query: RecallQuery, table: FileTable, k: number): RecalledSymbol[] {
+function rankSymbols(scored: Scored[], query: RecallQuery, table: FileView, k: number): RecalledSymbol[] {
   const symbols = new Map<string, RecalledSymbol>();
   const best = scored[0]?.score ?? 1;
   for (const item of scored.slice(0, SPREAD_FROM)) {

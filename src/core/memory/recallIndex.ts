@@ -17,6 +17,8 @@ import { FileTable } from './fileTable.ts';
 import { reportIgnored } from '../ignoredErrors.ts';
 import { lstatIfPresent } from '../util/fsProbe.ts';
 import { parseCacheText } from '../store/cacheFile.ts';
+import type { ExperienceHit, FileQuery, FileView, HistoryCutoff, MemoryIndex, PageFilter } from './memoryIndex.ts';
+import { tokenize } from './tokenize.ts';
 
 const CACHE_VERSION = 6;
 // Few fields keep each query cheap: every field is another lookup and scoring pass per term.
@@ -123,7 +125,7 @@ const INDEX_OPTIONS = { fields: [...FIELDS], storeFields: [], ...TEXT_OPTIONS };
  * `<store>/cache/` and refreshed shard by shard: after one new commit only the newest shard is
  * indexed again.
  */
-export class RecallIndex {
+export class RecallIndex implements MemoryIndex {
   private readonly derived = new Map<string, unknown>();
   /** What the user should know about this load: a damaged cache that was rebuilt. */
   readonly notes: string[] = [];
@@ -165,8 +167,76 @@ export class RecallIndex {
     return this.bySha.get(sha);
   }
 
+  subjectFrequency(terms: readonly string[]): Map<string, number> {
+    const df = this.derive('subject-df', () => {
+      const counts = new Map<string, number>();
+      for (const digest of this.digests()) for (const term of new Set(tokenize(digest.subject))) counts.set(term, (counts.get(term) ?? 0) + 1);
+      return counts;
+    });
+    return new Map(terms.map((term) => [term, df.get(term) ?? 0]));
+  }
+
+  filesWhere(key: string, allowed: (digest: ExperienceDigest) => boolean): { table: FileView; search: FileQuery } {
+    return this.derive(`files:${key}`, () => {
+      const scoped = new FileTable([...this.digests()].filter(allowed));
+      return { table: scoped, search: FileSearch.build(scoped) };
+    });
+  }
+
+  newestBefore(cutoff: HistoryCutoff): ExperienceDigest | undefined {
+    let newest: ExperienceDigest | undefined;
+    for (const digest of this.digests()) {
+      if ((cutoff.seq !== undefined && digest.seq >= cutoff.seq) || (cutoff.time !== undefined && digest.time >= cutoff.time)) continue;
+      if (!newest || digest.seq > newest.seq) newest = digest;
+    }
+    return newest;
+  }
+
+  touching(paths: readonly string[]): ExperienceDigest[] {
+    const names = new Set(paths);
+    const ordered = this.derive('newest-first', () => [...this.digests()].sort((a, b) => b.seq - a.seq));
+    // Newest first, gathering a file's former names from its renames on the way back.
+    return ordered.filter((digest) => {
+      const files = digest.files.filter((f) => names.has(f.path));
+      for (const f of files) if (f.oldPath && f.oldPath !== f.path) names.add(f.oldPath);
+      return files.length > 0;
+    });
+  }
+
+  symbolHomes(symbol: { name: string; container?: string }): string[] {
+    // Built on first use (only when a symbol has gone), and kept with a long-lived index.
+    const homes = this.derive('symbol-homes', () => {
+      const table = this.unfilteredFiles().table;
+      const byName = new Map<string, Set<string>>();
+      for (const digest of this.digests()) {
+        for (const s of digest.symbols) {
+          const path = table.current(s.path);
+          if (!path) continue;
+          const key = `${s.container ?? ''}\0${s.name}`;
+          let paths = byName.get(key);
+          if (!paths) byName.set(key, (paths = new Set()));
+          paths.add(path);
+        }
+      }
+      return byName;
+    });
+    return [...(homes.get(`${symbol.container ?? ''}\0${symbol.name}`) ?? [])];
+  }
+
+  page(offset: number, limit: number, filter: PageFilter): { digests: ExperienceDigest[]; total: number } {
+    const ordered = this.derive('newest-first', () => [...this.digests()].sort((a, b) => b.seq - a.seq));
+    const path = filter.path;
+    const matches = ordered.filter(
+      (digest) =>
+        (filter.kind === undefined || digest.kind === filter.kind) &&
+        (!filter.quarantined || (digest.quarantined === true && !digest.forgotten)) &&
+        (path === undefined || digest.files.some((file) => path(file.path) || (file.oldPath !== undefined && path(file.oldPath)))),
+    );
+    return { digests: matches.slice(offset, offset + limit), total: matches.length };
+  }
+
   /** The `limit` best experiences for the terms (only those passing `filter`, when given). */
-  query(terms: string[], limit: number, filter?: (digest: ExperienceDigest) => boolean): Array<{ digest: ExperienceDigest; score: number; terms: string[] }> {
+  query(terms: string[], limit: number, filter?: (digest: ExperienceDigest) => boolean): ExperienceHit[] {
     if (terms.length === 0) return [];
     const results: SearchResult[] = this.search.search(terms.join(' '), {
       boost: FIELD_BOOSTS,

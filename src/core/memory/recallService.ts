@@ -2,7 +2,8 @@ import { CoevolveError } from '../errors.ts';
 import type { Workspace } from '../workspace.ts';
 import { recall } from './recall.ts';
 import type { Cutoff, RecallOptions, RecallResult } from './recall.ts';
-import { RecallIndex } from './recallIndex.ts';
+import type { MemoryIndex } from './memoryIndex.ts';
+import { openMemoryIndex } from './openMemoryIndex.ts';
 import type { ContentIndex } from './contentIndex.ts';
 import { codeIndexAt } from './contentCache.ts';
 import { MemoryStore } from './store.ts';
@@ -87,7 +88,7 @@ export async function recallInWorkspace(workspace: Workspace, text: string, opti
  */
 async function checkedSymbols(
   workspace: Workspace,
-  index: RecallIndex,
+  index: MemoryIndex,
   result: RecallResult,
   k: number,
   before: string | undefined,
@@ -109,25 +110,20 @@ async function checkedSymbols(
 }
 
 /** The revision a cutoff leaves: HEAD without one, else the newest mined first-parent commit before it. */
-function revisionAt(index: RecallIndex, cutoff: Cutoff | undefined): string | undefined {
+function revisionAt(index: MemoryIndex, cutoff: Cutoff | undefined): string | undefined {
   if (!cutoff) return 'HEAD';
-  let newest: { seq: number; sha: string } | undefined;
-  for (const digest of index.digests()) {
-    if ((cutoff.seq !== undefined && digest.seq >= cutoff.seq) || (cutoff.time !== undefined && digest.time >= cutoff.time)) continue;
-    if (!newest || digest.seq > newest.seq) newest = { seq: digest.seq, sha: digest.sha };
-  }
-  return newest?.sha;
+  return index.newestBefore(cutoff)?.sha;
 }
 
-async function loadIndex(storeDir: string): Promise<RecallIndex> {
+async function loadIndex(storeDir: string): Promise<MemoryIndex> {
   const store = await MemoryStore.open(storeDir);
   if (store.state.counts.experiences === 0) {
     throw new CoevolveError('store-empty', `Nothing has been mined into ${storeDir} yet.`, { hint: 'Run `coevolve mine` first.' });
   }
-  return RecallIndex.load(store);
+  return openMemoryIndex(store);
 }
 
-async function resolveCutoff(workspace: Workspace, index: RecallIndex, before: string): Promise<Cutoff> {
+async function resolveCutoff(workspace: Workspace, index: MemoryIndex, before: string): Promise<Cutoff> {
   const commit = workspace.repository ? await workspace.repository.resolve(before) : undefined;
   if (commit) {
     const digest = index.digest(commit.sha);

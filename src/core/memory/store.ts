@@ -100,6 +100,13 @@ export class StoreTransaction {
   private readonly shards = new Map<number, Low<ShardFile> & { adapter: ShardAdapter }>();
   private readonly dirty = new Set<number>();
   private shaToSeq: Map<string, number> | undefined;
+  /**
+   * Where a sha is, when the caller knows (the disk index, over what was committed): find() then
+   * reads one shard instead of every shard, which a large store cannot afford per transaction.
+   */
+  locate?: (shaOrPrefix: string) => number | undefined;
+  /** After commit: each shard written, with its new revision and all its items. */
+  readonly written: Array<{ shard: number; rev: number; items: CommitExperience[] }> = [];
 
   constructor(
     private readonly dir: string,
@@ -152,6 +159,16 @@ export class StoreTransaction {
 
   /** Finds an experience by full sha or unique prefix (7+ chars). */
   async find(shaOrPrefix: string): Promise<CommitExperience | undefined> {
+    if (this.locate && !this.shaToSeq) {
+      // What this transaction already holds first: the locator knows only what was committed.
+      const matches = (sha: string) => sha === shaOrPrefix || (shaOrPrefix.length >= 7 && sha.startsWith(shaOrPrefix));
+      for (const db of this.shards.values()) {
+        const held = db.data.items.find((item) => matches(item.sha));
+        if (held) return held;
+      }
+      const seq = this.locate(shaOrPrefix);
+      return seq === undefined ? undefined : (await this.shard(shardOf(seq))).items.find((item) => item.seq === seq && matches(item.sha));
+    }
     const index = await this.shaIndex();
     let seq = index.get(shaOrPrefix);
     let sha = shaOrPrefix;
@@ -217,6 +234,7 @@ export class StoreTransaction {
       const previous = this.meta.shards[String(number)];
       await db.write();
       this.meta.shards[String(number)] = { ...db.adapter.written!, count: db.data.items.length, rev: (previous?.rev ?? 0) + 1 };
+      this.written.push({ shard: number, rev: this.meta.shards[String(number)]!.rev, items: db.data.items });
     }
     // Derived from the shards, never counted along: a count can then never drift from what is stored.
     this.meta.counts.experiences = countOf(this.meta);

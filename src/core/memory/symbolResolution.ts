@@ -1,6 +1,6 @@
 import { categorizePath } from '../git/fileCategory.ts';
 import type { RecalledSymbol } from './recall.ts';
-import type { RecallIndex } from './recallIndex.ts';
+import type { MemoryIndex } from './memoryIndex.ts';
 import type { Declared, TreeSymbols } from './treeSymbols.ts';
 
 /** Files beside the symbol's own where a symbol that left it is looked for. */
@@ -146,22 +146,6 @@ function grouped(symbols: RecalledSymbol[]): RecalledSymbol[] {
 }
 
 /** Where symbols of each container and name have lived (by their files' current names): where a moved one may be now. */
-export function historyHomes(index: RecallIndex): (symbol: { name: string; container?: string }) => string[] {
-  // Built on first use (only when a symbol has gone), and kept with a long-lived index.
-  const homes = () => index.derive('symbol-homes', () => {
-    const table = index.unfilteredFiles().table;
-    const byName = new Map<string, Set<string>>();
-    for (const digest of index.digests()) {
-      for (const symbol of digest.symbols) {
-        const path = table.current(symbol.path);
-        if (!path) continue;
-        const key = `${symbol.container ?? ''}\0${symbol.name}`;
-        let paths = byName.get(key);
-        if (!paths) byName.set(key, (paths = new Set()));
-        paths.add(path);
-      }
-    }
-    return byName;
-  });
-  return (symbol) => [...(homes().get(`${symbol.container ?? ''}\0${symbol.name}`) ?? [])];
+export function historyHomes(index: MemoryIndex): (symbol: { name: string; container?: string }) => string[] {
+  return (symbol) => index.symbolHomes(symbol);
 }

@@ -1,11 +1,13 @@
 import { CoevolveError } from '../errors.ts';
 import type { CommitExperience } from './experience.ts';
-import { RecallIndex } from './recallIndex.ts';
+import type { MemoryIndex } from './memoryIndex.ts';
+import { HistoryIndex } from './engine/historyIndex.ts';
+import { openMemoryIndex } from './openMemoryIndex.ts';
 import { MemoryStore, shardOf } from './store.ts';
 
 export interface LoadedMemory {
   store: MemoryStore;
-  index: RecallIndex;
+  index: MemoryIndex;
   generation: number;
 }
 
@@ -60,7 +62,8 @@ export class WarmMemory {
       this.loaded = undefined;
       throw new CoevolveError('store-empty', `Nothing has been mined into ${this.storeDir} yet.`, { hint: 'Run `coevolve mine` in the repository first, then call this tool again.' });
     }
-    const index = await RecallIndex.load(store);
+    // The disk engine stays open and catches up shard by shard; the in-memory one is loaded again.
+    const index = this.loaded?.index instanceof HistoryIndex ? await this.loaded.index.sync(store).then(() => this.loaded!.index) : await openMemoryIndex(store);
     for (const note of index.notes) this.onNote?.(note);
     this.loaded = { store, index, generation: store.state.generation };
     return this.loaded;

@@ -4,6 +4,8 @@ import type { CommitExperience, SymbolChange } from '../memory/experience.ts';
 import { MemoryStore, SHARD_SIZE, shardOf } from '../memory/store.ts';
 import type { MiningState } from '../memory/storeMeta.ts';
 import type { StoreTransaction } from '../memory/store.ts';
+import { syncDiskIndex } from '../memory/openMemoryIndex.ts';
+import type { HistoryIndex } from '../memory/engine/historyIndex.ts';
 import { buildExperience } from './experienceBuilder.ts';
 import { MINED_REDACTION_VERSION } from '../security/minedText.ts';
 import { streamFirstParentLog } from '../git/logStream.ts';
@@ -110,10 +112,13 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
     options.symbols === false || total === 0 ? undefined : await createSymbolSource(repo.root, options.symbolLimits, { worker: Math.min(total, budget) > 64 });
   const progress: MineProgress = { done: 0, total: Math.min(total, budget) };
   options.onProgress?.(progress);
+  // A large store's recall index is on disk: each batch is indexed as it is written (it also finds
+  // revert targets there), and the file tables are brought up once at the end.
+  const diskIndex = await syncDiskIndex(store, { files: false, expected: store.state.counts.experiences + Math.min(total, budget) });
   try {
     for (const segment of segments) {
       if (budget <= 0) break;
-      const mined = await mineSegment(repo, store, segment, { ...options, budget, symbolSource: symbols, counts, progress, shallow });
+      const mined = await mineSegment(repo, store, segment, { ...options, budget, symbolSource: symbols, counts, progress, shallow, diskIndex });
       budget -= mined;
       result.mined += mined;
     }
@@ -127,8 +132,10 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
   } finally {
     const stats = await symbols?.close();
     if (stats) result.symbolStats = stats;
+    diskIndex?.close();
   }
   await store.refresh();
+  (await syncDiskIndex(store))?.close();
   const state = store.state.mining;
   result.head = state.head;
   result.complete = state.complete && state.holes.length === 0;
@@ -256,6 +263,7 @@ interface SegmentContext extends MineOptions {
   counts: MineCounts;
   progress: MineProgress;
   shallow: boolean;
+  diskIndex: HistoryIndex | undefined;
 }
 
 async function mineSegment(repo: Repository, store: MemoryStore, segment: Segment, context: SegmentContext): Promise<number> {
@@ -270,13 +278,18 @@ async function mineSegment(repo: Repository, store: MemoryStore, segment: Segmen
     const pending = batch;
     batch = [];
     lastFlush = performance.now();
+    let written: StoreTransaction['written'] = [];
     await store.transaction(async (tx) => {
+      const index = context.diskIndex;
+      if (index) tx.locate = (sha) => index.seqOf(sha);
+      written = tx.written;
       // Only a segment above what was stored before can revert something already stored.
       await linkReverts(tx, pending, segment.kind === 'new' || segment.kind === 'hole');
       // A commit mined again (after --max, a cancel, two mines at once) keeps its utility: pins, quarantines, credits.
       await tx.upsert(pending, { keepLearned: true });
       updateState(tx, segment, pending, finished, reachedRoot, context.shallow);
     });
+    context.diskIndex?.indexWritten(written);
   };
   try {
     const stream = streamFirstParentLog(repo.root, {

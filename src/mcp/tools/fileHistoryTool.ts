@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { ExperienceDigest } from '../../core/memory/experienceDigest.ts';
-import type { RecallIndex } from '../../core/memory/recallIndex.ts';
+import type { MemoryIndex } from '../../core/memory/memoryIndex.ts';
 import type { ServerContext } from '../serverContext.ts';
 import { guarded, memoryAnswer } from '../toolResult.ts';
 import { repoRelativePath } from '../repoPath.ts';
@@ -69,10 +69,11 @@ export function registerFileHistoryTool(server: McpServer, context: ServerContex
  * so older changes made under it are found too; a former name given by the caller is first moved
  * forward to the file's current name.
  */
-function historyOf(index: RecallIndex, path: string, symbol?: string): { names: Set<string>; changes: ExperienceDigest[] } {
+function historyOf(index: MemoryIndex, path: string, symbol?: string): { names: Set<string>; changes: ExperienceDigest[] } {
   const table = index.unfilteredFiles().table;
   const names = new Set([table.current(path) ?? path]);
-  const ordered = [...index.digests()].sort((a, b) => b.seq - a.seq);
+  // The index narrows history to the changes under any name the file had; the walk below keeps its order rules.
+  const ordered = index.touching([...names]);
   const changes: ExperienceDigest[] = [];
   for (const digest of ordered) {
     const files = digest.files.filter((f) => names.has(f.path));

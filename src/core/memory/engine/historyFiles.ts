@@ -1,0 +1,286 @@
+import type { ExperienceDigest } from '../experienceDigest.ts';
+import { MAX_FILE_SYMBOLS, MAX_FILE_WORDS, MAX_HOPS, MAX_SUBJECTS, NOISE, pathTokens } from '../fileTable.ts';
+import { FILE_BOOSTS } from '../fileSearch.ts';
+import type { FileQuery, FileView } from '../memoryIndex.ts';
+import type { RecallQuery } from '../queryBuilder.ts';
+import { tokenize } from '../tokenize.ts';
+import { FTS_TOKENIZER, ftsQuery, matchedTerms } from './ftsText.ts';
+import type { SqliteFile } from './sqliteFile.ts';
+
+/** The file tables: what history says about each file, kept on disk and updated commit by commit. */
+export const FILE_SCHEMA = `
+CREATE TABLE file(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, present INTEGER NOT NULL, test INTEGER NOT NULL, changes INTEGER NOT NULL,
+  tokens TEXT NOT NULL, symbols TEXT NOT NULL, subjects TEXT NOT NULL, words TEXT NOT NULL);
+CREATE TABLE renamed(old TEXT PRIMARY KEY, new TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE touch(file INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(file, seq)) WITHOUT ROWID;
+CREATE INDEX touch_by_seq ON touch(seq);
+CREATE TABLE file_name(key TEXT NOT NULL, file INTEGER NOT NULL, PRIMARY KEY(key, file)) WITHOUT ROWID;
+CREATE TABLE file_token(token TEXT NOT NULL, file INTEGER NOT NULL, PRIMARY KEY(token, file)) WITHOUT ROWID;
+CREATE TABLE symbol(key TEXT NOT NULL, path TEXT NOT NULL, container TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY(key, path, container)) WITHOUT ROWID;
+CREATE VIRTUAL TABLE file_fts USING fts5(tokens, symbols, subjects, words, content='', contentless_delete=1, ${FTS_TOKENIZER}, prefix='6');
+`;
+export const FILE_TABLES = ['file', 'renamed', 'touch', 'file_name', 'file_token', 'symbol'] as const;
+
+/** Sweeping changes say little about coupling. */
+const SWEEPING = 30;
+/** Co-change is counted over a file's newest changes: a hot file's whole history would cost a query per change. */
+const CO_CHANGE_WINDOW = 1000;
+const SYMBOLS_PER_NAME = 50;
+
+interface FileRow {
+  id: number;
+  path: string;
+  present: boolean;
+  test: boolean;
+  changes: number;
+  tokens: string[];
+  symbols: Set<string>;
+  subjects: string[];
+  words: Set<string>;
+  dirty: boolean;
+}
+
+interface StoredFile {
+  id: number;
+  path: string;
+  present: number;
+  test: number;
+  changes: number;
+  tokens: string;
+  symbols: string;
+  subjects: string;
+  words: string;
+}
+
+/**
+ * Applies digests, oldest first, to the file tables, as FileTable's constructor does in memory (the
+ * same caps, the same rename rules), reading each file's row once per batch and writing it back at
+ * the end. Callers run it inside one transaction per batch.
+ */
+export class FileTablesWriter {
+  private readonly rows = new Map<string, FileRow | null>();
+
+  constructor(private readonly db: SqliteFile) {}
+
+  apply(digest: ExperienceDigest): void {
+    for (const file of digest.files) {
+      if (NOISE.has(file.category)) continue;
+      if (file.oldPath && file.oldPath !== file.path) {
+        this.db.run('INSERT OR REPLACE INTO renamed(old, new) VALUES (?, ?)', [file.oldPath, file.path]);
+        const old = this.row(file.oldPath);
+        if (old) this.change(old, () => (old.present = false));
+      }
+      this.db.run('DELETE FROM renamed WHERE old = ?', [file.path]);
+      let state = this.row(file.path);
+      if (!state) {
+        const previous = file.oldPath ? this.row(file.oldPath) : undefined;
+        state = this.create(file.path, file.category === 'test', previous ?? undefined);
+      }
+      const row = state;
+      this.change(row, () => {
+        row.present = !file.deleted;
+        if (this.db.run('INSERT OR IGNORE INTO touch(file, seq) VALUES (?, ?)', [row.id, digest.seq]) > 0) row.changes++;
+        if (row.subjects.length >= MAX_SUBJECTS) row.subjects.shift();
+        row.subjects.push(digest.subject);
+        for (const word of file.words ?? []) if (row.words.size < MAX_FILE_WORDS) row.words.add(word);
+      });
+    }
+    for (const symbol of digest.symbols) {
+      const owner = this.row(symbol.path);
+      if (owner && owner.symbols.size < MAX_FILE_SYMBOLS) this.change(owner, () => owner.symbols.add(symbol.container ? `${symbol.container}.${symbol.name}` : symbol.name));
+      const key = symbol.name.toLowerCase();
+      const held = this.db.get<{ n: number }>('SELECT count(*) AS n FROM symbol WHERE key = ?', [key])!.n;
+      if (held < SYMBOLS_PER_NAME) this.db.run('INSERT OR IGNORE INTO symbol(key, path, container, name, kind) VALUES (?, ?, ?, ?, ?)', [key, symbol.path, symbol.container ?? '', symbol.name, symbol.kind]);
+    }
+  }
+
+  /** Writes the changed rows and their text to the file index. */
+  flush(): void {
+    for (const row of this.rows.values()) {
+      if (!row?.dirty) continue;
+      this.db.run('UPDATE file SET present = ?, changes = ?, symbols = ?, subjects = ?, words = ? WHERE id = ?', [
+        row.present ? 1 : 0,
+        row.changes,
+        JSON.stringify([...row.symbols]),
+        JSON.stringify(row.subjects),
+        JSON.stringify([...row.words]),
+        row.id,
+      ]);
+      this.db.run('DELETE FROM file_fts WHERE rowid = ?', [row.id]);
+      // Only existing files are documents of the file index, as FileTable.documents() has it.
+      if (row.present) {
+        this.db.run('INSERT INTO file_fts(rowid, tokens, symbols, subjects, words) VALUES (?, ?, ?, ?, ?)', [
+          row.id,
+          row.tokens.join(' '),
+          [...row.symbols].flatMap((s) => tokenize(s)).join(' '),
+          row.subjects.flatMap((s) => tokenize(s)).join(' '),
+          [...row.words].flatMap((w) => tokenize(w)).join(' '),
+        ]);
+      }
+      row.dirty = false;
+    }
+    this.rows.clear();
+  }
+
+  private change(row: FileRow, edit: () => void): void {
+    edit();
+    row.dirty = true;
+  }
+
+  private row(path: string): FileRow | undefined {
+    const cached = this.rows.get(path);
+    if (cached !== undefined) return cached ?? undefined;
+    const stored = this.db.get<StoredFile>('SELECT * FROM file WHERE path = ?', [path]);
+    const row = stored ? fromStored(stored) : null;
+    this.rows.set(path, row);
+    return row ?? undefined;
+  }
+
+  private create(path: string, test: boolean, previous: FileRow | undefined): FileRow {
+    const tokens = pathTokens(path);
+    const row: FileRow = {
+      id: 0,
+      path,
+      present: true,
+      test,
+      changes: 0,
+      tokens,
+      symbols: new Set(previous?.symbols),
+      subjects: [...(previous?.subjects ?? [])],
+      words: new Set(previous?.words),
+      dirty: true,
+    };
+    row.id = this.db.insert('INSERT INTO file(path, present, test, changes, tokens, symbols, subjects, words) VALUES (?, 1, ?, 0, ?, ?, ?, ?)', [path, test ? 1 : 0, tokens.join(' '), '[]', '[]', '[]']);
+    const lower = path.toLowerCase();
+    const base = lower.slice(lower.lastIndexOf('/') + 1);
+    const names = new Set([lower, base]);
+    if (base.includes('.')) names.add(base.replace(/\.[^.]+$/, ''));
+    for (const key of names) this.db.run('INSERT OR IGNORE INTO file_name(key, file) VALUES (?, ?)', [key, row.id]);
+    for (const token of tokens) this.db.run('INSERT OR IGNORE INTO file_token(token, file) VALUES (?, ?)', [token, row.id]);
+    this.rows.set(path, row);
+    return row;
+  }
+}
+
+function fromStored(stored: StoredFile): FileRow {
+  return {
+    id: stored.id,
+    path: stored.path,
+    present: stored.present === 1,
+    test: stored.test === 1,
+    changes: stored.changes,
+    tokens: stored.tokens ? stored.tokens.split(' ') : [],
+    symbols: new Set(JSON.parse(stored.symbols) as string[]),
+    subjects: JSON.parse(stored.subjects) as string[],
+    words: new Set(JSON.parse(stored.words) as string[]),
+    dirty: false,
+  };
+}
+
+/** {@link FileView} read from the file tables: each answer is a few indexed lookups. */
+export class SqlFileView implements FileView, FileQuery {
+  constructor(
+    private readonly db: SqliteFile,
+    readonly newestSeq: number,
+    readonly oldestSeq: number,
+    private readonly experienceCount: number,
+  ) {}
+
+  current(path: string): string | undefined {
+    let name = path;
+    for (let hops = 0; hops < MAX_HOPS; hops++) {
+      const next = this.db.get<{ new: string }>('SELECT new FROM renamed WHERE old = ?', [name]);
+      if (!next) break;
+      name = next.new;
+    }
+    return this.db.get<{ present: number }>('SELECT present FROM file WHERE path = ?', [name])?.present === 1 ? name : undefined;
+  }
+
+  isTest(path: string): boolean {
+    return this.db.get<{ test: number }>('SELECT test FROM file WHERE path = ?', [path])?.test === 1;
+  }
+
+  specificity(path: string): number {
+    const df = this.db.get<{ changes: number }>('SELECT changes FROM file WHERE path = ?', [path])?.changes || 1;
+    return Math.log(1 + this.experienceCount / df) / Math.log(1 + this.experienceCount);
+  }
+
+  history(path: string): string[] {
+    return this.db.all<{ sha: string }>('SELECT e.sha AS sha FROM touch t JOIN file f ON f.id = t.file JOIN exp e ON e.seq = t.seq WHERE f.path = ? ORDER BY t.seq', [path]).map((r) => r.sha);
+  }
+
+  filesNamedBy(query: RecallQuery): string[] {
+    const named = new Set<string>();
+    for (const id of query.identifierSet) {
+      for (const row of this.db.all<{ path: string }>('SELECT f.path AS path FROM file_name n JOIN file f ON f.id = n.file WHERE n.key = ? AND f.present = 1', [id])) named.add(row.path);
+    }
+    return [...named];
+  }
+
+  pathMatches(query: RecallQuery): Array<{ path: string; strength: number; terms: string[]; exact: boolean }> {
+    const named = new Set(this.filesNamedBy(query));
+    const candidates = new Map<string, string[]>();
+    const consider = (rows: Array<{ path: string; tokens: string }>) => {
+      for (const row of rows) candidates.set(row.path, row.tokens ? row.tokens.split(' ') : []);
+    };
+    for (const path of named) consider(this.db.all('SELECT path, tokens FROM file WHERE path = ? AND present = 1', [path]));
+    for (const term of query.tokenSet) consider(this.db.all('SELECT f.path AS path, f.tokens AS tokens FROM file_token t JOIN file f ON f.id = t.file WHERE t.token = ? AND f.present = 1', [term]));
+    const out: Array<{ path: string; strength: number; terms: string[]; exact: boolean }> = [];
+    for (const [path, tokens] of candidates) {
+      const terms = tokens.filter((t) => query.tokenSet.has(t));
+      const exact = named.has(path);
+      if (terms.length === 0 && !exact) continue;
+      out.push({ path, strength: exact ? 1 : terms.length / (tokens.length + 1), terms, exact });
+    }
+    return out.sort((a, b) => b.strength - a.strength || a.path.localeCompare(b.path)).slice(0, 50);
+  }
+
+  coChanged(path: string, limit: number): Array<{ path: string; together: number; total: number; ratio: number }> {
+    const seqs = this.db.all<{ seq: number }>('SELECT t.seq AS seq FROM touch t JOIN file f ON f.id = t.file WHERE f.path = ? ORDER BY t.seq DESC LIMIT ?', [path, CO_CHANGE_WINDOW]).map((r) => r.seq);
+    if (seqs.length < 2) return [];
+    const together = new Map<string, number>();
+    const currentOf = new Map<string, string | undefined>();
+    for (const seq of seqs) {
+      const files = this.db.all<{ path: string }>('SELECT f.path AS path FROM touch t JOIN file f ON f.id = t.file WHERE t.seq = ?', [seq]);
+      if (files.length > SWEEPING) continue;
+      for (const { path: other } of files) {
+        if (other === path) continue;
+        if (!currentOf.has(other)) currentOf.set(other, this.current(other));
+        const current = currentOf.get(other);
+        if (current && current !== path) together.set(current, (together.get(current) ?? 0) + 1);
+      }
+    }
+    return [...together]
+      .filter(([, n]) => n >= 2)
+      .map(([other, n]) => ({ path: other, together: n, total: seqs.length, ratio: n / seqs.length }))
+      .sort((a, b) => b.ratio - a.ratio || a.path.localeCompare(b.path))
+      .slice(0, limit);
+  }
+
+  symbolsNamedBy(query: RecallQuery): Array<{ path: string; name: string; container?: string; kind: string }> {
+    const out: Array<{ path: string; name: string; container?: string; kind: string }> = [];
+    for (const id of query.identifierSet) {
+      for (const row of this.db.all<{ path: string; container: string; name: string; kind: string }>('SELECT path, container, name, kind FROM symbol WHERE key = ?', [id])) {
+        const path = this.current(row.path);
+        if (path) out.push({ path, name: row.name, kind: row.kind, ...(row.container ? { container: row.container } : {}) });
+      }
+    }
+    return out;
+  }
+
+  /** The file-level lexical index (FileQuery): BM25 over existing files' path words, symbols, subjects and words. */
+  query(terms: string[]): Array<{ path: string; score: number; terms: string[] }> {
+    if (terms.length === 0) return [];
+    const rows = this.db.all<{ path: string; score: number; tokens: string; symbols: string; subjects: string; words: string }>(
+      `SELECT f.path AS path, bm25(file_fts, ${FILE_BOOSTS.tokens}, ${FILE_BOOSTS.symbols}, ${FILE_BOOSTS.subjects}, ${FILE_BOOSTS.words}) AS score, f.tokens AS tokens, f.symbols AS symbols, f.subjects AS subjects, f.words AS words
+       FROM file_fts JOIN file f ON f.id = file_fts.rowid WHERE file_fts MATCH ? ORDER BY score LIMIT 100`,
+      [ftsQuery(terms)],
+    );
+    return rows.map((row) => ({
+      path: row.path,
+      // FTS5's bm25() is lower for better matches.
+      score: -row.score,
+      terms: matchedTerms(terms, [row.tokens, ...(JSON.parse(row.symbols) as string[]), ...(JSON.parse(row.subjects) as string[]), ...(JSON.parse(row.words) as string[])].join(' ')),
+    }));
+  }
+}

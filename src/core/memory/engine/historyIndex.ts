@@ -1,0 +1,384 @@
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { CoevolveError } from '../../errors.ts';
+import { digestOf, searchFieldsOf } from '../experienceDigest.ts';
+import type { ExperienceDigest } from '../experienceDigest.ts';
+import type { CommitExperience } from '../experience.ts';
+import { FileTable } from '../fileTable.ts';
+import { FileSearch } from '../fileSearch.ts';
+import type { ExperienceHit, FileQuery, FileView, HistoryCutoff, MemoryIndex, PageFilter } from '../memoryIndex.ts';
+import { FIELD_BOOSTS } from '../recallIndex.ts';
+import { SHARD_SIZE } from '../storeMeta.ts';
+import { storePath } from '../../store/storePath.ts';
+import { FILE_SCHEMA, FILE_TABLES, FileTablesWriter, SqlFileView } from './historyFiles.ts';
+import { FTS_TOKENIZER, ftsQuery, ftsText } from './ftsText.ts';
+import { loadSqlite, SqliteFile } from './sqliteFile.ts';
+
+/** Bumped when the tables change shape: an index of another version is rebuilt from the store. */
+const ENGINE_VERSION = 1;
+/** The index file, relative to the store: derived from memory/ (git-ignored, per machine). */
+export const HISTORY_INDEX = ['cache', 'history-index.sqlite'] as const;
+/** Digests applied to the file tables per transaction while they are rebuilt. */
+const REBUILD_CHUNK = 5000;
+
+const SCHEMA = `
+CREATE TABLE state(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE exp(seq INTEGER PRIMARY KEY, sha TEXT NOT NULL UNIQUE, time INTEGER NOT NULL, kind TEXT NOT NULL,
+  quarantined INTEGER NOT NULL, forgotten INTEGER NOT NULL, fhash TEXT NOT NULL, digest TEXT NOT NULL);
+CREATE INDEX exp_by_kind ON exp(kind, seq);
+CREATE VIRTUAL TABLE exp_fts USING fts5(subject, keywords, body, code, content='', contentless_delete=1, ${FTS_TOKENIZER}, prefix='6');
+CREATE VIRTUAL TABLE exp_vocab USING fts5vocab(exp_fts, 'col');
+${FILE_SCHEMA}`;
+
+/** The part of the store the index was built from, and how far the file tables have got. */
+interface IndexState {
+  shardRevs: Record<string, number>;
+  /** The file tables hold every experience up to this seq (-1: none). */
+  filesThrough: number;
+  filesCount: number;
+  /** An experience at or below filesThrough changed: the file tables must be built again. */
+  filesDirty: boolean;
+}
+
+/** The store the index is built from (MemoryStore; an interface so that tests can hand it shards). */
+export interface IndexSource {
+  readonly dir: string;
+  readonly state: { shards: Record<string, { rev: number }> };
+  loadShard(shard: number): Promise<CommitExperience[]>;
+}
+
+/**
+ * The recall index for a large store, on disk in SQLite: experiences by first-parent position with
+ * an FTS5 index over their text, and the file tables (historyFiles.ts). Opening it reads nothing but
+ * a few rows; a query reads the postings and rows it needs. It is derived from the store's shards and
+ * brought up to date shard by shard (by revision), each shard in one transaction, so a process killed
+ * half-way leaves an index that the next sync finishes.
+ */
+export class HistoryIndex implements MemoryIndex {
+  readonly notes: string[] = [];
+  private readonly derived = new Map<string, unknown>();
+  private files: SqlFileView | undefined;
+
+  private constructor(
+    private readonly db: SqliteFile,
+    readonly path: string,
+  ) {}
+
+  /** Opens (creating or rebuilding when unusable) the index of the store in `storeDir`. */
+  static async open(storeDir: string): Promise<HistoryIndex> {
+    const path = await storePath(storeDir, ...HISTORY_INDEX);
+    await mkdir(dirname(path), { recursive: true });
+    await loadSqlite();
+    try {
+      return HistoryIndex.openAt(path);
+    } catch (error) {
+      if (!CoevolveError.is(error, 'store-corrupt')) throw error;
+      // Derived: a damaged index is removed and built again from the store.
+      await rm(path, { force: true });
+      await rm(`${path}-journal`, { force: true });
+      const index = HistoryIndex.openAt(path);
+      index.notes.push(`The memory index ${path} could not be used (${error.message}); it was rebuilt from the store.`);
+      return index;
+    }
+  }
+
+  private static openAt(path: string): HistoryIndex {
+    const db = SqliteFile.open(path);
+    if (versionOf(db) === ENGINE_VERSION) return new HistoryIndex(db, path);
+    // New, or of another version: start from an empty file (it is rebuilt from the store).
+    db.close();
+    rmSync(path, { force: true });
+    rmSync(`${path}-journal`, { force: true });
+    const fresh = SqliteFile.open(path);
+    fresh.transaction(() => {
+      fresh.exec(SCHEMA);
+      fresh.run("INSERT INTO state(key, value) VALUES ('version', ?)", [String(ENGINE_VERSION)]);
+    });
+    return new HistoryIndex(fresh, path);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /**
+   * Brings the index up to the store: each shard whose revision changed is indexed again in one
+   * transaction. With `files` false (mining, batch by batch) the file tables wait for a later sync.
+   */
+  async sync(source: IndexSource, options: { files?: boolean; onShard?: (shard: number) => void } = {}): Promise<{ shards: number }> {
+    const wanted = Object.fromEntries(Object.entries(source.state.shards).map(([n, s]) => [n, s.rev]));
+    const stale = staleShards(wanted, this.state().shardRevs);
+    for (const shard of stale) {
+      const items = wanted[shard] === undefined ? [] : await source.loadShard(Number(shard));
+      options.onShard?.(Number(shard));
+      this.db.transaction(() => this.indexShard(Number(shard), wanted[shard], items));
+    }
+    if (stale.length) this.reset();
+    if (options.files !== false) this.syncFiles();
+    return { shards: stale.length };
+  }
+
+  /** Indexes shards just written (a mine's batch), from the records in hand instead of reading them back. */
+  indexWritten(written: ReadonlyArray<{ shard: number; rev: number; items: readonly CommitExperience[] }>): void {
+    for (const { shard, rev, items } of written) this.db.transaction(() => this.indexShard(shard, rev, items));
+    if (written.length) this.reset();
+  }
+
+  get size(): number {
+    return this.db.get<{ n: number }>('SELECT count(*) AS n FROM exp')!.n;
+  }
+
+  derive<T>(key: string, build: () => T): T {
+    if (this.derived.has(key)) return this.derived.get(key) as T;
+    if (this.derived.size >= 8) this.derived.delete(this.derived.keys().next().value!);
+    const value = build();
+    this.derived.set(key, value);
+    return value;
+  }
+
+  digest(sha: string): ExperienceDigest | undefined {
+    const row = this.db.get<{ digest: string }>('SELECT digest FROM exp WHERE sha = ?', [sha]);
+    return row ? (JSON.parse(row.digest) as ExperienceDigest) : undefined;
+  }
+
+  /** The seq of a full sha or a unique prefix of 7+ characters. */
+  seqOf(shaOrPrefix: string): number | undefined {
+    const exact = this.db.get<{ seq: number }>('SELECT seq FROM exp WHERE sha = ?', [shaOrPrefix]);
+    if (exact || shaOrPrefix.length < 7 || shaOrPrefix.length >= 40) return exact?.seq;
+    return this.db.get<{ seq: number }>('SELECT seq FROM exp WHERE sha >= ? AND sha < ? ORDER BY sha LIMIT 1', [shaOrPrefix, `${shaOrPrefix}g`])?.seq;
+  }
+
+  query(terms: string[], limit: number, filter?: (digest: ExperienceDigest) => boolean): ExperienceHit[] {
+    if (terms.length === 0) return [];
+    return this.db.read(() => {
+      const out: ExperienceHit[] = [];
+      const sql = `SELECT e.digest AS digest, bm25(exp_fts, ${FIELD_BOOSTS.title}, ${FIELD_BOOSTS.title}, ${FIELD_BOOSTS.body}, ${FIELD_BOOSTS.code}) AS score
+        FROM exp_fts JOIN exp e ON e.seq = exp_fts.rowid WHERE exp_fts MATCH ? ORDER BY score`;
+      for (const row of this.db.iterate<{ digest: string; score: number }>(sql, [ftsQuery(terms)])) {
+        const digest = JSON.parse(row.digest) as ExperienceDigest;
+        if (filter && !filter(digest)) continue;
+        out.push({ digest, score: -row.score, terms: [] });
+        if (out.length >= limit) break;
+      }
+      this.markMatchedTerms(out, terms);
+      return out;
+    });
+  }
+
+  subjectFrequency(terms: readonly string[]): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const term of new Set(terms)) counts.set(term, this.db.get<{ doc: number }>("SELECT doc FROM exp_vocab WHERE term = ? AND col = 'subject'", [term])?.doc ?? 0);
+    return counts;
+  }
+
+  unfilteredFiles(): { table: FileView; search: FileQuery } {
+    const view = this.fileView();
+    return { table: view, search: view };
+  }
+
+  /** A cutoff's file tables are built in memory from the experiences before it (a replay's, rare at scale). */
+  filesWhere(key: string, allowed: (digest: ExperienceDigest) => boolean): { table: FileView; search: FileQuery } {
+    return this.derive(`files:${key}`, () => {
+      const table = new FileTable([...this.allDigests()].filter(allowed));
+      return { table, search: FileSearch.build(table) };
+    });
+  }
+
+  newestBefore(cutoff: HistoryCutoff): ExperienceDigest | undefined {
+    const row = this.db.get<{ digest: string }>('SELECT digest FROM exp WHERE seq < ? AND time < ? ORDER BY seq DESC LIMIT 1', [cutoff.seq ?? Number.MAX_SAFE_INTEGER, cutoff.time ?? Number.MAX_SAFE_INTEGER]);
+    return row ? (JSON.parse(row.digest) as ExperienceDigest) : undefined;
+  }
+
+  touching(paths: readonly string[]): ExperienceDigest[] {
+    // The names a file had: the old names in renames recorded by changes to any name found so far.
+    const names = new Set(paths);
+    const seqs = new Set<number>();
+    const queue = [...paths];
+    while (queue.length) {
+      const name = queue.pop()!;
+      for (const row of this.db.all<{ seq: number; digest: string }>('SELECT e.seq AS seq, e.digest AS digest FROM touch t JOIN file f ON f.id = t.file JOIN exp e ON e.seq = t.seq WHERE f.path = ?', [name])) {
+        seqs.add(row.seq);
+        for (const file of (JSON.parse(row.digest) as ExperienceDigest).files) {
+          if (file.path === name && file.oldPath && !names.has(file.oldPath)) {
+            names.add(file.oldPath);
+            queue.push(file.oldPath);
+          }
+        }
+      }
+    }
+    return this.digestsAt([...seqs]).sort((a, b) => b.seq - a.seq);
+  }
+
+  symbolHomes(symbol: { name: string; container?: string }): string[] {
+    const view = this.fileView();
+    const homes = new Set<string>();
+    for (const row of this.db.all<{ path: string }>('SELECT path FROM symbol WHERE key = ? AND container = ? AND name = ?', [symbol.name.toLowerCase(), symbol.container ?? '', symbol.name])) {
+      const path = view.current(row.path);
+      if (path) homes.add(path);
+    }
+    return [...homes];
+  }
+
+  page(offset: number, limit: number, filter: PageFilter): { digests: ExperienceDigest[]; total: number } {
+    return this.db.read(() => {
+      const where: string[] = [];
+      const params: Array<string | number> = [];
+      if (filter.kind !== undefined) {
+        where.push('e.kind = ?');
+        params.push(filter.kind);
+      }
+      if (filter.quarantined) where.push('e.quarantined = 1 AND e.forgotten = 0');
+      if (filter.path) {
+        // The file table is small beside history: match its paths here, then read their changes by index.
+        const ids = this.db.all<{ id: number; path: string }>('SELECT id, path FROM file').filter((row) => filter.path!(row.path)).map((row) => row.id);
+        if (ids.length === 0) return { digests: [], total: 0 };
+        where.push(`e.seq IN (SELECT seq FROM touch WHERE file IN (${ids.join(',')}))`);
+      }
+      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const total = this.db.get<{ n: number }>(`SELECT count(*) AS n FROM exp e ${clause}`, params)!.n;
+      const rows = this.db.all<{ digest: string }>(`SELECT e.digest AS digest FROM exp e ${clause} ORDER BY e.seq DESC LIMIT ? OFFSET ?`, [...params, limit, offset]);
+      return { digests: rows.map((row) => JSON.parse(row.digest) as ExperienceDigest), total };
+    });
+  }
+
+  /** Every digest, oldest first, a row at a time. */
+  *allDigests(): Generator<ExperienceDigest> {
+    for (const row of this.db.iterate<{ digest: string }>('SELECT digest FROM exp ORDER BY seq')) yield JSON.parse(row.digest) as ExperienceDigest;
+  }
+
+  private digestsAt(seqs: number[]): ExperienceDigest[] {
+    const out: ExperienceDigest[] = [];
+    for (let i = 0; i < seqs.length; i += 500) {
+      const chunk = seqs.slice(i, i + 500);
+      for (const row of this.db.all<{ digest: string }>(`SELECT digest FROM exp WHERE seq IN (${chunk.map(() => '?').join(',')})`, chunk)) out.push(JSON.parse(row.digest) as ExperienceDigest);
+    }
+    return out;
+  }
+
+  /** Which query terms each hit holds: one indexed lookup per term over the hits' rows. */
+  private markMatchedTerms(hits: ExperienceHit[], terms: readonly string[]): void {
+    if (hits.length === 0) return;
+    const bySeq = new Map(hits.map((hit) => [hit.digest.seq, hit]));
+    const rowids = [...bySeq.keys()].join(',');
+    for (const term of new Set(terms)) {
+      for (const row of this.db.all<{ seq: number }>(`SELECT rowid AS seq FROM exp_fts WHERE exp_fts MATCH ? AND rowid IN (${rowids})`, [ftsQuery([term])])) bySeq.get(row.seq)?.terms.push(term);
+    }
+  }
+
+  private fileView(): SqlFileView {
+    if (!this.files) {
+      const state = this.state();
+      const bounds = this.db.get<{ newest: number | null; oldest: number | null }>('SELECT max(seq) AS newest, min(seq) AS oldest FROM exp WHERE seq <= ?', [state.filesThrough])!;
+      this.files = new SqlFileView(this.db, bounds.newest ?? 0, bounds.oldest ?? 0, state.filesCount);
+    }
+    return this.files;
+  }
+
+  private reset(): void {
+    this.files = undefined;
+    this.derived.clear();
+  }
+
+  private state(): IndexState {
+    const rows = this.db.all<{ key: string; value: string }>('SELECT key, value FROM state');
+    const value = new Map(rows.map((row) => [row.key, row.value]));
+    return {
+      shardRevs: JSON.parse(value.get('shardRevs') ?? '{}') as Record<string, number>,
+      filesThrough: Number(value.get('filesThrough') ?? -1),
+      filesCount: Number(value.get('filesCount') ?? 0),
+      filesDirty: value.get('filesDirty') === '1',
+    };
+  }
+
+  private setState(changes: Partial<IndexState>): void {
+    for (const [key, value] of Object.entries(changes)) {
+      const text = typeof value === 'object' ? JSON.stringify(value) : typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
+      this.db.run('INSERT OR REPLACE INTO state(key, value) VALUES (?, ?)', [key, text]);
+    }
+  }
+
+  /** One shard, in the caller's transaction: its rows replaced, what changed below the file tables' mark noted. */
+  private indexShard(shard: number, rev: number | undefined, items: readonly CommitExperience[]): void {
+    const state = this.state();
+    // Another process may have indexed it meanwhile.
+    if (state.shardRevs[String(shard)] === rev) return;
+    const existing = new Map(this.db.all<{ seq: number; sha: string; fhash: string }>('SELECT seq, sha, fhash FROM exp WHERE seq >= ? AND seq < ?', [shard * SHARD_SIZE, (shard + 1) * SHARD_SIZE]).map((row) => [row.seq, row]));
+    let filesDirty = state.filesDirty;
+    for (const item of items) {
+      const digest = digestOf(item);
+      const fhash = fileHash(digest);
+      const before = existing.get(item.seq);
+      existing.delete(item.seq);
+      if (before && (before.sha !== digest.sha || before.fhash !== fhash) && item.seq <= state.filesThrough) filesDirty = true;
+      if (!before && item.seq <= state.filesThrough) filesDirty = true;
+      if (before) this.db.run('DELETE FROM exp_fts WHERE rowid = ?', [item.seq]);
+      this.db.run('INSERT OR REPLACE INTO exp(seq, sha, time, kind, quarantined, forgotten, fhash, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+        item.seq,
+        digest.sha,
+        digest.time,
+        digest.kind,
+        digest.quarantined ? 1 : 0,
+        digest.forgotten ? 1 : 0,
+        fhash,
+        JSON.stringify(digest),
+      ]);
+      const fields = searchFieldsOf(item);
+      this.db.run('INSERT INTO exp_fts(rowid, subject, keywords, body, code) VALUES (?, ?, ?, ?, ?)', [item.seq, ftsText(fields.subject), ftsText(fields.keywords), ftsText(fields.body), ftsText(`${fields.paths} ${fields.symbols}`)]);
+    }
+    for (const gone of existing.values()) {
+      this.db.run('DELETE FROM exp WHERE seq = ?', [gone.seq]);
+      this.db.run('DELETE FROM exp_fts WHERE rowid = ?', [gone.seq]);
+      if (gone.seq <= state.filesThrough) filesDirty = true;
+    }
+    const shardRevs = { ...state.shardRevs };
+    if (rev === undefined) delete shardRevs[String(shard)];
+    else shardRevs[String(shard)] = rev;
+    this.setState({ shardRevs, filesDirty });
+  }
+
+  /** The file tables follow the experiences: new ones on top are applied, anything else rebuilds them. */
+  private syncFiles(): void {
+    let state = this.state();
+    if (state.filesDirty) {
+      this.db.transaction(() => {
+        for (const table of FILE_TABLES) this.db.run(`DELETE FROM ${table}`);
+        this.db.run("INSERT INTO file_fts(file_fts) VALUES ('delete-all')");
+        this.setState({ filesThrough: -1, filesCount: 0, filesDirty: false });
+      });
+      state = this.state();
+    }
+    for (;;) {
+      const rows = this.db.all<{ digest: string }>('SELECT digest FROM exp WHERE seq > ? ORDER BY seq LIMIT ?', [state.filesThrough, REBUILD_CHUNK]);
+      if (rows.length === 0) break;
+      const digests = rows.map((row) => JSON.parse(row.digest) as ExperienceDigest);
+      this.db.transaction(() => {
+        const writer = new FileTablesWriter(this.db);
+        for (const digest of digests) writer.apply(digest);
+        writer.flush();
+        state = { ...state, filesThrough: digests[digests.length - 1]!.seq, filesCount: state.filesCount + digests.length };
+        this.setState({ filesThrough: state.filesThrough, filesCount: state.filesCount });
+      });
+      this.reset();
+    }
+  }
+}
+
+function versionOf(db: SqliteFile): number | undefined {
+  const table = db.get("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'state'");
+  if (!table) return undefined;
+  return Number(db.get<{ value: string }>("SELECT value FROM state WHERE key = 'version'")?.value);
+}
+
+/** Shards whose revision differs between the store and the index, oldest first. */
+function staleShards(wanted: Record<string, number>, have: Record<string, number>): string[] {
+  return Object.keys({ ...wanted, ...have })
+    .filter((shard) => wanted[shard] !== have[shard])
+    .sort((a, b) => Number(a) - Number(b));
+}
+
+/** What the file tables read from a digest: when it is unchanged, a re-indexed row leaves them alone. */
+function fileHash(digest: ExperienceDigest): string {
+  return createHash('sha1').update(JSON.stringify([digest.sha, digest.subject, digest.files, digest.symbols])).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,214 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { mineHistory } from '../../../src/core/mining/miner.ts';
+import { HISTORY_INDEX, HistoryIndex } from '../../../src/core/memory/engine/historyIndex.ts';
+import { FileTable } from '../../../src/core/memory/fileTable.ts';
+import { FileSearch } from '../../../src/core/memory/fileSearch.ts';
+import type { FileView } from '../../../src/core/memory/memoryIndex.ts';
+import { buildQuery } from '../../../src/core/memory/queryBuilder.ts';
+import { recallInWorkspace } from '../../../src/core/memory/recallService.ts';
+import { MemoryStore } from '../../../src/core/memory/store.ts';
+import { digestOf } from '../../../src/core/memory/experienceDigest.ts';
+import { resolveWorkspace } from '../../../src/core/workspace.ts';
+import { fakeExperience } from '../../helpers/fakeExperience.ts';
+import { GitRepo, tempDir } from '../../helpers/gitRepo.ts';
+
+// The disk engine (SQLite, src/core/memory/engine/) must answer as the in-memory engine does, whatever
+// order history arrives in, and survive what a store survives: a damaged file, a killed process, two
+// processes at once.
+
+const repo = GitRepo.create('coevolve-engine-');
+const store = tempDir('coevolve-engine-store-');
+const fakeStore = tempDir('coevolve-engine-fake-');
+after(() => {
+  repo.remove();
+  rmSync(store, { recursive: true, force: true });
+  rmSync(fakeStore, { recursive: true, force: true });
+});
+
+const fn = (name: string, body = 'return 1;') => `export function ${name}(input: string) {\n  ${body}\n}\n`;
+
+/** A history with renames, a delete, tests that move with their sources and symbols in several files. */
+function buildHistory(): void {
+  repo.commit('feat(auth): add login and session', { 'src/auth/login.ts': fn('login'), 'src/auth/session.ts': fn('openSession'), 'test/login.test.ts': fn('testLogin') });
+  repo.commit('feat(parser): parseHeader reads headers', { 'src/parser/header.ts': fn('parseHeader'), 'test/header.test.ts': fn('testHeader') });
+  repo.commit('fix(auth): login refuses an empty password', { 'src/auth/login.ts': fn('login', 'return input ? 1 : 0;'), 'test/login.test.ts': fn('testLogin', 'return 2;') });
+  repo.git('mv', 'src/parser/header.ts', 'src/parser/headers.ts');
+  repo.commit('refactor(parser): rename header to headers', { 'src/parser/headers.ts': fn('parseHeader', 'return 3;') });
+  repo.commit('fix(auth): session expiry uses the clock', { 'src/auth/session.ts': fn('openSession', 'return Date.now();'), 'src/auth/login.ts': fn('login', 'return 4;') });
+  repo.commit('chore: drop the old session helper', { 'src/auth/session.ts': null, 'src/auth/clock.ts': fn('now') });
+  repo.commit('fix(parser): parseHeader trims values', { 'src/parser/headers.ts': fn('parseHeader', 'return input.trim().length;'), 'test/header.test.ts': fn('testHeader', 'return 5;') });
+}
+
+/** Every answer of the disk engine's file tables, beside the in-memory FileTable's over the same digests. */
+async function assertSameFiles(label: string): Promise<void> {
+  const opened = await MemoryStore.open(store);
+  const digests = (await opened.loadAll()).map(digestOf);
+  const memory = new FileTable(digests);
+  const search = FileSearch.build(memory);
+  const index = await HistoryIndex.open(store);
+  try {
+    await index.sync(opened);
+    const disk = index.unfilteredFiles();
+    const paths = new Set(digests.flatMap((d) => d.files.flatMap((f) => [f.path, f.oldPath ?? f.path])));
+    assert.ok(paths.size >= 7, `${label}: the history has its files`);
+    const answers = (view: FileView, path: string) => [view.current(path), view.isTest(path), view.specificity(path).toFixed(6), view.history(path), view.coChanged(path, 5)];
+    for (const path of paths) assert.deepEqual(answers(disk.table, path), answers(memory, path), `${label}: ${path}`);
+    assert.equal(disk.table.newestSeq, memory.newestSeq, `${label}: newest`);
+    assert.equal(disk.table.oldestSeq, memory.oldestSeq, `${label}: oldest`);
+    for (const text of ['parseHeader in src/parser/header.ts', 'login session expiry', 'headers.ts trims', 'clock now']) {
+      const query = buildQuery(text);
+      assert.deepEqual(disk.table.pathMatches(query), memory.pathMatches(query), `${label}: path matches for "${text}"`);
+      assert.deepEqual(disk.table.filesNamedBy(query).sort(), memory.filesNamedBy(query).sort(), `${label}: files named by "${text}"`);
+      assert.deepEqual(disk.table.symbolsNamedBy(query), memory.symbolsNamedBy(query), `${label}: symbols named by "${text}"`);
+      assert.deepEqual(new Set(disk.search.query(query.terms).map((hit) => hit.path)), new Set(search.query(query.terms).map((hit) => hit.path)), `${label}: files matching "${text}"`);
+    }
+  } finally {
+    index.close();
+  }
+}
+
+describe('the disk engine for large stores', () => {
+  before(() => {
+    process.env.COEVOLVE_MEMORY_ENGINE = 'sqlite';
+    buildHistory();
+  });
+  after(() => delete process.env.COEVOLVE_MEMORY_ENGINE);
+
+  it('answers about files exactly as the in-memory file table does, after a mine, a new commit and a rewrite', async () => {
+    await mineHistory(repo.dir, { storeDir: store });
+    await assertSameFiles('first mine');
+    // A new commit on top is applied to the file tables; a pin changes an old shard without touching files.
+    const top = repo.commit('fix(auth): login logs the attempt', { 'src/auth/login.ts': fn('login', 'return 6;'), 'src/auth/clock.ts': fn('now', 'return 7;') });
+    await mineHistory(repo.dir, { storeDir: store });
+    await assertSameFiles('one new commit');
+    await (await MemoryStore.open(store)).transaction(async (tx) => {
+      const found = (await tx.find(top))!;
+      found.utility.pinned = true;
+      tx.touch(found);
+    });
+    await assertSameFiles('after a pin');
+    // History rewritten under the mined head: the rewritten commits leave the tables.
+    repo.git('reset', '-q', '--hard', 'HEAD~2');
+    repo.commit('fix(parser): parseHeader keeps empty values', { 'src/parser/headers.ts': fn('parseHeader', 'return 8;') });
+    await mineHistory(repo.dir, { storeDir: store });
+    await assertSameFiles('after a rewrite');
+  });
+
+  it('recalls through the disk engine, and finds the changes that touched a file under its old name', async () => {
+    const workspace = await resolveWorkspace(repo.dir, store);
+    const result = await recallInWorkspace(workspace, 'parseHeader trims header values');
+    assert.equal(result.files[0]?.path, 'src/parser/headers.ts', JSON.stringify(result.files.slice(0, 3)));
+    assert.ok(result.experiences.some((e) => e.subject === 'fix(parser): parseHeader reads headers' || e.subject.startsWith('refactor(parser)')), 'past changes of the file are recalled');
+    const index = await HistoryIndex.open(store);
+    try {
+      const subjects = index.touching(['src/parser/headers.ts']).map((d) => d.subject);
+      assert.ok(subjects.includes('feat(parser): parseHeader reads headers'), `made under the old name: ${subjects.join(' | ')}`);
+      assert.deepEqual(index.symbolHomes({ name: 'parseHeader' }), ['src/parser/headers.ts']);
+    } finally {
+      index.close();
+    }
+  });
+
+  it('pages the memory browser from the index, by kind and by file, newest first', async () => {
+    const opened = await MemoryStore.open(store);
+    const digests = (await opened.loadAll()).map(digestOf).sort((a, b) => b.seq - a.seq);
+    const index = await HistoryIndex.open(store);
+    try {
+      const fixes = index.page(0, 2, { kind: 'fix' });
+      const expected = digests.filter((d) => d.kind === 'fix');
+      assert.equal(fixes.total, expected.length);
+      assert.deepEqual(fixes.digests.map((d) => d.sha), expected.slice(0, 2).map((d) => d.sha));
+      assert.deepEqual(index.page(2, 10, { kind: 'fix' }).digests.map((d) => d.sha), expected.slice(2).map((d) => d.sha));
+      const byFile = index.page(0, 50, { path: (path) => path.includes('login') });
+      assert.deepEqual(byFile.digests.map((d) => d.sha), digests.filter((d) => d.files.some((f) => f.path.includes('login'))).map((d) => d.sha));
+      assert.equal(index.page(0, 5, { path: () => false }).total, 0);
+    } finally {
+      index.close();
+    }
+  });
+
+  it('rebuilds a damaged index file from the store, with a note, and clears a lock a killed process left', async () => {
+    const path = join(store, ...HISTORY_INDEX);
+    writeFileSync(path, Buffer.alloc(8192, 0x5a));
+    const rebuilt = await HistoryIndex.open(store);
+    try {
+      assert.match(rebuilt.notes.join('\n'), /could not be used.*rebuilt from the store/);
+      await rebuilt.sync(await MemoryStore.open(store));
+      assert.equal(rebuilt.size, (await MemoryStore.open(store)).state.counts.experiences);
+    } finally {
+      rebuilt.close();
+    }
+    // The VFS locks with a folder; a killed process leaves it behind.
+    mkdirSync(`${path}.lock`);
+    const old = new Date(Date.now() - 10 * 60_000);
+    utimesSync(`${path}.lock`, old, old);
+    const workspace = await resolveWorkspace(repo.dir, store);
+    assert.ok((await recallInWorkspace(workspace, 'login session')).experiences.length > 0);
+  });
+});
+
+describe('the disk engine under crashes and concurrency', () => {
+  const SHARDS = 12;
+  before(async () => {
+    const opened = await MemoryStore.open(fakeStore);
+    for (let shard = 0; shard < SHARDS; shard++) {
+      await opened.transaction(async (tx) => tx.upsert(Array.from({ length: 1000 }, (_, i) => fakeExperience(shard * 1000 + i + 1, { intent: { subject: `feat: change ${shard * 1000 + i + 1} in area${i % 13}`, body: '', issues: [] } }))));
+    }
+  });
+
+  const syncChild = () =>
+    spawn(process.execPath, ['--import', 'tsx', '-e', `import('${join(import.meta.dirname, '..', '..', 'helpers', 'indexSyncChild.ts')}')`, fakeStore], { stdio: ['ignore', 'pipe', 'pipe'] });
+
+  it('finishes an index that a process killed half-way through indexing left behind', async () => {
+    const child = syncChild();
+    let out = '';
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        // Killed once it has indexed a few shards, in the middle of the next.
+        if (/shard 3\b/.test(out)) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      child.on('exit', () => resolve());
+    });
+    await new Promise((resolve) => child.on('close', resolve));
+    assert.equal(child.signalCode, 'SIGKILL', `the child was killed mid-way (${out.slice(-200)})`);
+    const opened = await MemoryStore.open(fakeStore);
+    const index = await HistoryIndex.open(fakeStore);
+    try {
+      await index.sync(opened);
+      assert.equal(index.size, SHARDS * 1000, 'every experience indexed once');
+      assert.equal(index.query(['area7'], 5000).length, Math.ceil((1000 - 7) / 13) * SHARDS, 'the text index holds every row once');
+      const memory = new FileTable((await opened.loadAll()).map(digestOf));
+      assert.deepEqual(index.unfilteredFiles().table.history('src/f3.ts').length, memory.history('src/f3.ts').length);
+    } finally {
+      index.close();
+    }
+  });
+
+  it('lets two processes sync at once and leaves one consistent index', async () => {
+    rmSync(join(fakeStore, ...HISTORY_INDEX), { force: true });
+    const runs = [syncChild(), syncChild()].map(
+      (child) =>
+        new Promise<{ code: number | null; stderr: string }>((resolve) => {
+          let stderr = '';
+          child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+          child.on('close', (code) => resolve({ code, stderr }));
+        }),
+    );
+    for (const run of await Promise.all(runs)) assert.equal(run.code, 0, run.stderr.slice(-800));
+    const index = await HistoryIndex.open(fakeStore);
+    try {
+      assert.equal(index.size, SHARDS * 1000);
+      assert.equal(index.query(['area7'], 5000).length, Math.ceil((1000 - 7) / 13) * SHARDS);
+    } finally {
+      index.close();
+    }
+  });
+});
