@@ -51,6 +51,9 @@ export function digestOf(experience: CommitExperience): ExperienceDigest {
   };
 }
 
+/** How much a match in each indexed field counts: the subject most, the files and symbols next. */
+export const FIELD_BOOSTS = { title: 3, body: 1, code: 2 };
+
 /** The text fields the lexical index sees for one experience. */
 export function searchFieldsOf(experience: CommitExperience): Record<'subject' | 'body' | 'keywords' | 'paths' | 'symbols', string> {
   return {

@@ -4,6 +4,7 @@ import { recallCachePath } from './recallIndex.ts';
 import type { CommitExperience } from './experience.ts';
 import { MemoryStore } from './store.ts';
 import { tombstoneOf } from './tombstone.ts';
+import { syncDiskIndex } from './openMemoryIndex.ts';
 
 /**
  * Forgets one mined commit for good: its record becomes a tombstone (message, author, files,
@@ -28,6 +29,8 @@ export async function forgetExperience(storeDir: string, shaOrPrefix: string): P
   });
   // The search index cache holds the commit's words too: it is derived, so it is rebuilt on next use.
   if (forgotten) await rm(cache, { force: true });
+  // A large store's index on disk is brought up to the tombstone now, its old text overwritten.
+  if (forgotten) (await syncDiskIndex(store))?.close();
   return forgotten;
 }
 

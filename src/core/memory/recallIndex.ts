@@ -7,7 +7,7 @@ import { CoevolveError } from '../errors.ts';
 import { atomicWriteFile } from '../util/atomicWrite.ts';
 import { storePath } from '../store/storePath.ts';
 import type { SearchResult } from 'minisearch';
-import { digestOf, searchFieldsOf } from './experienceDigest.ts';
+import { digestOf, FIELD_BOOSTS, searchFieldsOf } from './experienceDigest.ts';
 import type { ExperienceDigest } from './experienceDigest.ts';
 import type { MemoryStore } from './store.ts';
 import { shardOf } from './store.ts';
@@ -23,7 +23,6 @@ import { tokenize } from './tokenize.ts';
 const CACHE_VERSION = 6;
 // Few fields keep each query cheap: every field is another lookup and scoring pass per term.
 const FIELDS = ['title', 'body', 'code'] as const;
-export const FIELD_BOOSTS = { title: 3, body: 1, code: 2 };
 
 interface IndexDoc {
   id: string;

@@ -7,6 +7,7 @@ import { storePath, storePathSync } from '../store/storePath.ts';
 import { EXPERIENCE_SCHEMA } from './experience.ts';
 import type { CommitExperience } from './experience.ts';
 import { tombstoneOf } from './tombstone.ts';
+import { HistoryIndex } from './engine/historyIndex.ts';
 import { withStoreLock } from './storeLock.ts';
 import { STORE_LOG_SCHEMAS } from '../store/logSchemas.ts';
 import { repairStoreLogs } from '../store/storeLogs.ts';
@@ -70,7 +71,12 @@ export class MemoryStore {
       const meta = (await readMeta(this.dir)) ?? emptyMeta();
       await reconcileMeta(this.dir, meta, this.notices);
       const tx = new StoreTransaction(this.dir, meta);
-      const result = await fn(tx);
+      let result: T;
+      try {
+        result = await fn(tx);
+      } finally {
+        tx.dispose();
+      }
       await tx.commit();
       this.meta = tx.meta;
       return result;
@@ -105,6 +111,7 @@ export class StoreTransaction {
    * reads one shard instead of every shard, which a large store cannot afford per transaction.
    */
   locate?: (shaOrPrefix: string) => number | undefined;
+  private locator: Awaited<ReturnType<typeof HistoryIndex.locatorFor>> | null = null;
   /** After commit: each shard written, with its new revision and all its items. */
   readonly written: Array<{ shard: number; rev: number; items: CommitExperience[] }> = [];
 
@@ -159,6 +166,12 @@ export class StoreTransaction {
 
   /** Finds an experience by full sha or unique prefix (7+ chars). */
   async find(shaOrPrefix: string): Promise<CommitExperience | undefined> {
+    if (!this.locate && this.locator === null && !this.shaToSeq) {
+      // A store with its index on disk is large: ask the index rather than read every shard.
+      const dir = this.dir;
+      this.locator = await HistoryIndex.locatorFor({ dir, state: this.meta, loadShard: async (n) => (await readShard(dir, n))?.items ?? [] });
+      if (this.locator) this.locate = this.locator.locate;
+    }
     if (this.locate && !this.shaToSeq) {
       // What this transaction already holds first: the locator knows only what was committed.
       const matches = (sha: string) => sha === shaOrPrefix || (shaOrPrefix.length >= 7 && sha.startsWith(shaOrPrefix));
@@ -226,6 +239,12 @@ export class StoreTransaction {
       }
     }
     return this.shaToSeq;
+  }
+
+  /** Closes what find() opened. */
+  dispose(): void {
+    this.locator?.close();
+    this.locator = undefined;
   }
 
   async commit(): Promise<void> {

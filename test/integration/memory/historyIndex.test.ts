@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { CoevolveError } from '../../../src/core/errors.ts';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { mineHistory } from '../../../src/core/mining/miner.ts';
@@ -148,6 +149,21 @@ describe('the disk engine for large stores', () => {
     utimesSync(`${path}.lock`, old, old);
     const workspace = await resolveWorkspace(repo.dir, store);
     assert.ok((await recallInWorkspace(workspace, 'login session')).experiences.length > 0);
+  });
+
+  it('refuses an index whose journal is a link, and writes nothing through it', async () => {
+    const path = join(store, ...HISTORY_INDEX);
+    const outside = join(tempDir('coevolve-engine-outside-'), 'victim');
+    writeFileSync(outside, 'keep me');
+    rmSync(`${path}-journal`, { force: true });
+    symlinkSync(outside, `${path}-journal`);
+    try {
+      const workspace = await resolveWorkspace(repo.dir, store);
+      await assert.rejects(recallInWorkspace(workspace, 'login session'), (e: unknown) => CoevolveError.is(e, 'store-corrupt') && /journal is a symbolic link/.test((e as Error).message));
+      assert.equal(readFileSync(outside, 'utf8'), 'keep me');
+    } finally {
+      rmSync(`${path}-journal`, { force: true });
+    }
   });
 });
 

@@ -3,15 +3,15 @@ import { rmSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CoevolveError } from '../../errors.ts';
-import { digestOf, searchFieldsOf } from '../experienceDigest.ts';
+import { digestOf, FIELD_BOOSTS, searchFieldsOf } from '../experienceDigest.ts';
 import type { ExperienceDigest } from '../experienceDigest.ts';
 import type { CommitExperience } from '../experience.ts';
 import { FileTable } from '../fileTable.ts';
 import { FileSearch } from '../fileSearch.ts';
 import type { ExperienceHit, FileQuery, FileView, HistoryCutoff, MemoryIndex, PageFilter } from '../memoryIndex.ts';
-import { FIELD_BOOSTS } from '../recallIndex.ts';
 import { SHARD_SIZE } from '../storeMeta.ts';
 import { storePath } from '../../store/storePath.ts';
+import { lstatIfPresent, statIfPresent } from '../../util/fsProbe.ts';
 import { FILE_SCHEMA, FILE_TABLES, FileTablesWriter, SqlFileView } from './historyFiles.ts';
 import { FTS_TOKENIZER, ftsQuery, ftsText } from './ftsText.ts';
 import { loadSqlite, SqliteFile } from './sqliteFile.ts';
@@ -40,6 +40,8 @@ interface IndexState {
   filesCount: number;
   /** An experience at or below filesThrough changed: the file tables must be built again. */
   filesDirty: boolean;
+  /** A commit was forgotten: its words must leave the text index's segments too. */
+  scrub: boolean;
 }
 
 /** The store the index is built from (MemoryStore; an interface so that tests can hand it shards). */
@@ -70,6 +72,12 @@ export class HistoryIndex implements MemoryIndex {
   static async open(storeDir: string): Promise<HistoryIndex> {
     const path = await storePath(storeDir, ...HISTORY_INDEX);
     await mkdir(dirname(path), { recursive: true });
+    // SQLite opens its side files by name: one that is a link (a cloned repository could hold one) is refused, never written through.
+    for (const side of [path, `${path}-journal`, `${path}.lock`, `${path}.users`]) {
+      if ((await lstatIfPresent(side))?.isSymbolicLink()) {
+        throw new CoevolveError('store-corrupt', `${side} is a symbolic link: the memory index is never read or written through a link.`, { hint: 'Remove the link (the index is rebuilt from the store), or run `coevolve store repair`.' });
+      }
+    }
     await loadSqlite();
     try {
       return HistoryIndex.openAt(path);
@@ -82,6 +90,23 @@ export class HistoryIndex implements MemoryIndex {
       index.notes.push(`The memory index ${path} could not be used (${error.message}); it was rebuilt from the store.`);
       return index;
     }
+  }
+
+  /**
+   * Where shas are, for a store transaction on a store that has its index on disk (undefined
+   * otherwise): the index is first brought up to the store's shards, read from disk (never the
+   * transaction's uncommitted copies), so that what it says is what is stored.
+   */
+  static async locatorFor(source: IndexSource): Promise<{ locate: (shaOrPrefix: string) => number | undefined; close: () => void } | undefined> {
+    if (!(await statIfPresent(await storePath(source.dir, ...HISTORY_INDEX)))) return undefined;
+    const index = await HistoryIndex.open(source.dir);
+    try {
+      await index.sync(source, { files: false });
+    } catch (error) {
+      index.close();
+      throw error;
+    }
+    return { locate: (sha) => index.seqOf(sha), close: () => index.close() };
   }
 
   private static openAt(path: string): HistoryIndex {
@@ -117,6 +142,14 @@ export class HistoryIndex implements MemoryIndex {
     }
     if (stale.length) this.reset();
     if (options.files !== false) this.syncFiles();
+    if (this.state().scrub) {
+      // Deleted rows of a text index stay in its segments until they are merged: merge them all now.
+      this.db.transaction(() => {
+        this.db.run("INSERT INTO exp_fts(exp_fts) VALUES ('optimize')");
+        this.db.run("INSERT INTO file_fts(file_fts) VALUES ('optimize')");
+        this.setState({ scrub: false });
+      });
+    }
     return { shards: stale.length };
   }
 
@@ -289,6 +322,7 @@ export class HistoryIndex implements MemoryIndex {
       filesThrough: Number(value.get('filesThrough') ?? -1),
       filesCount: Number(value.get('filesCount') ?? 0),
       filesDirty: value.get('filesDirty') === '1',
+      scrub: value.get('scrub') === '1',
     };
   }
 
@@ -304,13 +338,15 @@ export class HistoryIndex implements MemoryIndex {
     const state = this.state();
     // Another process may have indexed it meanwhile.
     if (state.shardRevs[String(shard)] === rev) return;
-    const existing = new Map(this.db.all<{ seq: number; sha: string; fhash: string }>('SELECT seq, sha, fhash FROM exp WHERE seq >= ? AND seq < ?', [shard * SHARD_SIZE, (shard + 1) * SHARD_SIZE]).map((row) => [row.seq, row]));
+    const existing = new Map(this.db.all<{ seq: number; sha: string; fhash: string; forgotten: number }>('SELECT seq, sha, fhash, forgotten FROM exp WHERE seq >= ? AND seq < ?', [shard * SHARD_SIZE, (shard + 1) * SHARD_SIZE]).map((row) => [row.seq, row]));
     let filesDirty = state.filesDirty;
+    let scrub = state.scrub;
     for (const item of items) {
       const digest = digestOf(item);
       const fhash = fileHash(digest);
       const before = existing.get(item.seq);
       existing.delete(item.seq);
+      if (before && digest.forgotten && !before.forgotten) scrub = true;
       if (before && (before.sha !== digest.sha || before.fhash !== fhash) && item.seq <= state.filesThrough) filesDirty = true;
       if (!before && item.seq <= state.filesThrough) filesDirty = true;
       if (before) this.db.run('DELETE FROM exp_fts WHERE rowid = ?', [item.seq]);
@@ -328,6 +364,7 @@ export class HistoryIndex implements MemoryIndex {
       this.db.run('INSERT INTO exp_fts(rowid, subject, keywords, body, code) VALUES (?, ?, ?, ?, ?)', [item.seq, ftsText(fields.subject), ftsText(fields.keywords), ftsText(fields.body), ftsText(`${fields.paths} ${fields.symbols}`)]);
     }
     for (const gone of existing.values()) {
+      scrub = true;
       this.db.run('DELETE FROM exp WHERE seq = ?', [gone.seq]);
       this.db.run('DELETE FROM exp_fts WHERE rowid = ?', [gone.seq]);
       if (gone.seq <= state.filesThrough) filesDirty = true;
@@ -335,7 +372,7 @@ export class HistoryIndex implements MemoryIndex {
     const shardRevs = { ...state.shardRevs };
     if (rev === undefined) delete shardRevs[String(shard)];
     else shardRevs[String(shard)] = rev;
-    this.setState({ shardRevs, filesDirty });
+    this.setState({ shardRevs, filesDirty, scrub });
   }
 
   /** The file tables follow the experiences: new ones on top are applied, anything else rebuilds them. */

@@ -63,7 +63,8 @@ export class SqliteFile {
     }
     const file = new SqliteFile(path, db);
     // A rollback journal: WAL needs shared memory, which this VFS does not have.
-    file.exec('PRAGMA journal_mode=TRUNCATE; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16000; PRAGMA foreign_keys=OFF');
+    // secure_delete: a forgotten commit's row is overwritten on disk, not left in a free page.
+    file.exec('PRAGMA journal_mode=TRUNCATE; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16000; PRAGMA foreign_keys=OFF; PRAGMA secure_delete=ON');
     return file;
   }
 
