@@ -51,6 +51,8 @@ export interface MemoryIndex {
   /** Memoizes a value derived from the index (a few per index: one per cutoff in use). */
   derive<T>(key: string, build: () => T): T;
   digest(sha: string): ExperienceDigest | undefined;
+  /** The digests of these shas that are in the index (in no particular order). */
+  digestsOf(shas: readonly string[]): ExperienceDigest[];
   /** The `limit` best experiences for the terms (only those passing `filter`, when given). */
   query(terms: string[], limit: number, filter?: (digest: ExperienceDigest) => boolean): ExperienceHit[];
   /** In how many experiences' subjects each term appears. */

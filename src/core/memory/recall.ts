@@ -126,6 +126,11 @@ export interface RecallResult {
 
 const CANDIDATES = 200;
 const COMMON_TERM_SHARE = 0.05;
+/**
+ * A word in this many subjects says little whatever the history's size, and each one costs a sort
+ * over its changes: on a large history the share above would keep words with tens of thousands.
+ */
+const COMMON_TERM_CAP = 2_000;
 const MAX_QUERY_TERMS = 12;
 const SPREAD_FROM = 40;
 const CATEGORY_WEIGHT: Partial<Record<FileCategory, number>> = { source: 1, test: 0.8, config: 0.6, docs: 0.4 };
@@ -244,11 +249,7 @@ function scoreExperiences(
     byId.set(digest.sha, { digest, score, why });
   };
   for (const hit of hits) consider(hit.digest, hit.score, hit.terms);
-  for (const sha of named) {
-    if (byId.has(sha)) continue;
-    const digest = index.digest(sha);
-    if (digest && allowed(digest)) consider(digest, 0, []);
-  }
+  for (const digest of index.digestsOf([...named].filter((sha) => !byId.has(sha)))) if (allowed(digest)) consider(digest, 0, []);
   return [...byId.values()].sort((a, b) => b.score - a.score || b.digest.seq - a.digest.seq);
 }
 
@@ -275,10 +276,10 @@ function explored(scored: Scored[], k: number, explore: Exploration, text: strin
  */
 function informativeTerms(index: MemoryIndex, query: RecallQuery): string[] {
   const df = index.subjectFrequency(query.terms);
-  const limit = Math.max(20, index.size * COMMON_TERM_SHARE);
+  const limit = Math.max(20, Math.min(index.size * COMMON_TERM_SHARE, COMMON_TERM_CAP));
   // Names from the text are kept whole even when common, unless nearly every change has them.
   const named = new Set(query.identifiers.map((id) => id.toLowerCase()));
-  const kept = query.terms.filter((term) => (df.get(term) ?? 0) <= (named.has(term) ? Math.max(limit, index.size * 0.3) : limit));
+  const kept = query.terms.filter((term) => (df.get(term) ?? 0) <= (named.has(term) ? Math.max(limit, Math.min(index.size * 0.3, COMMON_TERM_CAP * 3)) : limit));
   kept.sort((a, b) => Number(named.has(b)) - Number(named.has(a)) || (df.get(a) ?? 0) - (df.get(b) ?? 0));
   return kept.slice(0, MAX_QUERY_TERMS);
 }

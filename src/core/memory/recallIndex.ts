@@ -166,6 +166,10 @@ export class RecallIndex implements MemoryIndex {
     return this.bySha.get(sha);
   }
 
+  digestsOf(shas: readonly string[]): ExperienceDigest[] {
+    return shas.map((sha) => this.bySha.get(sha)).filter((digest) => digest !== undefined);
+  }
+
   subjectFrequency(terms: readonly string[]): Map<string, number> {
     const df = this.derive('subject-df', () => {
       const counts = new Map<string, number>();
@@ -382,6 +386,11 @@ export async function repairRecallCache(storeDir: string, stamp: string): Promis
   if (!folderInfo.isDirectory()) {
     await aside(folder, `${folderInfo.isSymbolicLink() ? 'a symbolic link' : 'not a folder'} where the cache folder should be; the cache is rebuilt on the next recall`);
     return report;
+  }
+  // The disk engine's index and its side files: a link among them is moved aside (it is rebuilt from the store).
+  for (const name of ['history-index.sqlite', 'history-index.sqlite-journal', 'history-index.sqlite.lock', 'history-index.sqlite.users']) {
+    const side = join(folder, name);
+    if ((await lstatIfPresent(side))?.isSymbolicLink()) await aside(side, 'a symbolic link where the memory index (or its side file) should be; the index is rebuilt on the next recall');
   }
   const file = join(folder, RECALL_CACHE[1]);
   const info = await lstatIfPresent(file);

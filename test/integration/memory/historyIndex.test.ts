@@ -11,6 +11,7 @@ import { FileSearch } from '../../../src/core/memory/fileSearch.ts';
 import type { FileView } from '../../../src/core/memory/memoryIndex.ts';
 import { buildQuery } from '../../../src/core/memory/queryBuilder.ts';
 import { recallInWorkspace } from '../../../src/core/memory/recallService.ts';
+import { repairRecallCache } from '../../../src/core/memory/recallIndex.ts';
 import { MemoryStore } from '../../../src/core/memory/store.ts';
 import { digestOf } from '../../../src/core/memory/experienceDigest.ts';
 import { resolveWorkspace } from '../../../src/core/workspace.ts';
@@ -161,6 +162,10 @@ describe('the disk engine for large stores', () => {
       const workspace = await resolveWorkspace(repo.dir, store);
       await assert.rejects(recallInWorkspace(workspace, 'login session'), (e: unknown) => CoevolveError.is(e, 'store-corrupt') && /journal is a symbolic link/.test((e as Error).message));
       assert.equal(readFileSync(outside, 'utf8'), 'keep me');
+      const repaired = await repairRecallCache(store, 'test');
+      assert.match(repaired.notes.join('\n'), /history-index\.sqlite-journal: a symbolic link/);
+      assert.equal(readFileSync(outside, 'utf8'), 'keep me');
+      assert.ok((await recallInWorkspace(workspace, 'login session')).experiences.length > 0, 'recall works again after the repair');
     } finally {
       rmSync(`${path}-journal`, { force: true });
     }

@@ -59,18 +59,24 @@ interface StoredFile {
  */
 export class FileTablesWriter {
   private readonly rows = new Map<string, FileRow | null>();
+  /** Names renamed away: few beside all files, so kept here instead of a delete per file changed. */
+  private readonly renamedAway: Set<string>;
+  private readonly symbolCounts = new Map<string, number>();
 
-  constructor(private readonly db: SqliteFile) {}
+  constructor(private readonly db: SqliteFile) {
+    this.renamedAway = new Set(db.all<{ old: string }>('SELECT old FROM renamed').map((row) => row.old));
+  }
 
   apply(digest: ExperienceDigest): void {
     for (const file of digest.files) {
       if (NOISE.has(file.category)) continue;
       if (file.oldPath && file.oldPath !== file.path) {
         this.db.run('INSERT OR REPLACE INTO renamed(old, new) VALUES (?, ?)', [file.oldPath, file.path]);
+        this.renamedAway.add(file.oldPath);
         const old = this.row(file.oldPath);
         if (old) this.change(old, () => (old.present = false));
       }
-      this.db.run('DELETE FROM renamed WHERE old = ?', [file.path]);
+      if (this.renamedAway.delete(file.path)) this.db.run('DELETE FROM renamed WHERE old = ?', [file.path]);
       let state = this.row(file.path);
       if (!state) {
         const previous = file.oldPath ? this.row(file.oldPath) : undefined;
@@ -89,8 +95,9 @@ export class FileTablesWriter {
       const owner = this.row(symbol.path);
       if (owner && owner.symbols.size < MAX_FILE_SYMBOLS) this.change(owner, () => owner.symbols.add(symbol.container ? `${symbol.container}.${symbol.name}` : symbol.name));
       const key = symbol.name.toLowerCase();
-      const held = this.db.get<{ n: number }>('SELECT count(*) AS n FROM symbol WHERE key = ?', [key])!.n;
-      if (held < SYMBOLS_PER_NAME) this.db.run('INSERT OR IGNORE INTO symbol(key, path, container, name, kind) VALUES (?, ?, ?, ?, ?)', [key, symbol.path, symbol.container ?? '', symbol.name, symbol.kind]);
+      let held = this.symbolCounts.get(key);
+      if (held === undefined) this.symbolCounts.set(key, (held = this.db.get<{ n: number }>('SELECT count(*) AS n FROM symbol WHERE key = ?', [key])!.n));
+      if (held < SYMBOLS_PER_NAME && this.db.run('INSERT OR IGNORE INTO symbol(key, path, container, name, kind) VALUES (?, ?, ?, ?, ?)', [key, symbol.path, symbol.container ?? '', symbol.name, symbol.kind]) > 0) this.symbolCounts.set(key, held + 1);
     }
   }
 
@@ -236,23 +243,25 @@ export class SqlFileView implements FileView, FileQuery {
   }
 
   coChanged(path: string, limit: number): Array<{ path: string; together: number; total: number; ratio: number }> {
-    const seqs = this.db.all<{ seq: number }>('SELECT t.seq AS seq FROM touch t JOIN file f ON f.id = t.file WHERE f.path = ? ORDER BY t.seq DESC LIMIT ?', [path, CO_CHANGE_WINDOW]).map((r) => r.seq);
-    if (seqs.length < 2) return [];
+    const id = this.db.get<{ id: number }>('SELECT id FROM file WHERE path = ?', [path])?.id;
+    if (id === undefined) return [];
+    const total = this.db.get<{ n: number }>('SELECT count(*) AS n FROM (SELECT seq FROM touch WHERE file = ? ORDER BY seq DESC LIMIT ?)', [id, CO_CHANGE_WINDOW])!.n;
+    if (total < 2) return [];
+    // The file's newest changes that are not sweeping, and how often each other file was in them.
+    const partners = this.db.all<{ path: string; n: number }>(
+      `WITH mine AS (SELECT seq FROM touch WHERE file = ? ORDER BY seq DESC LIMIT ?),
+            small AS (SELECT m.seq AS seq FROM mine m JOIN touch t ON t.seq = m.seq GROUP BY m.seq HAVING count(*) <= ${SWEEPING})
+       SELECT f.path AS path, count(*) AS n FROM small s JOIN touch t ON t.seq = s.seq JOIN file f ON f.id = t.file WHERE t.file != ? GROUP BY f.path`,
+      [id, CO_CHANGE_WINDOW, id],
+    );
     const together = new Map<string, number>();
-    const currentOf = new Map<string, string | undefined>();
-    for (const seq of seqs) {
-      const files = this.db.all<{ path: string }>('SELECT f.path AS path FROM touch t JOIN file f ON f.id = t.file WHERE t.seq = ?', [seq]);
-      if (files.length > SWEEPING) continue;
-      for (const { path: other } of files) {
-        if (other === path) continue;
-        if (!currentOf.has(other)) currentOf.set(other, this.current(other));
-        const current = currentOf.get(other);
-        if (current && current !== path) together.set(current, (together.get(current) ?? 0) + 1);
-      }
+    for (const partner of partners) {
+      const current = this.current(partner.path);
+      if (current && current !== path) together.set(current, (together.get(current) ?? 0) + partner.n);
     }
     return [...together]
       .filter(([, n]) => n >= 2)
-      .map(([other, n]) => ({ path: other, together: n, total: seqs.length, ratio: n / seqs.length }))
+      .map(([other, n]) => ({ path: other, together: n, total, ratio: n / total }))
       .sort((a, b) => b.ratio - a.ratio || a.path.localeCompare(b.path))
       .slice(0, limit);
   }

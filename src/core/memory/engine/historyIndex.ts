@@ -14,14 +14,19 @@ import { storePath } from '../../store/storePath.ts';
 import { lstatIfPresent, statIfPresent } from '../../util/fsProbe.ts';
 import { FILE_SCHEMA, FILE_TABLES, FileTablesWriter, SqlFileView } from './historyFiles.ts';
 import { FTS_TOKENIZER, ftsQuery, ftsText } from './ftsText.ts';
+import { tokenize } from '../tokenize.ts';
 import { loadSqlite, SqliteFile } from './sqliteFile.ts';
 
 /** Bumped when the tables change shape: an index of another version is rebuilt from the store. */
-const ENGINE_VERSION = 1;
+const ENGINE_VERSION = 2;
 /** The index file, relative to the store: derived from memory/ (git-ignored, per machine). */
 export const HISTORY_INDEX = ['cache', 'history-index.sqlite'] as const;
-/** Digests applied to the file tables per transaction while they are rebuilt. */
-const REBUILD_CHUNK = 5000;
+/**
+ * Digests applied to the file tables per transaction while they are rebuilt: each file changed in
+ * a chunk is written (and its text indexed) once per chunk, so larger chunks cost less in all, and
+ * hold the file longer (a recall waits for at most one chunk, some seconds).
+ */
+const REBUILD_CHUNK = 50_000;
 
 const SCHEMA = `
 CREATE TABLE state(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -29,7 +34,7 @@ CREATE TABLE exp(seq INTEGER PRIMARY KEY, sha TEXT NOT NULL UNIQUE, time INTEGER
   quarantined INTEGER NOT NULL, forgotten INTEGER NOT NULL, fhash TEXT NOT NULL, digest TEXT NOT NULL);
 CREATE INDEX exp_by_kind ON exp(kind, seq);
 CREATE VIRTUAL TABLE exp_fts USING fts5(subject, keywords, body, code, content='', contentless_delete=1, ${FTS_TOKENIZER}, prefix='6');
-CREATE VIRTUAL TABLE exp_vocab USING fts5vocab(exp_fts, 'col');
+CREATE TABLE subject_df(term TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 ${FILE_SCHEMA}`;
 
 /** The part of the store the index was built from, and how far the file tables have got. */
@@ -62,6 +67,7 @@ export class HistoryIndex implements MemoryIndex {
   readonly notes: string[] = [];
   private readonly derived = new Map<string, unknown>();
   private files: SqlFileView | undefined;
+  private count: number | undefined;
 
   private constructor(
     private readonly db: SqliteFile,
@@ -160,7 +166,8 @@ export class HistoryIndex implements MemoryIndex {
   }
 
   get size(): number {
-    return this.db.get<{ n: number }>('SELECT count(*) AS n FROM exp')!.n;
+    this.count ??= this.db.get<{ n: number }>('SELECT count(*) AS n FROM exp')!.n;
+    return this.count;
   }
 
   derive<T>(key: string, build: () => T): T {
@@ -176,6 +183,10 @@ export class HistoryIndex implements MemoryIndex {
     return row ? (JSON.parse(row.digest) as ExperienceDigest) : undefined;
   }
 
+  digestsOf(shas: readonly string[]): ExperienceDigest[] {
+    return this.rowsWhere('sha', shas);
+  }
+
   /** The seq of a full sha or a unique prefix of 7+ characters. */
   seqOf(shaOrPrefix: string): number | undefined {
     const exact = this.db.get<{ seq: number }>('SELECT seq FROM exp WHERE sha = ?', [shaOrPrefix]);
@@ -186,14 +197,21 @@ export class HistoryIndex implements MemoryIndex {
   query(terms: string[], limit: number, filter?: (digest: ExperienceDigest) => boolean): ExperienceHit[] {
     if (terms.length === 0) return [];
     return this.db.read(() => {
+      // Ranked on the text index alone; the digests are read only for the window looked at.
+      const ranked = this.db.all<{ seq: number; score: number }>(
+        `SELECT rowid AS seq, bm25(exp_fts, ${FIELD_BOOSTS.title}, ${FIELD_BOOSTS.title}, ${FIELD_BOOSTS.body}, ${FIELD_BOOSTS.code}) AS score FROM exp_fts WHERE exp_fts MATCH ? ORDER BY score LIMIT ?`,
+        [ftsQuery(terms), filter ? Math.max(limit * 20, 5000) : limit],
+      );
       const out: ExperienceHit[] = [];
-      const sql = `SELECT e.digest AS digest, bm25(exp_fts, ${FIELD_BOOSTS.title}, ${FIELD_BOOSTS.title}, ${FIELD_BOOSTS.body}, ${FIELD_BOOSTS.code}) AS score
-        FROM exp_fts JOIN exp e ON e.seq = exp_fts.rowid WHERE exp_fts MATCH ? ORDER BY score`;
-      for (const row of this.db.iterate<{ digest: string; score: number }>(sql, [ftsQuery(terms)])) {
-        const digest = JSON.parse(row.digest) as ExperienceDigest;
-        if (filter && !filter(digest)) continue;
-        out.push({ digest, score: -row.score, terms: [] });
-        if (out.length >= limit) break;
+      for (let from = 0; from < ranked.length && out.length < limit; from += limit * 2) {
+        const window = ranked.slice(from, from + limit * 2);
+        const bySeq = new Map(this.digestsAt(window.map((row) => row.seq)).map((digest) => [digest.seq, digest]));
+        for (const row of window) {
+          const digest = bySeq.get(row.seq);
+          if (!digest || (filter && !filter(digest))) continue;
+          out.push({ digest, score: -row.score, terms: [] });
+          if (out.length >= limit) break;
+        }
       }
       this.markMatchedTerms(out, terms);
       return out;
@@ -202,7 +220,7 @@ export class HistoryIndex implements MemoryIndex {
 
   subjectFrequency(terms: readonly string[]): Map<string, number> {
     const counts = new Map<string, number>();
-    for (const term of new Set(terms)) counts.set(term, this.db.get<{ doc: number }>("SELECT doc FROM exp_vocab WHERE term = ? AND col = 'subject'", [term])?.doc ?? 0);
+    for (const term of new Set(terms)) counts.set(term, this.db.get<{ n: number }>('SELECT n FROM subject_df WHERE term = ?', [term])?.n ?? 0);
     return counts;
   }
 
@@ -282,10 +300,14 @@ export class HistoryIndex implements MemoryIndex {
   }
 
   private digestsAt(seqs: number[]): ExperienceDigest[] {
+    return this.rowsWhere('seq', seqs);
+  }
+
+  private rowsWhere(column: 'seq' | 'sha', values: ReadonlyArray<number | string>): ExperienceDigest[] {
     const out: ExperienceDigest[] = [];
-    for (let i = 0; i < seqs.length; i += 500) {
-      const chunk = seqs.slice(i, i + 500);
-      for (const row of this.db.all<{ digest: string }>(`SELECT digest FROM exp WHERE seq IN (${chunk.map(() => '?').join(',')})`, chunk)) out.push(JSON.parse(row.digest) as ExperienceDigest);
+    for (let i = 0; i < values.length; i += 500) {
+      const chunk = values.slice(i, i + 500);
+      for (const row of this.db.all<{ digest: string }>(`SELECT digest FROM exp WHERE ${column} IN (${chunk.map(() => '?').join(',')})`, chunk)) out.push(JSON.parse(row.digest) as ExperienceDigest);
     }
     return out;
   }
@@ -311,6 +333,7 @@ export class HistoryIndex implements MemoryIndex {
 
   private reset(): void {
     this.files = undefined;
+    this.count = undefined;
     this.derived.clear();
   }
 
@@ -338,7 +361,7 @@ export class HistoryIndex implements MemoryIndex {
     const state = this.state();
     // Another process may have indexed it meanwhile.
     if (state.shardRevs[String(shard)] === rev) return;
-    const existing = new Map(this.db.all<{ seq: number; sha: string; fhash: string; forgotten: number }>('SELECT seq, sha, fhash, forgotten FROM exp WHERE seq >= ? AND seq < ?', [shard * SHARD_SIZE, (shard + 1) * SHARD_SIZE]).map((row) => [row.seq, row]));
+    const existing = new Map(this.db.all<{ seq: number; sha: string; fhash: string; forgotten: number; digest: string }>('SELECT seq, sha, fhash, forgotten, digest FROM exp WHERE seq >= ? AND seq < ?', [shard * SHARD_SIZE, (shard + 1) * SHARD_SIZE]).map((row) => [row.seq, row]));
     let filesDirty = state.filesDirty;
     let scrub = state.scrub;
     for (const item of items) {
@@ -349,7 +372,11 @@ export class HistoryIndex implements MemoryIndex {
       if (before && digest.forgotten && !before.forgotten) scrub = true;
       if (before && (before.sha !== digest.sha || before.fhash !== fhash) && item.seq <= state.filesThrough) filesDirty = true;
       if (!before && item.seq <= state.filesThrough) filesDirty = true;
-      if (before) this.db.run('DELETE FROM exp_fts WHERE rowid = ?', [item.seq]);
+      if (before) {
+        this.db.run('DELETE FROM exp_fts WHERE rowid = ?', [item.seq]);
+        this.countSubject((JSON.parse(before.digest) as ExperienceDigest).subject, -1);
+      }
+      this.countSubject(digest.subject, 1);
       this.db.run('INSERT OR REPLACE INTO exp(seq, sha, time, kind, quarantined, forgotten, fhash, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
         item.seq,
         digest.sha,
@@ -365,6 +392,7 @@ export class HistoryIndex implements MemoryIndex {
     }
     for (const gone of existing.values()) {
       scrub = true;
+      this.countSubject((JSON.parse(gone.digest) as ExperienceDigest).subject, -1);
       this.db.run('DELETE FROM exp WHERE seq = ?', [gone.seq]);
       this.db.run('DELETE FROM exp_fts WHERE rowid = ?', [gone.seq]);
       if (gone.seq <= state.filesThrough) filesDirty = true;
@@ -373,6 +401,13 @@ export class HistoryIndex implements MemoryIndex {
     if (rev === undefined) delete shardRevs[String(shard)];
     else shardRevs[String(shard)] = rev;
     this.setState({ shardRevs, filesDirty, scrub });
+  }
+
+  /** In how many subjects each word appears (recall drops the words most changes have). */
+  private countSubject(subject: string, by: 1 | -1): void {
+    for (const term of new Set(tokenize(subject))) {
+      this.db.run('INSERT INTO subject_df(term, n) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET n = n + excluded.n', [term, by]);
+    }
   }
 
   /** The file tables follow the experiences: new ones on top are applied, anything else rebuilds them. */
