@@ -48,6 +48,8 @@ export interface MemoryIndex {
   readonly size: number;
   /** What the user should know about this load: a damaged cache that was rebuilt. */
   readonly notes: string[];
+  /** Runs `fn`'s many lookups as one read of the index (on disk: one lock, one consistent state). */
+  reading<T>(fn: () => T): T;
   /** Memoizes a value derived from the index (a few per index: one per cutoff in use). */
   derive<T>(key: string, build: () => T): T;
   digest(sha: string): ExperienceDigest | undefined;

@@ -149,6 +149,10 @@ export class RecallIndex implements MemoryIndex {
     return this.bySha.size;
   }
 
+  reading<T>(fn: () => T): T {
+    return fn();
+  }
+
   /** Memoizes a value derived from the digests (a few per index: one per cutoff in use). */
   derive<T>(key: string, build: () => T): T {
     if (this.derived.has(key)) return this.derived.get(key) as T;

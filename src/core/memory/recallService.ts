@@ -62,7 +62,7 @@ export async function recallInWorkspace(workspace: Workspace, text: string, opti
     const revision = before ? await workspace.repository.lastCommitBefore(before) : 'HEAD';
     if (revision) recallOptions.content = await codeIndexAt(workspace, revision, onNote ? { onNote } : {});
   }
-  const lexical = recall(index, text, recallOptions);
+  const lexical = index.reading(() => recall(index, text, recallOptions));
   const result = embedder
     ? await withSemanticChannel(lexical, text, {
         storeDir: workspace.storeDir,

@@ -16,25 +16,27 @@ export function ftsQuery(terms: readonly string[], column?: string): string {
   return column ? `${column} : (${any})` : any;
 }
 
+/**
+ * The terms worth ranking on when every matched document costs a score: each term is counted up to
+ * `cap` documents (a bounded read of its postings), those above it are dropped, and the `keep`
+ * rarest stay whatever their count, so a query never goes empty.
+ */
+export function selectiveTerms(terms: readonly string[], cap: number, keep: number, countUpTo: (term: string, limit: number) => number): string[] {
+  const counted = [...new Set(terms)].map((term) => ({ term, docs: countUpTo(term, cap + 1) }));
+  const rarest = [...counted].sort((a, b) => a.docs - b.docs).slice(0, keep).map((c) => c.term);
+  return counted.filter((c) => c.docs <= cap || rarest.includes(c.term)).map((c) => c.term);
+}
+
 /** Text as the index stores it: tokenize.ts's tokens, space-separated. */
 export function ftsText(text: string): string {
   return tokenize(text).join(' ');
 }
 
-/** Which of the query's terms the text holds (by the same prefix rule as the query). */
+/**
+ * Which of the query's terms the text holds, for saying why something matched: a term found inside
+ * the text's lower-cased words counts (a word starting with it is what the query's prefix matched).
+ */
 export function matchedTerms(terms: readonly string[], text: string): string[] {
-  const tokens = new Set(tokenize(text));
-  const matched: string[] = [];
-  for (const term of new Set(terms)) {
-    if (tokens.has(term)) matched.push(term);
-    else if (term.length >= PREFIX_FROM) {
-      for (const token of tokens) {
-        if (token.startsWith(term)) {
-          matched.push(term);
-          break;
-        }
-      }
-    }
-  }
-  return matched;
+  const lower = text.toLowerCase();
+  return [...new Set(terms)].filter((term) => lower.includes(term));
 }

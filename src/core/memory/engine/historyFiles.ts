@@ -4,7 +4,7 @@ import { FILE_BOOSTS } from '../fileSearch.ts';
 import type { FileQuery, FileView } from '../memoryIndex.ts';
 import type { RecallQuery } from '../queryBuilder.ts';
 import { tokenize } from '../tokenize.ts';
-import { FTS_TOKENIZER, ftsQuery, matchedTerms } from './ftsText.ts';
+import { FTS_TOKENIZER, ftsQuery, matchedTerms, selectiveTerms } from './ftsText.ts';
 import type { SqliteFile } from './sqliteFile.ts';
 
 /** The file tables: what history says about each file, kept on disk and updated commit by commit. */
@@ -26,6 +26,8 @@ const SWEEPING = 30;
 /** Co-change is counted over a file's newest changes: a hot file's whole history would cost a query per change. */
 const CO_CHANGE_WINDOW = 1000;
 const SYMBOLS_PER_NAME = 50;
+/** A word in more files' histories than this is left out of the file query (see selectiveTerms). */
+const COMMON_FILES = 1500;
 
 interface FileRow {
   id: number;
@@ -186,6 +188,9 @@ function fromStored(stored: StoredFile): FileRow {
 
 /** {@link FileView} read from the file tables: each answer is a few indexed lookups. */
 export class SqlFileView implements FileView, FileQuery {
+  /** Per file: a recall asks the same few hundred files many times; the view lives until the next sync. */
+  private readonly known = new Map<string, { current: string | undefined; test: boolean; changes: number }>();
+
   constructor(
     private readonly db: SqliteFile,
     readonly newestSeq: number,
@@ -194,22 +199,34 @@ export class SqlFileView implements FileView, FileQuery {
   ) {}
 
   current(path: string): string | undefined {
-    let name = path;
-    for (let hops = 0; hops < MAX_HOPS; hops++) {
-      const next = this.db.get<{ new: string }>('SELECT new FROM renamed WHERE old = ?', [name]);
-      if (!next) break;
-      name = next.new;
-    }
-    return this.db.get<{ present: number }>('SELECT present FROM file WHERE path = ?', [name])?.present === 1 ? name : undefined;
+    return this.file(path).current;
   }
 
   isTest(path: string): boolean {
-    return this.db.get<{ test: number }>('SELECT test FROM file WHERE path = ?', [path])?.test === 1;
+    return this.file(path).test;
   }
 
   specificity(path: string): number {
-    const df = this.db.get<{ changes: number }>('SELECT changes FROM file WHERE path = ?', [path])?.changes || 1;
+    const df = this.file(path).changes || 1;
     return Math.log(1 + this.experienceCount / df) / Math.log(1 + this.experienceCount);
+  }
+
+  private file(path: string): { current: string | undefined; test: boolean; changes: number } {
+    let known = this.known.get(path);
+    if (!known) {
+      let name = path;
+      for (let hops = 0; hops < MAX_HOPS; hops++) {
+        const next = this.db.get<{ new: string }>('SELECT new FROM renamed WHERE old = ?', [name]);
+        if (!next) break;
+        name = next.new;
+      }
+      const own = this.db.get<{ present: number; test: number; changes: number }>('SELECT present, test, changes FROM file WHERE path = ?', [path]);
+      const exists = name === path ? own?.present === 1 : this.db.get<{ present: number }>('SELECT present FROM file WHERE path = ?', [name])?.present === 1;
+      if (this.known.size >= 100_000) this.known.clear();
+      known = { current: exists ? name : undefined, test: own?.test === 1, changes: own?.changes ?? 0 };
+      this.known.set(path, known);
+    }
+    return known;
   }
 
   history(path: string): string[] {
@@ -280,10 +297,12 @@ export class SqlFileView implements FileView, FileQuery {
   /** The file-level lexical index (FileQuery): BM25 over existing files' path words, symbols, subjects and words. */
   query(terms: string[]): Array<{ path: string; score: number; terms: string[] }> {
     if (terms.length === 0) return [];
+    // Words that most files' histories mention cost a score per file and say little.
+    const selective = selectiveTerms(terms, COMMON_FILES, 2, (term, limit) => this.db.get<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM file_fts WHERE file_fts MATCH ? LIMIT ?)', [ftsQuery([term]), limit])!.n);
     const rows = this.db.all<{ path: string; score: number; tokens: string; symbols: string; subjects: string; words: string }>(
       `SELECT f.path AS path, bm25(file_fts, ${FILE_BOOSTS.tokens}, ${FILE_BOOSTS.symbols}, ${FILE_BOOSTS.subjects}, ${FILE_BOOSTS.words}) AS score, f.tokens AS tokens, f.symbols AS symbols, f.subjects AS subjects, f.words AS words
        FROM file_fts JOIN file f ON f.id = file_fts.rowid WHERE file_fts MATCH ? ORDER BY score LIMIT 100`,
-      [ftsQuery(terms)],
+      [ftsQuery(selective)],
     );
     return rows.map((row) => ({
       path: row.path,

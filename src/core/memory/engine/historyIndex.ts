@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { rmSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -13,12 +14,12 @@ import { SHARD_SIZE } from '../storeMeta.ts';
 import { storePath } from '../../store/storePath.ts';
 import { lstatIfPresent, statIfPresent } from '../../util/fsProbe.ts';
 import { FILE_SCHEMA, FILE_TABLES, FileTablesWriter, SqlFileView } from './historyFiles.ts';
-import { FTS_TOKENIZER, ftsQuery, ftsText } from './ftsText.ts';
+import { FTS_TOKENIZER, ftsQuery, ftsText, matchedTerms, selectiveTerms } from './ftsText.ts';
 import { tokenize } from '../tokenize.ts';
 import { loadSqlite, SqliteFile } from './sqliteFile.ts';
 
 /** Bumped when the tables change shape: an index of another version is rebuilt from the store. */
-const ENGINE_VERSION = 2;
+const ENGINE_VERSION = 6;
 /** The index file, relative to the store: derived from memory/ (git-ignored, per machine). */
 export const HISTORY_INDEX = ['cache', 'history-index.sqlite'] as const;
 /**
@@ -27,11 +28,13 @@ export const HISTORY_INDEX = ['cache', 'history-index.sqlite'] as const;
  * hold the file longer (a recall waits for at most one chunk, some seconds).
  */
 const REBUILD_CHUNK = 50_000;
+/** A word matched in more experiences than this is left out of a query (see selectiveTerms). */
+const COMMON_DOCS = 1500;
 
 const SCHEMA = `
 CREATE TABLE state(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE exp(seq INTEGER PRIMARY KEY, sha TEXT NOT NULL UNIQUE, time INTEGER NOT NULL, kind TEXT NOT NULL,
-  quarantined INTEGER NOT NULL, forgotten INTEGER NOT NULL, fhash TEXT NOT NULL, digest TEXT NOT NULL);
+  quarantined INTEGER NOT NULL, forgotten INTEGER NOT NULL, fhash TEXT NOT NULL, digest BLOB NOT NULL);
 CREATE INDEX exp_by_kind ON exp(kind, seq);
 CREATE VIRTUAL TABLE exp_fts USING fts5(subject, keywords, body, code, content='', contentless_delete=1, ${FTS_TOKENIZER}, prefix='6');
 CREATE TABLE subject_df(term TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
@@ -68,6 +71,7 @@ export class HistoryIndex implements MemoryIndex {
   private readonly derived = new Map<string, unknown>();
   private files: SqlFileView | undefined;
   private count: number | undefined;
+  private readonly homes = new Map<string, string[]>();
 
   private constructor(
     private readonly db: SqliteFile,
@@ -123,6 +127,8 @@ export class HistoryIndex implements MemoryIndex {
     rmSync(path, { force: true });
     rmSync(`${path}-journal`, { force: true });
     const fresh = SqliteFile.open(path);
+    // Larger pages: fewer reads per lookup (each is a system call through this VFS).
+    fresh.exec('PRAGMA page_size=16384; VACUUM');
     fresh.transaction(() => {
       fresh.exec(SCHEMA);
       fresh.run("INSERT INTO state(key, value) VALUES ('version', ?)", [String(ENGINE_VERSION)]);
@@ -170,6 +176,10 @@ export class HistoryIndex implements MemoryIndex {
     return this.count;
   }
 
+  reading<T>(fn: () => T): T {
+    return this.db.read(fn);
+  }
+
   derive<T>(key: string, build: () => T): T {
     if (this.derived.has(key)) return this.derived.get(key) as T;
     if (this.derived.size >= 8) this.derived.delete(this.derived.keys().next().value!);
@@ -179,8 +189,8 @@ export class HistoryIndex implements MemoryIndex {
   }
 
   digest(sha: string): ExperienceDigest | undefined {
-    const row = this.db.get<{ digest: string }>('SELECT digest FROM exp WHERE sha = ?', [sha]);
-    return row ? (JSON.parse(row.digest) as ExperienceDigest) : undefined;
+    const row = this.db.get<{ digest: Uint8Array }>('SELECT digest FROM exp WHERE sha = ?', [sha]);
+    return row ? unpack(row.digest) : undefined;
   }
 
   digestsOf(shas: readonly string[]): ExperienceDigest[] {
@@ -197,10 +207,12 @@ export class HistoryIndex implements MemoryIndex {
   query(terms: string[], limit: number, filter?: (digest: ExperienceDigest) => boolean): ExperienceHit[] {
     if (terms.length === 0) return [];
     return this.db.read(() => {
+      // Each matched experience costs a score: words in thousands of them say little and are left out.
+      const selective = selectiveTerms(terms, COMMON_DOCS, 2, (term, limit) => this.db.get<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM exp_fts WHERE exp_fts MATCH ? LIMIT ?)', [ftsQuery([term]), limit])!.n);
       // Ranked on the text index alone; the digests are read only for the window looked at.
       const ranked = this.db.all<{ seq: number; score: number }>(
         `SELECT rowid AS seq, bm25(exp_fts, ${FIELD_BOOSTS.title}, ${FIELD_BOOSTS.title}, ${FIELD_BOOSTS.body}, ${FIELD_BOOSTS.code}) AS score FROM exp_fts WHERE exp_fts MATCH ? ORDER BY score LIMIT ?`,
-        [ftsQuery(terms), filter ? Math.max(limit * 20, 5000) : limit],
+        [ftsQuery(selective), filter ? Math.max(limit * 20, 5000) : limit],
       );
       const out: ExperienceHit[] = [];
       for (let from = 0; from < ranked.length && out.length < limit; from += limit * 2) {
@@ -238,8 +250,8 @@ export class HistoryIndex implements MemoryIndex {
   }
 
   newestBefore(cutoff: HistoryCutoff): ExperienceDigest | undefined {
-    const row = this.db.get<{ digest: string }>('SELECT digest FROM exp WHERE seq < ? AND time < ? ORDER BY seq DESC LIMIT 1', [cutoff.seq ?? Number.MAX_SAFE_INTEGER, cutoff.time ?? Number.MAX_SAFE_INTEGER]);
-    return row ? (JSON.parse(row.digest) as ExperienceDigest) : undefined;
+    const row = this.db.get<{ digest: Uint8Array }>('SELECT digest FROM exp WHERE seq < ? AND time < ? ORDER BY seq DESC LIMIT 1', [cutoff.seq ?? Number.MAX_SAFE_INTEGER, cutoff.time ?? Number.MAX_SAFE_INTEGER]);
+    return row ? unpack(row.digest) : undefined;
   }
 
   touching(paths: readonly string[]): ExperienceDigest[] {
@@ -249,9 +261,9 @@ export class HistoryIndex implements MemoryIndex {
     const queue = [...paths];
     while (queue.length) {
       const name = queue.pop()!;
-      for (const row of this.db.all<{ seq: number; digest: string }>('SELECT e.seq AS seq, e.digest AS digest FROM touch t JOIN file f ON f.id = t.file JOIN exp e ON e.seq = t.seq WHERE f.path = ?', [name])) {
+      for (const row of this.db.all<{ seq: number; digest: Uint8Array }>('SELECT e.seq AS seq, e.digest AS digest FROM touch t JOIN file f ON f.id = t.file JOIN exp e ON e.seq = t.seq WHERE f.path = ?', [name])) {
         seqs.add(row.seq);
-        for (const file of (JSON.parse(row.digest) as ExperienceDigest).files) {
+        for (const file of unpack(row.digest).files) {
           if (file.path === name && file.oldPath && !names.has(file.oldPath)) {
             names.add(file.oldPath);
             queue.push(file.oldPath);
@@ -263,6 +275,16 @@ export class HistoryIndex implements MemoryIndex {
   }
 
   symbolHomes(symbol: { name: string; container?: string }): string[] {
+    const key = `${symbol.container ?? ''}\0${symbol.name}`;
+    let homes = this.homes.get(key);
+    if (!homes) {
+      if (this.homes.size >= 10_000) this.homes.clear();
+      this.homes.set(key, (homes = this.db.read(() => this.findHomes(symbol))));
+    }
+    return homes;
+  }
+
+  private findHomes(symbol: { name: string; container?: string }): string[] {
     const view = this.fileView();
     const homes = new Set<string>();
     for (const row of this.db.all<{ path: string }>('SELECT path FROM symbol WHERE key = ? AND container = ? AND name = ?', [symbol.name.toLowerCase(), symbol.container ?? '', symbol.name])) {
@@ -289,14 +311,14 @@ export class HistoryIndex implements MemoryIndex {
       }
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const total = this.db.get<{ n: number }>(`SELECT count(*) AS n FROM exp e ${clause}`, params)!.n;
-      const rows = this.db.all<{ digest: string }>(`SELECT e.digest AS digest FROM exp e ${clause} ORDER BY e.seq DESC LIMIT ? OFFSET ?`, [...params, limit, offset]);
-      return { digests: rows.map((row) => JSON.parse(row.digest) as ExperienceDigest), total };
+      const rows = this.db.all<{ digest: Uint8Array }>(`SELECT e.digest AS digest FROM exp e ${clause} ORDER BY e.seq DESC LIMIT ? OFFSET ?`, [...params, limit, offset]);
+      return { digests: rows.map((row) => unpack(row.digest)), total };
     });
   }
 
   /** Every digest, oldest first, a row at a time. */
   *allDigests(): Generator<ExperienceDigest> {
-    for (const row of this.db.iterate<{ digest: string }>('SELECT digest FROM exp ORDER BY seq')) yield JSON.parse(row.digest) as ExperienceDigest;
+    for (const row of this.db.iterate<{ digest: Uint8Array }>('SELECT digest FROM exp ORDER BY seq')) yield unpack(row.digest);
   }
 
   private digestsAt(seqs: number[]): ExperienceDigest[] {
@@ -307,15 +329,24 @@ export class HistoryIndex implements MemoryIndex {
     const out: ExperienceDigest[] = [];
     for (let i = 0; i < values.length; i += 500) {
       const chunk = values.slice(i, i + 500);
-      for (const row of this.db.all<{ digest: string }>(`SELECT digest FROM exp WHERE ${column} IN (${chunk.map(() => '?').join(',')})`, chunk)) out.push(JSON.parse(row.digest) as ExperienceDigest);
+      for (const row of this.db.all<{ digest: Uint8Array }>(`SELECT digest FROM exp WHERE ${column} IN (${chunk.map(() => '?').join(',')})`, chunk)) out.push(unpack(row.digest));
     }
     return out;
   }
 
-  /** Which query terms each hit holds: one indexed lookup per term over the hits' rows. */
+  /**
+   * Which query terms each hit holds (they only explain the ranking): read from its subject, paths
+   * and symbols; only a hit that matched on its message body alone is asked of the text index.
+   */
   private markMatchedTerms(hits: ExperienceHit[], terms: readonly string[]): void {
-    if (hits.length === 0) return;
-    const bySeq = new Map(hits.map((hit) => [hit.digest.seq, hit]));
+    const unexplained: ExperienceHit[] = [];
+    for (const hit of hits) {
+      const { digest } = hit;
+      hit.terms = matchedTerms(terms, [digest.subject, ...digest.files.map((f) => f.path), ...digest.symbols.map((s) => (s.container ? `${s.container}.${s.name}` : s.name))].join(' '));
+      if (hit.terms.length === 0) unexplained.push(hit);
+    }
+    if (unexplained.length === 0) return;
+    const bySeq = new Map(unexplained.map((hit) => [hit.digest.seq, hit]));
     const rowids = [...bySeq.keys()].join(',');
     for (const term of new Set(terms)) {
       for (const row of this.db.all<{ seq: number }>(`SELECT rowid AS seq FROM exp_fts WHERE exp_fts MATCH ? AND rowid IN (${rowids})`, [ftsQuery([term])])) bySeq.get(row.seq)?.terms.push(term);
@@ -334,6 +365,7 @@ export class HistoryIndex implements MemoryIndex {
   private reset(): void {
     this.files = undefined;
     this.count = undefined;
+    this.homes.clear();
     this.derived.clear();
   }
 
@@ -361,10 +393,11 @@ export class HistoryIndex implements MemoryIndex {
     const state = this.state();
     // Another process may have indexed it meanwhile.
     if (state.shardRevs[String(shard)] === rev) return;
-    const existing = new Map(this.db.all<{ seq: number; sha: string; fhash: string; forgotten: number; digest: string }>('SELECT seq, sha, fhash, forgotten, digest FROM exp WHERE seq >= ? AND seq < ?', [shard * SHARD_SIZE, (shard + 1) * SHARD_SIZE]).map((row) => [row.seq, row]));
+    const existing = new Map(this.db.all<{ seq: number; sha: string; fhash: string; forgotten: number; digest: Uint8Array }>('SELECT seq, sha, fhash, forgotten, digest FROM exp WHERE seq >= ? AND seq < ?', [shard * SHARD_SIZE, (shard + 1) * SHARD_SIZE]).map((row) => [row.seq, row]));
     let filesDirty = state.filesDirty;
     let scrub = state.scrub;
-    for (const item of items) {
+    // Ascending: rows appended in key order fill their pages (a shard's items are stored newest first).
+    for (const item of [...items].sort((a, b) => a.seq - b.seq)) {
       const digest = digestOf(item);
       const fhash = fileHash(digest);
       const before = existing.get(item.seq);
@@ -374,7 +407,7 @@ export class HistoryIndex implements MemoryIndex {
       if (!before && item.seq <= state.filesThrough) filesDirty = true;
       if (before) {
         this.db.run('DELETE FROM exp_fts WHERE rowid = ?', [item.seq]);
-        this.countSubject((JSON.parse(before.digest) as ExperienceDigest).subject, -1);
+        this.countSubject(unpack(before.digest).subject, -1);
       }
       this.countSubject(digest.subject, 1);
       this.db.run('INSERT OR REPLACE INTO exp(seq, sha, time, kind, quarantined, forgotten, fhash, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
@@ -385,14 +418,14 @@ export class HistoryIndex implements MemoryIndex {
         digest.quarantined ? 1 : 0,
         digest.forgotten ? 1 : 0,
         fhash,
-        JSON.stringify(digest),
+        pack(digest),
       ]);
       const fields = searchFieldsOf(item);
       this.db.run('INSERT INTO exp_fts(rowid, subject, keywords, body, code) VALUES (?, ?, ?, ?, ?)', [item.seq, ftsText(fields.subject), ftsText(fields.keywords), ftsText(fields.body), ftsText(`${fields.paths} ${fields.symbols}`)]);
     }
     for (const gone of existing.values()) {
       scrub = true;
-      this.countSubject((JSON.parse(gone.digest) as ExperienceDigest).subject, -1);
+      this.countSubject(unpack(gone.digest).subject, -1);
       this.db.run('DELETE FROM exp WHERE seq = ?', [gone.seq]);
       this.db.run('DELETE FROM exp_fts WHERE rowid = ?', [gone.seq]);
       if (gone.seq <= state.filesThrough) filesDirty = true;
@@ -422,9 +455,9 @@ export class HistoryIndex implements MemoryIndex {
       state = this.state();
     }
     for (;;) {
-      const rows = this.db.all<{ digest: string }>('SELECT digest FROM exp WHERE seq > ? ORDER BY seq LIMIT ?', [state.filesThrough, REBUILD_CHUNK]);
+      const rows = this.db.all<{ digest: Uint8Array }>('SELECT digest FROM exp WHERE seq > ? ORDER BY seq LIMIT ?', [state.filesThrough, REBUILD_CHUNK]);
       if (rows.length === 0) break;
-      const digests = rows.map((row) => JSON.parse(row.digest) as ExperienceDigest);
+      const digests = rows.map((row) => unpack(row.digest));
       this.db.transaction(() => {
         const writer = new FileTablesWriter(this.db);
         for (const digest of digests) writer.apply(digest);
@@ -441,6 +474,15 @@ function versionOf(db: SqliteFile): number | undefined {
   const table = db.get("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'state'");
   if (!table) return undefined;
   return Number(db.get<{ value: string }>("SELECT value FROM state WHERE key = 'version'")?.value);
+}
+
+/** Digests are kept deflated: they are most of the file, and JSON of file lists packs well. */
+function pack(digest: ExperienceDigest): Uint8Array {
+  return deflateRawSync(JSON.stringify(digest));
+}
+
+function unpack(bytes: Uint8Array): ExperienceDigest {
+  return JSON.parse(inflateRawSync(bytes).toString('utf8')) as ExperienceDigest;
 }
 
 /** Shards whose revision differs between the store and the index, oldest first. */

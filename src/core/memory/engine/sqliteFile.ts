@@ -6,7 +6,7 @@ import { CoevolveError } from '../../errors.ts';
 import { reportIgnored } from '../../ignoredErrors.ts';
 
 export type Row = Record<string, number | bigint | string | Uint8Array | null>;
-export type Params = Array<number | string | null> | Record<string, number | string | null>;
+export type Params = Array<number | string | Uint8Array | null> | Record<string, number | string | Uint8Array | null>;
 
 /**
  * The build of SQLite this engine runs on: SQLite 3.5x compiled to WebAssembly with a VFS over
