@@ -8,7 +8,7 @@ import { SymbolParser } from '../src/core/code/symbolParser.ts';
 import { EmbeddingClient } from '../src/core/llm/embeddingClient.ts';
 import { normalizeBaseURL } from '../src/core/llm/providers.ts';
 import type { RecallResult } from '../src/core/memory/recall.ts';
-import type { RecallIndex } from '../src/core/memory/recallIndex.ts';
+import type { MemoryIndex } from '../src/core/memory/memoryIndex.ts';
 import type { MemoryStore } from '../src/core/memory/store.ts';
 
 export interface SemanticRerank {
@@ -17,7 +17,7 @@ export interface SemanticRerank {
 }
 
 /** The configured embedder's channel over memory before `cutoffSeq` and the code at `cutoffSha`, or undefined when none is configured. */
-export async function semanticFromEnv(repoDir: string, store: MemoryStore, index: RecallIndex, cutoff: { seq: number; sha: string }): Promise<SemanticRerank | undefined> {
+export async function semanticFromEnv(repoDir: string, store: MemoryStore, index: MemoryIndex, cutoff: { seq: number; sha: string }): Promise<SemanticRerank | undefined> {
   const spec = process.env.COEVOLVE_BENCH_EMBEDDER;
   if (!spec) return undefined;
   const [baseURL, model] = spec.split('|');

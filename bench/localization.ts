@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { recall, recallFileEvidence, fuseFiles } from '../src/core/memory/recall.ts';
 import type { FileEvidence, RecallWeights } from '../src/core/memory/recall.ts';
-import { RecallIndex } from '../src/core/memory/recallIndex.ts';
+import { openMemoryIndex } from '../src/core/memory/openMemoryIndex.ts';
 import { MemoryStore } from '../src/core/memory/store.ts';
 import { ContentIndex, isCode } from '../src/core/memory/contentIndex.ts';
 import { semanticFromEnv } from './embeddingsLocalization.ts';
@@ -46,7 +46,8 @@ export interface LocalizationCorpus {
  */
 export async function collectLocalization(name: string, repoDir: string, storeDir: string, options: { cutoffFraction?: number; maxQueries?: number } = {}): Promise<LocalizationCorpus> {
   const store = await MemoryStore.open(storeDir);
-  const index = await RecallIndex.load(store);
+  // The engine the store would get (COEVOLVE_MEMORY_ENGINE=sqlite measures the disk engine on a small corpus).
+  const index = await openMemoryIndex(store);
   const all = (await store.loadAll()).sort((a, b) => a.seq - b.seq);
   const cutoff = all[Math.floor(all.length * (options.cutoffFraction ?? 0.7)) - 1]!;
   const existing = listFiles(repoDir, cutoff.sha);

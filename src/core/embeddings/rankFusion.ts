@@ -21,7 +21,7 @@ export interface FusionOptions {
   k: number;
   /** Weight of the semantic ranking against the lexical one (1: equal). */
   semanticWeight?: number;
-  /** The digest of a sha (RecallIndex.digest), for experiences only the semantic channel found. */
+  /** The digest of a sha (MemoryIndex.digest), for experiences only the semantic channel found. */
   digest: (sha: string) => ExperienceDigest | undefined;
 }
 

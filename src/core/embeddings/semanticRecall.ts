@@ -10,7 +10,7 @@ export interface SemanticRecallOptions {
   storeDir: string;
   /** The embedder role's client (configuredEmbedder); undefined: the result is returned untouched. */
   embedder: Embedder | undefined;
-  /** Where digests of experiences only the semantic channel found come from (the RecallIndex). */
+  /** Where digests of experiences only the semantic channel found come from (the MemoryIndex). */
   index: { digest(sha: string): ExperienceDigest | undefined };
   k: number;
   /** Memory to catch up with first (a bounded number of new experiences is embedded). */
