@@ -8,7 +8,7 @@
 // the skill's lineage and evidence, lists the safety findings before approving, and rolls back to v1.
 // Then the same panel in a dark theme.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
@@ -440,5 +440,34 @@ test('Memory & Skill Browser: a virtualized list, filters, search, skills and qu
     const media = page.frameLocator('.gettingStartedContainer iframe.webview.ready').frameLocator('iframe#active-frame');
     await media.locator('h1', { hasText: "Mine the project's history" }).waitFor({ timeout: 30_000 });
     t.diagnostic(`screenshot: ${await screenshot(page, 'walkthrough')}`);
+  });
+});
+
+// A store past the size where its recall index moves to disk (SQLite in WebAssembly, loaded from the
+// VSIX's dist/): the extension host pages and filters from that index.
+test('Memory & Skill Browser: the same list and kind filter from a store whose index is on disk', { timeout: 300_000 }, async (t) => {
+  process.env.COEVOLVE_MEMORY_ENGINE = 'sqlite';
+  let built: Awaited<ReturnType<typeof fixture>>;
+  try {
+    built = await fixture();
+  } finally {
+    delete process.env.COEVOLVE_MEMORY_ENGINE;
+  }
+  const { repo, fixSha } = built;
+  // Mined here with the disk engine; the host keeps to it because the index exists (no variable reaches it).
+  assert.ok(existsSync(join(repo.dir, '.coevolve', 'cache', 'history-index.sqlite')), 'the index is on disk');
+  assert.ok(!existsSync(join(repo.dir, '.coevolve', 'cache', 'recall-index.json')), 'no in-memory index cache');
+  await inVsCode(t, { name: 'memory-browser-disk', folder: repo.dir, cleanup: [() => repo.remove()] }, async ({ page }) => {
+    await runCommand(page, 'Co-evolve: Open Memory & Skill Browser');
+    const frame = await panelFrame(page);
+    await frame.locator('.where').filter({ hasText: 'Memory of' }).waitFor({ timeout: 20_000 });
+    await summary(frame, new RegExp(`^${TOTAL} past changes, newest first$`));
+    await chooseKind(frame, 'fix');
+    await summary(frame, new RegExp(`^${FIXES} matching past changes, newest first$`));
+    const list = frame.locator('.results .vlist[role="list"]');
+    await list.press('End');
+    await listSettles(frame, (v) => v.inView.at(-1) === FIXES, 'End of the fixes');
+    assert.equal(await frame.locator(`.results article.experience[data-sha="${fixSha}"]`).count(), 1, 'the oldest fix, read through the disk index');
+    t.diagnostic(`screenshot: ${await screenshot(page, 'memory-browser-disk-index')}`);
   });
 });
