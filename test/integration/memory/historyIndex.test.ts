@@ -10,6 +10,7 @@ import { FileTable } from '../../../src/core/memory/fileTable.ts';
 import { FileSearch } from '../../../src/core/memory/fileSearch.ts';
 import type { FileView } from '../../../src/core/memory/memoryIndex.ts';
 import { buildQuery } from '../../../src/core/memory/queryBuilder.ts';
+import { tokenize } from '../../../src/core/memory/tokenize.ts';
 import { recallInWorkspace } from '../../../src/core/memory/recallService.ts';
 import { repairRecallCache } from '../../../src/core/memory/recallIndex.ts';
 import { MemoryStore } from '../../../src/core/memory/store.ts';
@@ -60,6 +61,10 @@ async function assertSameFiles(label: string): Promise<void> {
     const answers = (view: FileView, path: string) => [view.current(path), view.isTest(path), view.specificity(path).toFixed(6), view.history(path), view.coChanged(path, 5)];
     for (const path of paths) assert.deepEqual(answers(disk.table, path), answers(memory, path), `${label}: ${path}`);
     assert.equal(disk.table.newestSeq, memory.newestSeq, `${label}: newest`);
+    // The word counts recall drops common words by, kept through every re-index.
+    const words = [...new Set(digests.flatMap((d) => tokenize(d.subject)))];
+    const counted = index.subjectFrequency(words);
+    for (const word of words) assert.equal(counted.get(word), digests.filter((d) => tokenize(d.subject).includes(word)).length, `${label}: subjects with "${word}"`);
     assert.equal(disk.table.oldestSeq, memory.oldestSeq, `${label}: oldest`);
     for (const text of ['parseHeader in src/parser/header.ts', 'login session expiry', 'headers.ts trims', 'clock now']) {
       const query = buildQuery(text);

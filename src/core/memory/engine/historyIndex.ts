@@ -19,7 +19,7 @@ import { tokenize } from '../tokenize.ts';
 import { loadSqlite, SqliteFile } from './sqliteFile.ts';
 
 /** Bumped when the tables change shape: an index of another version is rebuilt from the store. */
-const ENGINE_VERSION = 6;
+const ENGINE_VERSION = 7;
 /** The index file, relative to the store: derived from memory/ (git-ignored, per machine). */
 export const HISTORY_INDEX = ['cache', 'history-index.sqlite'] as const;
 /**
@@ -34,7 +34,7 @@ const COMMON_DOCS = 1500;
 const SCHEMA = `
 CREATE TABLE state(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE exp(seq INTEGER PRIMARY KEY, sha TEXT NOT NULL UNIQUE, time INTEGER NOT NULL, kind TEXT NOT NULL,
-  quarantined INTEGER NOT NULL, forgotten INTEGER NOT NULL, fhash TEXT NOT NULL, digest BLOB NOT NULL);
+  quarantined INTEGER NOT NULL, forgotten INTEGER NOT NULL, fhash TEXT NOT NULL, thash TEXT NOT NULL, rhash TEXT NOT NULL, digest BLOB NOT NULL);
 CREATE INDEX exp_by_kind ON exp(kind, seq);
 CREATE VIRTUAL TABLE exp_fts USING fts5(subject, keywords, body, code, content='', contentless_delete=1, ${FTS_TOKENIZER}, prefix='6');
 CREATE TABLE subject_df(term TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
@@ -393,39 +393,37 @@ export class HistoryIndex implements MemoryIndex {
     const state = this.state();
     // Another process may have indexed it meanwhile.
     if (state.shardRevs[String(shard)] === rev) return;
-    const existing = new Map(this.db.all<{ seq: number; sha: string; fhash: string; forgotten: number; digest: Uint8Array }>('SELECT seq, sha, fhash, forgotten, digest FROM exp WHERE seq >= ? AND seq < ?', [shard * SHARD_SIZE, (shard + 1) * SHARD_SIZE]).map((row) => [row.seq, row]));
+    const existing = new Map(this.db.all<StoredRow>('SELECT seq, sha, fhash, thash, rhash, forgotten FROM exp WHERE seq >= ? AND seq < ?', [shard * SHARD_SIZE, (shard + 1) * SHARD_SIZE]).map((row) => [row.seq, row]));
     let filesDirty = state.filesDirty;
     let scrub = state.scrub;
     // Ascending: rows appended in key order fill their pages (a shard's items are stored newest first).
     for (const item of [...items].sort((a, b) => a.seq - b.seq)) {
       const digest = digestOf(item);
-      const fhash = fileHash(digest);
+      const fields = searchFieldsOf(item);
+      const hashes = { fhash: fileHash(digest), thash: hashOf([digest.subject, fields]), rhash: hashOf(digest) };
       const before = existing.get(item.seq);
       existing.delete(item.seq);
+      // A mine rewrites a shard several times as it fills: rows already indexed as they are cost nothing.
+      if (before && before.rhash === hashes.rhash && before.thash === hashes.thash) continue;
       if (before && digest.forgotten && !before.forgotten) scrub = true;
-      if (before && (before.sha !== digest.sha || before.fhash !== fhash) && item.seq <= state.filesThrough) filesDirty = true;
+      if (before && (before.sha !== digest.sha || before.fhash !== hashes.fhash) && item.seq <= state.filesThrough) filesDirty = true;
       if (!before && item.seq <= state.filesThrough) filesDirty = true;
+      // The old words are uncounted below: read them before the row is replaced.
+      const oldSubject = before && before.thash !== hashes.thash ? this.storedSubject(item.seq) : undefined;
+      const row = [item.seq, digest.sha, digest.time, digest.kind, digest.quarantined ? 1 : 0, digest.forgotten ? 1 : 0, hashes.fhash, hashes.thash, hashes.rhash, pack(digest)];
+      this.db.run('INSERT OR REPLACE INTO exp(seq, sha, time, kind, quarantined, forgotten, fhash, thash, rhash, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', row);
+      // The same text (a credit, a pin changed only the digest): the text index and word counts stay.
+      if (before && before.thash === hashes.thash) continue;
       if (before) {
         this.db.run('DELETE FROM exp_fts WHERE rowid = ?', [item.seq]);
-        this.countSubject(unpack(before.digest).subject, -1);
+        this.countSubject(oldSubject!, -1);
       }
       this.countSubject(digest.subject, 1);
-      this.db.run('INSERT OR REPLACE INTO exp(seq, sha, time, kind, quarantined, forgotten, fhash, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-        item.seq,
-        digest.sha,
-        digest.time,
-        digest.kind,
-        digest.quarantined ? 1 : 0,
-        digest.forgotten ? 1 : 0,
-        fhash,
-        pack(digest),
-      ]);
-      const fields = searchFieldsOf(item);
       this.db.run('INSERT INTO exp_fts(rowid, subject, keywords, body, code) VALUES (?, ?, ?, ?, ?)', [item.seq, ftsText(fields.subject), ftsText(fields.keywords), ftsText(fields.body), ftsText(`${fields.paths} ${fields.symbols}`)]);
     }
     for (const gone of existing.values()) {
       scrub = true;
-      this.countSubject(unpack(gone.digest).subject, -1);
+      this.countSubject(this.storedSubject(gone.seq), -1);
       this.db.run('DELETE FROM exp WHERE seq = ?', [gone.seq]);
       this.db.run('DELETE FROM exp_fts WHERE rowid = ?', [gone.seq]);
       if (gone.seq <= state.filesThrough) filesDirty = true;
@@ -434,6 +432,11 @@ export class HistoryIndex implements MemoryIndex {
     if (rev === undefined) delete shardRevs[String(shard)];
     else shardRevs[String(shard)] = rev;
     this.setState({ shardRevs, filesDirty, scrub });
+  }
+
+  private storedSubject(seq: number): string {
+    const row = this.db.get<{ digest: Uint8Array }>('SELECT digest FROM exp WHERE seq = ?', [seq]);
+    return row ? unpack(row.digest).subject : '';
   }
 
   /** In how many subjects each word appears (recall drops the words most changes have). */
@@ -490,6 +493,20 @@ function staleShards(wanted: Record<string, number>, have: Record<string, number
   return Object.keys({ ...wanted, ...have })
     .filter((shard) => wanted[shard] !== have[shard])
     .sort((a, b) => Number(a) - Number(b));
+}
+
+/** What sync compares of a stored row: which commit, and hashes of what the file tables, the text index and the digest hold. */
+interface StoredRow {
+  seq: number;
+  sha: string;
+  fhash: string;
+  thash: string;
+  rhash: string;
+  forgotten: number;
+}
+
+function hashOf(value: unknown): string {
+  return createHash('sha1').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 }
 
 /** What the file tables read from a digest: when it is unchanged, a re-indexed row leaves them alone. */
