@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isAbsent } from '../util/fsProbe.ts';
 import { reportIgnored } from '../ignoredErrors.ts';
+import { isProcessAlive } from '../util/processAlive.ts';
 
 /** How clients on this machine find the running sidecar: written by it, private to the user. */
 export interface SidecarEndpoint {
@@ -40,7 +41,7 @@ export function readSidecarEndpoint(): SidecarEndpoint | undefined {
     return undefined;
   }
   if (typeof value.baseURL !== 'string' || typeof value.token !== 'string' || typeof value.pid !== 'number') return undefined;
-  if (!isAlive(value.pid)) return undefined;
+  if (!isProcessAlive(value.pid)) return undefined;
   return value as SidecarEndpoint;
 }
 
@@ -55,11 +56,4 @@ export function removeSidecarEndpoint(pid = process.pid): void {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+

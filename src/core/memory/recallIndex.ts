@@ -19,6 +19,7 @@ import { lstatIfPresent } from '../util/fsProbe.ts';
 import { parseCacheText } from '../store/cacheFile.ts';
 import type { ExperienceHit, FileQuery, FileView, HistoryCutoff, MemoryIndex, PageFilter } from './memoryIndex.ts';
 import { tokenize } from './tokenize.ts';
+import { DerivedCache } from './derivedCache.ts';
 
 const CACHE_VERSION = 6;
 // Few fields keep each query cheap: every field is another lookup and scoring pass per term.
@@ -125,7 +126,7 @@ const INDEX_OPTIONS = { fields: [...FIELDS], storeFields: [], ...TEXT_OPTIONS };
  * indexed again.
  */
 export class RecallIndex implements MemoryIndex {
-  private readonly derived = new Map<string, unknown>();
+  private readonly derived = new DerivedCache();
   /** What the user should know about this load: a damaged cache that was rebuilt. */
   readonly notes: string[] = [];
 
@@ -155,11 +156,7 @@ export class RecallIndex implements MemoryIndex {
 
   /** Memoizes a value derived from the digests (a few per index: one per cutoff in use). */
   derive<T>(key: string, build: () => T): T {
-    if (this.derived.has(key)) return this.derived.get(key) as T;
-    if (this.derived.size >= 8) this.derived.delete(this.derived.keys().next().value!);
-    const value = build();
-    this.derived.set(key, value);
-    return value;
+    return this.derived.get(key, build);
   }
 
   digests(): IterableIterator<ExperienceDigest> {

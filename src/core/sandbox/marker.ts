@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { atomicWriteFile } from '../util/atomicWrite.ts';
+import { isProcessAlive } from '../util/processAlive.ts';
 
 /**
  * The note each sandbox keeps beside its tree: who owns it and what it copies, so a later run can
@@ -38,12 +39,4 @@ export async function readMarker(path: string): Promise<SandboxMarker | undefine
   }
 }
 
-/** Signal 0 probes without touching the process; EPERM means it exists but belongs to someone else. */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { isProcessAlive };

@@ -1,3 +1,4 @@
+import { readdirSync, statSync } from 'node:fs';
 import type { Dirent, Stats } from 'node:fs';
 import { lstat, readdir, rmdir, stat, unlink } from 'node:fs/promises';
 import { reportIgnored } from '../ignoredErrors.ts';
@@ -28,6 +29,24 @@ export function statIfPresent(path: string): Promise<Stats | undefined> {
 
 export function lstatIfPresent(path: string): Promise<Stats | undefined> {
   return ifPresent(lstat(path));
+}
+
+/** For synchronous callers (the SQLite VFS's lock files are probed between synchronous statements). */
+export function statIfPresentSync(path: string): Stats | undefined {
+  return ifPresentSync(() => statSync(path));
+}
+
+export function readdirIfPresentSync(path: string): string[] {
+  return ifPresentSync(() => readdirSync(path)) ?? [];
+}
+
+function ifPresentSync<T>(probe: () => T): T | undefined {
+  try {
+    return probe();
+  } catch (error) {
+    if (isAbsent(error)) return undefined;
+    throw error;
+  }
 }
 
 export async function readdirIfPresent(path: string): Promise<Dirent[]> {

@@ -17,6 +17,7 @@ import { FILE_SCHEMA, FILE_TABLES, FileTablesWriter, SqlFileView } from './histo
 import { FTS_TOKENIZER, ftsQuery, ftsText, matchedTerms, selectiveTerms } from './ftsText.ts';
 import { tokenize } from '../tokenize.ts';
 import { loadSqlite, SqliteFile } from './sqliteFile.ts';
+import { DerivedCache } from '../derivedCache.ts';
 
 /** Bumped when the tables change shape: an index of another version is rebuilt from the store. */
 const ENGINE_VERSION = 7;
@@ -68,7 +69,7 @@ export interface IndexSource {
  */
 export class HistoryIndex implements MemoryIndex {
   readonly notes: string[] = [];
-  private readonly derived = new Map<string, unknown>();
+  private readonly derived = new DerivedCache();
   private files: SqlFileView | undefined;
   private count: number | undefined;
   private readonly homes = new Map<string, string[]>();
@@ -181,11 +182,7 @@ export class HistoryIndex implements MemoryIndex {
   }
 
   derive<T>(key: string, build: () => T): T {
-    if (this.derived.has(key)) return this.derived.get(key) as T;
-    if (this.derived.size >= 8) this.derived.delete(this.derived.keys().next().value!);
-    const value = build();
-    this.derived.set(key, value);
-    return value;
+    return this.derived.get(key, build);
   }
 
   digest(sha: string): ExperienceDigest | undefined {

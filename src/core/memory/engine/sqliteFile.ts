@@ -1,9 +1,10 @@
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import type { Stats } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database as SqliteDatabase, Statement } from 'node-sqlite3-wasm';
 import { CoevolveError } from '../../errors.ts';
 import { reportIgnored } from '../../ignoredErrors.ts';
+import { isProcessAlive } from '../../util/processAlive.ts';
+import { readdirIfPresentSync, statIfPresentSync } from '../../util/fsProbe.ts';
 
 export type Row = Record<string, number | bigint | string | Uint8Array | null>;
 export type Params = Array<number | string | Uint8Array | null> | Record<string, number | string | Uint8Array | null>;
@@ -193,38 +194,10 @@ function liveUsers(path: string): number[] {
   const live: number[] = [];
   for (const name of readdirIfPresentSync(usersOf(path))) {
     const pid = Number(name);
-    if (Number.isInteger(pid) && isRunning(pid)) live.push(pid);
+    if (Number.isInteger(pid) && isProcessAlive(pid)) live.push(pid);
     else rmSync(join(usersOf(path), name), { force: true });
   }
   return live;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function statIfPresentSync(path: string): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-function readdirIfPresentSync(path: string): string[] {
-  try {
-    return readdirSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
 }
 
 function messageOf(error: unknown): string {
