@@ -15,6 +15,9 @@
 // The localization group (`--only localization`) gathers the synthetic (or --repo) history, the npm
 // corpora, the bundles in ../shared/repos (or --calibration-repos) and this repository's own history,
 // and reports recall with the code channel under weights fitted leaving that corpus out (bench/localizationFigures.ts).
+// The scale group (`--only scale`, bench/scale.ts) mines a generated first-parent history of
+// --scale-commits commits (default 500000; built once under .bench/scale-<n>) and times mining, recall,
+// the memory browser and an incremental mine against baselines in the same run (issue #21).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -35,6 +38,7 @@ import { calibrationFigures, CALIBRATION_PROJECTS } from './calibration.ts';
 import { checkConcurrencyFigures, CHECK_PROJECTS } from './checks.ts';
 import { embeddingFigures } from './embeddings.ts';
 import { codeIndexFigures, nodeModulesCorpus } from './codeIndex.ts';
+import { scaleFigures } from './scale.ts';
 import { mineHistory } from '../src/core/mining/miner.ts';
 import { MemoryStore } from '../src/core/memory/store.ts';
 import { RecallIndex } from '../src/core/memory/recallIndex.ts';
@@ -45,8 +49,9 @@ const { values } = parseArgs({
     repo: { type: 'string' },
     commits: { type: 'string', default: '10000' },
     'skip-npm': { type: 'boolean', default: false },
-    // extension | mining | models | team | checks | evolution | mcp | replay | calibration | localization | embeddings | codeindex: run one group only.
+    // extension | mining | models | team | checks | evolution | mcp | replay | calibration | localization | embeddings | codeindex | scale: run one group only.
     only: { type: 'string' },
+    'scale-commits': { type: 'string', default: '500000' },
     'calibration-n': { type: 'string', default: '8' },
     'calibration-seed': { type: 'string', default: '1' },
     'calibration-minutes': { type: 'string', default: '12' },
@@ -361,6 +366,7 @@ async function main(): Promise<void> {
   if (values.only === 'mcp') return mcpRecallFigures(values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits)), work, { line, header });
   if (values.only === 'localization') return localizationFigures();
   if (values.only === 'codeindex') return codeIndexFigures(work, [{ name: 'koa', repo: join(root, '..', 'shared', 'repos', 'koa.bundle') }, { name: '5k-files', repo: fiveThousandFileRepo(work) }, { name: 'co-evolve', repo: root }, { name: 'node_modules-8k', repo: nodeModulesCorpus(work, join(root, 'node_modules')) }], { line, header });
+  if (values.only === 'scale') return scaleFigures(work, { line, header }, { commits: wholeNumber('scale-commits', values['scale-commits']) });
   if (values.only === 'embeddings') return embeddingFigures(values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits)), work, { line, header });
   const repo = values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits));
   const { storeDir } = await miningSpeed(repo);
