@@ -214,8 +214,16 @@ test('Restricted Mode: @coevolve /solve is refused in the chat, and no model is 
       // Restricted Mode lists no model in the picker, but the request still reaches @coevolve once it is active.
       await waitForActivation(page, profile, 'coevolve.coevolve');
       await waitForActivation(page, profile, 'coevolve-test.coevolve-lm-test');
-      const refused = await sendChat(page, '@coevolve /solve sum should skip null values');
-      const text = await waitForResponseText(refused, /needs a trusted workspace/, 60_000);
+      let refused = await sendChat(page, '@coevolve /solve sum should skip null values');
+      let text = await waitForResponseText(refused, /needs a trusted workspace|Language model unavailable/, 60_000);
+      if (/Language model unavailable/.test(text)) {
+        // VS Code's chat answered before it had resolved any model for the request (seen once under
+        // load, before @coevolve was called): a race in the workbench, not what is tested. Ask again.
+        t.diagnostic('the chat had no model resolved yet; asking again');
+        await page.waitForTimeout(3_000);
+        refused = await sendChat(page, '@coevolve /solve sum should skip null values');
+        text = await waitForResponseText(refused, /needs a trusted workspace/, 60_000);
+      }
       assert.match(text, /Co-evolve: solving a task runs the project's own checks, so it needs a trusted workspace\./);
       await refused.locator('.monaco-button', { hasText: 'Manage Workspace Trust' }).first().waitFor({ state: 'visible', timeout: 5_000 });
       t.diagnostic(`screenshot: ${await screenshot(page, 'vscode-lm-chat-restricted')}`);
