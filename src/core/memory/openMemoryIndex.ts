@@ -30,17 +30,7 @@ export async function engineFor(store: MemoryStore, expected = store.state.count
 
 /** The store's recall index, brought up to date with the store by the engine that suits it. */
 export async function openMemoryIndex(store: MemoryStore): Promise<MemoryIndex> {
-  if ((await engineFor(store)) === 'json') return RecallIndex.load(store);
-  const index = await HistoryIndex.open(store.dir);
-  try {
-    await index.sync(store);
-    // Migrated: the in-memory engine's cache (tens of MB on such a store) is no longer read.
-    await rm(await storePath(store.dir, ...RECALL_CACHE), { force: true });
-  } catch (error) {
-    index.close();
-    throw error;
-  }
-  return index;
+  return (await engineFor(store)) === 'json' ? RecallIndex.load(store) : openDiskIndex(store, true);
 }
 
 /**
@@ -48,10 +38,14 @@ export async function openMemoryIndex(store: MemoryStore): Promise<MemoryIndex> 
  * recall opens it ready instead of indexing what was mined. The in-memory engine catches up on load.
  */
 export async function syncDiskIndex(store: MemoryStore, options: { files?: boolean; expected?: number } = {}): Promise<HistoryIndex | undefined> {
-  if ((await engineFor(store, options.expected)) !== 'sqlite') return undefined;
+  return (await engineFor(store, options.expected)) === 'sqlite' ? openDiskIndex(store, options.files !== false) : undefined;
+}
+
+async function openDiskIndex(store: MemoryStore, files: boolean): Promise<HistoryIndex> {
   const index = await HistoryIndex.open(store.dir);
   try {
-    await index.sync(store, { files: options.files !== false });
+    await index.sync(store, { files });
+    // Migrated: the in-memory engine's cache (tens of MB on such a store) is no longer read.
     await rm(await storePath(store.dir, ...RECALL_CACHE), { force: true });
   } catch (error) {
     index.close();

@@ -8,7 +8,7 @@ import type { ContentIndex } from './contentIndex.ts';
 import { codeIndexAt } from './contentCache.ts';
 import { MemoryStore } from './store.ts';
 import type { WarmMemory } from './warmMemory.ts';
-import { checkSymbols, historyHomes } from './symbolResolution.ts';
+import { checkSymbols } from './symbolResolution.ts';
 import { TreeSymbols } from './treeSymbols.ts';
 import { withSemanticChannel } from '../embeddings/semanticRecall.ts';
 import type { Embedder } from '../embeddings/embedder.ts';
@@ -95,7 +95,8 @@ async function checkedSymbols(
   cutoff: Cutoff | undefined,
   onNote: ((note: string) => void) | undefined,
 ): Promise<RecallResult['symbols']> {
-  const base = { homes: historyHomes(index), nearby: result.files.map((f) => f.path) };
+  // Where a moved symbol may be now: the files (by current name) where history changed one of that name.
+  const base = { homes: (symbol: { name: string; container?: string }) => index.symbolHomes(symbol), nearby: result.files.map((f) => f.path) };
   if (!workspace.repository || result.symbols.length === 0) return checkSymbols(result.symbols, k, { ...base, revision: 'HEAD' });
   try {
     const revision = before ? await workspace.repository.lastCommitBefore(before) : revisionAt(index, cutoff);

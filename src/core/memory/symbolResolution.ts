@@ -1,6 +1,5 @@
 import { categorizePath } from '../git/fileCategory.ts';
 import type { RecalledSymbol } from './recall.ts';
-import type { MemoryIndex } from './memoryIndex.ts';
 import type { Declared, TreeSymbols } from './treeSymbols.ts';
 
 /** Files beside the symbol's own where a symbol that left it is looked for. */
@@ -143,9 +142,4 @@ function grouped(symbols: RecalledSymbol[]): RecalledSymbol[] {
     if (!also.includes(symbol.path)) first.alsoIn = [...also, symbol.path];
   }
   return [...byKey.values()];
-}
-
-/** Where symbols of each container and name have lived (by their files' current names): where a moved one may be now. */
-export function historyHomes(index: MemoryIndex): (symbol: { name: string; container?: string }) => string[] {
-  return (symbol) => index.symbolHomes(symbol);
 }

@@ -123,6 +123,7 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
       result.mined += mined;
     }
   } catch (error) {
+    diskIndex?.close();
     if (CoevolveError.is(error, 'cancelled')) {
       throw new CoevolveError('cancelled', `Mining was cancelled after ${progress.done} commit(s).`, {
         hint: 'What was mined is kept; run mine again to continue.',
@@ -132,10 +133,14 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
   } finally {
     const stats = await symbols?.close();
     if (stats) result.symbolStats = stats;
-    diskIndex?.close();
   }
   await store.refresh();
-  (await syncDiskIndex(store))?.close();
+  try {
+    // The file tables, now that every batch is in.
+    await diskIndex?.sync(store);
+  } finally {
+    diskIndex?.close();
+  }
   const state = store.state.mining;
   result.head = state.head;
   result.complete = state.complete && state.holes.length === 0;

@@ -6,6 +6,7 @@ import type { RecallQuery } from '../queryBuilder.ts';
 import { tokenize } from '../tokenize.ts';
 import { FTS_TOKENIZER, ftsQuery, matchedTerms, selectiveTerms } from './ftsText.ts';
 import type { SqliteFile } from './sqliteFile.ts';
+import { DerivedCache } from '../derivedCache.ts';
 
 /** The file tables: what history says about each file, kept on disk and updated commit by commit. */
 export const FILE_SCHEMA = `
@@ -189,7 +190,7 @@ function fromStored(stored: StoredFile): FileRow {
 /** {@link FileView} read from the file tables: each answer is a few indexed lookups. */
 export class SqlFileView implements FileView, FileQuery {
   /** Per file: a recall asks the same few hundred files many times; the view lives until the next sync. */
-  private readonly known = new Map<string, { current: string | undefined; test: boolean; changes: number }>();
+  private readonly known = new DerivedCache(100_000);
 
   constructor(
     private readonly db: SqliteFile,
@@ -212,8 +213,7 @@ export class SqlFileView implements FileView, FileQuery {
   }
 
   private file(path: string): { current: string | undefined; test: boolean; changes: number } {
-    let known = this.known.get(path);
-    if (!known) {
+    return this.known.get(path, () => {
       let name = path;
       for (let hops = 0; hops < MAX_HOPS; hops++) {
         const next = this.db.get<{ new: string }>('SELECT new FROM renamed WHERE old = ?', [name]);
@@ -222,11 +222,8 @@ export class SqlFileView implements FileView, FileQuery {
       }
       const own = this.db.get<{ present: number; test: number; changes: number }>('SELECT present, test, changes FROM file WHERE path = ?', [path]);
       const exists = name === path ? own?.present === 1 : this.db.get<{ present: number }>('SELECT present FROM file WHERE path = ?', [name])?.present === 1;
-      if (this.known.size >= 100_000) this.known.clear();
-      known = { current: exists ? name : undefined, test: own?.test === 1, changes: own?.changes ?? 0 };
-      this.known.set(path, known);
-    }
-    return known;
+      return { current: exists ? name : undefined, test: own?.test === 1, changes: own?.changes ?? 0 };
+    });
   }
 
   history(path: string): string[] {

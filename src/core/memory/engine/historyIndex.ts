@@ -72,7 +72,7 @@ export class HistoryIndex implements MemoryIndex {
   private readonly derived = new DerivedCache();
   private files: SqlFileView | undefined;
   private count: number | undefined;
-  private readonly homes = new Map<string, string[]>();
+  private readonly homes = new DerivedCache(10_000);
 
   private constructor(
     private readonly db: SqliteFile,
@@ -272,13 +272,7 @@ export class HistoryIndex implements MemoryIndex {
   }
 
   symbolHomes(symbol: { name: string; container?: string }): string[] {
-    const key = `${symbol.container ?? ''}\0${symbol.name}`;
-    let homes = this.homes.get(key);
-    if (!homes) {
-      if (this.homes.size >= 10_000) this.homes.clear();
-      this.homes.set(key, (homes = this.db.read(() => this.findHomes(symbol))));
-    }
-    return homes;
+    return this.homes.get(`${symbol.container ?? ''}\0${symbol.name}`, () => this.db.read(() => this.findHomes(symbol)));
   }
 
   private findHomes(symbol: { name: string; container?: string }): string[] {
@@ -508,5 +502,5 @@ function hashOf(value: unknown): string {
 
 /** What the file tables read from a digest: when it is unchanged, a re-indexed row leaves them alone. */
 function fileHash(digest: ExperienceDigest): string {
-  return createHash('sha1').update(JSON.stringify([digest.sha, digest.subject, digest.files, digest.symbols])).digest('hex').slice(0, 16);
+  return hashOf([digest.sha, digest.subject, digest.files, digest.symbols]);
 }
