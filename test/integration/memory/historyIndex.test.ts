@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { mineHistory } from '../../../src/core/mining/miner.ts';
 import { HISTORY_INDEX, HistoryIndex } from '../../../src/core/memory/engine/historyIndex.ts';
+import { loadSqlite, SqliteFile } from '../../../src/core/memory/engine/sqliteFile.ts';
 import { FileTable } from '../../../src/core/memory/fileTable.ts';
 import { FileSearch } from '../../../src/core/memory/fileSearch.ts';
 import type { FileView } from '../../../src/core/memory/memoryIndex.ts';
@@ -149,6 +150,19 @@ describe('the disk engine for large stores', () => {
     } finally {
       rebuilt.close();
     }
+    // An index of another version (an older Co-evolve) is emptied and built again, in place.
+    await loadSqlite();
+    const raw = SqliteFile.open(path);
+    raw.run("UPDATE state SET value = '1' WHERE key = 'version'");
+    raw.close();
+    const older = await HistoryIndex.open(store);
+    try {
+      assert.equal(older.size, 0, 'nothing of the other version is kept');
+      await older.sync(await MemoryStore.open(store));
+      assert.equal(older.size, (await MemoryStore.open(store)).state.counts.experiences);
+    } finally {
+      older.close();
+    }
     // The VFS locks with a folder; a killed process leaves it behind.
     mkdirSync(`${path}.lock`);
     const old = new Date(Date.now() - 10 * 60_000);
@@ -218,9 +232,9 @@ describe('the disk engine under crashes and concurrency', () => {
     }
   });
 
-  it('lets two processes sync at once and leaves one consistent index', async () => {
+  it('lets three processes create and sync a new index at once and leaves one consistent index', async () => {
     rmSync(join(fakeStore, ...HISTORY_INDEX), { force: true });
-    const runs = [syncChild(), syncChild()].map(
+    const runs = [syncChild(), syncChild(), syncChild()].map(
       (child) =>
         new Promise<{ code: number | null; stderr: string }>((resolve) => {
           let stderr = '';

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { rmSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CoevolveError } from '../../errors.ts';
@@ -123,18 +122,18 @@ export class HistoryIndex implements MemoryIndex {
   private static openAt(path: string): HistoryIndex {
     const db = SqliteFile.open(path);
     if (versionOf(db) === ENGINE_VERSION) return new HistoryIndex(db, path);
-    // New, or of another version: start from an empty file (it is rebuilt from the store).
-    db.close();
-    rmSync(path, { force: true });
-    rmSync(`${path}-journal`, { force: true });
-    const fresh = SqliteFile.open(path);
-    // Larger pages: fewer reads per lookup (each is a system call through this VFS).
-    fresh.exec('PRAGMA page_size=16384; VACUUM');
-    fresh.transaction(() => {
-      fresh.exec(SCHEMA);
-      fresh.run("INSERT INTO state(key, value) VALUES ('version', ?)", [String(ENGINE_VERSION)]);
+    // Larger pages: fewer reads per lookup (each is a system call through this VFS). Takes effect only on an empty file.
+    db.exec('PRAGMA page_size=16384');
+    // New, or of another version: emptied and made again (it is rebuilt from the store), under the
+    // write lock and checked again there, so that two processes opening it at once make it once.
+    db.transaction(() => {
+      if (versionOf(db) === ENGINE_VERSION) return;
+      for (const { name } of db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")) db.exec(`DROP TABLE "${name}"`);
+      for (const { name } of db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")) db.exec(`DROP TABLE "${name}"`);
+      db.exec(SCHEMA);
+      db.run("INSERT INTO state(key, value) VALUES ('version', ?)", [String(ENGINE_VERSION)]);
     });
-    return new HistoryIndex(fresh, path);
+    return new HistoryIndex(db, path);
   }
 
   close(): void {
