@@ -4,8 +4,15 @@ import { CoevolveError } from '../errors.ts';
 import { startGit } from './gitRunner.ts';
 import { INTERRUPTS } from './logStream.ts';
 
+/** An object found by name: its id and type, and its bytes unless it is larger than the reader's cap. */
+export interface NamedObject {
+  id: string;
+  type: string;
+  content: Buffer | undefined;
+}
+
 interface Pending {
-  resolve: (value: Buffer | undefined) => void;
+  resolve: (value: NamedObject | undefined) => void;
   reject: (error: Error) => void;
 }
 
@@ -45,11 +52,20 @@ export class BlobReader {
   }
 
   /** The blob's bytes, or undefined if it does not exist or is larger than the cap. */
-  read(sha: string): Promise<Buffer | undefined> {
+  async read(sha: string): Promise<Buffer | undefined> {
+    return (await this.lookup(sha))?.content;
+  }
+
+  /**
+   * An object by any name git resolves (`HEAD:src/a.ts` as well as an id), or undefined when there
+   * is none: one request on the running process, where `ls-tree` then `cat-file` would be two more.
+   */
+  lookup(name: string): Promise<NamedObject | undefined> {
     if (this.failure) return Promise.reject(this.failure);
+    if (name.includes('\n')) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => {
       this.queue.push({ resolve, reject });
-      this.child.stdin.write(`${sha}\n`);
+      this.child.stdin.write(`${name}\n`);
     });
   }
 
@@ -72,19 +88,21 @@ export class BlobReader {
         pending.resolve(undefined);
         continue;
       }
+      // `<id> <type> <size>`: the name asked may hold spaces, the header never does.
+      const [id = '', type = ''] = header.split(' ');
       const size = Number(header.slice(header.lastIndexOf(' ') + 1));
       if (size > this.maxBytes) {
         this.buffer = this.buffer.subarray(eol + 1);
         this.skipping = size + 1;
         this.queue.shift();
-        pending.resolve(undefined);
+        pending.resolve({ id, type, content: undefined });
         continue;
       }
       if (this.buffer.length < eol + 1 + size + 1) return;
       const content = this.buffer.subarray(eol + 1, eol + 1 + size);
       this.buffer = this.buffer.subarray(eol + 1 + size + 1);
       this.queue.shift();
-      pending.resolve(Buffer.from(content));
+      pending.resolve({ id, type, content: Buffer.from(content) });
     }
   }
 

@@ -11,7 +11,7 @@ import { HistoryIndex } from './engine/historyIndex.ts';
 import { withStoreLock } from './storeLock.ts';
 import { STORE_LOG_SCHEMAS } from '../store/logSchemas.ts';
 import { repairStoreLogs } from '../store/storeLogs.ts';
-import { metaAdapter, shardAdapter, shardFilePath, shardFileState, shardsOnDisk } from './storeFiles.ts';
+import { metaAdapter, shardAdapter, shardFilePath, shardFileState, shardFileStates, shardsOnDisk } from './storeFiles.ts';
 import type { ShardAdapter, ShardFile } from './storeFiles.ts';
 import { emptyMeta, SHARD_SIZE, shardOf } from './storeMeta.ts';
 import type { StoreMeta } from './storeMeta.ts';
@@ -296,11 +296,12 @@ function countOf(meta: StoreMeta): number {
 
 /** Shards whose file is not the one meta.json recorded (changed, added or gone behind its back). */
 async function driftedShards(dir: string, meta: StoreMeta): Promise<number[]> {
-  const numbers = new Set([...(await shardsOnDisk(dir)), ...Object.keys(meta.shards).map(Number)]);
+  const files = await shardFileStates(dir);
+  const numbers = new Set([...files.keys(), ...Object.keys(meta.shards).map(Number)]);
   const drifted: number[] = [];
   for (const number of numbers) {
     const record = meta.shards[String(number)];
-    const file = await shardFileState(dir, number);
+    const file = files.get(number);
     if (!record || !file || record.bytes !== file.bytes || record.mtimeMs !== file.mtimeMs) drifted.push(number);
   }
   return drifted.sort((a, b) => a - b);

@@ -1,5 +1,5 @@
-import { open, readdir, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { lstat, open, readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { z } from 'zod';
 import { CoevolveError } from '../errors.ts';
@@ -193,6 +193,33 @@ export async function shardsOnDisk(storeDir: string): Promise<number[]> {
     .filter((n): n is string => n !== undefined)
     .map(Number)
     .sort((a, b) => a - b);
+}
+
+/**
+ * The size and modification time of every shard file, from one listing and one `lstat` each, run
+ * together: opening a 500k-commit store checks 500 shards, one by one that was 0.2 s of a recall.
+ * A shard that is a link is reported as it is (a link's own size), so it reads as changed and the
+ * shard's own read refuses it.
+ */
+export async function shardFileStates(storeDir: string): Promise<Map<number, { bytes: number; mtimeMs: number }>> {
+  const folder = await storePath(storeDir, 'memory', 'experiences');
+  const numbers = await shardsOnDisk(storeDir);
+  const states = await Promise.all(
+    numbers.map((number) =>
+      lstat(join(folder, shardName(number))).then(
+        (info) => ({ bytes: info.size, mtimeMs: info.mtimeMs }),
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return undefined;
+          throw error;
+        },
+      ),
+    ),
+  );
+  const out = new Map<number, { bytes: number; mtimeMs: number }>();
+  numbers.forEach((number, i) => {
+    if (states[i]) out.set(number, states[i]);
+  });
+  return out;
 }
 
 /** The size and modification time of a shard's file, or undefined when it has none. */

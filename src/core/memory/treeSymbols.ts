@@ -2,7 +2,6 @@ import { CoevolveError } from '../errors.ts';
 import { SymbolParser } from '../code/symbolParser.ts';
 import type { ParsedFile } from '../code/symbolParser.ts';
 import { BlobReader } from '../git/blobReader.ts';
-import { gitAt, runGitBytes } from '../git/gitRunner.ts';
 
 /** A declaration found in a file as it is at some revision. */
 export interface Declared {
@@ -29,13 +28,14 @@ const IMPORT_LOOKAHEAD = 4;
 const IMPORT_LINE = /\brequire\s*\(|^\s*(?:export\s+)?import\b|^\s*from\s+\S+\s+import\b|=\s*(?:await\s+)?import\s*\(/;
 
 /**
- * The declarations of a few files of one revision, under a few names, read lazily: one `git ls-tree`
- * for the paths, one `git cat-file --batch` for the blobs not seen before, and a tree-sitter parse of
- * each such blob queried only on the lines where the names occur. Used to check that a symbol recall
- * names still exists where it says.
+ * The declarations of a few files of one revision, under a few names, read lazily: one
+ * `git cat-file --batch` asked for `<revision>:<path>` (each file's blob id and bytes at once), and a
+ * tree-sitter parse of each blob not seen before, queried only on the lines where the names occur.
+ * Used to check that a symbol recall names still exists where it says.
  */
 export class TreeSymbols {
-  private readonly blobs = new Map<string, string | undefined>();
+  /** Each path's blob at the revision (undefined: no file there), with its bytes until `close`. */
+  private readonly files = new Map<string, { blob: string; content: Buffer | undefined } | undefined>();
   /** Files parsed during this check, kept until `close` for the names asked next (where a moved symbol went). */
   private readonly parsed = new Map<string, ParsedFile | undefined>();
   private reader: BlobReader | undefined;
@@ -46,50 +46,35 @@ export class TreeSymbols {
   ) {}
 
   static at(root: string, revision: string): TreeSymbols {
-    if (revision.startsWith('-')) throw new CoevolveError('bad-input', `Not a revision: ${revision}`);
+    if (revision.startsWith('-') || revision.includes(':') || revision.includes('\n')) throw new CoevolveError('bad-input', `Not a revision: ${revision}`);
     return new TreeSymbols(root, revision);
-  }
-
-  /** Looks up the blob ids of paths now, in one call, for the `find`s that follow. */
-  async prefetch(paths: Iterable<string>): Promise<void> {
-    const wanted = [...new Set(paths)].filter((path) => path && !path.includes('\n') && !this.blobs.has(path));
-    if (wanted.length === 0) return;
-    // Literal pathspecs: a path with `*` or `:(` in it names that file and nothing else.
-    const stdout = await runGitBytes(gitAt(this.root), ['--literal-pathspecs', 'ls-tree', '-z', '--full-tree', this.revision, '--', ...wanted]);
-    for (const path of wanted) this.blobs.set(path, undefined);
-    for (const entry of stdout.toString('utf8').split('\0')) {
-      const tab = entry.indexOf('\t');
-      if (tab < 0) continue;
-      const [, type, id] = entry.slice(0, tab).split(' ');
-      if (type === 'blob' && id) this.blobs.set(entry.slice(tab + 1), id);
-    }
   }
 
   /** The declarations named `names` in each path. */
   async find(wanted: ReadonlyMap<string, ReadonlySet<string>>): Promise<Map<string, FileDeclarations>> {
-    await this.prefetch(wanted.keys());
+    await this.fetch(wanted.keys());
     const out = new Map<string, FileDeclarations>();
-    const toRead: Array<{ path: string; blob: string; key: string; names: string[] }> = [];
+    const toRead: Array<{ path: string; key: string; names: string[] }> = [];
     for (const [path, names] of wanted) {
       // A path that is not valid UTF-8 is known to memory only by a lossy rendering, and one with a
       // line break cannot be asked of git by name: neither can be looked up.
-      if (path.includes('\uFFFD') || path.includes('\n')) {
+      if (!askable(path)) {
         out.set(path, 'unknown');
         continue;
       }
-      const blob = this.blobs.get(path);
-      if (!blob) {
+      const file = this.files.get(path);
+      if (!file) {
         out.set(path, 'missing');
         continue;
       }
-      const key = `${blob}\0${extensionOf(path)}`;
+      const key = `${file.blob}\0${extensionOf(path)}`;
       const known = cache.get(key);
       if (known && 'unknown' in known) {
         out.set(path, 'unknown');
         continue;
       }
       const missing = [...names].filter((name) => !known?.names.has(name));
-      if (missing.length) toRead.push({ path, blob, key, names: missing });
+      if (missing.length) toRead.push({ path, key, names: missing });
       else out.set(path, [...names].flatMap((name) => known!.names.get(name)!));
     }
     if (toRead.length) await this.parse(toRead);
@@ -100,25 +85,41 @@ export class TreeSymbols {
     return out;
   }
 
+  /** Asks git for the paths not asked before, all on one running process. */
+  private async fetch(paths: Iterable<string>): Promise<void> {
+    const wanted = [...new Set(paths)].filter((path) => askable(path) && path !== '' && !this.files.has(path));
+    if (wanted.length === 0) return;
+    this.reader ??= new BlobReader(this.root, MAX_FILE_BYTES);
+    const reader = this.reader;
+    const found = await Promise.all(wanted.map((path) => reader.lookup(`${this.revision}:${path}`)));
+    wanted.forEach((path, i) => {
+      const object = found[i];
+      // A folder or a submodule at that path is no file that declares anything.
+      this.files.set(path, object?.type === 'blob' ? { blob: object.id, content: object.content } : undefined);
+    });
+  }
+
   close(): void {
     this.reader?.close();
     this.reader = undefined;
+    this.files.clear();
     for (const file of this.parsed.values()) file?.dispose();
     this.parsed.clear();
   }
 
-  private async parse(items: Array<{ path: string; blob: string; key: string; names: string[] }>): Promise<void> {
+  private async parse(items: Array<{ path: string; key: string; names: string[] }>): Promise<void> {
     const symbols = await (parser ??= SymbolParser.create()).catch((error: unknown) => {
       // The caller says why nothing was checked; the next call tries to load the grammars again.
       parser = undefined;
       throw error;
     });
-    this.reader ??= new BlobReader(this.root, MAX_FILE_BYTES);
-    const reader = this.reader;
-    const contents = await Promise.all(items.map((item) => (symbols.supports(item.path) ? reader.read(item.blob) : Promise.resolve(undefined))));
-    items.forEach((item, i) => {
-      const content = contents[i];
-      if (!content || content.includes(0)) return void remember(item.key, { unknown: true });
+    for (const item of items) {
+      // Over the size cap, a language without a grammar, or binary: cannot be told.
+      const content = symbols.supports(item.path) ? this.files.get(item.path)?.content : undefined;
+      if (!content || content.includes(0)) {
+        remember(item.key, { unknown: true });
+        continue;
+      }
       const text = content.toString('utf8');
       const entry = cache.get(item.key);
       const names = entry && 'names' in entry ? entry.names : new Map<string, Declared[]>();
@@ -128,12 +129,19 @@ export class TreeSymbols {
       if (mentioned.length) {
         if (!this.parsed.has(item.key)) this.parsed.set(item.key, parseOrUndefined(symbols, item.path, text));
         const parsed = this.parsed.get(item.key);
-        if (!parsed) return void remember(item.key, { unknown: true });
+        if (!parsed) {
+          remember(item.key, { unknown: true });
+          continue;
+        }
         for (const [name, declared] of declarationsNamed(parsed, mentioned)) names.set(name, declared);
       }
       remember(item.key, { names });
-    });
+    }
   }
+}
+
+function askable(path: string): boolean {
+  return !path.includes('\uFFFD') && !path.includes('\n');
 }
 
 function parseOrUndefined(symbols: SymbolParser, path: string, text: string): ParsedFile | undefined {
