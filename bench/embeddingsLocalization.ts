@@ -7,6 +7,7 @@ import { SemanticMemory } from '../src/core/embeddings/semanticMemory.ts';
 import { SymbolParser } from '../src/core/code/symbolParser.ts';
 import { EmbeddingClient } from '../src/core/llm/embeddingClient.ts';
 import { normalizeBaseURL } from '../src/core/llm/providers.ts';
+import { presentDigest } from '../src/core/memory/recall.ts';
 import type { RecallResult } from '../src/core/memory/recall.ts';
 import type { MemoryIndex } from '../src/core/memory/memoryIndex.ts';
 import type { MemoryStore } from '../src/core/memory/store.ts';
@@ -35,7 +36,7 @@ export async function semanticFromEnv(repoDir: string, store: MemoryStore, index
     embedder: model,
     fuse: async (text, result, k) => {
       const scores = await memory.scores(text, { k, before: { seq: cutoff.seq + 1 } });
-      return fuseSemantic(result, scores, { k, digest: (sha) => index.digest(sha) });
+      return fuseSemantic(result, scores, { k, digest: (sha) => index.digest(sha), present: presentDigest });
     },
   };
 }

@@ -158,6 +158,7 @@ function renderSearch(target: HTMLElement, result: RequestResult<'search'>, filt
       `Past changes (${result.experiences.length})${isFiltered(filter) ? ', filtered' : ''}`,
       el('a', { class: 'show-all', attrs: { href: '#', id: 'show-all' }, on: { click: (event) => (event.preventDefault(), showAll()) } }, 'Show all, newest first'),
     ),
+    ...(result.notes ?? []).map((note) => el('p', { class: 'search-note' }, note)),
     result.experiences.length ? null : emptyLine(isFiltered(filter) ? 'Nothing in memory matches with these filters.' : 'Nothing in memory matches.'),
     ...result.experiences.map((experience) => experienceCard(experience, changed)),
     result.files.length ? el('h3', {}, 'Files') : null,

@@ -111,7 +111,7 @@ export class Features implements vscode.Disposable {
   }
 
   openMemoryBrowser(): void {
-    this.panel ??= createMemoryPanel(this.context.extensionUri, this.host, this.liveRuns, this.commits);
+    this.panel ??= createMemoryPanel(this.context.extensionUri, this.host, this.liveRuns, this.commits, this.keys);
     this.panel.open();
   }
 

@@ -13,12 +13,16 @@ import { memoryBrowserFor } from './memoryPanelQuery.ts';
 import { runsHandlers } from './runsHandlers.ts';
 import type { RunsHandlerOptions } from './runsHandlers.ts';
 import { skillHandlers } from './skillHandlers.ts';
+import { editorRecallOptions } from './editorRecall.ts';
+import type { EmbedderLookup } from './editorRecall.ts';
 import type { SkillHandlerOptions } from './skillHandlers.ts';
 
 // What each browser request does, in core terms. No `vscode` here: the panel host only wires these
 // to the webview, so the same handlers could serve another front door.
 
 const SEARCH_RESULTS = 20;
+/** Notes shown above the search results (why a channel was left out). */
+const MAX_NOTES = 5;
 // With a file or author filter the ranked hits are narrowed afterwards, so more are asked for.
 const FILTERED_CANDIDATES = 200;
 // The protocol's bound on a list; far more than anyone quarantines by hand.
@@ -61,6 +65,8 @@ export interface MemoryPanelHandlerOptions {
   skills: SkillHandlerOptions;
   /** Asks the user (a modal the webview cannot answer for them) before a commit is forgotten for good. */
   confirmForget(experience: { sha: string; subject: string }): Promise<boolean>;
+  /** The configured embedder, for search's semantic channel (absent: search is lexical and code). */
+  embedderOf?: EmbedderLookup;
 }
 
 export function memoryPanelHandlers(workspace: () => Promise<Workspace>, options: MemoryPanelHandlerOptions): RequestHandlers {
@@ -74,7 +80,9 @@ export function memoryPanelHandlers(workspace: () => Promise<Workspace>, options
       const warm = warmMemoryFor(ws.storeDir);
       // Kind is recall's own filter; file and author narrow the ranked hits afterwards.
       const narrowed = filter?.file !== undefined || filter?.author !== undefined;
-      const result = await recallInWorkspace(ws, text, { k: narrowed ? FILTERED_CANDIDATES : SEARCH_RESULTS, warm, ...(filter?.kind ? { kinds: [filter.kind] } : {}) });
+      const notes: string[] = [];
+      const channels = await editorRecallOptions(ws, options.embedderOf, notes);
+      const result = await recallInWorkspace(ws, text, { k: narrowed ? FILTERED_CANDIDATES : SEARCH_RESULTS, ...channels, ...(filter?.kind ? { kinds: [filter.kind] } : {}) });
       const hits = new Map(result.experiences.map((hit) => [hit.sha, hit]));
       // Only the shards holding the hits are read (and kept while unchanged), not the whole store.
       const { shas, records } = await memoryBrowserFor(ws.storeDir).narrow(await warm.get(), [...hits.keys()], filter, SEARCH_RESULTS);
@@ -98,6 +106,7 @@ export function memoryPanelHandlers(workspace: () => Promise<Workspace>, options
         }),
         files: result.files.map(({ path, score, why }) => ({ path, score: round(score), why })),
         symbols: result.symbols.map(({ path, name, kind, score, why }) => ({ path, name, kind, score: round(score), why })),
+        ...(notes.length ? { notes: [...new Set(notes)].slice(0, MAX_NOTES) } : {}),
       };
     },
 

@@ -16,6 +16,8 @@ import { confirmForget } from './forgetConfirm.ts';
 import { confirmSkill } from './skillConfirm.ts';
 import type { CommitDocuments } from './commitDocuments.ts';
 import { ignoreError } from '../core/ignoredErrors.ts';
+import type { ApiKeys } from './apiKeys.ts';
+import { editorEmbedder } from './editorEmbedder.ts';
 
 const VIEW_TYPE = 'coevolve.memoryBrowser';
 
@@ -28,6 +30,7 @@ export class MemoryPanel implements vscode.Disposable {
     private readonly host: Host,
     private readonly live: LiveRuns,
     private readonly commits: CommitDocuments,
+    private readonly keys: ApiKeys,
   ) {}
 
   open(): void {
@@ -47,6 +50,7 @@ export class MemoryPanel implements vscode.Disposable {
       // Each skill action is confirmed in VS Code's modal, from the handler: it words it with what it read.
       skills: { approver: process.env.USER ?? 'user', confirmSkill },
       confirmForget,
+      embedderOf: (storeDir) => editorEmbedder(this.keys, storeDir),
     });
     const subscriptions = [
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(panel, handlers, raw)),
@@ -146,6 +150,6 @@ function errorText(error: unknown): string {
 }
 
 /** Entry of the lazily loaded bundle (see memoryPanel.ts). */
-export function createMemoryPanel(extensionUri: vscode.Uri, host: Host, live: LiveRuns, commits: CommitDocuments): MemoryPanel {
-  return new MemoryPanel(extensionUri, host, live, commits);
+export function createMemoryPanel(extensionUri: vscode.Uri, host: Host, live: LiveRuns, commits: CommitDocuments, keys: ApiKeys): MemoryPanel {
+  return new MemoryPanel(extensionUri, host, live, commits, keys);
 }

@@ -81,6 +81,8 @@ const searchResultSchema = z.object({
   experiences: z.array(experienceRowSchema).max(MAX_LIST),
   files: z.array(z.object({ path: relativePath, score: z.number(), why: z.array(text()).max(50) })).max(MAX_LIST),
   symbols: z.array(z.object({ path: relativePath, name: text(300), kind: text(40), score: z.number(), why: z.array(text()).max(50) })).max(MAX_LIST),
+  /** Why a channel was left out of this search (the embedder is down, the code index is being built). */
+  notes: z.array(text(2000)).max(10).optional(),
 });
 
 const fixRowSchema = z.object({

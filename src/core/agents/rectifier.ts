@@ -6,6 +6,7 @@ import { RECTIFIER_PROMPT } from './prompts.ts';
 import type { Team } from './team.ts';
 
 const MAX_DIFF = 12_000;
+const MEMORY_SHARE_OF_WINDOW = 8;
 
 export interface RectifierInput {
   task: string;
@@ -19,6 +20,8 @@ export interface RectifierInput {
   /** The last round left the change exactly as the round before left it. */
   unchanged?: boolean;
   history: Diagnosis[];
+  /** The task's project memory as the implementer got it (past changes, their code, accepted fixes): how this project fixed such failures before. */
+  memory?: { text: string; tokens: number };
   /** The same failures survived a revision: the answer must be a new approach. */
   mustChangeApproach: boolean;
   tokensUsed: number;
@@ -36,6 +39,8 @@ export async function diagnose(team: Team, input: RectifierInput): Promise<{ dia
     ? `The implementer used ${input.tokensUsed} tokens of a ${input.tokenBudget}-token budget without finishing. Narrow the plan so the rest fits.`
     : 'The change failed: it broke a check, left a target failing, or changed nothing. What failed (the change is blamed only for new failures; targets must pass):';
   const earlier = input.history.map((d, i) => `Round ${i + 1}: ${d.strategy} — ${d.rootCause}`).join('\n');
+  // Memory gets at most an eighth of a small window; the diff and the failures need the rest.
+  const memory = input.memory?.text && (!window || input.memory.tokens <= window / MEMORY_SHARE_OF_WINDOW) ? input.memory.text : '';
   const content = [
     `Task:\n${input.task}`,
     renderPlan(input.plan),
@@ -45,6 +50,7 @@ export async function diagnose(team: Team, input: RectifierInput): Promise<{ dia
     input.unchanged ? 'The last round did not change anything: the change is exactly what it was the round before.' : '',
     input.failedEdits?.length ? `Edits of the last round that did not apply (the files were left as they were):\n${markUntrusted(input.failedEdits.join('\n'), 'tool errors')}` : '',
     earlier ? `Earlier diagnoses:\n${earlier}` : '',
+    memory ? `Project memory (how this project changed such code before; hints, may be wrong):\n${memory}` : '',
     input.mustChangeApproach ? 'The same failures survived the last revision: choose new-approach with a genuinely different idea.' : '',
   ].filter(Boolean).join('\n\n');
   const diagnosis = await team.structured('rectifier', { messages: [{ role: 'system', content: RECTIFIER_PROMPT }, { role: 'user', content }], ...(input.signal ? { signal: input.signal } : {}) }, 'diagnosis', diagnosisSchema);

@@ -328,6 +328,7 @@ export async function solveTask(options: SolveOptions): Promise<Solution> {
           failedEdits,
           unchanged: lastPatch !== undefined && diff === lastPatch,
           history,
+          memory,
           mustChangeApproach: repeated,
           tokensUsed: team.tokensUsed(),
           tokenBudget,

@@ -23,6 +23,8 @@ export interface FusionOptions {
   semanticWeight?: number;
   /** The digest of a sha (MemoryIndex.digest), for experiences only the semantic channel found. */
   digest: (sha: string) => ExperienceDigest | undefined;
+  /** Shows such a digest as recall shows its own (recall's presentDigest, passed in: embeddings do not import memory's code). */
+  present: (digest: ExperienceDigest, score: number, why: string[]) => RecalledExperience;
 }
 
 /**
@@ -39,7 +41,7 @@ export function fuseSemantic(result: RecallResult, semantic: SemanticScores, opt
     semantic.experiences.map((h) => ({ key: h.sha, score: h.score })),
     (sha, score) => {
       const d = options.digest(sha);
-      return d && !d.quarantined && !d.forgotten ? fromDigest(d, score) : undefined;
+      return d && !d.quarantined && !d.forgotten ? options.present(d, 0, [`close in meaning to the query (cosine ${score.toFixed(2)})`]) : undefined;
     },
     (item, score) => ({ ...item, why: [...item.why, `also close in meaning to the query (cosine ${score.toFixed(2)})`] }),
     options.k,
@@ -102,16 +104,3 @@ function semanticWhy(cosine: number, closest: string | undefined): string {
   return `its code is close in meaning to the query (${closest ? `closest: ${closest}, ` : ''}cosine ${cosine.toFixed(2)})`;
 }
 
-function fromDigest(d: ExperienceDigest, cosine: number): RecalledExperience {
-  return {
-    id: `commit:${d.sha}`,
-    sha: d.sha,
-    kind: d.kind,
-    subject: d.subject,
-    time: new Date(d.time * 1000).toISOString(),
-    score: 0,
-    why: [`close in meaning to the query (cosine ${cosine.toFixed(2)})`],
-    files: d.files.slice(0, 8).map((f) => f.path),
-    symbols: d.symbols.slice(0, 8).map((s) => (s.container ? `${s.container}.${s.name}` : s.name)),
-  };
-}

@@ -6,6 +6,7 @@ import type { CodeSyncReport } from './codeVectors.ts';
 import { syncExperienceVectors } from './experienceVectors.ts';
 import type { ExperienceSource, SyncReport } from './experienceVectors.ts';
 import { VectorIndex } from './vectorIndex.ts';
+import type { WarmSemanticMemory } from './warmSemanticMemory.ts';
 
 /** A point in history to stay before: a first-parent position, a time (epoch seconds), or both (recall's Cutoff). */
 export interface SemanticCutoff {
@@ -48,6 +49,16 @@ export class SemanticMemory {
     const experiences = await VectorIndex.open(storeDir, 'experiences', model);
     const code = await VectorIndex.open(storeDir, 'code', model);
     return new SemanticMemory(embedder, experiences, code, [...experiences.notes, ...code.notes]);
+  }
+
+  /** The same vectors queried through another client of the same model (a new key or address). */
+  withEmbedder(embedder: Embedder): SemanticMemory {
+    return embedder === this.embedder ? this : new SemanticMemory(embedder, this.experiences, this.code, this.notes);
+  }
+
+  /** Whether another process saved vectors since these were read (see VectorIndex.changedOnDisk). */
+  async changedOnDisk(): Promise<boolean> {
+    return (await this.experiences.changedOnDisk()) || (await this.code.changedOnDisk());
   }
 
   /** Embeds what memory gained or changed since the last sync (nothing, when no shard changed). */
@@ -116,6 +127,8 @@ export async function semanticScores(
     embedder: Embedder | undefined;
     /** A long-lived caller's opened indexes (otherwise they are opened from the cache for this call). */
     memory?: SemanticMemory;
+    /** A long-lived caller's kept indexes, opened again only when their files changed (used when `memory` is not given). */
+    warm?: WarmSemanticMemory;
     /** Memory to bring the experience vectors up to date with first (cheap when nothing changed). */
     source?: ExperienceSource;
     k?: number;
@@ -127,20 +140,30 @@ export async function semanticScores(
 ): Promise<SemanticScores | undefined> {
   if (!options.embedder) return undefined;
   try {
-    const memory = options.memory ?? (await SemanticMemory.open(options.storeDir, options.embedder));
-    const deferredNote: string[] = [];
-    if (options.source) {
-      // A query does not wait for a whole history to be embedded: that is mining's job (or the next queries').
-      const report = await memory.syncExperiences(options.source, { ...(options.signal ? { signal: options.signal } : {}), maxEmbed: QUERY_SYNC_LIMIT });
-      if (report.deferred) deferredNote.push(`${report.deferred} shard(s) of memory are not embedded yet; semantic recall used the ${memory.experiences.size} experiences that are.`);
-    }
-    const { k, before, signal, withCode } = options;
-    const scores = await memory.scores(query, { ...(k !== undefined ? { k } : {}), ...(before ? { before } : {}), ...(signal ? { signal } : {}), ...(withCode !== undefined ? { withCode } : {}) });
-    return { ...scores, notes: [...scores.notes, ...deferredNote] };
+    const embedder = options.embedder;
+    if (options.memory) return await scoresWith(options.memory, query, options);
+    if (options.warm) return await options.warm.use(embedder, (memory) => scoresWith(memory, query, options));
+    return await scoresWith(await SemanticMemory.open(options.storeDir, embedder), query, options);
   } catch (error) {
     if (CoevolveError.is(error, 'cancelled')) throw error;
     // The embedder's failures, and a cache refused as unsafe (a link in it), become a note; anything else is a bug to see.
     if (!CoevolveError.is(error) || !(error.reason.startsWith('llm-') || error.reason === 'store-corrupt')) throw error;
     return { experiences: [], files: [], symbols: [], notes: [`Semantic recall was skipped, lexical recall answered alone: ${error.message}`] };
   }
+}
+
+async function scoresWith(
+  memory: SemanticMemory,
+  query: string,
+  options: { source?: ExperienceSource; k?: number; before?: SemanticCutoff; withCode?: boolean; signal?: AbortSignal },
+): Promise<SemanticScores> {
+  const deferredNote: string[] = [];
+  if (options.source) {
+    // A query does not wait for a whole history to be embedded: that is mining's job (or the next queries').
+    const report = await memory.syncExperiences(options.source, { ...(options.signal ? { signal: options.signal } : {}), maxEmbed: QUERY_SYNC_LIMIT });
+    if (report.deferred) deferredNote.push(`${report.deferred} shard(s) of memory are not embedded yet; semantic recall used the ${memory.experiences.size} experiences that are.`);
+  }
+  const { k, before, signal, withCode } = options;
+  const scores = await memory.scores(query, { ...(k !== undefined ? { k } : {}), ...(before ? { before } : {}), ...(signal ? { signal } : {}), ...(withCode !== undefined ? { withCode } : {}) });
+  return { ...scores, notes: [...scores.notes, ...deferredNote] };
 }

@@ -3,8 +3,10 @@ import type { RecallResult } from '../memory/recall.ts';
 import type { Embedder } from './embedder.ts';
 import type { ExperienceSource } from './experienceVectors.ts';
 import { fuseSemantic } from './rankFusion.ts';
+import type { FusionOptions } from './rankFusion.ts';
 import { semanticScores } from './semanticMemory.ts';
 import type { SemanticCutoff, SemanticMemory } from './semanticMemory.ts';
+import type { WarmSemanticMemory } from './warmSemanticMemory.ts';
 
 export interface SemanticRecallOptions {
   storeDir: string;
@@ -12,10 +14,14 @@ export interface SemanticRecallOptions {
   embedder: Embedder | undefined;
   /** Where digests of experiences only the semantic channel found come from (the MemoryIndex). */
   index: { digest(sha: string): ExperienceDigest | undefined };
+  /** Shows such a digest as recall shows its own (see FusionOptions.present). */
+  present: FusionOptions['present'];
   k: number;
   /** Memory to catch up with first (a bounded number of new experiences is embedded). */
   source?: ExperienceSource;
   memory?: SemanticMemory;
+  /** A long-lived caller's kept vectors (see WarmSemanticMemory), used when `memory` is not given. */
+  warm?: WarmSemanticMemory;
   before?: SemanticCutoff;
   withCode?: boolean;
   semanticWeight?: number;
@@ -30,18 +36,19 @@ export interface SemanticRecallOptions {
  * reason goes to `onNote`.
  */
 export async function withSemanticChannel(result: RecallResult, text: string, options: SemanticRecallOptions): Promise<RecallResult> {
-  const { storeDir, embedder, index, k, source, memory, before, withCode, semanticWeight, signal, onNote } = options;
+  const { storeDir, embedder, index, present, k, source, memory, warm, before, withCode, semanticWeight, signal, onNote } = options;
   const scores = await semanticScores(text, {
     storeDir,
     embedder,
     k,
     ...(source ? { source } : {}),
     ...(memory ? { memory } : {}),
+    ...(warm ? { warm } : {}),
     ...(before ? { before } : {}),
     ...(withCode !== undefined ? { withCode } : {}),
     ...(signal ? { signal } : {}),
   });
   if (!scores) return result;
   for (const note of scores.notes) onNote?.(note);
-  return fuseSemantic(result, scores, { k, digest: (sha) => index.digest(sha), ...(semanticWeight !== undefined ? { semanticWeight } : {}) });
+  return fuseSemantic(result, scores, { k, digest: (sha) => index.digest(sha), present, ...(semanticWeight !== undefined ? { semanticWeight } : {}) });
 }

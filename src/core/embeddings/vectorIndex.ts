@@ -1,4 +1,6 @@
-import { readdir, rm } from 'node:fs/promises';
+import { lstat, readdir, rm } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { basename, join } from 'node:path';
 import { CoevolveError } from '../errors.ts';
 import { readStoreBytes, writeStoreFile } from '../store/storeFile.ts';
 import { storePath } from '../store/storePath.ts';
@@ -39,6 +41,8 @@ export class VectorIndex {
   private rowIds: string[] = [];
   private readonly sources = new Map<string, string>();
   private readonly dirty = new Set<string>();
+  /** Each segment file as this index last read or wrote it (`size:mtime`): see {@link changedOnDisk}. */
+  private readonly onDisk = new Map<string, string>();
 
   private constructor(
     private readonly storeDir: string,
@@ -65,19 +69,14 @@ export class VectorIndex {
   static async open(storeDir: string, name: string, model: string): Promise<VectorIndex> {
     if (!SEGMENT_NAME.test(name)) throw new CoevolveError('bad-input', `Not a vector index name: ${name}`);
     const index = new VectorIndex(storeDir, name, model, undefined);
-    const dir = await storePath(storeDir, ...EMBEDDINGS_CACHE, name);
-    let files: string[] = [];
-    try {
-      files = (await readdir(dir)).filter((f) => f.endsWith('.vec')).sort();
-    } catch (error) {
-      // No folder yet: nothing embedded. Anything else (a file in its place, no permission) is real.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
+    const states = await segmentFileStates(storeDir, name);
+    const files = [...states.keys()].sort();
     const stale: string[] = [];
     let otherModel: string | undefined;
     for (const file of files) {
       const segment = file.slice(0, -'.vec'.length);
       const path = await storePath(storeDir, ...EMBEDDINGS_CACHE, name, file);
+      index.onDisk.set(file, states.get(file)!);
       const bytes = SEGMENT_NAME.test(segment) ? await readStoreBytes(path) : undefined;
       const decoded = bytes ? decodeSegment(bytes) : { ok: false as const, problem: 'not a segment of this index' };
       if (!decoded.ok) {
@@ -110,8 +109,22 @@ export class VectorIndex {
     }
     if (otherModel) index.notes.push(`The ${name} vectors were made by another embedder (${otherModel}); they are rebuilt for ${model}.`);
     // Removed now, so a stale file cannot come back if its segment ends up empty and is never rewritten.
-    for (const path of stale) await rm(path, { force: true });
+    for (const path of stale) {
+      await rm(path, { force: true });
+      index.onDisk.delete(basename(path));
+    }
     return index;
+  }
+
+  /**
+   * Whether the segment files are no longer those this index read or wrote: another process (a
+   * `coevolve mine`) saved vectors since. A long-lived caller then opens the index again.
+   */
+  async changedOnDisk(): Promise<boolean> {
+    const now = await segmentFileStates(this.storeDir, this.name);
+    if (now.size !== this.onDisk.size) return true;
+    for (const [file, state] of now) if (this.onDisk.get(file) !== state) return true;
+    return false;
   }
 
   has(id: string, hash: string): boolean {
@@ -226,6 +239,7 @@ export class VectorIndex {
       const source = this.sources.get(segment);
       if (ids.length === 0 && source === undefined) {
         await rm(path, { force: true });
+        this.onDisk.delete(`${segment}.vec`);
         continue;
       }
       const items = ids.map((id) => {
@@ -237,6 +251,8 @@ export class VectorIndex {
       const rows = matrix ? matrix.rowsBytes(ids.map((id) => this.entries.get(id)!.row)) : new Float32Array(0);
       const header = { format: SEGMENT_FORMAT, model: this.model, dimensions: dims, stride: matrix?.stride ?? Math.ceil(dims / 4) * 4, items, ...(source !== undefined ? { source } : {}) };
       await writeStoreFile(path, encodeSegment(header, rows));
+      // Recorded as ours: a write by another process in the moment between is taken for this one (it is rewritten on its next change).
+      this.onDisk.set(`${segment}.vec`, stateOf(await lstat(path)));
       written++;
     }
     this.dirty.clear();
@@ -250,4 +266,27 @@ export class VectorIndex {
   private checkSegment(segment: string): void {
     if (!SEGMENT_NAME.test(segment)) throw new CoevolveError('bad-input', `Not a segment name: ${segment}`);
   }
+}
+
+/** The `.vec` files of one index, each as `size:mtime` (an absent folder: none). Links are kept as themselves and refused when read. */
+async function segmentFileStates(storeDir: string, name: string): Promise<Map<string, string>> {
+  const dir = await storePath(storeDir, ...EMBEDDINGS_CACHE, name);
+  let files: string[];
+  try {
+    files = (await readdir(dir)).filter((f) => f.endsWith('.vec'));
+  } catch (error) {
+    // No folder yet: nothing embedded. Anything else (a file in its place, no permission) is real.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw error;
+  }
+  const states = await Promise.all(files.map((file) => lstat(join(dir, file)).then(stateOf, (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : Promise.reject(error)))));
+  const out = new Map<string, string>();
+  files.forEach((file, i) => {
+    if (states[i] !== undefined) out.set(file, states[i]);
+  });
+  return out;
+}
+
+function stateOf(info: Stats): string {
+  return `${info.size}:${info.mtimeMs}`;
 }

@@ -101,6 +101,8 @@ export interface RecalledFile {
   path: string;
   score: number;
   why: string[];
+  /** Symbols of this file the query names (`Container.name`), as history has them; checked against the code like the symbol list. */
+  named?: string[];
 }
 
 export interface RecalledSymbol {
@@ -400,10 +402,12 @@ export function fuseFiles(gathered: FileEvidence, weights: RecallWeights, k: num
     }
   }
   // A symbol the text names exactly is the strongest pointer there is.
+  const namedIn = new Map<string, string[]>();
   for (const [path, names] of gathered.named) {
     const target = entry(path);
     target.score += weights.symbol;
-    target.why.unshift(`has ${quoteList([...new Set(names)], 3)}, named in the query`);
+    namedIn.set(path, [...new Set(names)]);
+    target.why.unshift(namedReason(namedIn.get(path)!));
   }
   // A name the text gives that the code holds (defined or used there), rarer names weighing more.
   for (const { id, holders, rarity } of gathered.namedInCode) {
@@ -435,7 +439,12 @@ export function fuseFiles(gathered: FileEvidence, weights: RecallWeights, k: num
     .filter(([, e]) => e.score > 0)
     .sort((a, b) => b[1].score - a[1].score || a[0].localeCompare(b[0]))
     .slice(0, k)
-    .map(([path, e]) => ({ path, score: round(e.score), why: e.why }));
+    .map(([path, e]) => ({ path, score: round(e.score), why: e.why, ...(namedIn.has(path) ? { named: namedIn.get(path)! } : {}) }));
+}
+
+/** The reason a file gets for holding symbols the query names. */
+export function namedReason(names: readonly string[]): string {
+  return `has ${quoteList(names, 3)}, named in the query`;
 }
 
 function rankSymbols(scored: Scored[], query: RecallQuery, table: FileView, k: number): RecalledSymbol[] {
@@ -475,15 +484,19 @@ function rankSymbols(scored: Scored[], query: RecallQuery, table: FileView, k: n
 }
 
 function present(item: Scored): RecalledExperience {
-  const d = item.digest;
+  return presentDigest(item.digest, item.score, item.why);
+}
+
+/** A past change as recall shows it (the semantic channel's fusion shows the ones only it found the same way). */
+export function presentDigest(d: ExperienceDigest, score: number, why: string[]): RecalledExperience {
   return {
     id: `commit:${d.sha}`,
     sha: d.sha,
     kind: d.kind,
     subject: d.subject,
     time: new Date(d.time * 1000).toISOString(),
-    score: round(item.score),
-    why: item.why,
+    score: round(score),
+    why,
     files: d.files.slice(0, 8).map((f) => f.path),
     symbols: d.symbols.slice(0, 8).map((s) => (s.container ? `${s.container}.${s.name}` : s.name)),
   };

@@ -1,7 +1,7 @@
 import { CoevolveError } from '../errors.ts';
 import type { Workspace } from '../workspace.ts';
-import { recall } from './recall.ts';
-import type { Cutoff, RecallOptions, RecallResult } from './recall.ts';
+import { namedReason, presentDigest, recall } from './recall.ts';
+import type { Cutoff, RecalledFile, RecalledSymbol, RecallOptions, RecallResult } from './recall.ts';
 import type { MemoryIndex } from './memoryIndex.ts';
 import { openMemoryIndex } from './openMemoryIndex.ts';
 import type { ContentIndex } from './contentIndex.ts';
@@ -9,10 +9,12 @@ import { codeIndexAt } from './contentCache.ts';
 import { MemoryStore } from './store.ts';
 import type { WarmMemory } from './warmMemory.ts';
 import { checkSymbols } from './symbolResolution.ts';
+import type { SymbolCheck } from './symbolResolution.ts';
 import { TreeSymbols } from './treeSymbols.ts';
 import { withSemanticChannel } from '../embeddings/semanticRecall.ts';
 import type { Embedder } from '../embeddings/embedder.ts';
 import type { SemanticMemory } from '../embeddings/semanticMemory.ts';
+import { warmSemanticFor } from '../embeddings/warmSemanticMemory.ts';
 
 /** Symbols asked of recall per one shown: some are dropped or merged once checked against the code. */
 const SYMBOL_POOL_FACTOR = 4;
@@ -68,8 +70,10 @@ export async function recallInWorkspace(workspace: Workspace, text: string, opti
         storeDir: workspace.storeDir,
         embedder,
         index,
+        present: presentDigest,
         k,
-        ...(semanticMemory ? { memory: semanticMemory } : { source: warm ? (await warm.get()).store : await MemoryStore.open(workspace.storeDir) }),
+        // A long-lived caller's vectors stay open too (warmSemanticFor), caught up with memory as they go.
+        ...(semanticMemory ? { memory: semanticMemory } : { source: warm ? (await warm.get()).store : await MemoryStore.open(workspace.storeDir), ...(warm ? { warm: warmSemanticFor(workspace.storeDir) } : {}) }),
         ...(cutoff ? { before: cutoff } : {}),
         // The code vectors are of the tree last synced (HEAD): a query about an earlier point leaves them out.
         withCode: !cutoff,
@@ -96,7 +100,28 @@ async function checkedSymbols(
   onNote: ((note: string) => void) | undefined,
 ): Promise<RecallResult['symbols']> {
   // Where a moved symbol may be now: the files (by current name) where history changed one of that name.
-  const base = { homes: (symbol: { name: string; container?: string }) => index.symbolHomes(symbol), nearby: result.files.map((f) => f.path) };
+  // A file's reason that names a symbol found gone from it is mended too (it no longer says "has" it).
+  const gone = new Set<string>();
+  const base = {
+    homes: (symbol: { name: string; container?: string }) => index.symbolHomes(symbol),
+    nearby: result.files.map((f) => f.path),
+    onGone: (symbol: RecalledSymbol) => void gone.add(`${symbol.path}\0${symbol.container ? `${symbol.container}.` : ''}${symbol.name}`),
+  };
+  const symbols = await checkedAgainst(workspace, index, result, k, before, cutoff, onNote, base);
+  if (gone.size) withoutGoneNames(result.files, gone);
+  return symbols;
+}
+
+async function checkedAgainst(
+  workspace: Workspace,
+  index: MemoryIndex,
+  result: RecallResult,
+  k: number,
+  before: string | undefined,
+  cutoff: Cutoff | undefined,
+  onNote: ((note: string) => void) | undefined,
+  base: Omit<SymbolCheck, 'revision' | 'tree'>,
+): Promise<RecallResult['symbols']> {
   if (!workspace.repository || result.symbols.length === 0) return checkSymbols(result.symbols, k, { ...base, revision: 'HEAD' });
   try {
     const revision = before ? await workspace.repository.lastCommitBefore(before) : revisionAt(index, cutoff);
@@ -107,6 +132,22 @@ async function checkedSymbols(
     if (CoevolveError.is(error, 'cancelled')) throw error;
     onNote?.(`The symbols were not checked against the code, so some may have moved or gone since: ${error instanceof Error ? error.message : String(error)}`);
     return checkSymbols(result.symbols, k, { ...base, revision: 'HEAD' });
+  }
+}
+
+/** Drops from each file's "has …, named in the query" the symbols the code no longer declares there. */
+function withoutGoneNames(files: RecalledFile[], gone: ReadonlySet<string>): void {
+  for (const file of files) {
+    if (!file.named) continue;
+    const kept = file.named.filter((name) => !gone.has(`${file.path}\0${name}`));
+    if (kept.length === file.named.length) continue;
+    const at = file.why.indexOf(namedReason(file.named));
+    if (at >= 0) {
+      if (kept.length) file.why[at] = namedReason(kept);
+      else file.why.splice(at, 1);
+    }
+    file.named = kept;
+    if (kept.length === 0) delete file.named;
   }
 }
 

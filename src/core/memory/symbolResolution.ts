@@ -18,6 +18,8 @@ export interface SymbolCheck {
   homes: (symbol: { name: string; container?: string }) => string[];
   /** More files to look in: the files recall ranks. */
   nearby: readonly string[];
+  /** Told of each symbol the tree does not declare where history put it (followed elsewhere or dropped). */
+  onGone?: (symbol: RecalledSymbol) => void;
 }
 
 /**
@@ -53,6 +55,7 @@ async function againstTree(symbols: RecalledSymbol[], tree: TreeSymbols, check: 
       }
       const match = declared === 'missing' ? undefined : findIn(declared, symbol);
       if (match?.imported) continue;
+      if (!match) check.onGone?.(symbol);
       // Named as the code has it now (a constructor function that became a class).
       if (match) kept.push({ ...symbol, kind: match.kind });
       // A variable's name says too little to follow (`ctx`, `app`): one that is gone is dropped.

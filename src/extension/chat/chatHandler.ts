@@ -45,7 +45,7 @@ export async function handleChat(deps: ChatDeps, request: vscode.ChatRequest, _c
         }
       }
       default:
-        return await recallInChat(workspace, request.prompt, stream, token, await editorEmbedder(deps.keys, workspace.storeDir));
+        return await recallInChat(workspace, request.prompt, stream, token, (storeDir) => editorEmbedder(deps.keys, storeDir));
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -5,7 +5,8 @@ import type { Workspace } from '../../core/workspace.ts';
 import type { InProcessMemoryTools } from '../../mcp/inProcessTools.ts';
 import { CommitDocuments } from '../commitDocuments.ts';
 import type { ChatAnswerMeta } from './chatResult.ts';
-import type { Embedder } from '../../core/embeddings/embedder.ts';
+import { editorRecallOptions } from '../editorRecall.ts';
+import type { EmbedderLookup } from '../editorRecall.ts';
 
 /** Text from the repository (commit subjects, paths) shown in chat markdown: no markup of its own. */
 function plain(text: string): string {
@@ -16,16 +17,23 @@ function plain(text: string): string {
  * `@coevolve /recall <text>` and plain questions: what memory holds, with each past commit and
  * file as a reference (commits open as read-only `git show` documents).
  */
-export async function recallInChat(workspace: Workspace, text: string, stream: vscode.ChatResponseStream, token: vscode.CancellationToken, semantic: { embedder?: Embedder; note?: string } = {}): Promise<vscode.ChatResult> {
+export async function recallInChat(workspace: Workspace, text: string, stream: vscode.ChatResponseStream, token: vscode.CancellationToken, embedderOf?: EmbedderLookup): Promise<vscode.ChatResult> {
   const meta: ChatAnswerMeta = { command: 'recall', query: text };
   if (!text.trim()) {
     stream.markdown('Ask about a task, an error message, a file or a symbol, e.g. `@coevolve /recall why does sum ignore null`.');
     return { metadata: meta };
   }
   stream.progress('Recalling project memory…');
-  // With an embedder configured the semantic channel joins; why it could not is said in the answer.
-  const notes: string[] = semantic.note ? [semantic.note] : [];
-  const result = await recallInWorkspace(workspace, text, { k: 8, ...(semantic.embedder ? { embedder: semantic.embedder, onNote: (note) => notes.push(note) } : {}) });
+  // The code channel and, with an embedder configured, the semantic one join; why one could not is said in the answer.
+  const notes: string[] = [];
+  const controller = new AbortController();
+  const subscription = token.onCancellationRequested(() => controller.abort());
+  let result;
+  try {
+    result = await recallInWorkspace(workspace, text, { k: 8, ...(await editorRecallOptions(workspace, embedderOf, notes)), signal: controller.signal });
+  } finally {
+    subscription.dispose();
+  }
   for (const note of notes) stream.markdown(`_${plain(note)}_\n\n`);
   if (token.isCancellationRequested) return { metadata: meta };
   if (!result.experiences.length && !result.files.length) {

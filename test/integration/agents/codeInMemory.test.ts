@@ -1,5 +1,6 @@
 // The code half of memory reaches the model: the implementer's logged context shows how an accepted
-// fix and a past commit changed the code (their hunks), not only their one-line summaries, and a
+// fix and a past commit changed the code (their hunks), not only their one-line summaries (the
+// rectifier sees them too when it diagnoses a failed round), and a
 // huge past diff is cut to the memory budget with a marker saying so.
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { CoevolveError } from '../../../src/core/errors.ts';
 import { tempDir } from '../../helpers/gitRepo.ts';
 import type { GitRepo } from '../../helpers/gitRepo.ts';
 import type { ScriptedModelServer } from '../../helpers/scriptedModelServer.ts';
-import { edit, finish, mathProject, planStep, teamSolveOptions } from '../../helpers/teamFixtures.ts';
+import { diagnosisStep, edit, finish, mathProject, planStep, teamSolveOptions } from '../../helpers/teamFixtures.ts';
 import { scriptedServerForFile } from '../../helpers/scriptedServerHooks.ts';
 
 let server!: ScriptedModelServer;
@@ -42,11 +43,11 @@ function project(): { repo: GitRepo; pastFix: string } {
   return { repo, pastFix };
 }
 
-/** The text of the implementer's messages as the run log (runs/<id>/trajectory.jsonl) keeps them. */
-function loggedImplementerContext(runDir: string): string {
+/** The text of a role's first conversation as the run log (runs/<id>/trajectory.jsonl) keeps it. */
+function loggedContext(runDir: string, role: 'implementer' | 'rectifier' = 'implementer'): string {
   const events = readFileSync(join(runDir, 'trajectory.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; role?: string; messages?: unknown[] });
-  const first = modelCallConversations(events).find((c) => c.role === 'implementer');
-  assert.ok(first, 'the run log holds the implementer\'s conversation');
+  const first = modelCallConversations(events).find((c) => c.role === role);
+  assert.ok(first, `the run log holds the ${role}'s conversation`);
   return first.messages.map((m) => String((m as { content?: unknown }).content ?? '')).join('\n');
 }
 
@@ -74,13 +75,18 @@ describe('the code of past changes in the implementer\'s memory', () => {
     // A similar task later: the implementer's context shows that fix's code and the past commit's.
     const second = await teamSolveOptions(server.baseURL, repo.dir, { store, sandboxes: scratch('coevolve-hunks-sbx-') }, []);
     second.task = { text: 'sum should skip undefined values too, as it skips null values' };
-    second.budget = { maxRectifications: 0 };
+    second.budget = { maxRectifications: 1 };
     server.reset();
     server.scriptFor('gen', planStep());
-    server.scriptFor('impl', finish('looked only'));
+    // Nothing changed: the round fails, and the rectifier diagnoses it with the same memory in view.
+    server.scriptFor('impl', finish('looked only'), finish('looked again'));
+    server.scriptFor('rect', diagnosisStep('revise-patch', 'nothing was changed', 'filter undefined as the accepted fix filtered null'));
     const solution = await solveTask(second);
-    const context = loggedImplementerContext(solution.runDir);
+    const context = loggedContext(solution.runDir);
+    const rectifier = loggedContext(solution.runDir, 'rectifier');
     await solution.reject();
+    assert.notEqual(solution.status, 'passed');
+    assert.match(rectifier, /Project memory \(how this project changed such code before[^\n]*\n[\s\S]*Fixes you accepted in this project before \(verified\):\n- sum should skip null values[\s\S]*\n {4}\+ {2}return values\.filter\(\(v\) => v !== null\)/);
 
     // The accepted fix: its one line, then its hunk, lines as they were changed (indented under it).
     assert.match(context, /Fixes you accepted in this project before \(verified\):\n- sum should skip null values/);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { SemanticMemory, semanticScores } from '../../../src/core/embeddings/semanticMemory.ts';
 import { EMBEDDINGS_CACHE } from '../../../src/core/embeddings/vectorIndex.ts';
+import { WarmSemanticMemory } from '../../../src/core/embeddings/warmSemanticMemory.ts';
 import { SymbolParser } from '../../../src/core/code/symbolParser.ts';
 import { CoevolveError } from '../../../src/core/errors.ts';
 import { EmbeddingClient } from '../../../src/core/llm/embeddingClient.ts';
@@ -237,4 +238,39 @@ test('code: every declaration is embedded once, and after a commit only the chan
   } finally {
     parser.dispose();
   }
+});
+
+test('a kept semantic memory opens its vectors once, again only when another process saved some or the model changed, and tells its notes once', async () => {
+  const { dir, store } = await storeWith(6);
+  const warm = new WarmSemanticMemory(dir);
+  const first = await warm.use(client(), async (memory) => {
+    await memory.syncExperiences(store);
+    return memory.experiences;
+  });
+  assert.equal(first.size, 6);
+  // Its own save is not a change: the same vectors answer the next query, nothing is read again.
+  const scores = await semanticScores('parse quoted commas in csv', { storeDir: dir, embedder: client(), warm, k: 3 });
+  assert.equal(scores!.experiences.length, 3);
+  assert.equal(await warm.use(client(), async (memory) => memory.experiences), first);
+  // Another process (a mine) embeds a new experience and saves: the next use reads the files again.
+  await store.transaction((tx) => tx.upsert([experience(7)]));
+  await (await SemanticMemory.open(dir, client())).syncExperiences(store);
+  const reread = await warm.use(client(), async (memory) => memory.experiences);
+  assert.notEqual(reread, first);
+  assert.equal(reread.size, 7);
+  // Another model: opened afresh, and what that had to say is told on this use only.
+  const notes = await warm.use(client('other-embed'), async (memory) => [...memory.notes]);
+  assert.ok(notes.some((n) => /another embedder \(hash-embed, 64 dimensions\)/.test(n)), notes.join('\n'));
+  assert.deepEqual(await warm.use(client('other-embed'), async (memory) => [...memory.notes]), []);
+  // A cache refused as unsafe fails that use with a note in recall, and leaves nothing half-kept for the next.
+  const folder = join(dir, ...EMBEDDINGS_CACHE, 'experiences');
+  rmSync(folder, { recursive: true });
+  const elsewhere = tempDir('coevolve-embed-elsewhere-');
+  cleanup.push(() => rmSync(elsewhere, { recursive: true, force: true }));
+  symlinkSync(elsewhere, folder);
+  const refused = await semanticScores('parse quoted commas in csv', { storeDir: dir, embedder: client(), warm, k: 3 });
+  assert.match(refused!.notes.join('\n'), /Semantic recall was skipped/);
+  rmSync(folder);
+  const rebuilt = await warm.use(client(), async (memory) => memory.experiences);
+  assert.equal(rebuilt.size, 0);
 });

@@ -5,7 +5,7 @@ import { SemanticMemory } from '../../../src/core/embeddings/semanticMemory.ts';
 import { withSemanticChannel } from '../../../src/core/embeddings/semanticRecall.ts';
 import { SymbolParser } from '../../../src/core/code/symbolParser.ts';
 import { EmbeddingClient } from '../../../src/core/llm/embeddingClient.ts';
-import { recall } from '../../../src/core/memory/recall.ts';
+import { presentDigest, recall } from '../../../src/core/memory/recall.ts';
 import { RecallIndex } from '../../../src/core/memory/recallIndex.ts';
 import { MemoryStore } from '../../../src/core/memory/store.ts';
 import { mineHistory } from '../../../src/core/mining/miner.ts';
@@ -39,7 +39,7 @@ test('the hook: without an embedder recall is untouched; with one the channel is
   const index = await RecallIndex.load(store);
   const text = 'invoice exporter';
   const lexical = recall(index, text, { k: 5 });
-  const untouched = await withSemanticChannel(lexical, text, { storeDir, embedder: undefined, index, k: 5 });
+  const untouched = await withSemanticChannel(lexical, text, { storeDir, embedder: undefined, index, present: presentDigest, k: 5 });
   assert.equal(untouched, lexical, 'no embedder: the very same result');
 
   const notes: string[] = [];
@@ -50,7 +50,7 @@ test('the hook: without an embedder recall is untouched; with one the channel is
   } finally {
     parser.dispose();
   }
-  const fused = await withSemanticChannel(lexical, text, { storeDir, embedder: client(), index, k: 5, source: store, onNote: (n) => notes.push(n) });
+  const fused = await withSemanticChannel(lexical, text, { storeDir, embedder: client(), index, present: presentDigest, k: 5, source: store, onNote: (n) => notes.push(n) });
   assert.deepEqual(notes, []);
   assert.equal(server.embeddedTexts.filter((t) => t.startsWith('feat: add the invoice exporter')).length, 1, 'the query synced memory first');
   assert.equal(fused.experiences[0]?.subject, 'feat: add the invoice exporter');
@@ -62,7 +62,7 @@ test('the hook: without an embedder recall is untouched; with one the channel is
   const url = down.baseURL;
   await down.close();
   const downNotes: string[] = [];
-  const lexicalOnly = await withSemanticChannel(lexical, text, { storeDir, embedder: client(url), index, k: 5, source: store, onNote: (n) => downNotes.push(n) });
+  const lexicalOnly = await withSemanticChannel(lexical, text, { storeDir, embedder: client(url), index, present: presentDigest, k: 5, source: store, onNote: (n) => downNotes.push(n) });
   assert.deepEqual(lexicalOnly, lexical, 'the lexical answer, unchanged');
   assert.equal(downNotes.length, 1);
   assert.match(downNotes[0]!, /Semantic recall was skipped, lexical recall answered alone: Could not reach the embedder/);

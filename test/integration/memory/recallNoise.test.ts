@@ -129,6 +129,10 @@ describe('recall without noise', () => {
     assert.equal(formatDate.length, 1, names(result).join(', '));
     assert.equal(formatDate[0]!.path, 'src/dates.js', names(result).join(', '));
     assert.ok(!names(result).includes('formatDate@src/helpers.js'));
+    // Nor does a file's reason say the file it left "has" it.
+    const helpers = result.files.find((f) => f.path === 'src/helpers.js');
+    assert.ok(!helpers || !helpers.why.some((w) => /has .*formatDate/.test(w)), JSON.stringify(helpers));
+    assert.ok(!helpers?.named?.includes('formatDate'), JSON.stringify(helpers));
   });
 
   it('shows a class that moved to another module there, with where it came from', async () => {
@@ -147,12 +151,15 @@ describe('recall without noise', () => {
     const result = await recallInWorkspace(workspace, 'LegacyModel save retries on a timeout');
     assert.ok(result.experiences.some((e) => e.subject.startsWith('fix: LegacyModel save')), 'the past change is still recalled');
     assert.ok(!result.symbols.some((s) => s.name === 'LegacyModel' || s.container === 'LegacyModel'), names(result).join(', '));
+    assert.ok(!result.files.some((f) => f.why.some((w) => /has .*LegacyModel/.test(w))), JSON.stringify(result.files));
   });
 
   it('keeps a symbol that existed at the --before cutoff, though it is gone now', async () => {
     const result = await recallInWorkspace(workspace, 'LegacyModel save retries on a timeout', { before: shas.removal! });
     const save = result.symbols.find((s) => s.name === 'save' && s.container === 'LegacyModel');
     assert.ok(save, names(result).join(', '));
+    // At the cutoff it was there: the file's reason still says so.
+    assert.ok(result.files.some((f) => f.why.some((w) => /has .*LegacyModel/.test(w))), JSON.stringify(result.files));
     // Named as the file was called at the cutoff (it was renamed later).
     assert.equal(save.path, 'src/model.js');
   });

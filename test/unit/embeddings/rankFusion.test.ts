@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { fuseSemantic, reciprocalRankFusion } from '../../../src/core/embeddings/rankFusion.ts';
 import type { ExperienceDigest } from '../../../src/core/memory/experienceDigest.ts';
+import { presentDigest } from '../../../src/core/memory/recall.ts';
 import type { RecallResult } from '../../../src/core/memory/recall.ts';
 
 test('reciprocal rank fusion: an item both lists rank well beats one only a single list ranks first', () => {
@@ -26,7 +27,7 @@ const lexical: RecallResult = {
 
 test('fusion keeps lexical reasons, adds what only the semantic channel found, and never a quarantined experience', () => {
   const digests = new Map([['c', digest('c')], ['q', digest('q', { quarantined: true })]]);
-  const fused = fuseSemantic(lexical, { experiences: [{ sha: 'q', score: 0.99 }, { sha: 'b', score: 0.9 }, { sha: 'c', score: 0.8 }], files: [{ path: 'y.ts', score: 0.7, closest: 'Y.run' }], symbols: [{ path: 'y.ts', name: 'run', container: 'Y', kind: 'method', score: 0.7 }], notes: [] }, { k: 3, digest: (sha) => digests.get(sha) });
+  const fused = fuseSemantic(lexical, { experiences: [{ sha: 'q', score: 0.99 }, { sha: 'b', score: 0.9 }, { sha: 'c', score: 0.8 }], files: [{ path: 'y.ts', score: 0.7, closest: 'Y.run' }], symbols: [{ path: 'y.ts', name: 'run', container: 'Y', kind: 'method', score: 0.7 }], notes: [] }, { k: 3, digest: (sha) => digests.get(sha), present: presentDigest });
   assert.deepEqual(fused.experiences.map((e) => e.sha), ['b', 'a', 'c']);
   assert.deepEqual(fused.experiences[0]!.why, ['lexical', 'also close in meaning to the query (cosine 0.90)']);
   assert.equal(fused.experiences[2]!.id, 'commit:c');
@@ -39,13 +40,13 @@ test('fusion keeps lexical reasons, adds what only the semantic channel found, a
 
 test('a lexical list longer than k (a pool of symbols to check) keeps its length', () => {
   const pool: RecallResult = { ...lexical, symbols: Array.from({ length: 6 }, (_, i) => ({ path: 'p.ts', name: `s${i}`, kind: 'function', score: 6 - i, why: ['lexical'] })) };
-  const fused = fuseSemantic(pool, { experiences: [], files: [], symbols: [{ path: 'q.ts', name: 'new', kind: 'function', score: 0.9 }], notes: [] }, { k: 2, digest: () => undefined });
+  const fused = fuseSemantic(pool, { experiences: [], files: [], symbols: [{ path: 'q.ts', name: 'new', kind: 'function', score: 0.9 }], notes: [] }, { k: 2, digest: () => undefined, present: presentDigest });
   assert.equal(fused.symbols.length, 6);
   assert.ok(fused.symbols.some((s) => s.name === 'new'));
   assert.equal(fused.experiences.length, 2);
 });
 
 test('with no semantic hits, recall is returned as it was', () => {
-  const same = fuseSemantic(lexical, { experiences: [], files: [], symbols: [], notes: ['down'] }, { k: 3, digest: () => undefined });
+  const same = fuseSemantic(lexical, { experiences: [], files: [], symbols: [], notes: ['down'] }, { k: 3, digest: () => undefined, present: presentDigest });
   assert.deepEqual(same, lexical);
 });
