@@ -52,6 +52,7 @@ const { values } = parseArgs({
     // extension | mining | models | team | checks | evolution | mcp | replay | calibration | localization | embeddings | codeindex | scale: run one group only.
     only: { type: 'string' },
     'scale-commits': { type: 'string', default: '500000' },
+    'scale-keep-store': { type: 'boolean', default: false },
     'calibration-n': { type: 'string', default: '8' },
     'calibration-seed': { type: 'string', default: '1' },
     'calibration-minutes': { type: 'string', default: '12' },
@@ -366,7 +367,7 @@ async function main(): Promise<void> {
   if (values.only === 'mcp') return mcpRecallFigures(values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits)), work, { line, header });
   if (values.only === 'localization') return localizationFigures();
   if (values.only === 'codeindex') return codeIndexFigures(work, [{ name: 'koa', repo: join(root, '..', 'shared', 'repos', 'koa.bundle') }, { name: '5k-files', repo: fiveThousandFileRepo(work) }, { name: 'co-evolve', repo: root }, { name: 'node_modules-8k', repo: nodeModulesCorpus(work, join(root, 'node_modules')) }], { line, header });
-  if (values.only === 'scale') return scaleFigures(work, { line, header }, { commits: wholeNumber('scale-commits', values['scale-commits']) });
+  if (values.only === 'scale') return scaleFigures(work, { line, header }, { commits: wholeNumber('scale-commits', values['scale-commits']), keepStore: values['scale-keep-store'] });
   if (values.only === 'embeddings') return embeddingFigures(values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits)), work, { line, header });
   const repo = values.repo ? resolve(values.repo) : await syntheticRepo(Number(values.commits));
   const { storeDir } = await miningSpeed(repo);

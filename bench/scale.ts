@@ -25,6 +25,8 @@ export interface ScaleOptions {
   stepMinutes?: number;
   /** Commits of the prefix mined with today's JSON engine for the per-commit size baseline (default 20,000). */
   prefixCommits?: number;
+  /** Leave the mined store in place (its path is printed) for probing; by default it is removed. */
+  keepStore?: boolean;
 }
 
 const ENGINE_VARIABLE = 'COEVOLVE_MEMORY_ENGINE';
@@ -133,7 +135,7 @@ async function scaleSteps(work: string, print: Printer, options: ScaleOptions): 
   const baselines = [await gitLog()];
   const store = join(work, 'stores', `scale-${options.commits}-${process.pid}`);
   rmSync(store, { recursive: true, force: true });
-  // The store is rebuilt every run (a 500k one is a gigabyte or more): removed however the run ends.
+  // The store is rebuilt every run (a 500k one is a gigabyte or more): removed however the run ends, unless kept.
   try {
     // Polling VmHWM can miss a last spike; the child's own resourceUsage at exit cannot (but a killed child writes none).
     const usageFile = join(tmpdir(), `coevolve-scale-usage-${process.pid}.json`);
@@ -165,7 +167,8 @@ async function scaleSteps(work: string, print: Printer, options: ScaleOptions): 
     await incrementalMine(repo, store, stepLimit, print);
     await todaysSizePerCommit(work, repo, perCommit, Math.min(options.prefixCommits ?? 20_000, options.commits), queries[0]!, stepLimit, print);
   } finally {
-    rmSync(store, { recursive: true, force: true });
+    if (options.keepStore) line('store kept', store, '(--scale-keep-store: remove it when done)');
+    else rmSync(store, { recursive: true, force: true });
   }
 }
 

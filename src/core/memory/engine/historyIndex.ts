@@ -346,8 +346,10 @@ export class HistoryIndex implements MemoryIndex {
   private fileView(): SqlFileView {
     if (!this.files) {
       const state = this.state();
-      const bounds = this.db.get<{ newest: number | null; oldest: number | null }>('SELECT max(seq) AS newest, min(seq) AS oldest FROM exp WHERE seq <= ?', [state.filesThrough])!;
-      this.files = new SqlFileView(this.db, bounds.newest ?? 0, bounds.oldest ?? 0, state.filesCount);
+      // Two queries: SQLite answers a lone min() or max() from the key's ends, but both in one query scan every row (0.1 s at 100k).
+      const newest = this.db.get<{ seq: number | null }>('SELECT max(seq) AS seq FROM exp WHERE seq <= ?', [state.filesThrough])?.seq ?? 0;
+      const oldest = this.db.get<{ seq: number | null }>('SELECT min(seq) AS seq FROM exp')?.seq ?? 0;
+      this.files = new SqlFileView(this.db, newest, Math.min(oldest, newest), state.filesCount);
     }
     return this.files;
   }
