@@ -9,7 +9,6 @@ import { codeIndexAt } from './contentCache.ts';
 import { MemoryStore } from './store.ts';
 import type { WarmMemory } from './warmMemory.ts';
 import { checkSymbols } from './symbolResolution.ts';
-import type { SymbolCheck } from './symbolResolution.ts';
 import { TreeSymbols } from './treeSymbols.ts';
 import { withSemanticChannel } from '../embeddings/semanticRecall.ts';
 import type { Embedder } from '../embeddings/embedder.ts';
@@ -107,31 +106,22 @@ async function checkedSymbols(
     nearby: result.files.map((f) => f.path),
     onGone: (symbol: RecalledSymbol) => void gone.add(`${symbol.path}\0${symbol.container ? `${symbol.container}.` : ''}${symbol.name}`),
   };
-  const symbols = await checkedAgainst(workspace, index, result, k, before, cutoff, onNote, base);
+  const symbols = await againstTheCode();
   if (gone.size) withoutGoneNames(result.files, gone);
   return symbols;
-}
 
-async function checkedAgainst(
-  workspace: Workspace,
-  index: MemoryIndex,
-  result: RecallResult,
-  k: number,
-  before: string | undefined,
-  cutoff: Cutoff | undefined,
-  onNote: ((note: string) => void) | undefined,
-  base: Omit<SymbolCheck, 'revision' | 'tree'>,
-): Promise<RecallResult['symbols']> {
-  if (!workspace.repository || result.symbols.length === 0) return checkSymbols(result.symbols, k, { ...base, revision: 'HEAD' });
-  try {
-    const revision = before ? await workspace.repository.lastCommitBefore(before) : revisionAt(index, cutoff);
-    // Nothing before the cutoff: no code to check against.
-    if (revision === undefined) return await checkSymbols(result.symbols, k, { ...base, revision: 'HEAD' });
-    return await checkSymbols(result.symbols, k, { ...base, revision: revision === 'HEAD' ? revision : revision.slice(0, 10), tree: TreeSymbols.at(workspace.root, revision) });
-  } catch (error) {
-    if (CoevolveError.is(error, 'cancelled')) throw error;
-    onNote?.(`The symbols were not checked against the code, so some may have moved or gone since: ${error instanceof Error ? error.message : String(error)}`);
-    return checkSymbols(result.symbols, k, { ...base, revision: 'HEAD' });
+  async function againstTheCode(): Promise<RecallResult['symbols']> {
+    if (!workspace.repository || result.symbols.length === 0) return checkSymbols(result.symbols, k, { ...base, revision: 'HEAD' });
+    try {
+      const revision = before ? await workspace.repository.lastCommitBefore(before) : revisionAt(index, cutoff);
+      // Nothing before the cutoff: no code to check against.
+      if (revision === undefined) return await checkSymbols(result.symbols, k, { ...base, revision: 'HEAD' });
+      return await checkSymbols(result.symbols, k, { ...base, revision: revision === 'HEAD' ? revision : revision.slice(0, 10), tree: TreeSymbols.at(workspace.root, revision) });
+    } catch (error) {
+      if (CoevolveError.is(error, 'cancelled')) throw error;
+      onNote?.(`The symbols were not checked against the code, so some may have moved or gone since: ${error instanceof Error ? error.message : String(error)}`);
+      return checkSymbols(result.symbols, k, { ...base, revision: 'HEAD' });
+    }
   }
 }
 
