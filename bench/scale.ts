@@ -88,7 +88,7 @@ function childEnv(engine?: string): Record<string, string> {
 }
 
 /** Queries from the history itself (subjects, subjects with their files, stack-trace-like errors), so they find something on any engine. */
-async function queriesFrom(repo: string, count: number, limitMs: number): Promise<string[]> {
+export async function queriesFrom(repo: string, count: number, limitMs: number): Promise<string[]> {
   const run = await watched('git', ['log', '--first-parent', '--no-renames', '--name-only', '--format=%x1e%s'], { cwd: repo, limitMs, keepStdout: true });
   if (!run.ok) throw new Error(`git log for the queries: ${run.why}`);
   const commits = run.stdout.split('\x1e').slice(1).map((chunk) => {
@@ -198,7 +198,7 @@ async function coldRecall(repo: string, store: string, queries: string[], limitM
 }
 
 /** Recall through the MCP server over stdio, one long-lived process, against tools/list on the same connection. */
-async function warmRecall(repo: string, store: string, queries: string[], limitMs: number, { line }: Printer): Promise<void> {
+export async function warmRecall(repo: string, store: string, queries: string[], limitMs: number, { line }: Printer): Promise<void> {
   // The transport passes only a few variables by default; the engine choice must reach the server.
   const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', '--workspace', repo, '--store', store], env: childEnv(), stderr: 'ignore' });
   const client = new Client({ name: 'coevolve-scale-bench', version: '1.0.0' });

@@ -158,6 +158,7 @@ describe('the disk engine for large stores', () => {
     const older = await HistoryIndex.open(store);
     try {
       assert.equal(older.size, 0, 'nothing of the other version is kept');
+      assert.match(older.notes.join('\n'), /made by another version of Co-evolve \(format 1, now \d+\): it is rebuilt from the store, once/);
       await older.sync(await MemoryStore.open(store));
       assert.equal(older.size, (await MemoryStore.open(store)).state.counts.experiences);
     } finally {

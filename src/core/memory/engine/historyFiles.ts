@@ -4,7 +4,7 @@ import { FILE_BOOSTS } from '../fileSearch.ts';
 import type { FileQuery, FileView } from '../memoryIndex.ts';
 import type { RecallQuery } from '../queryBuilder.ts';
 import { tokenize } from '../tokenize.ts';
-import { FTS_TOKENIZER, ftsQuery, matchedTerms, selectiveTerms } from './ftsText.ts';
+import { FTS_TOKENIZER, ftsQuery, ftsTokens, matchedTerms, selectiveTerms } from './ftsText.ts';
 import type { SqliteFile } from './sqliteFile.ts';
 import { DerivedCache } from '../derivedCache.ts';
 
@@ -29,6 +29,8 @@ const CO_CHANGE_WINDOW = 1000;
 const SYMBOLS_PER_NAME = 50;
 /** A word in more files' histories than this is left out of the file query (see selectiveTerms). */
 const COMMON_FILES = 1500;
+/** Files a query's path words may bring as candidates (see pathMatches). */
+const PATH_CANDIDATES = 2000;
 
 interface FileRow {
   id: number;
@@ -121,10 +123,10 @@ export class FileTablesWriter {
       if (row.present) {
         this.db.run('INSERT INTO file_fts(rowid, tokens, symbols, subjects, words) VALUES (?, ?, ?, ?, ?)', [
           row.id,
-          row.tokens.join(' '),
-          [...row.symbols].flatMap((s) => tokenize(s)).join(' '),
-          row.subjects.flatMap((s) => tokenize(s)).join(' '),
-          [...row.words].flatMap((w) => tokenize(w)).join(' '),
+          ftsTokens(row.tokens),
+          ftsTokens([...row.symbols].flatMap((s) => tokenize(s))),
+          ftsTokens(row.subjects.flatMap((s) => tokenize(s))),
+          ftsTokens([...row.words].flatMap((w) => tokenize(w))),
         ]);
       }
       row.dirty = false;
@@ -245,7 +247,17 @@ export class SqlFileView implements FileView, FileQuery {
       for (const row of rows) candidates.set(row.path, row.tokens ? row.tokens.split(' ') : []);
     };
     for (const path of named) consider(this.db.all('SELECT path, tokens FROM file WHERE path = ? AND present = 1', [path]));
-    for (const term of query.tokenSet) consider(this.db.all('SELECT f.path AS path, f.tokens AS tokens FROM file_token t JOIN file f ON f.id = t.file WHERE t.token = ? AND f.present = 1', [term]));
+    // Rarest path words first, while the files they bring stay within a budget: a word most paths hold
+    // (`src`, `ts`) would bring thousands of candidates that share only it with the query (60 ms at 500k).
+    const counted = [...query.tokenSet]
+      .map((term) => ({ term, files: this.db.get<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM file_token WHERE token = ? LIMIT ?)', [term, PATH_CANDIDATES + 1])!.n }))
+      .sort((a, b) => a.files - b.files);
+    let spent = 0;
+    for (const { term, files } of counted) {
+      if (spent + files > PATH_CANDIDATES) break;
+      if (files > 0) consider(this.db.all('SELECT f.path AS path, f.tokens AS tokens FROM file_token t JOIN file f ON f.id = t.file WHERE t.token = ? AND f.present = 1', [term]));
+      spent += files;
+    }
     const out: Array<{ path: string; strength: number; terms: string[]; exact: boolean }> = [];
     for (const [path, tokens] of candidates) {
       const terms = tokens.filter((t) => query.tokenSet.has(t));
@@ -297,8 +309,10 @@ export class SqlFileView implements FileView, FileQuery {
     // Words that most files' histories mention cost a score per file and say little.
     const selective = selectiveTerms(terms, COMMON_FILES, 2, (term, limit) => this.db.get<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM file_fts WHERE file_fts MATCH ? LIMIT ?)', [ftsQuery([term]), limit])!.n);
     const rows = this.db.all<{ path: string; score: number; tokens: string; symbols: string; subjects: string; words: string }>(
-      `SELECT f.path AS path, bm25(file_fts, ${FILE_BOOSTS.tokens}, ${FILE_BOOSTS.symbols}, ${FILE_BOOSTS.subjects}, ${FILE_BOOSTS.words}) AS score, f.tokens AS tokens, f.symbols AS symbols, f.subjects AS subjects, f.words AS words
-       FROM file_fts JOIN file f ON f.id = file_fts.rowid WHERE file_fts MATCH ? ORDER BY score LIMIT 100`,
+      // Ranked first, then joined: sorting the joined rows would carry every match's text through the sort.
+      `SELECT f.path AS path, r.score AS score, f.tokens AS tokens, f.symbols AS symbols, f.subjects AS subjects, f.words AS words
+       FROM (SELECT rowid, bm25(file_fts, ${FILE_BOOSTS.tokens}, ${FILE_BOOSTS.symbols}, ${FILE_BOOSTS.subjects}, ${FILE_BOOSTS.words}) AS score FROM file_fts WHERE file_fts MATCH ? ORDER BY score LIMIT 100) r
+       JOIN file f ON f.id = r.rowid ORDER BY r.score`,
       [ftsQuery(selective)],
     );
     return rows.map((row) => ({

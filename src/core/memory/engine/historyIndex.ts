@@ -19,7 +19,7 @@ import { loadSqlite, SqliteFile } from './sqliteFile.ts';
 import { DerivedCache } from '../derivedCache.ts';
 
 /** Bumped when the tables change shape: an index of another version is rebuilt from the store. */
-const ENGINE_VERSION = 7;
+const ENGINE_VERSION = 8;
 /** The index file, relative to the store: derived from memory/ (git-ignored, per machine). */
 export const HISTORY_INDEX = ['cache', 'history-index.sqlite'] as const;
 /**
@@ -30,6 +30,8 @@ export const HISTORY_INDEX = ['cache', 'history-index.sqlite'] as const;
 const REBUILD_CHUNK = 50_000;
 /** A word matched in more experiences than this is left out of a query (see selectiveTerms). */
 const COMMON_DOCS = 1500;
+/** Documents a query's words may match in all before its commonest words are left out (see selectiveTerms). */
+const SCORED_DOCS = 4000;
 
 const SCHEMA = `
 CREATE TABLE state(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -126,14 +128,19 @@ export class HistoryIndex implements MemoryIndex {
     db.exec('PRAGMA page_size=16384');
     // New, or of another version: emptied and made again (it is rebuilt from the store), under the
     // write lock and checked again there, so that two processes opening it at once make it once.
+    let from: number | undefined;
     db.transaction(() => {
       if (versionOf(db) === ENGINE_VERSION) return;
+      from = versionOf(db);
       for (const { name } of db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")) db.exec(`DROP TABLE "${name}"`);
       for (const { name } of db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")) db.exec(`DROP TABLE "${name}"`);
       db.exec(SCHEMA);
       db.run("INSERT INTO state(key, value) VALUES ('version', ?)", [String(ENGINE_VERSION)]);
     });
-    return new HistoryIndex(db, path);
+    const index = new HistoryIndex(db, path);
+    // Said, since it is the one slow open: a whole history indexed again (about 5 minutes at 500k commits).
+    if (from !== undefined && Number.isFinite(from)) index.notes.push(`The memory index was made by another version of Co-evolve (format ${from}, now ${ENGINE_VERSION}): it is rebuilt from the store, once.`);
+    return index;
   }
 
   close(): void {
@@ -204,7 +211,7 @@ export class HistoryIndex implements MemoryIndex {
     if (terms.length === 0) return [];
     return this.db.read(() => {
       // Each matched experience costs a score: words in thousands of them say little and are left out.
-      const selective = selectiveTerms(terms, COMMON_DOCS, 2, (term, limit) => this.db.get<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM exp_fts WHERE exp_fts MATCH ? LIMIT ?)', [ftsQuery([term]), limit])!.n);
+      const selective = selectiveTerms(terms, COMMON_DOCS, 2, (term, limit) => this.db.get<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM exp_fts WHERE exp_fts MATCH ? LIMIT ?)', [ftsQuery([term]), limit])!.n, SCORED_DOCS);
       // Ranked on the text index alone; the digests are read only for the window looked at.
       const ranked = this.db.all<{ seq: number; score: number }>(
         `SELECT rowid AS seq, bm25(exp_fts, ${FIELD_BOOSTS.title}, ${FIELD_BOOSTS.title}, ${FIELD_BOOSTS.body}, ${FIELD_BOOSTS.code}) AS score FROM exp_fts WHERE exp_fts MATCH ? ORDER BY score LIMIT ?`,
