@@ -168,7 +168,8 @@ test('vscode-lm provider, @coevolve in the Chat view and the memory tools, in a 
       t.diagnostic(`screenshot: ${await screenshot(page, 'vscode-lm-chat-solve')}`);
       assert.equal(readFileSync(join(repo.dir, 'src/math.js'), 'utf8'), MATH_BEFORE);
       await clickResponseButton(solved, 'Apply');
-      await until(page, () => readFileSync(join(repo.dir, 'src/math.js'), 'utf8') !== MATH_BEFORE, 20_000, 'the file to be written');
+      // Until the write is whole: the editor's save truncates first, and a read in between sees an empty file.
+      await until(page, () => readFileSync(join(repo.dir, 'src/math.js'), 'utf8') === MATH_AFTER, 20_000, 'the file to be written');
       assert.equal(readFileSync(join(repo.dir, 'src/math.js'), 'utf8'), MATH_AFTER);
       await waitForNotification(page, /^Co-evolve: applied to 1 file/, 20_000);
       assert.equal(worktrees(repo), 1, 'the sandbox worktree is gone');
