@@ -48,9 +48,11 @@ test('Solve Task: a failing first patch is rectified, shown as a diff, and appli
       await clickNotificationButton(page, /the checks pass with this change/, 'Apply');
       await waitForNotification(page, /^Co-evolve: applied to 1 file/, 30_000);
       t.diagnostic(`screenshot: ${await screenshot(page, 'solve-applied')}`);
+      const applied = 'export function sum(values) {\n  return values.filter((v) => v !== null).reduce((a, b) => a + b, 0);\n}\n';
+      // Until the write is whole: the editor's save truncates first, and a read in between sees an empty file.
       const deadline = Date.now() + 10_000;
-      while (readFileSync(join(repo.dir, 'src/math.js'), 'utf8') === MATH_BEFORE && Date.now() < deadline) await page.waitForTimeout(200);
-      assert.equal(readFileSync(join(repo.dir, 'src/math.js'), 'utf8'), 'export function sum(values) {\n  return values.filter((v) => v !== null).reduce((a, b) => a + b, 0);\n}\n');
+      while (readFileSync(join(repo.dir, 'src/math.js'), 'utf8') !== applied && Date.now() < deadline) await page.waitForTimeout(200);
+      assert.equal(readFileSync(join(repo.dir, 'src/math.js'), 'utf8'), applied);
       assert.deepEqual(models.remaining(), { '': 0, gen: 0, impl: 0, rect: 0 });
       assert.equal(repo.git('worktree', 'list').trim().split('\n').length, 1, 'the sandbox worktree is gone');
     },
