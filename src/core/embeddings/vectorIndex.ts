@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { CoevolveError } from '../errors.ts';
 import { readStoreBytes, writeStoreFile } from '../store/storeFile.ts';
 import { storePath } from '../store/storePath.ts';
+import { lstatIfPresent } from '../util/fsProbe.ts';
 import { decodeSegment, encodeSegment, SEGMENT_FORMAT } from './segmentFile.ts';
 import type { SegmentItem } from './segmentFile.ts';
 import { VectorMatrix } from './vectorMatrix.ts';
@@ -279,10 +280,11 @@ async function segmentFileStates(storeDir: string, name: string): Promise<Map<st
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
     throw error;
   }
-  const states = await Promise.all(files.map((file) => lstat(join(dir, file)).then(stateOf, (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : Promise.reject(error)))));
+  const states = await Promise.all(files.map((file) => lstatIfPresent(join(dir, file))));
   const out = new Map<string, string>();
   files.forEach((file, i) => {
-    if (states[i] !== undefined) out.set(file, states[i]);
+    const info = states[i];
+    if (info) out.set(file, stateOf(info));
   });
   return out;
 }

@@ -1,10 +1,11 @@
-import { lstat, open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { z } from 'zod';
 import { CoevolveError } from '../errors.ts';
 import { readStoreText, writeStoreFile } from '../store/storeFile.ts';
 import { storePath } from '../store/storePath.ts';
+import { lstatIfPresent } from '../util/fsProbe.ts';
 import { EXPERIENCE_SCHEMA } from './experience.ts';
 import type { CommitExperience } from './experience.ts';
 import { META_SCHEMA, shardOf } from './storeMeta.ts';
@@ -204,20 +205,11 @@ export async function shardsOnDisk(storeDir: string): Promise<number[]> {
 export async function shardFileStates(storeDir: string): Promise<Map<number, { bytes: number; mtimeMs: number }>> {
   const folder = await storePath(storeDir, 'memory', 'experiences');
   const numbers = await shardsOnDisk(storeDir);
-  const states = await Promise.all(
-    numbers.map((number) =>
-      lstat(join(folder, shardName(number))).then(
-        (info) => ({ bytes: info.size, mtimeMs: info.mtimeMs }),
-        (error: NodeJS.ErrnoException) => {
-          if (error.code === 'ENOENT') return undefined;
-          throw error;
-        },
-      ),
-    ),
-  );
+  const states = await Promise.all(numbers.map((number) => lstatIfPresent(join(folder, shardName(number)))));
   const out = new Map<number, { bytes: number; mtimeMs: number }>();
   numbers.forEach((number, i) => {
-    if (states[i]) out.set(number, states[i]);
+    const info = states[i];
+    if (info) out.set(number, { bytes: info.size, mtimeMs: info.mtimeMs });
   });
   return out;
 }

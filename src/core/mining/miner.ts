@@ -115,27 +115,27 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
   // A large store's recall index is on disk: each batch is indexed as it is written (it also finds
   // revert targets there), and the file tables are brought up once at the end.
   const diskIndex = await syncDiskIndex(store, { files: false, expected: store.state.counts.experiences + Math.min(total, budget) });
+  // The index is closed on every way out (a failed refresh or symbol-worker shutdown included).
   try {
-    for (const segment of segments) {
-      if (budget <= 0) break;
-      const mined = await mineSegment(repo, store, segment, { ...options, budget, symbolSource: symbols, counts, progress, shallow, diskIndex });
-      budget -= mined;
-      result.mined += mined;
+    try {
+      for (const segment of segments) {
+        if (budget <= 0) break;
+        const mined = await mineSegment(repo, store, segment, { ...options, budget, symbolSource: symbols, counts, progress, shallow, diskIndex });
+        budget -= mined;
+        result.mined += mined;
+      }
+    } catch (error) {
+      if (CoevolveError.is(error, 'cancelled')) {
+        throw new CoevolveError('cancelled', `Mining was cancelled after ${progress.done} commit(s).`, {
+          hint: 'What was mined is kept; run mine again to continue.',
+        });
+      }
+      throw error;
+    } finally {
+      const stats = await symbols?.close();
+      if (stats) result.symbolStats = stats;
     }
-  } catch (error) {
-    diskIndex?.close();
-    if (CoevolveError.is(error, 'cancelled')) {
-      throw new CoevolveError('cancelled', `Mining was cancelled after ${progress.done} commit(s).`, {
-        hint: 'What was mined is kept; run mine again to continue.',
-      });
-    }
-    throw error;
-  } finally {
-    const stats = await symbols?.close();
-    if (stats) result.symbolStats = stats;
-  }
-  await store.refresh();
-  try {
+    await store.refresh();
     // The file tables, now that every batch is in.
     await diskIndex?.sync(store);
   } finally {
