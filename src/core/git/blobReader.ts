@@ -1,4 +1,5 @@
 import type { ChildProcessByStdio } from 'node:child_process';
+import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { CoevolveError } from '../errors.ts';
 import { startGit } from './gitRunner.ts';
@@ -29,8 +30,17 @@ export class BlobReader {
   private skipping = 0;
   private closed = false;
 
-  constructor(cwd: string, private readonly maxBytes = 4 * 1024 * 1024) {
+  /**
+   * `holdsProcess: false` (a reader kept between uses): the running `git` keeps this process alive
+   * only while a request is waiting, so an idle reader never holds up its exit.
+   */
+  constructor(
+    cwd: string,
+    private readonly maxBytes = 4 * 1024 * 1024,
+    private readonly options: { holdsProcess?: boolean } = {},
+  ) {
     this.child = startGit(cwd, ['cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'ignore'] }) as ChildProcessByStdio<Writable, Readable, null>;
+    this.hold(false);
     this.child.stdout.on('data', (chunk: Buffer) => {
       this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
       this.drain();
@@ -51,6 +61,11 @@ export class BlobReader {
     this.child.stdin.on('error', () => undefined);
   }
 
+  /** Whether a failure (git gone, killed) has made this reader unusable. */
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
   /** The blob's bytes, or undefined if it does not exist or is larger than the cap. */
   async read(sha: string): Promise<Buffer | undefined> {
     return (await this.lookup(sha))?.content;
@@ -65,6 +80,7 @@ export class BlobReader {
     if (name.includes('\n')) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => {
       this.queue.push({ resolve, reject });
+      this.hold(true);
       this.child.stdin.write(`${name}\n`);
     });
   }
@@ -78,7 +94,7 @@ export class BlobReader {
         if (this.skipping > 0) return;
       }
       const pending = this.queue[0];
-      if (!pending) return;
+      if (!pending) return this.hold(false);
       const eol = this.buffer.indexOf(0x0a);
       if (eol === -1) return;
       const header = this.buffer.toString('latin1', 0, eol);
@@ -103,6 +119,16 @@ export class BlobReader {
       this.buffer = this.buffer.subarray(eol + 1 + size + 1);
       this.queue.shift();
       pending.resolve({ id, type, content: Buffer.from(content) });
+    }
+  }
+
+  /** Refs or unrefs the process and its pipes (only for a reader that does not hold the process). */
+  private hold(busy: boolean): void {
+    if (this.options.holdsProcess !== false) return;
+    // Pipes to a child are sockets (typed as plain streams).
+    for (const handle of [this.child, this.child.stdin as unknown as Socket, this.child.stdout as unknown as Socket]) {
+      if (busy) handle.ref();
+      else handle.unref();
     }
   }
 

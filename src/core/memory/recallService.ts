@@ -80,7 +80,7 @@ export async function recallInWorkspace(workspace: Workspace, text: string, opti
         ...(onNote ? { onNote } : {}),
       })
     : lexical;
-  result.symbols = await checkedSymbols(workspace, index, result, k, before, cutoff, onNote);
+  result.symbols = await checkedSymbols(workspace, index, result, k, { before, cutoff, keepReader: warm !== undefined }, onNote);
   return result;
 }
 
@@ -94,8 +94,7 @@ async function checkedSymbols(
   index: MemoryIndex,
   result: RecallResult,
   k: number,
-  before: string | undefined,
-  cutoff: Cutoff | undefined,
+  { before, cutoff, keepReader }: { before: string | undefined; cutoff: Cutoff | undefined; keepReader: boolean },
   onNote: ((note: string) => void) | undefined,
 ): Promise<RecallResult['symbols']> {
   // Where a moved symbol may be now: the files (by current name) where history changed one of that name.
@@ -116,7 +115,7 @@ async function checkedSymbols(
       const revision = before ? await workspace.repository.lastCommitBefore(before) : revisionAt(index, cutoff);
       // Nothing before the cutoff: no code to check against.
       if (revision === undefined) return await checkSymbols(result.symbols, k, { ...base, revision: 'HEAD' });
-      return await checkSymbols(result.symbols, k, { ...base, revision: revision === 'HEAD' ? revision : revision.slice(0, 10), tree: TreeSymbols.at(workspace.root, revision) });
+      return await checkSymbols(result.symbols, k, { ...base, revision: revision === 'HEAD' ? revision : revision.slice(0, 10), tree: TreeSymbols.at(workspace.root, revision, { keepReader }) });
     } catch (error) {
       if (CoevolveError.is(error, 'cancelled')) throw error;
       onNote?.(`The symbols were not checked against the code, so some may have moved or gone since: ${error instanceof Error ? error.message : String(error)}`);

@@ -2,6 +2,7 @@ import { CoevolveError } from '../errors.ts';
 import { SymbolParser } from '../code/symbolParser.ts';
 import type { ParsedFile } from '../code/symbolParser.ts';
 import { BlobReader } from '../git/blobReader.ts';
+import { keptBlobReader } from '../git/keptBlobReader.ts';
 
 /** A declaration found in a file as it is at some revision. */
 export interface Declared {
@@ -43,11 +44,13 @@ export class TreeSymbols {
   private constructor(
     private readonly root: string,
     private readonly revision: string,
+    private readonly keepReader: boolean,
   ) {}
 
-  static at(root: string, revision: string): TreeSymbols {
+  /** `keepReader`: a long-lived process's checks share one running git (keptBlobReader.ts) instead of starting one each. */
+  static at(root: string, revision: string, options: { keepReader?: boolean } = {}): TreeSymbols {
     if (revision.startsWith('-') || revision.includes(':') || revision.includes('\n')) throw new CoevolveError('bad-input', `Not a revision: ${revision}`);
-    return new TreeSymbols(root, revision);
+    return new TreeSymbols(root, revision, options.keepReader === true);
   }
 
   /** The declarations named `names` in each path. */
@@ -89,7 +92,7 @@ export class TreeSymbols {
   private async fetch(paths: Iterable<string>): Promise<void> {
     const wanted = [...new Set(paths)].filter((path) => askable(path) && path !== '' && !this.files.has(path));
     if (wanted.length === 0) return;
-    this.reader ??= new BlobReader(this.root, MAX_FILE_BYTES);
+    this.reader ??= this.keepReader ? keptBlobReader(this.root, MAX_FILE_BYTES) : new BlobReader(this.root, MAX_FILE_BYTES);
     const reader = this.reader;
     const found = await Promise.all(wanted.map((path) => reader.lookup(`${this.revision}:${path}`)));
     wanted.forEach((path, i) => {
@@ -100,7 +103,7 @@ export class TreeSymbols {
   }
 
   close(): void {
-    this.reader?.close();
+    if (!this.keepReader) this.reader?.close();
     this.reader = undefined;
     this.files.clear();
     for (const file of this.parsed.values()) file?.dispose();

@@ -139,6 +139,36 @@ describe('the disk engine for large stores', () => {
     }
   });
 
+  it('keeps nothing it derived past another process\'s write: a long-lived reader sees a new commit and a pin', async () => {
+    const kept = await HistoryIndex.open(store);
+    try {
+      await kept.sync(await MemoryStore.open(store));
+      // What the reader derives and keeps: digests, word counts, the count, where a symbol lives.
+      const before = kept.reading(() => kept.query(['parseheader'], 10));
+      const newest = before.reduce((a, b) => (a.digest.seq > b.digest.seq ? a : b)).digest;
+      assert.equal(newest.pinned, undefined);
+      const size = kept.reading(() => kept.size);
+      assert.deepEqual(kept.reading(() => kept.symbolHomes({ name: 'parseHeader' })), ['src/parser/headers.ts']);
+      // Another connection (a mine, then a pin) writes the file; the kept reader never syncs.
+      repo.commit('feat(parser): parseHeader also in the lexer', { 'src/parser/lexer.ts': fn('parseHeader', 'return 9;') });
+      await mineHistory(repo.dir, { storeDir: store });
+      await (await MemoryStore.open(store)).transaction(async (tx) => {
+        const found = (await tx.find(newest.sha))!;
+        found.utility.pinned = true;
+        tx.touch(found);
+      });
+      const other = await HistoryIndex.open(store);
+      await other.sync(await MemoryStore.open(store)).finally(() => other.close());
+      assert.equal(kept.reading(() => kept.size), size + 1, 'the count');
+      assert.deepEqual(kept.reading(() => kept.symbolHomes({ name: 'parseHeader' })).sort(), ['src/parser/headers.ts', 'src/parser/lexer.ts'], 'where the symbol lives');
+      const after = kept.reading(() => kept.query(['parseheader'], 10));
+      assert.equal(after.find((hit) => hit.digest.sha === newest.sha)?.digest.pinned, true, 'the digest of the pinned commit');
+      assert.ok(after.some((hit) => hit.digest.subject === 'feat(parser): parseHeader also in the lexer'), 'the new commit');
+    } finally {
+      kept.close();
+    }
+  });
+
   it('rebuilds a damaged index file from the store, with a note, and clears a lock a killed process left', async () => {
     const path = join(store, ...HISTORY_INDEX);
     writeFileSync(path, Buffer.alloc(8192, 0x5a));
@@ -164,6 +194,22 @@ describe('the disk engine for large stores', () => {
     } finally {
       older.close();
     }
+    // An index of format 8 lacks only the index of file names: it is added in place, nothing rebuilt.
+    const eight = SqliteFile.open(path);
+    eight.exec('DROP INDEX file_names');
+    eight.run("UPDATE state SET value = '8' WHERE key = 'version'");
+    eight.close();
+    const migrated = await HistoryIndex.open(store);
+    try {
+      assert.deepEqual(migrated.notes, []);
+      assert.equal(migrated.size, (await MemoryStore.open(store)).state.counts.experiences, 'every row kept');
+      assert.deepEqual(migrated.unfilteredFiles().table.pathMatches(buildQuery('headers')).map((m) => m.path), ['src/parser/headers.ts']);
+    } finally {
+      migrated.close();
+    }
+    const check = SqliteFile.open(path);
+    assert.equal(check.get<{ value: string }>("SELECT value FROM state WHERE key = 'version'")?.value, '9');
+    check.close();
     // The VFS locks with a folder; a killed process leaves it behind.
     mkdirSync(`${path}.lock`);
     const old = new Date(Date.now() - 10 * 60_000);

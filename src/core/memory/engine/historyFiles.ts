@@ -8,6 +8,13 @@ import { FTS_TOKENIZER, ftsQuery, ftsTokens, matchedTerms, selectiveTerms } from
 import type { SqliteFile } from './sqliteFile.ts';
 import { DerivedCache } from '../derivedCache.ts';
 
+/**
+ * A file's name and path words without the rest of its row (its symbols, subjects and words, ~2 KB):
+ * finding the files a query's path words bring reads this (4 ms for 2,000 files at 500k commits, 24
+ * ms through the rows).
+ */
+export const FILE_NAMES_INDEX = 'CREATE INDEX file_names ON file(id, present, path, tokens)';
+
 /** The file tables: what history says about each file, kept on disk and updated commit by commit. */
 export const FILE_SCHEMA = `
 CREATE TABLE file(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, present INTEGER NOT NULL, test INTEGER NOT NULL, changes INTEGER NOT NULL,
@@ -15,6 +22,7 @@ CREATE TABLE file(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, present INT
 CREATE TABLE renamed(old TEXT PRIMARY KEY, new TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE touch(file INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(file, seq)) WITHOUT ROWID;
 CREATE INDEX touch_by_seq ON touch(seq);
+${FILE_NAMES_INDEX};
 CREATE TABLE file_name(key TEXT NOT NULL, file INTEGER NOT NULL, PRIMARY KEY(key, file)) WITHOUT ROWID;
 CREATE TABLE file_token(token TEXT NOT NULL, file INTEGER NOT NULL, PRIMARY KEY(token, file)) WITHOUT ROWID;
 CREATE TABLE symbol(key TEXT NOT NULL, path TEXT NOT NULL, container TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY(key, path, container)) WITHOUT ROWID;
@@ -193,6 +201,8 @@ function fromStored(stored: StoredFile): FileRow {
 export class SqlFileView implements FileView, FileQuery {
   /** Per file: a recall asks the same few hundred files many times; the view lives until the next sync. */
   private readonly known = new DerivedCache(100_000);
+  /** How many files each word is in (up to a cap): queries share most of their words. */
+  private readonly counts = new DerivedCache(10_000);
 
   constructor(
     private readonly db: SqliteFile,
@@ -250,12 +260,12 @@ export class SqlFileView implements FileView, FileQuery {
     // Rarest path words first, while the files they bring stay within a budget: a word most paths hold
     // (`src`, `ts`) would bring thousands of candidates that share only it with the query (60 ms at 500k).
     const counted = [...query.tokenSet]
-      .map((term) => ({ term, files: this.db.get<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM file_token WHERE token = ? LIMIT ?)', [term, PATH_CANDIDATES + 1])!.n }))
+      .map((term) => ({ term, files: this.countUpTo('path', term, PATH_CANDIDATES + 1, 'SELECT count(*) AS n FROM (SELECT 1 FROM file_token WHERE token = ? LIMIT ?)') }))
       .sort((a, b) => a.files - b.files);
     let spent = 0;
     for (const { term, files } of counted) {
       if (spent + files > PATH_CANDIDATES) break;
-      if (files > 0) consider(this.db.all('SELECT f.path AS path, f.tokens AS tokens FROM file_token t JOIN file f ON f.id = t.file WHERE t.token = ? AND f.present = 1', [term]));
+      if (files > 0) consider(this.db.all('SELECT f.path AS path, f.tokens AS tokens FROM file_token t JOIN file f INDEXED BY file_names ON f.id = t.file WHERE t.token = ? AND f.present = 1', [term]));
       spent += files;
     }
     const out: Array<{ path: string; strength: number; terms: string[]; exact: boolean }> = [];
@@ -303,11 +313,15 @@ export class SqlFileView implements FileView, FileQuery {
     return out;
   }
 
+  private countUpTo(kind: 'path' | 'text', term: string, limit: number, sql: string): number {
+    return this.counts.get(`${kind}\0${term}\0${limit}`, () => this.db.get<{ n: number }>(sql, [term, limit])!.n);
+  }
+
   /** The file-level lexical index (FileQuery): BM25 over existing files' path words, symbols, subjects and words. */
   query(terms: string[]): Array<{ path: string; score: number; terms: string[] }> {
     if (terms.length === 0) return [];
     // Words that most files' histories mention cost a score per file and say little.
-    const selective = selectiveTerms(terms, COMMON_FILES, 2, (term, limit) => this.db.get<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM file_fts WHERE file_fts MATCH ? LIMIT ?)', [ftsQuery([term]), limit])!.n);
+    const selective = selectiveTerms(terms, COMMON_FILES, 2, (term, limit) => this.countUpTo('text', ftsQuery([term]), limit, 'SELECT count(*) AS n FROM (SELECT 1 FROM file_fts WHERE file_fts MATCH ? LIMIT ?)'));
     const rows = this.db.all<{ path: string; score: number; tokens: string; symbols: string; subjects: string; words: string }>(
       // Ranked first, then joined: sorting the joined rows would carry every match's text through the sort.
       `SELECT f.path AS path, r.score AS score, f.tokens AS tokens, f.symbols AS symbols, f.subjects AS subjects, f.words AS words

@@ -12,14 +12,16 @@ import type { ExperienceHit, FileQuery, FileView, HistoryCutoff, MemoryIndex, Pa
 import { SHARD_SIZE } from '../storeMeta.ts';
 import { storePath } from '../../store/storePath.ts';
 import { lstatIfPresent, statIfPresent } from '../../util/fsProbe.ts';
-import { FILE_SCHEMA, FILE_TABLES, FileTablesWriter, SqlFileView } from './historyFiles.ts';
+import { FILE_NAMES_INDEX, FILE_SCHEMA, FILE_TABLES, FileTablesWriter, SqlFileView } from './historyFiles.ts';
 import { FTS_TOKENIZER, ftsQuery, ftsText, matchedTerms, selectiveTerms } from './ftsText.ts';
 import { tokenize } from '../tokenize.ts';
 import { loadSqlite, SqliteFile } from './sqliteFile.ts';
 import { DerivedCache } from '../derivedCache.ts';
 
-/** Bumped when the tables change shape: an index of another version is rebuilt from the store. */
-const ENGINE_VERSION = 8;
+/** Bumped when the tables change shape: an index of another version is rebuilt from the store, unless a migration below brings it up. */
+const ENGINE_VERSION = 9;
+/** From the version named to the next, without a rebuild (an index that only adds an index). */
+const MIGRATIONS: Record<number, string> = { 8: FILE_NAMES_INDEX };
 /** The index file, relative to the store: derived from memory/ (git-ignored, per machine). */
 export const HISTORY_INDEX = ['cache', 'history-index.sqlite'] as const;
 /**
@@ -32,6 +34,11 @@ const REBUILD_CHUNK = 50_000;
 const COMMON_DOCS = 1500;
 /** Documents a query's words may match in all before its commonest words are left out (see selectiveTerms). */
 const SCORED_DOCS = 4000;
+/**
+ * Digests kept unpacked, by seq: a long-lived process's recalls read the same few thousand rows
+ * again and again, and inflating and parsing each costs more than the query that found it.
+ */
+const DIGESTS_KEPT = 5000;
 
 const SCHEMA = `
 CREATE TABLE state(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -74,6 +81,11 @@ export class HistoryIndex implements MemoryIndex {
   private files: SqlFileView | undefined;
   private count: number | undefined;
   private readonly homes = new DerivedCache(10_000);
+  private readonly digests = new Map<number, ExperienceDigest>();
+  /** How many experiences each word matches (up to a cap), for choosing a query's words. */
+  private readonly termCounts = new DerivedCache(10_000);
+  /** `PRAGMA data_version` at the last read: it changes when another connection commits, and then nothing derived is kept. */
+  private seenVersion: number | undefined;
 
   private constructor(
     private readonly db: SqliteFile,
@@ -123,6 +135,7 @@ export class HistoryIndex implements MemoryIndex {
 
   private static openAt(path: string): HistoryIndex {
     const db = SqliteFile.open(path);
+    migrate(db);
     if (versionOf(db) === ENGINE_VERSION) return new HistoryIndex(db, path);
     // Larger pages: fewer reads per lookup (each is a system call through this VFS). Takes effect only on an empty file.
     db.exec('PRAGMA page_size=16384');
@@ -184,7 +197,7 @@ export class HistoryIndex implements MemoryIndex {
   }
 
   reading<T>(fn: () => T): T {
-    return this.db.read(fn);
+    return this.read(fn);
   }
 
   derive<T>(key: string, build: () => T): T {
@@ -209,9 +222,9 @@ export class HistoryIndex implements MemoryIndex {
 
   query(terms: string[], limit: number, filter?: (digest: ExperienceDigest) => boolean): ExperienceHit[] {
     if (terms.length === 0) return [];
-    return this.db.read(() => {
+    return this.read(() => {
       // Each matched experience costs a score: words in thousands of them say little and are left out.
-      const selective = selectiveTerms(terms, COMMON_DOCS, 2, (term, limit) => this.db.get<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM exp_fts WHERE exp_fts MATCH ? LIMIT ?)', [ftsQuery([term]), limit])!.n, SCORED_DOCS);
+      const selective = selectiveTerms(terms, COMMON_DOCS, 2, (term, limit) => this.termCounts.get(`${term}\0${limit}`, () => this.db.get<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM exp_fts WHERE exp_fts MATCH ? LIMIT ?)', [ftsQuery([term]), limit])!.n), SCORED_DOCS);
       // Ranked on the text index alone; the digests are read only for the window looked at.
       const ranked = this.db.all<{ seq: number; score: number }>(
         `SELECT rowid AS seq, bm25(exp_fts, ${FIELD_BOOSTS.title}, ${FIELD_BOOSTS.title}, ${FIELD_BOOSTS.body}, ${FIELD_BOOSTS.code}) AS score FROM exp_fts WHERE exp_fts MATCH ? ORDER BY score LIMIT ?`,
@@ -278,7 +291,7 @@ export class HistoryIndex implements MemoryIndex {
   }
 
   symbolHomes(symbol: { name: string; container?: string }): string[] {
-    return this.homes.get(`${symbol.container ?? ''}\0${symbol.name}`, () => this.db.read(() => this.findHomes(symbol)));
+    return this.read(() => this.homes.get(`${symbol.container ?? ''}\0${symbol.name}`, () => this.findHomes(symbol)));
   }
 
   private findHomes(symbol: { name: string; container?: string }): string[] {
@@ -292,7 +305,7 @@ export class HistoryIndex implements MemoryIndex {
   }
 
   page(offset: number, limit: number, filter: PageFilter): { digests: ExperienceDigest[]; total: number } {
-    return this.db.read(() => {
+    return this.read(() => {
       const where: string[] = [];
       const params: Array<string | number> = [];
       if (filter.kind !== undefined) {
@@ -318,8 +331,34 @@ export class HistoryIndex implements MemoryIndex {
     for (const row of this.db.iterate<{ digest: Uint8Array }>('SELECT digest FROM exp ORDER BY seq')) yield unpack(row.digest);
   }
 
+  /** The digests at these seqs (those that exist), from the kept ones where it can. */
   private digestsAt(seqs: number[]): ExperienceDigest[] {
-    return this.rowsWhere('seq', seqs);
+    const out: ExperienceDigest[] = [];
+    const missing: number[] = [];
+    for (const seq of seqs) {
+      const kept = this.digests.get(seq);
+      if (kept) out.push(kept);
+      else missing.push(seq);
+    }
+    for (const digest of this.rowsWhere('seq', missing)) {
+      if (this.digests.size >= DIGESTS_KEPT) this.digests.delete(this.digests.keys().next().value!);
+      this.digests.set(digest.seq, digest);
+      out.push(digest);
+    }
+    return out;
+  }
+
+  /**
+   * One read transaction, after which what this process derived is dropped if another process
+   * committed since its last read (a mine indexing new shards, a forget): its own writes reset it.
+   */
+  private read<T>(fn: () => T): T {
+    return this.db.read(() => {
+      const version = this.db.get<{ data_version: number }>('PRAGMA data_version')!.data_version;
+      if (this.seenVersion !== undefined && version !== this.seenVersion) this.reset();
+      this.seenVersion = version;
+      return fn();
+    });
   }
 
   private rowsWhere(column: 'seq' | 'sha', values: ReadonlyArray<number | string>): ExperienceDigest[] {
@@ -366,6 +405,8 @@ export class HistoryIndex implements MemoryIndex {
     this.count = undefined;
     this.homes.clear();
     this.derived.clear();
+    this.digests.clear();
+    this.termCounts.clear();
   }
 
   private state(): IndexState {
@@ -454,6 +495,7 @@ export class HistoryIndex implements MemoryIndex {
         this.db.run("INSERT INTO file_fts(file_fts) VALUES ('delete-all')");
         this.setState({ filesThrough: -1, filesCount: 0, filesDirty: false });
       });
+      this.reset();
       state = this.state();
     }
     for (;;) {
@@ -469,6 +511,19 @@ export class HistoryIndex implements MemoryIndex {
       });
       this.reset();
     }
+  }
+}
+
+/** Brings an index of an older version up by its migrations, each in one transaction under the write lock. */
+function migrate(db: SqliteFile): void {
+  for (let from = versionOf(db); from !== undefined && MIGRATIONS[from] !== undefined; from = versionOf(db)) {
+    const version = from;
+    db.transaction(() => {
+      // Another process may have migrated it meanwhile.
+      if (versionOf(db) !== version) return;
+      db.exec(MIGRATIONS[version]!);
+      db.run("UPDATE state SET value = ? WHERE key = 'version'", [String(version + 1)]);
+    });
   }
 }
 
