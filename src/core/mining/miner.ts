@@ -67,7 +67,14 @@ export interface MineResult {
   durationMs: number;
 }
 
-const PIPELINE_WINDOW = 64;
+/**
+ * Commits read ahead of the one being stored, their symbols mapped on the worker meanwhile. Writing a
+ * batch (a shard, its text index) holds this thread for longer than the worker maps 64 commits in:
+ * a shard's worth keeps the worker busy through a write. Bounded by patch bytes too (a few huge
+ * commits must not be held a thousand at a time).
+ */
+const PIPELINE_WINDOW = 1024;
+const PIPELINE_BYTES = 64 * 1024 * 1024;
 
 type SegmentKind = 'fresh' | 'new' | 'older' | 'hole';
 
@@ -306,9 +313,11 @@ async function mineSegment(repo: Repository, store: MemoryStore, segment: Segmen
     });
     // Symbols are mapped (on a worker thread) while later commits are read: keep a bounded window.
     const inflight: Array<{ raw: RawCommit; seq: number; symbols: Promise<SymbolChange[]> }> = [];
+    let inflightBytes = 0;
     const settle = async () => {
       throwIfAborted(context.signal);
       const job = inflight.shift()!;
+      inflightBytes -= job.raw.patchBytes;
       const experience = buildExperience(job.raw, job.seq, await job.symbols);
       mined++;
       count(context.counts, experience, job.raw.changes.filter((c) => c.submodule).length);
@@ -326,7 +335,8 @@ async function mineSegment(repo: Repository, store: MemoryStore, segment: Segmen
       const symbols = context.symbolSource ? context.symbolSource.map(raw) : Promise.resolve([]);
       void settled(symbols); // awaited in order by settle(); this only marks it handled
       inflight.push({ raw, seq: seq--, symbols });
-      while (inflight.length > PIPELINE_WINDOW) await settle();
+      inflightBytes += raw.patchBytes;
+      while (inflight.length > PIPELINE_WINDOW || (inflight.length > 1 && inflightBytes > PIPELINE_BYTES)) await settle();
     }
     while (inflight.length > 0) await settle();
     // Finished: the whole segment was read, or git ran out of commits first (root, shallow boundary, --since).
