@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError } from 'commander';
 import { CoevolveError } from '../core/errors.ts';
 import { EXIT, exitCodeFor } from './exitCodes.ts';
@@ -16,16 +15,12 @@ import { registerSkills } from './commands/skills.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerEvolve } from './commands/evolve.ts';
 import { VERSION } from '../core/version.ts';
+import { quickWasm } from './quickWasm.ts';
 import { describeIgnored, setIgnoredErrorSink } from '../core/ignoredErrors.ts';
 
-/**
- * Commands that answer once and exit. Their WebAssembly (SQLite, tree-sitter) runs for moments, so
- * V8's optimizing tier only costs there: it compiled in the background for ~0.4 s, and the process
- * waited for it at exit (a cold recall at 100k commits: 0.95 s, 0.53 s with the baseline compiler
- * alone, the same answer). Long runs (mine, mcp, solve, replay, evolve, sidecar) keep it.
- */
+/** Commands that answer once and exit (see quickWasm). Long runs (mine, mcp, solve, replay, evolve, sidecar) are not. */
 const ONE_SHOT = new Set(['recall', 'stats', 'memory', 'skills', 'feedback', 'models', 'chat']);
-if (ONE_SHOT.has(process.argv[2] ?? '')) setFlagsFromString('--liftoff-only');
+if (ONE_SHOT.has(process.argv[2] ?? '')) quickWasm();
 
 const program = new Command('coevolve')
   .description('Co-evolve: mine a repository\'s history into structured memory, solve tasks with a verified agent team, and learn from what you accept.')

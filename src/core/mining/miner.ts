@@ -31,6 +31,8 @@ export interface MineOptions {
   batchSize?: number;
   signal?: AbortSignal;
   onProgress?: (progress: MineProgress) => void;
+  /** Told how many commits this run will mine, before the symbol parser or the index is loaded (a front door may tune for a short run). */
+  onPlan?: (commits: number) => void;
 }
 
 export interface MineProgress {
@@ -114,6 +116,7 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
 
   let budget = options.maxCommits && options.maxCommits > 0 ? options.maxCommits : Number.POSITIVE_INFINITY;
   const total = segments.reduce((sum, s) => sum + s.count, 0);
+  options.onPlan?.(Math.min(total, budget));
   // A worker pays off over many commits; for a handful its start-up would dominate.
   const symbols =
     options.symbols === false || total === 0 ? undefined : await createSymbolSource(repo.root, options.symbolLimits, { worker: Math.min(total, budget) > 64 });
