@@ -34,11 +34,6 @@ const REBUILD_CHUNK = 50_000;
 const COMMON_DOCS = 1500;
 /** Documents a query's words may match in all before its commonest words are left out (see selectiveTerms). */
 const SCORED_DOCS = 4000;
-/**
- * Digests kept unpacked, by seq: a long-lived process's recalls read the same few thousand rows
- * again and again, and inflating and parsing each costs more than the query that found it.
- */
-const DIGESTS_KEPT = 5000;
 
 const SCHEMA = `
 CREATE TABLE state(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -81,7 +76,6 @@ export class HistoryIndex implements MemoryIndex {
   private files: SqlFileView | undefined;
   private count: number | undefined;
   private readonly homes = new DerivedCache(10_000);
-  private readonly digests = new Map<number, ExperienceDigest>();
   /** How many experiences each word matches (up to a cap), for choosing a query's words. */
   private readonly termCounts = new DerivedCache(10_000);
   /** `PRAGMA data_version` at the last read: it changes when another connection commits, and then nothing derived is kept. */
@@ -331,21 +325,8 @@ export class HistoryIndex implements MemoryIndex {
     for (const row of this.db.iterate<{ digest: Uint8Array }>('SELECT digest FROM exp ORDER BY seq')) yield unpack(row.digest);
   }
 
-  /** The digests at these seqs (those that exist), from the kept ones where it can. */
   private digestsAt(seqs: number[]): ExperienceDigest[] {
-    const out: ExperienceDigest[] = [];
-    const missing: number[] = [];
-    for (const seq of seqs) {
-      const kept = this.digests.get(seq);
-      if (kept) out.push(kept);
-      else missing.push(seq);
-    }
-    for (const digest of this.rowsWhere('seq', missing)) {
-      if (this.digests.size >= DIGESTS_KEPT) this.digests.delete(this.digests.keys().next().value!);
-      this.digests.set(digest.seq, digest);
-      out.push(digest);
-    }
-    return out;
+    return this.rowsWhere('seq', seqs);
   }
 
   /**
@@ -405,7 +386,6 @@ export class HistoryIndex implements MemoryIndex {
     this.count = undefined;
     this.homes.clear();
     this.derived.clear();
-    this.digests.clear();
     this.termCounts.clear();
   }
 
