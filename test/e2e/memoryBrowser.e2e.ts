@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type { FrameLocator, Locator } from 'playwright-core';
 import { mineHistory } from '../../src/core/mining/miner.ts';
 import { recordEvolutionDecision } from '../../src/core/evolution/decisionLog.ts';
 import { appendFix, creditFixes, newFixUtility } from '../../src/core/learning/fixExperience.ts';
@@ -19,7 +19,7 @@ import { creditExperiences } from '../../src/core/learning/utility.ts';
 import { readDecisions, readSkill, saveSkillVersion } from '../../src/core/skills/skillLibrary.ts';
 import { creditSkills } from '../../src/core/skills/skillStats.ts';
 import { GitRepo } from '../helpers/gitRepo.ts';
-import { SCREENSHOT_DIR, screenshot } from './harness/browser.ts';
+import { memoryPanelFrame, SCREENSHOT_DIR, screenshot } from './harness/browser.ts';
 import { pickQuickItem, runCommand, switchToDarkTheme } from './harness/palette.ts';
 import { inVsCode } from './harness/session.ts';
 
@@ -115,13 +115,6 @@ async function fixture(): Promise<{ repo: GitRepo; fixSha: string }> {
   return { repo, fixSha };
 }
 
-/** VS Code nests a webview in two iframes: the host frame, then the page's own. */
-async function panelFrame(page: Page): Promise<FrameLocator> {
-  const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-  await frame.locator('vscode-tabs').waitFor({ state: 'visible', timeout: 30_000 });
-  return frame;
-}
-
 /** A screenshot of one element of the panel, for a detail too small to judge in the whole window. */
 async function closeUp(locator: Locator, name: string): Promise<string> {
   const path = join(SCREENSHOT_DIR, `${name}.png`);
@@ -187,7 +180,7 @@ test('Memory & Skill Browser: a virtualized list, filters, search, skills and qu
   const { repo, fixSha } = await fixture();
   await inVsCode(t, { name: 'memory-browser', folder: repo.dir, cleanup: [() => repo.remove()] }, async ({ page }) => {
     await runCommand(page, 'Co-evolve: Open Memory & Skill Browser');
-    const frame = await panelFrame(page);
+    const frame = await memoryPanelFrame(page);
     await frame.locator('.where').filter({ hasText: 'Memory of' }).waitFor({ timeout: 20_000 });
     const cards = frame.locator('.results article.experience');
 
@@ -233,7 +226,7 @@ test('Memory & Skill Browser: a virtualized list, filters, search, skills and qu
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'README.md' }).click();
     await page.locator('.tabs-container .tab.active', { hasText: 'README.md' }).waitFor({ state: 'visible', timeout: 15_000 });
     await page.locator('.tabs-container .tab', { hasText: 'Co-evolve: Memory & Skills' }).click();
-    const shown = await panelFrame(page);
+    const shown = await memoryPanelFrame(page);
     const restored = await listSettles(shown, (v) => v.inView.length > 0, 'shown again');
     assert.ok(Math.abs(restored.inView[0]! - placed[0]!) <= 1, `the list opens where it was (row ${placed[0]}, now ${restored.inView[0]})`);
     await list.press('Home');
@@ -459,7 +452,7 @@ test('Memory & Skill Browser: the same list and kind filter from a store whose i
   assert.ok(!existsSync(join(repo.dir, '.coevolve', 'cache', 'recall-index.json')), 'no in-memory index cache');
   await inVsCode(t, { name: 'memory-browser-disk', folder: repo.dir, cleanup: [() => repo.remove()] }, async ({ page }) => {
     await runCommand(page, 'Co-evolve: Open Memory & Skill Browser');
-    const frame = await panelFrame(page);
+    const frame = await memoryPanelFrame(page);
     await frame.locator('.where').filter({ hasText: 'Memory of' }).waitFor({ timeout: 20_000 });
     await summary(frame, new RegExp(`^${TOTAL} past changes, newest first$`));
     await chooseKind(frame, 'fix');

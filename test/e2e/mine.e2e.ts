@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { GitRepo } from '../helpers/gitRepo.ts';
-import { launchBrowser, openWorkbench, screenshot, SCREENSHOT_DIR } from './harness/browser.ts';
+import { launchBrowser, memoryPanelFrame, openWorkbench, screenshot, SCREENSHOT_DIR } from './harness/browser.ts';
 import type { Session } from './harness/browser.ts';
 import { assertInstalled, createProfile, installExtension, startCodeServer } from './harness/codeServer.ts';
 import type { CodeServer } from './harness/codeServer.ts';
@@ -110,6 +110,20 @@ test('Co-evolve: Mine Project History mines the open folder in a real VS Code', 
     // Neither progress notification outlives its work.
     await page.locator('.notifications-center .notification-list-item-message', { hasText: /^Co-evolve: (mining project history|embedding memory)/ }).first().waitFor({ state: 'detached', timeout: 15_000 });
     t.diagnostic(`screenshot: ${await screenshot(page, 'mine-embedded')}`);
+
+    // The memory browser's search fuses the embedder's channel: the query is embedded, and the fix
+    // it finds says it is close in meaning (a lexical-only search gives no such reason).
+    const asked = embeddings.requests.length;
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'Co-evolve: Open Memory & Skill Browser');
+    const frame = await memoryPanelFrame(page);
+    await frame.locator('#memory-query input').fill('empty input tokenize');
+    await frame.locator('#memory-query input').press('Enter');
+    const card = frame.locator('.results article.experience', { hasText: 'fix(parser): handle empty input in tokenize' });
+    await card.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await card.innerText(), /close in meaning to the query \(cosine \d\.\d\d\)/);
+    assert.ok(embeddings.requests.slice(asked).some((request) => request.inputs.some((input) => input.includes('empty input tokenize'))), 'the query went to the embedder');
+    t.diagnostic(`screenshot: ${await screenshot(page, 'mine-embedded-search')}`);
   } catch (error) {
     if (session) {
       const shot = await screenshot(session.page, 'mine-failure').catch(() => 'none');

@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { newRunId, Trajectory } from '../../src/core/agents/trajectory.ts';
 import { ScriptedModelServer } from '../helpers/scriptedModelServer.ts';
 import { diagnosisStep, edit, finish, MATH_BEFORE, planStep, teamProject, toolCall } from '../helpers/teamFixtures.ts';
-import { screenshot } from './harness/browser.ts';
+import { memoryPanelFrame, screenshot } from './harness/browser.ts';
 import { answerInputBox, runCommand, switchToDarkTheme, waitForNotification, waitForNotificationGone, waitForToastsSettled } from './harness/palette.ts';
 import { inVsCode } from './harness/session.ts';
 
@@ -44,13 +44,6 @@ function olderRuns(storeDir: string): void {
   new Trajectory(storeDir, day(4)).record({ type: 'task', text: 'rename sum to total', origin: 'user', memory: NO_MEMORY });
 }
 
-/** VS Code nests a webview in two iframes: the host frame, then the page's own. */
-async function panelFrame(page: Page): Promise<FrameLocator> {
-  const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-  await frame.locator('vscode-tabs').waitFor({ state: 'visible', timeout: 30_000 });
-  return frame;
-}
-
 /** Clears a notification toast without pressing any of its buttons, as closing it with its × does. */
 async function dismissNotification(page: Page, pattern: RegExp): Promise<void> {
   const toast = page.locator('.notifications-toasts .notification-list-item').filter({ has: page.locator('.notification-list-item-message', { hasText: pattern }) }).first();
@@ -75,7 +68,7 @@ test('Runs tab: a solve streams in live, becomes a row, opens its log, and takes
 
   await inVsCode(t, { name: 'runs', folder: repo.dir, cleanup: [() => models.close(), () => repo.remove()] }, async ({ page }) => {
     await runCommand(page, 'Co-evolve: Open Memory & Skill Browser');
-    let frame = await panelFrame(page);
+    let frame = await memoryPanelFrame(page);
     await frame.locator('vscode-tab-header', { hasText: 'Runs' }).click();
     await frame.locator('.runs-list .pager.top .summary', { hasText: /^Showing 1–4 of 4, newest first$/ }).waitFor({ timeout: 20_000 });
     assert.deepEqual(
@@ -115,7 +108,7 @@ test('Runs tab: a solve streams in live, becomes a row, opens its log, and takes
     // from the host's snapshot) the run is still live, waiting for the user's decision.
     await waitForNotification(page, /^Co-evolve: the checks pass with this change to 1 file/, 120_000);
     await page.locator('.tabs-container .tab', { hasText: 'Memory & Skills' }).click();
-    frame = await panelFrame(page);
+    frame = await memoryPanelFrame(page);
     const proposed = frame.locator(`article.live-run[data-state="proposed"][data-run-id="${runId}"]`);
     await proposed.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await proposed.locator('.live-state').innerText(), /waits for your decision \(Apply or Discard in its notification\)/);

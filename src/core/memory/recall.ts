@@ -233,7 +233,7 @@ function scoreExperiences(
     }
     const age = newest - digest.seq;
     score += W_RECENCY * Math.exp(-age / (0.2 * span + 25));
-    if (age <= Math.max(10, span * 0.05)) why.push(`recent (${age === 0 ? 'the newest mined commit' : `${age} commits before the newest`})`);
+    if (age <= Math.max(10, span * 0.05)) why.push(`recent (${age === 0 ? 'the newest mined commit' : age === 1 ? 'the commit before the newest' : `${age} commits before the newest`})`);
     const q = digest.pinned ? 1 : effectiveQ(digest.q, digest.lastUsed, now);
     if (digest.pinned) {
       // A person's word outweighs learned utility: it lifts the memory above what the query matches alike.

@@ -73,6 +73,12 @@ describe('recall fusion weights', () => {
     }
   });
 
+  it('says how recent a recalled change is, in words', () => {
+    const why = (seq: number) => recall(index, QUERY, { k: 13 }).experiences.find((e) => e.subject === `fix: cache overflow case ${seq}`)?.why.find((w) => w.startsWith('recent'));
+    assert.equal(why(12), 'recent (the commit before the newest)');
+    assert.equal(why(11), 'recent (2 commits before the newest)');
+  });
+
   it('rejects a weight that is not a finite number, zero or more, or that does not exist, with a typed error', () => {
     for (const weights of [{ content: -1 }, { content: Number.NaN }, { fileText: Number.POSITIVE_INFINITY }, { content: '2' }, { bogus: 1 }] as unknown as Array<Partial<RecallWeights>>) {
       assert.throws(() => recall(index, QUERY, { content: code, weights }), (error: unknown) => error instanceof CoevolveError && error.reason === 'bad-input', JSON.stringify(weights));
