@@ -116,15 +116,16 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
 
   let budget = options.maxCommits && options.maxCommits > 0 ? options.maxCommits : Number.POSITIVE_INFINITY;
   const total = segments.reduce((sum, s) => sum + s.count, 0);
-  options.onPlan?.(Math.min(total, budget));
+  const planned = Math.min(total, budget);
+  options.onPlan?.(planned);
   // A worker pays off over many commits; for a handful its start-up would dominate.
   const symbols =
-    options.symbols === false || total === 0 ? undefined : await createSymbolSource(repo.root, options.symbolLimits, { worker: Math.min(total, budget) > 64 });
-  const progress: MineProgress = { done: 0, total: Math.min(total, budget) };
+    options.symbols === false || total === 0 ? undefined : await createSymbolSource(repo.root, options.symbolLimits, { worker: planned > 64 });
+  const progress: MineProgress = { done: 0, total: planned };
   options.onProgress?.(progress);
   // A large store's recall index is on disk: each batch is indexed as it is written (it also finds
   // revert targets there), and the file tables are brought up once at the end.
-  const diskIndex = await syncDiskIndex(store, { files: false, expected: store.state.counts.experiences + Math.min(total, budget) });
+  const diskIndex = await syncDiskIndex(store, { files: false, expected: store.state.counts.experiences + planned });
   // The index is closed on every way out (a failed refresh or symbol-worker shutdown included).
   try {
     try {
