@@ -33,7 +33,16 @@ export interface MineOptions {
   onProgress?: (progress: MineProgress) => void;
   /** Told how many commits this run will mine, before the symbol parser or the index is loaded (a front door may tune for a short run). */
   onPlan?: (commits: number) => void;
+  /**
+   * Only commits on top of the last mined head (following the user's commits as they are made): no
+   * first mine, no older history, and nothing forgotten. A HEAD elsewhere (another branch checked
+   * out, a rebase, an amend) is left to an explicit mine, which would forget what is not on it.
+   */
+  onlyNew?: boolean;
 }
+
+/** With `onlyNew`: whether there was anything to follow. */
+export type FollowOutcome = 'new-commits' | 'up-to-date' | 'not-mined' | 'elsewhere';
 
 export interface MineProgress {
   done: number;
@@ -67,6 +76,8 @@ export interface MineResult {
   /** Things the user should know, in plain sentences. */
   notices: string[];
   durationMs: number;
+  /** Set with `onlyNew`. */
+  followed?: FollowOutcome;
 }
 
 /**
@@ -112,7 +123,7 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
   throwIfAborted(options.signal);
   const shallow = await repo.isShallow();
   result.shallow = shallow;
-  const segments = await planSegments(repo, store, head, shallow, result);
+  const segments = options.onlyNew ? await planNewOnly(repo, store, head, shallow, result) : await planSegments(repo, store, head, shallow, result);
 
   let budget = options.maxCommits && options.maxCommits > 0 ? options.maxCommits : Number.POSITIVE_INFINITY;
   const total = segments.reduce((sum, s) => sum + s.count, 0);
@@ -162,7 +173,7 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
     );
   }
   if (counts.secretsRedacted > 0) result.notices.push(`Redacted ${counts.secretsRedacted} secret(s) found in commit messages or diffs before storing them.`);
-  await noteUndoneFixes(options.storeDir, repo.root, result, options.signal);
+  if (!options.onlyNew || result.mined > 0) await noteUndoneFixes(options.storeDir, repo.root, result, options.signal);
   result.durationMs = performance.now() - started;
   return result;
 }
@@ -185,6 +196,23 @@ async function noteUndoneFixes(storeDir: string, repoRoot: string, result: MineR
         : `Could not check accepted fixes against the new history: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+}
+
+/** The commits on top of the mined head, when HEAD extends it along the first-parent line; otherwise none. */
+async function planNewOnly(repo: Repository, store: MemoryStore, head: string, shallow: boolean, result: MineResult): Promise<Segment[]> {
+  const state = store.state.mining;
+  const outcome = (followed: FollowOutcome): Segment[] => {
+    result.followed = followed;
+    return [];
+  };
+  if (!state.head || state.headSeq === undefined) return outcome('not-mined');
+  if (state.head === head) return outcome('up-to-date');
+  // Positions change when a shallow clone is deepened: only a full mine can renumber.
+  if (state.shallow && !shallow) return outcome('elsewhere');
+  const distance = await repo.firstParentDistance(head, state.head);
+  if (distance === undefined) return outcome('elsewhere');
+  result.followed = 'new-commits';
+  return [{ kind: 'new', revisions: [head, `^${state.head}`], startSeq: state.headSeq + distance, count: distance, head, baseSeq: state.headSeq }];
 }
 
 async function planSegments(repo: Repository, store: MemoryStore, head: string, shallow: boolean, result: MineResult): Promise<Segment[]> {
