@@ -6,6 +6,7 @@ import { FixActionProvider, watchDiagnostics } from './fixActions.ts';
 import type { PastFixArgs, ProblemArgs } from './fixActions.ts';
 import { registerMcpSupport } from './mcpCommand.ts';
 import { memoryStatus } from './memoryStatus.ts';
+import { watchHeads } from './headWatch.ts';
 import { PastFixCache } from './pastFixCache.ts';
 import { VsCodeHost } from './vscodeHost.ts';
 import { registerChatParticipant } from './chat/chatParticipant.ts';
@@ -45,6 +46,8 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     registerMcpSupport(context, host),
     memoryStatus(),
+    // Commits made on top of a mined history are mined as they appear; the features load on the first one.
+    watchHeads((folder) => void load().then((loaded) => loaded.followCommits(folder)).catch((error: unknown) => log.warn(`Following new commits failed: ${String(error)}`))),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new FixActionProvider(cache), { providedCodeActionKinds: FixActionProvider.kinds }),
     watchDiagnostics(async (uris) => (await load()).lookupPastFixes(uris)),
     vscode.commands.registerCommand('coevolve.fixProblem', async (args?: ProblemArgs) => (await load()).fixProblem(args)),

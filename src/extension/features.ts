@@ -9,6 +9,7 @@ import type { PastFixArgs, ProblemArgs } from './fixActions.ts';
 import { createMemoryPanel } from './memoryPanelHost.ts';
 import type { MemoryPanel } from './memoryPanelHost.ts';
 import { mineProjectHistory } from './mineCommand.ts';
+import { CommitFollower } from './commitFollower.ts';
 import { workspaceModelConfig } from './modelSetup.ts';
 import type { PastFixCache } from './pastFixCache.ts';
 import { PastFixes } from './pastFixes.ts';
@@ -46,6 +47,7 @@ export class Features implements vscode.Disposable {
   private readonly pending: PendingSolutions;
   /** The MCP server's memory tools, in process, per store: the chat and the language-model tools use them. */
   private readonly memoryTools = new Map<string, InProcessMemoryTools>();
+  private readonly follower: CommitFollower;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -58,6 +60,7 @@ export class Features implements vscode.Disposable {
     this.sidecar = new SidecarController(context, host);
     this.pastFixes = new PastFixes(host, cache);
     this.pending = new PendingSolutions(host, this.proposals);
+    this.follower = new CommitFollower(host);
   }
 
   /** `@coevolve` in the Chat view. */
@@ -135,6 +138,11 @@ export class Features implements vscode.Disposable {
     return mineProjectHistory(this.host, this.keys);
   }
 
+  /** HEAD moved in a mined repository (headWatch.ts): mine what was committed on top, in the background. */
+  followCommits(folder: string): Promise<void> {
+    return this.follower.follow(folder);
+  }
+
   async setApiKey(): Promise<void> {
     await setApiKey(this.keys, await workspaceModelConfig(this.host).catch(ignoreError('an unreadable models.json only means no key names to suggest')));
   }
@@ -169,6 +177,7 @@ export class Features implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.follower.dispose();
     this.pending.dispose();
     for (const tools of this.memoryTools.values()) void tools.close().catch((e: unknown) => this.host.log.warn(`closing the memory tools failed: ${String(e)}`));
     this.panel?.dispose();

@@ -9,6 +9,7 @@ import { editorEmbedder } from './editorEmbedder.ts';
 import { syncSemanticMemory } from '../core/embeddings/semanticSync.ts';
 import { MemoryStore } from '../core/memory/store.ts';
 import type { Workspace } from '../core/workspace.ts';
+import { oneMineAtATime } from './miningQueue.ts';
 
 /** "Co-evolve: Mine Project History": the same core call as `coevolve mine`, with a cancellable notification. */
 export async function mineProjectHistory(host: Host, keys: ApiKeys): Promise<void> {
@@ -32,7 +33,8 @@ export async function mineProjectHistory(host: Host, keys: ApiKeys): Promise<voi
         const subscription = token.onCancellationRequested(() => controller.abort());
         let reported = 0;
         try {
-          return await mineHistory(workspace.root, {
+          // After a mine that following started, if one is running: they would race for the same commits.
+          return await oneMineAtATime(workspace.storeDir, () => mineHistory(workspace.root, {
             storeDir: workspace.storeDir,
             ...(maxCommits > 0 ? { maxCommits } : {}),
             signal: controller.signal,
@@ -41,7 +43,7 @@ export async function mineProjectHistory(host: Host, keys: ApiKeys): Promise<voi
               progress.report({ increment: percent - reported, message: `${p.done}/${p.total} commits` });
               reported = percent;
             },
-          });
+          }));
         } finally {
           subscription.dispose();
         }

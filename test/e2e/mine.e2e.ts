@@ -124,6 +124,19 @@ test('Co-evolve: Mine Project History mines the open folder in a real VS Code', 
     assert.match(await card.innerText(), /close in meaning to the query \(cosine \d\.\d\d\)/);
     assert.ok(embeddings.requests.slice(asked).some((request) => request.inputs.some((input) => input.includes('empty input tokenize'))), 'the query went to the embedder');
     t.diagnostic(`screenshot: ${await screenshot(page, 'mine-embedded-search')}`);
+
+    // A commit made outside the editor (here by git itself) is mined in the background, with no
+    // command run: the store and the status bar follow it.
+    const followed = repo.commit('fix(parser): reject tabs in tokenize', {
+      'src/parser.ts': 'export function tokenize(input: string): string[] {\n  if (!input.trim()) return [];\n  if (input.includes("\\t")) throw new Error("tabs");\n  return input.trim().split(/\\s+/);\n}\n',
+    });
+    lap('committed outside the editor');
+    await page.locator('.statusbar-item[id$="coevolve.memory"]', { hasText: new RegExp(`^\\s*${commits + 1}\\s*$`) }).waitFor({ state: 'visible', timeout: 30_000 });
+    const after = JSON.parse(readFileSync(metaFile, 'utf8')) as typeof meta;
+    assert.equal(after.counts.experiences, commits + 1);
+    assert.equal(after.mining.head, followed, 'the new commit is the mined head');
+    lap('the commit is in memory');
+    t.diagnostic(`screenshot: ${await screenshot(page, 'mine-followed-commit')}`);
   } catch (error) {
     if (session) {
       const shot = await screenshot(session.page, 'mine-failure').catch(() => 'none');
