@@ -9,10 +9,13 @@ import { registerRecordOutcomeTool } from './tools/recordOutcomeTool.ts';
 import { registerSimilarFixesTool } from './tools/similarFixesTool.ts';
 import { registerSkillsTool } from './tools/skillsTool.ts';
 import { WarmMemory } from '../core/memory/warmMemory.ts';
+import { HeadFollower } from '../core/mining/headFollower.ts';
 
 export interface MemoryServerOptions {
   /** Offer record_outcome (the one tool that writes); off with `--no-record`. */
   record: boolean;
+  /** Mine commits made on top of the mined history before a tool reads memory (`coevolve mcp`; the editor follows commits itself). */
+  followCommits?: boolean;
 }
 
 const INSTRUCTIONS =
@@ -23,10 +26,12 @@ const INSTRUCTIONS =
 /** The MCP server over one workspace's memory, not yet connected to a transport. */
 export function createMemoryServer(workspace: Workspace, options: MemoryServerOptions): McpServer {
   const server = new McpServer({ name: 'coevolve', title: 'Co-evolve project memory', version: VERSION }, { instructions: INSTRUCTIONS });
+  // Notes go to stderr, the server's log (stdout is the protocol).
+  const note = (text: string): void => void process.stderr.write(`coevolve mcp: ${text}\n`);
+  const follower = options.followCommits && workspace.repository ? new HeadFollower(workspace.root, workspace.storeDir, note) : undefined;
   const context: ServerContext = {
     workspace,
-    // Notes go to stderr, the server's log (stdout is the protocol).
-    memory: new WarmMemory(workspace.storeDir, (note) => process.stderr.write(`coevolve mcp: ${note}\n`)),
+    memory: new WarmMemory(workspace.storeDir, note, follower),
     clientName: () => server.server.getClientVersion()?.name,
   };
   registerRecallTool(server, context);

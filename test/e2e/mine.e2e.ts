@@ -127,9 +127,10 @@ test('Co-evolve: Mine Project History mines the open folder in a real VS Code', 
 
     // A commit made outside the editor (here by git itself) is mined in the background, with no
     // command run: the store and the status bar follow it.
-    const followed = repo.commit('fix(parser): reject tabs in tokenize', {
-      'src/parser.ts': 'export function tokenize(input: string): string[] {\n  if (!input.trim()) return [];\n  if (input.includes("\\t")) throw new Error("tabs");\n  return input.trim().split(/\\s+/);\n}\n',
-    });
+    writeFileSync(join(repo.dir, 'src', 'parser.ts'), 'export function tokenize(input: string): string[] {\n  if (!input.trim()) return [];\n  if (input.includes("\\t")) throw new Error("tabs");\n  return input.trim().split(/\\s+/);\n}\n');
+    // Only the source file: the store (.coevolve) is not part of the project's commits here.
+    repo.git('commit', '-q', '-m', 'fix(parser): reject tabs in tokenize', '--', 'src/parser.ts');
+    const followed = repo.head();
     lap('committed outside the editor');
     await page.locator('.statusbar-item[id$="coevolve.memory"]', { hasText: new RegExp(`^\\s*${commits + 1}\\s*$`) }).waitFor({ state: 'visible', timeout: 30_000 });
     const after = JSON.parse(readFileSync(metaFile, 'utf8')) as typeof meta;

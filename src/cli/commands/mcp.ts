@@ -10,10 +10,10 @@ export function registerMcp(program: Command): void {
     .description("Serve this repository's memory to other agents (Copilot, Claude Code, Cline, Continue) as an MCP server over stdio.")
     .option('--workspace <path>', 'a folder inside the repository', '.')
     .option('--store <dir>', 'memory store folder (default: <repo>/.coevolve, or $COEVOLVE_STORE)')
-    .option('--no-record', 'read only: do not offer record_outcome')
+    .option('--no-record', 'read only: do not offer record_outcome, and do not mine new commits into the store')
     .action(async (options: { workspace: string; store?: string; record: boolean }) => {
       const workspace = await resolveWorkspace(options.workspace, options.store ?? process.env.COEVOLVE_STORE);
-      const server = createMemoryServer(workspace, { record: options.record });
+      const server = createMemoryServer(workspace, { record: options.record, followCommits: options.record });
       // A message over 10 MB is refused on its own, with an error to the client, instead of closing
       // the connection (what the SDK's stdio buffer does past its limit).
       const input = process.stdin.pipe(new BoundedLines((bytes) => {

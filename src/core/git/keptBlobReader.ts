@@ -10,6 +10,9 @@ interface Kept {
 
 const kept = new Map<string, Kept>();
 
+/** The size cap long-lived callers share a reader under (the symbol check reads files up to it). */
+export const KEPT_READER_MAX_BYTES = 512 * 1024;
+
 /**
  * One `git cat-file --batch` per repository and size cap, kept between the recalls of a long-lived
  * process (the MCP server, the editor): starting git costs a few milliseconds per recall, more than

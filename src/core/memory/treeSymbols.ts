@@ -2,7 +2,7 @@ import { CoevolveError } from '../errors.ts';
 import { SymbolParser } from '../code/symbolParser.ts';
 import type { ParsedFile } from '../code/symbolParser.ts';
 import { BlobReader } from '../git/blobReader.ts';
-import { keptBlobReader } from '../git/keptBlobReader.ts';
+import { KEPT_READER_MAX_BYTES, keptBlobReader } from '../git/keptBlobReader.ts';
 
 /** A declaration found in a file as it is at some revision. */
 export interface Declared {
@@ -19,7 +19,7 @@ export interface Declared {
  */
 export type FileDeclarations = Declared[] | 'missing' | 'unknown';
 
-const MAX_FILE_BYTES = 512 * 1024;
+const MAX_FILE_BYTES = KEPT_READER_MAX_BYTES;
 /** Answers are kept by blob id and name, so the same file content is parsed once per process for a name. */
 const MAX_CACHED_BLOBS = 2000;
 const cache = new Map<string, { unknown: true } | { names: Map<string, Declared[]> }>();

@@ -4,6 +4,7 @@ import type { MemoryIndex } from './memoryIndex.ts';
 import { HistoryIndex } from './engine/historyIndex.ts';
 import { openMemoryIndex } from './openMemoryIndex.ts';
 import { MemoryStore, shardOf } from './store.ts';
+import type { HeadFollower } from '../mining/headFollower.ts';
 
 export interface LoadedMemory {
   store: MemoryStore;
@@ -26,6 +27,8 @@ export class WarmMemory {
   constructor(
     private readonly storeDir: string,
     private readonly onNote?: (note: string) => void,
+    /** Mines commits made on top of the mined head before each use (the CLI's MCP server; the editor follows on its own). */
+    private readonly follower?: HeadFollower,
   ) {}
 
   async get(): Promise<LoadedMemory> {
@@ -53,11 +56,10 @@ export class WarmMemory {
   }
 
   private async load(): Promise<LoadedMemory> {
-    if (this.loaded) {
-      await this.loaded.store.refresh();
-      if (this.loaded.store.state.generation === this.loaded.generation) return this.loaded;
-    }
     const store = this.loaded?.store ?? (await MemoryStore.open(this.storeDir));
+    if (this.loaded) await store.refresh();
+    if (this.follower && (await this.follower.catchUp(store.state.mining.head))) await store.refresh();
+    if (this.loaded && store.state.generation === this.loaded.generation) return this.loaded;
     if (store.state.counts.experiences === 0) {
       this.loaded = undefined;
       throw new CoevolveError('store-empty', `Nothing has been mined into ${this.storeDir} yet.`, { hint: 'Run `coevolve mine` in the repository first, then call this tool again.' });
