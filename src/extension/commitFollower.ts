@@ -9,7 +9,8 @@ import type { Host } from './vscodeHost.ts';
 /**
  * Mines the commits made on top of a mined repository's history as they appear (headWatch.ts says
  * when), in the background: a spinner in the status bar, a line in the log, the count updated. It
- * never mines a repository for the first time and never forgets anything (mineHistory's onlyNew).
+ * never mines a repository for the first time, follows only the branch that was mined, and forgets
+ * only what an amend or a short rebase of that branch replaced (mineHistory's onlyNew).
  */
 export class CommitFollower implements vscode.Disposable {
   private readonly controller = new AbortController();
@@ -47,7 +48,7 @@ export class CommitFollower implements vscode.Disposable {
           mineHistory(workspace.root, { storeDir: workspace.storeDir, onlyNew: true, signal: this.controller.signal, ...(maxCommits > 0 ? { maxCommits } : {}) }),
         ),
       );
-      if (result.followed === 'new-commits') {
+      if (result.followed === 'new-commits' || result.followed === 'rewritten') {
         this.toldElsewhere.delete(workspace.storeDir);
         this.host.log.info(`Followed ${result.mined} new commit(s) of ${workspace.root} in ${Math.round(result.durationMs)} ms; ${result.experiences} experiences.`);
         for (const notice of result.notices) this.host.log.info(notice);
@@ -55,7 +56,7 @@ export class CommitFollower implements vscode.Disposable {
       } else if (result.followed === 'elsewhere' && result.head !== undefined && this.toldElsewhere.get(workspace.storeDir) !== result.head) {
         this.toldElsewhere.set(workspace.storeDir, result.head);
         this.host.log.info(
-          `HEAD of ${workspace.root} is no longer on top of the mined history (another branch, a rebase or an amend): memory is left as it is. ` +
+          `HEAD of ${workspace.root} is not on the branch memory follows (another branch, a detached HEAD, or a rewrite that would forget many mined commits): memory is left as it is. ` +
             'Run "Co-evolve: Mine Project History" to mine this line instead (it forgets mined commits that are not on it).',
         );
       }

@@ -2,7 +2,7 @@
 // commits on top of the mined head are mined; a HEAD anywhere else changes nothing, where a full mine
 // would forget what is not on it.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { mineHistory } from '../../src/core/mining/miner.ts';
@@ -71,10 +71,9 @@ describe('following new commits', () => {
       repo.git('checkout', '-q', '-b', 'old', 'HEAD~2');
       repo.commit('feat: elsewhere', { 'src/other.ts': 'export const o = 1;\n' });
     }],
-    ['the last commit amended', (repo: GitRepo) => void repo.git('commit', '-q', '--amend', '-m', 'feat: step 5, reworded')],
     ['an older commit checked out', (repo: GitRepo) => void repo.git('checkout', '-q', '--detach', 'HEAD~1')],
   ] as const) {
-    it(`changes nothing when HEAD moved off the mined line: ${name}`, async () => {
+    it(`changes nothing when HEAD moved off the mined branch: ${name}`, async () => {
       const repo = history(5);
       const storeDir = join(tempDir(), 'store');
       await mineHistory(repo.dir, { storeDir });
@@ -91,4 +90,71 @@ describe('following new commits', () => {
       repo.remove();
     });
   }
+
+  it('follows the branch it was mined from: work on a topic branch waits for its merge', async () => {
+    const repo = history(3);
+    const storeDir = join(tempDir(), 'store');
+    await mineHistory(repo.dir, { storeDir });
+    assert.equal((await MemoryStore.open(storeDir)).state.mining.branch, 'refs/heads/main');
+    repo.git('checkout', '-q', '-b', 'topic');
+    const topic = repo.commit('feat: on the topic', { 'src/topic.ts': 'export const t = 1;\n' });
+    const onTopic = await follow(repo, storeDir);
+    assert.equal(onTopic.followed, 'elsewhere', 'a commit on another branch is not followed, even on top');
+    assert.ok(!(await shas(storeDir)).includes(topic));
+    repo.git('checkout', '-q', 'main');
+    assert.equal((await follow(repo, storeDir)).followed, 'up-to-date');
+    repo.git('merge', '-q', '--no-ff', '-m', 'Merge branch topic', 'topic');
+    const merged = await follow(repo, storeDir);
+    assert.equal(merged.followed, 'new-commits');
+    assert.equal(merged.mined, 1);
+    repo.remove();
+  });
+
+  it('follows an amend or a short rebase of the mined branch: the old commits forgotten, the new ones mined', async () => {
+    const repo = history(5);
+    const storeDir = join(tempDir(), 'store');
+    await mineHistory(repo.dir, { storeDir });
+    const old = repo.head();
+    repo.git('commit', '-q', '--amend', '-m', 'feat: step 5, reworded');
+    const amended = repo.head();
+    const result = await follow(repo, storeDir);
+    assert.equal(result.followed, 'rewritten');
+    assert.equal(result.removed, 1);
+    assert.equal(result.mined, 1);
+    const stored = await shas(storeDir);
+    assert.ok(stored.includes(amended) && !stored.includes(old));
+    assert.equal(stored.length, 5);
+    repo.remove();
+  });
+
+  it('leaves a long rewrite of the mined branch to an explicit mine', async () => {
+    const repo = history(30);
+    const storeDir = join(tempDir(), 'store');
+    await mineHistory(repo.dir, { storeDir });
+    const before = await shas(storeDir);
+    repo.git('reset', '-q', '--hard', 'HEAD~25');
+    repo.commit('feat: a new start', { 'src/new.ts': 'export const n = 1;\n' });
+    const result = await follow(repo, storeDir);
+    assert.equal(result.followed, 'elsewhere', 'following would forget 25 mined commits');
+    assert.equal(result.removed, 0);
+    assert.deepEqual(await shas(storeDir), before);
+    repo.remove();
+  });
+
+  it('follows only commits on top for a store mined before the branch was recorded', async () => {
+    const repo = history(5);
+    const storeDir = join(tempDir(), 'store');
+    await mineHistory(repo.dir, { storeDir });
+    const meta = join(storeDir, 'memory', 'meta.json');
+    const stored = JSON.parse(readFileSync(meta, 'utf8')) as { mining: { branch?: string } };
+    delete stored.mining.branch;
+    writeFileSync(meta, JSON.stringify(stored));
+    repo.commit('feat: six', { 'src/six.ts': 'export const six = 6;\n' });
+    assert.equal((await follow(repo, storeDir)).followed, 'new-commits', 'commits on top are followed as before');
+    const before = await shas(storeDir);
+    repo.git('commit', '-q', '--amend', '-m', 'feat: six, reworded');
+    assert.equal((await follow(repo, storeDir)).followed, 'elsewhere', 'a rewrite cannot be told from a checkout');
+    assert.deepEqual(await shas(storeDir), before);
+    repo.remove();
+  });
 });

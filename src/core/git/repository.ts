@@ -45,6 +45,15 @@ export class Repository {
     }
   }
 
+  /** The branch HEAD is on (`refs/heads/main`), or undefined when it is detached. */
+  async branch(): Promise<string | undefined> {
+    try {
+      return (await this.git.raw(['symbolic-ref', '-q', 'HEAD'])).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   async isShallow(): Promise<boolean> {
     return (await this.run(['rev-parse', '--is-shallow-repository'])).trim() === 'true';
   }

@@ -58,6 +58,7 @@ const metaSchema = z.object({
     holes: z.array(z.object({ from: count, to: count })),
     lastRunAt: z.string().optional(),
     redaction: count.optional(),
+    branch: z.string().optional(),
   }),
   forgotten: z.array(z.string()).optional(),
 });

@@ -36,6 +36,8 @@ export interface MiningState {
   lastRunAt?: string;
   /** The redaction rules the stored text was mined under (security/minedText.ts); absent: the first. */
   redaction?: number;
+  /** The branch HEAD was on when `head` was mined (absent: detached, or mined by an older version). */
+  branch?: string;
 }
 
 export interface StoreMeta {

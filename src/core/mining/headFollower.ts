@@ -5,8 +5,9 @@ import { mineHistory } from './miner.ts';
  * For a long-lived process that serves one store (the MCP server): before memory is used, the
  * commits made on top of the mined head since the last use are mined (mineHistory's onlyNew), so an
  * agent that commits and then recalls finds its commit. Asking git for HEAD goes through the kept
- * `cat-file` (well under a millisecond); mining happens only when HEAD moved. A HEAD off the mined
- * line is left alone, said once, and not looked at again until it moves.
+ * `cat-file` (well under a millisecond); mining happens only when HEAD moved. A HEAD the follow
+ * leaves alone (mineHistory's onlyNew: another branch, a long rewrite) is said once and not looked
+ * at again until it moves.
  */
 export class HeadFollower {
   private elsewhere: string | undefined;
@@ -26,10 +27,11 @@ export class HeadFollower {
       const result = await mineHistory(this.repoRoot, { storeDir: this.storeDir, onlyNew: true });
       if (result.followed === 'elsewhere') {
         this.elsewhere = head;
-        this.onNote(`HEAD (${head.slice(0, 10)}) is not on top of the mined history (another branch, a rebase or an amend): memory is left as it is; run \`coevolve mine\` to mine this line (it forgets mined commits that are not on it).`);
+        this.onNote(`HEAD (${head.slice(0, 10)}) is not on the branch memory follows (another branch, a detached HEAD, or a rewrite that would forget many mined commits): memory is left as it is; run \`coevolve mine\` to mine this line (it forgets mined commits that are not on it).`);
       }
-      if (result.followed !== 'new-commits') return false;
-      this.onNote(`mined ${result.mined} new commit(s) on top of the mined history in ${Math.round(result.durationMs)} ms`);
+      if (result.followed !== 'new-commits' && result.followed !== 'rewritten') return false;
+      for (const notice of result.notices) this.onNote(notice);
+      this.onNote(`mined ${result.mined} new commit(s) of the followed branch in ${Math.round(result.durationMs)} ms`);
       return true;
     } catch (error) {
       this.onNote(`could not mine the new commits (memory answers as it was): ${error instanceof Error ? error.message : String(error)}`);

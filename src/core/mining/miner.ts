@@ -42,7 +42,7 @@ export interface MineOptions {
 }
 
 /** With `onlyNew`: whether there was anything to follow. */
-export type FollowOutcome = 'new-commits' | 'up-to-date' | 'not-mined' | 'elsewhere';
+export type FollowOutcome = 'new-commits' | 'rewritten' | 'up-to-date' | 'not-mined' | 'elsewhere';
 
 export interface MineProgress {
   done: number;
@@ -112,7 +112,7 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
   const counts: MineCounts = { merges: 0, huge: 0, binaryFiles: 0, submoduleChanges: 0, notUtf8: 0, secretsRedacted: 0, reverts: 0 };
   const result: MineResult = { repoRoot: repo.root, empty: false, mined: 0, removed: 0, experiences: 0, complete: false, shallow: false, counts, notices: [], durationMs: 0 };
   const store = await MemoryStore.open(options.storeDir);
-  const head = await repo.head();
+  const [head, branch] = await Promise.all([repo.head(), repo.branch()]);
   if (!head) {
     result.empty = true;
     result.experiences = store.state.counts.experiences;
@@ -123,7 +123,7 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
   throwIfAborted(options.signal);
   const shallow = await repo.isShallow();
   result.shallow = shallow;
-  const segments = options.onlyNew ? await planNewOnly(repo, store, head, shallow, result) : await planSegments(repo, store, head, shallow, result);
+  const segments = options.onlyNew ? await planNewOnly(repo, store, head, branch, shallow, result) : await planSegments(repo, store, head, shallow, result);
 
   let budget = options.maxCommits && options.maxCommits > 0 ? options.maxCommits : Number.POSITIVE_INFINITY;
   const total = segments.reduce((sum, s) => sum + s.count, 0);
@@ -158,6 +158,8 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
       if (stats) result.symbolStats = stats;
     }
     await store.refresh();
+    // What following new commits holds to: the branch an explicit mine brought memory up to.
+    if (!options.onlyNew && store.state.mining.head === head && store.state.mining.branch !== branch) await recordBranch(store, branch);
     // The file tables, now that every batch is in.
     await diskIndex?.sync(store);
   } finally {
@@ -198,8 +200,23 @@ async function noteUndoneFixes(storeDir: string, repoRoot: string, result: MineR
   }
 }
 
-/** The commits on top of the mined head, when HEAD extends it along the first-parent line; otherwise none. */
-async function planNewOnly(repo: Repository, store: MemoryStore, head: string, shallow: boolean, result: MineResult): Promise<Segment[]> {
+async function recordBranch(store: MemoryStore, branch: string | undefined): Promise<void> {
+  await store.transaction((tx) => {
+    if (branch) tx.meta.mining.branch = branch;
+    else delete tx.meta.mining.branch;
+  });
+}
+
+/** With onlyNew, mined commits a rewrite of the mined branch may forget unasked (an amend, a short rebase or reset). */
+const MAX_FOLLOWED_REWRITE = 20;
+
+/**
+ * The commits on top of the mined head, when HEAD extends it along the first-parent line of the
+ * branch that was mined; when that branch itself was rewritten (an amend, a rebase, a reset of a
+ * few commits), the new line as a full mine would take it. Otherwise none: another branch checked
+ * out, a detached HEAD, or a rewrite that would forget more than a few mined commits.
+ */
+async function planNewOnly(repo: Repository, store: MemoryStore, head: string, branch: string | undefined, shallow: boolean, result: MineResult): Promise<Segment[]> {
   const state = store.state.mining;
   const outcome = (followed: FollowOutcome): Segment[] => {
     result.followed = followed;
@@ -207,12 +224,46 @@ async function planNewOnly(repo: Repository, store: MemoryStore, head: string, s
   };
   if (!state.head || state.headSeq === undefined) return outcome('not-mined');
   if (state.head === head) return outcome('up-to-date');
+  // Memory follows the branch it was mined from: work on another branch reaches it when merged.
+  if (state.branch !== undefined && branch !== state.branch) return outcome('elsewhere');
   // Positions change when a shallow clone is deepened: only a full mine can renumber.
   if (state.shallow && !shallow) return outcome('elsewhere');
   const distance = await repo.firstParentDistance(head, state.head);
-  if (distance === undefined) return outcome('elsewhere');
-  result.followed = 'new-commits';
-  return [{ kind: 'new', revisions: [head, `^${state.head}`], startSeq: state.headSeq + distance, count: distance, head, baseSeq: state.headSeq }];
+  if (distance !== undefined) {
+    result.followed = 'new-commits';
+    return [{ kind: 'new', revisions: [head, `^${state.head}`], startSeq: state.headSeq + distance, count: distance, head, baseSeq: state.headSeq }];
+  }
+  // Without the mined branch on record, a rewrite cannot be told from a checkout.
+  if (state.branch === undefined) return outcome('elsewhere');
+  const rewrite = await planRewrite(repo, store, head, state.head, result, MAX_FOLLOWED_REWRITE);
+  if (!rewrite) return outcome('elsewhere');
+  result.followed = 'rewritten';
+  return [rewrite];
+}
+
+/**
+ * HEAD is not on top of the mined head: what lies below the last commit both lines share is kept (when
+ * that commit is on the new first-parent line and stored at its place), what is above it forgotten,
+ * and the new line mined from there. Undefined when there is no such commit, or when more than
+ * `maxForgotten` mined commits would be forgotten.
+ */
+async function planRewrite(repo: Repository, store: MemoryStore, head: string, minedHead: string, result: MineResult, maxForgotten = Number.POSITIVE_INFINITY): Promise<Segment | undefined> {
+  const base = (await repo.exists(minedHead)) ? await repo.mergeBase(minedHead, head) : undefined;
+  const distance = base ? await repo.firstParentDistance(head, base) : undefined;
+  if (!base || distance === undefined) return undefined;
+  const forgotten = Number.isFinite(maxForgotten) ? await repo.firstParentDistance(minedHead, base) : 0;
+  if (forgotten === undefined || forgotten > maxForgotten) return undefined;
+  const headSeq = await repo.firstParentDepth(head);
+  const baseSeq = headSeq - distance;
+  if (!(await store.transaction(async (tx) => (await tx.find(base))?.seq === baseSeq))) return undefined;
+  result.removed = await store.transaction(async (tx) => {
+    const count = await tx.removeAbove(baseSeq);
+    tx.meta.mining.head = base;
+    tx.meta.mining.headSeq = baseSeq;
+    return count;
+  });
+  result.notices.push(`History was rewritten (a force-push or rebase): forgot ${result.removed} experience(s) of commits no longer on this branch and mined again from ${base.slice(0, 10)}.`);
+  return { kind: 'new', revisions: [head, `^${base}`], startSeq: headSeq, count: headSeq - baseSeq, head, baseSeq };
 }
 
 async function planSegments(repo: Repository, store: MemoryStore, head: string, shallow: boolean, result: MineResult): Promise<Segment[]> {
@@ -232,24 +283,10 @@ async function planSegments(repo: Repository, store: MemoryStore, head: string, 
       headSeq = state.headSeq! + distance;
       segments.push({ kind: 'new', revisions: [head, `^${state.head}`], startSeq: headSeq, count: distance, head, baseSeq: state.headSeq! });
     } else {
-      headSeq = await repo.firstParentDepth(head);
-      // Keep what lies below the last commit both lines share, if it is on the new first-parent line.
-      const base = (await repo.exists(state.head)) ? await repo.mergeBase(state.head, head) : undefined;
-      const distance = base ? await repo.firstParentDistance(head, base) : undefined;
-      const baseSeq = distance === undefined ? 0 : headSeq - distance;
-      const baseKnown = base && distance !== undefined ? await store.transaction(async (tx) => (await tx.find(base))?.seq === baseSeq) : false;
-      if (base && baseKnown) {
-        const removed = await store.transaction(async (tx) => {
-          const count = await tx.removeAbove(baseSeq);
-          tx.meta.mining.head = base;
-          tx.meta.mining.headSeq = baseSeq;
-          return count;
-        });
-        result.removed = removed;
-        result.notices.push(
-          `History was rewritten (a force-push or rebase): forgot ${removed} experience(s) of commits no longer on this branch and mined again from ${base.slice(0, 10)}.`,
-        );
-        segments.push({ kind: 'new', revisions: [head, `^${base}`], startSeq: headSeq, count: headSeq - baseSeq, head, baseSeq });
+      const rewrite = await planRewrite(repo, store, head, state.head, result);
+      if (rewrite) {
+        headSeq = rewrite.startSeq;
+        segments.push(rewrite);
       } else {
         reset = true;
         result.notices.push('History was rewritten and no mined commit is left on this branch: mining again from scratch.');

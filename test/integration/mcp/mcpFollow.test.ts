@@ -45,7 +45,7 @@ describe('the MCP server follows new commits', () => {
     const next = await call(server.client, 'recall', { text: 'zebra crossing timeout' });
     assert.ok(next.text.includes(`commit:${sha}`), next.text);
     assert.equal(await storedCount(storeDir), 3);
-    assert.match(server.stderr(), /mined 1 new commit\(s\) on top of the mined history/);
+    assert.match(server.stderr(), /mined 1 new commit\(s\) of the followed branch/);
   });
 
   it('leaves memory as it is when HEAD moves off the mined line, and says so once', async () => {
@@ -57,7 +57,7 @@ describe('the MCP server follows new commits', () => {
       assert.ok(!answer.text.includes(side), 'the side commit was not mined');
     }
     assert.equal(await storedCount(storeDir), 3, 'nothing mined, nothing forgotten');
-    assert.equal(server.stderr().match(/is not on top of the mined history/g)?.length, 1, server.stderr());
+    assert.equal(server.stderr().match(/is not on the branch memory follows/g)?.length, 1, server.stderr());
   });
 });
 
