@@ -253,6 +253,8 @@ interface PageTimes {
   deep: number;
   deepOffset: number;
   filteredLoad: number;
+  /** From the end of page 1 to the index being open in the background (MemoryBrowser.warmedUp). */
+  warmUp: number;
   filteredFirst: number;
   filteredDeep: number;
   filteredDeepOffset: number;
@@ -268,7 +270,8 @@ async function browserPages(store: string, experiences: number, limitMs: number,
   line('baseline: MemoryStore.open', ms(t.open));
   line(`browser page 1, unfiltered (${PAGE} rows)`, ms(t.first), `of ${t.total}; ${ratio(t.first, t.open)} of open  (goal <= 100 ms)`);
   line(`browser page at row ${t.deepOffset}, unfiltered`, ms(t.deep), '(goal <= 100 ms)');
-  line('browser page 1, kind=fix, first filter', seconds(t.filteredLoad), `loads the index (once per store in the editor); ${t.fixTotal} match`);
+  line('browser: the index opened in the background', seconds(t.warmUp), 'from the end of page 1 (the first filter or search would otherwise wait for it)');
+  line('browser page 1, kind=fix, first filter', ms(t.filteredLoad), `once the index is open; ${t.fixTotal} match  (goal <= 100 ms)`);
   line('browser page 1, kind=refactor (index loaded)', ms(t.filteredFirst), `of ${t.filteredTotal}  (goal <= 100 ms)`);
   line(`browser page at row ${t.filteredDeepOffset}, kind=refactor`, ms(t.filteredDeep), `(goal <= 100 ms); peak RSS of the process ${run.peakRssMb.toFixed(0)} MB`);
 }
@@ -291,15 +294,19 @@ async function measurePages(store: string, expected: number): Promise<PageTimes>
     return { ms: elapsed, total: page.total };
   };
   const first = await timed({}, 0);
+  const paged = performance.now();
   if (first.total !== expected) throw new Error(`the browser counts ${first.total} experiences, the mine reported ${expected}`);
+  // Page 1 started opening the recall index, as the panel does while the user reads the page; the
+  // first filter comes once it is open (a person takes longer than that to pick one).
+  await browser.warmedUp();
+  const warmUp = performance.now() - paged;
   const deepOffset = Math.floor(first.total * 0.9);
   const deep = await timed({}, deepOffset);
-  // The first filtered page loads the recall index; then `refactor` is a fresh scan on a loaded index.
   const load = await timed({ kind: 'fix' }, 0);
   const filteredFirst = await timed({ kind: 'refactor' }, 0);
   const filteredDeepOffset = Math.floor(filteredFirst.total * 0.9);
   const filteredDeep = await timed({ kind: 'refactor' }, filteredDeepOffset);
-  return { open, total: first.total, first: first.ms, deep: deep.ms, deepOffset, filteredLoad: load.ms, filteredFirst: filteredFirst.ms, filteredDeep: filteredDeep.ms, filteredDeepOffset, filteredTotal: filteredFirst.total, fixTotal: load.total };
+  return { open, total: first.total, first: first.ms, deep: deep.ms, deepOffset, filteredLoad: load.ms, warmUp, filteredFirst: filteredFirst.ms, filteredDeep: filteredDeep.ms, filteredDeepOffset, filteredTotal: filteredFirst.total, fixTotal: load.total };
 }
 
 /** One new commit at a time on a worktree of the history: `coevolve mine` as a process, then mineHistory in-process. */

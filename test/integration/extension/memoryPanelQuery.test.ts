@@ -50,8 +50,30 @@ describe('memory browser paging over a store of 12,345 experiences', () => {
     await store.transaction((tx) => tx.upsert(Array.from({ length: TOTAL }, (_, i) => experience(i + 1))));
     assert.equal(Object.keys(store.state.shards).length, 13);
     browser = new MemoryBrowser(dir, new WarmMemory(dir));
+    // The first unfiltered page opens the index in the background (next test): counted apart from the pages.
+    await browser.page({}, 0, 1);
+    await browser.warmedUp();
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('opens the index in the background after the first unfiltered page, once', async () => {
+    class CountingWarm extends WarmMemory {
+      gets = 0;
+      override get(): ReturnType<WarmMemory['get']> {
+        this.gets++;
+        return super.get();
+      }
+    }
+    const warm = new CountingWarm(dir);
+    const fresh = new MemoryBrowser(dir, warm);
+    await fresh.page({}, 0, 10);
+    assert.equal(warm.gets, 1, 'the page asked for the index without waiting for it');
+    await fresh.page({}, 10, 10);
+    assert.equal(warm.gets, 1, 'once');
+    await fresh.warmedUp();
+    const filtered = await fresh.page({ kind: 'fix' }, 0, 10);
+    assert.equal(filtered.total, Math.floor(TOTAL / 10));
+  });
 
   it('unfiltered: a page, the total and newest first, reading only the shards that hold the page', async () => {
     const first = await shardsRead(() => browser.page({}, 0, 100));
