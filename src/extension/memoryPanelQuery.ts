@@ -47,7 +47,7 @@ export class MemoryBrowser {
       const page = await this.unfilteredPage(offset, limit);
       // The first filter or search opens the index (~0.2 s at 500k commits): open it while the page
       // is read. A failure is left for that filter to report.
-      this.warming ??= this.warm.get().catch(ignoreError('opening the index ahead of a filter failed; the filter says why'));
+      if (page.total > 0) this.warming ??= this.warm.get().catch(ignoreError('opening the index ahead of a filter failed; the filter says why'));
       return page;
     }
     const memory = await this.loaded();
