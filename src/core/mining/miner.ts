@@ -34,9 +34,10 @@ export interface MineOptions {
   /** Told how many commits this run will mine, before the symbol parser or the index is loaded (a front door may tune for a short run). */
   onPlan?: (commits: number) => void;
   /**
-   * Only commits on top of the last mined head (following the user's commits as they are made): no
-   * first mine, no older history, and nothing forgotten. A HEAD elsewhere (another branch checked
-   * out, a rebase, an amend) is left to an explicit mine, which would forget what is not on it.
+   * Follow the user's commits as they are made: only what was committed on the mined branch since
+   * the mined head, and what an amend or a short rebase of it replaced. No first mine and no older
+   * history; HEAD on another branch, detached, or after a long rewrite is left to an explicit mine
+   * (which would forget what is not on that line). See {@link FollowOutcome}.
    */
   onlyNew?: boolean;
 }
@@ -262,7 +263,7 @@ async function planRewrite(repo: Repository, store: MemoryStore, head: string, m
     tx.meta.mining.headSeq = baseSeq;
     return count;
   });
-  result.notices.push(`History was rewritten (a force-push or rebase): forgot ${result.removed} experience(s) of commits no longer on this branch and mined again from ${base.slice(0, 10)}.`);
+  result.notices.push(`History was rewritten (a force-push, a rebase or an amend): forgot ${result.removed} experience(s) of commits no longer on this branch and mined again from ${base.slice(0, 10)}.`);
   return { kind: 'new', revisions: [head, `^${base}`], startSeq: headSeq, count: headSeq - baseSeq, head, baseSeq };
 }
 
