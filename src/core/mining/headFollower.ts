@@ -2,9 +2,9 @@ import { KEPT_READER_MAX_BYTES, keptBlobReader } from '../git/keptBlobReader.ts'
 import { mineHistory } from './miner.ts';
 
 /**
- * For a long-lived process that serves one store (the MCP server): before memory is used, the
- * commits made on top of the mined head since the last use are mined (mineHistory's onlyNew), so an
- * agent that commits and then recalls finds its commit. Asking git for HEAD goes through the kept
+ * For a long-lived process that serves one store (the MCP server): before memory is used, what was
+ * committed on the mined branch since the last use is mined (mineHistory's onlyNew), so an agent
+ * that commits and then recalls finds its commit. Asking git for HEAD goes through the kept
  * `cat-file` (well under a millisecond); mining happens only when HEAD moved. A HEAD the follow
  * leaves alone (mineHistory's onlyNew: another branch, a long rewrite) is said once and not looked
  * at again until it moves.
