@@ -5,7 +5,7 @@ import type * as FeaturesModule from './features.ts';
 import { FixActionProvider, watchDiagnostics } from './fixActions.ts';
 import type { PastFixArgs, ProblemArgs } from './fixActions.ts';
 import { registerMcpSupport } from './mcpCommand.ts';
-import { memoryStatus } from './memoryStatus.ts';
+import { memoryStatus, REFRESH_MEMORY_STATUS } from './memoryStatus.ts';
 import { watchHeads } from './headWatch.ts';
 import { PastFixCache } from './pastFixCache.ts';
 import { VsCodeHost } from './vscodeHost.ts';
@@ -47,7 +47,11 @@ export function activate(context: vscode.ExtensionContext): void {
     registerMcpSupport(context, host),
     memoryStatus(),
     // Commits made on top of a mined history are mined as they appear; the features load on the first one.
-    watchHeads((folder) => void load().then((loaded) => loaded.followCommits(folder)).catch((error: unknown) => log.warn(`Following new commits failed: ${String(error)}`))),
+    watchHeads((folder) => {
+      // The status bar says whether HEAD is on the branch memory follows.
+      void vscode.commands.executeCommand(REFRESH_MEMORY_STATUS).then(undefined, (error: unknown) => log.warn(`Refreshing the memory status failed: ${String(error)}`));
+      void load().then((loaded) => loaded.followCommits(folder)).catch((error: unknown) => log.warn(`Following new commits failed: ${String(error)}`));
+    }),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new FixActionProvider(cache), { providedCodeActionKinds: FixActionProvider.kinds }),
     watchDiagnostics(async (uris) => (await load()).lookupPastFixes(uris)),
     vscode.commands.registerCommand('coevolve.fixProblem', async (args?: ProblemArgs) => (await load()).fixProblem(args)),

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as vscode from 'vscode';
+import { ifPresent } from '../core/util/fsProbe.ts';
+import { gitDirsOf } from './gitDirs.ts';
 import { storeDirIn } from './storeLocation.ts';
 
 /** Internal (not in the palette): mining calls it when it ends, so the count never waits on a file watcher. */
@@ -20,10 +22,13 @@ export function memoryStatus(): vscode.Disposable {
   const meta = join(storeDir, 'memory', 'meta.json');
   const refresh = async (): Promise<void> => {
     try {
-      const parsed = JSON.parse(await readFile(meta, 'utf8')) as { counts?: { experiences?: number } };
+      const parsed = JSON.parse(await readFile(meta, 'utf8')) as { counts?: { experiences?: number }; mining?: { branch?: string } };
       const count = parsed.counts?.experiences ?? 0;
       item.text = `$(database) ${count.toLocaleString('en-US')}`;
-      item.tooltip = `Co-evolve memory: ${count.toLocaleString('en-US')} experiences mined from this repository's history. Click to browse.`;
+      const following = await followingLine(folder.uri.fsPath, parsed.mining?.branch);
+      item.tooltip = `Co-evolve memory: ${count.toLocaleString('en-US')} experiences mined from this repository's history. ${following} Click to browse.`;
+      // Read out as shown on hover (the status bar reads only the text otherwise).
+      item.accessibilityInformation = { label: item.tooltip };
       item.show();
       // The walkthrough's first step is done for a project mined before (by the CLI, or a teammate's store).
       void vscode.commands.executeCommand('setContext', 'coevolve.memoryMined', count > 0);
@@ -40,4 +45,22 @@ export function memoryStatus(): vscode.Disposable {
   void refresh();
   const command = vscode.commands.registerCommand(REFRESH_MEMORY_STATUS, refresh);
   return vscode.Disposable.from(item, command, ...(watcher ? [watcher] : []));
+}
+
+/** Whether new commits reach memory by themselves here, and why not when they do not (headWatch.ts follows them). */
+async function followingLine(folder: string, followed: string | undefined): Promise<string> {
+  const off = 'New commits reach memory when you run Co-evolve: Mine Project History.';
+  if (!vscode.workspace.isTrusted) return `Restricted Mode: ${off}`;
+  if (vscode.workspace.getConfiguration('coevolve').get<boolean>('mining.followCommits') === false) return off;
+  if (!followed) return 'New commits on top of the mined history are mined as they are made.';
+  const branch = shortName(followed);
+  const git = gitDirsOf(folder);
+  const head = (git && (await ifPresent(readFile(join(git.dir, 'HEAD'), 'utf8')))) || '';
+  const here = /^ref:\s*(\S+)/.exec(head)?.[1];
+  if (here === followed) return `New commits on ${branch} are mined as they are made.`;
+  return `Memory follows ${branch}; HEAD is ${here ? `on ${shortName(here)}` : 'detached'}: commits here reach memory once merged into ${branch}.`;
+}
+
+function shortName(ref: string): string {
+  return ref.replace(/^refs\/heads\//, '');
 }

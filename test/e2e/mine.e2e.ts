@@ -8,12 +8,25 @@ import { test } from 'node:test';
 import { GitRepo } from '../helpers/gitRepo.ts';
 import { launchBrowser, memoryPanelFrame, openWorkbench, screenshot, SCREENSHOT_DIR } from './harness/browser.ts';
 import type { Session } from './harness/browser.ts';
+import type { Locator } from 'playwright-core';
 import { assertInstalled, createProfile, installExtension, startCodeServer } from './harness/codeServer.ts';
 import type { CodeServer } from './harness/codeServer.ts';
 import { VSIX } from './harness/session.ts';
 import { notifications, runCommand, waitForNotification, waitForNotificationGone, waitForToastsSettled } from './harness/palette.ts';
 import { ScriptedEmbeddingServer } from '../helpers/scriptedEmbeddingServer.ts';
 
+
+/** Waits until the element's aria-label matches (the status bar item reads out its tooltip). */
+async function waitForLabel(element: Locator, pattern: RegExp, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let label: string | null = null;
+  while (Date.now() < deadline) {
+    label = await element.getAttribute('aria-label').catch(() => null);
+    if (label && pattern.test(label)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the status label never matched ${pattern}: ${label}`);
+}
 
 function fixtureRepo(): GitRepo {
   const repo = GitRepo.create('coevolve-e2e-fixture-');
@@ -138,6 +151,20 @@ test('Co-evolve: Mine Project History mines the open folder in a real VS Code', 
     assert.equal(after.mining.head, followed, 'the new commit is the mined head');
     lap('the commit is in memory');
     t.diagnostic(`screenshot: ${await screenshot(page, 'mine-followed-commit')}`);
+    const statusLabel = page.locator('.statusbar-item[id$="coevolve.memory"] [aria-label]').first();
+    await waitForLabel(statusLabel, /New commits on main are mined as they are made/);
+
+    // On another branch nothing is mined (its work reaches memory when merged), and the status says so.
+    repo.git('checkout', '-q', '-b', 'side');
+    await waitForLabel(statusLabel, /Memory follows main; HEAD is on side: commits here reach memory once merged into main/);
+    writeFileSync(join(repo.dir, 'src', 'side.ts'), 'export const side = 1;\n');
+    repo.git('add', 'src/side.ts');
+    repo.git('commit', '-q', '-m', 'feat: work on a side branch');
+    // Long enough for the watcher's settle time and a follow to have run, had it mined.
+    await page.waitForTimeout(4_000);
+    const unchanged = JSON.parse(readFileSync(metaFile, 'utf8')) as typeof meta;
+    assert.equal(unchanged.counts.experiences, commits + 1, 'the side branch commit was not mined');
+    assert.equal(unchanged.mining.head, followed);
   } catch (error) {
     if (session) {
       const shot = await screenshot(session.page, 'mine-failure').catch(() => 'none');
