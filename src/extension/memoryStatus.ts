@@ -20,22 +20,32 @@ export function memoryStatus(): vscode.Disposable {
   if (!folder) return item;
   const storeDir = storeDirIn(folder.uri.fsPath);
   const meta = join(storeDir, 'memory', 'meta.json');
+  // Refreshes overlap (the file watcher, the command mining runs, HEAD moving): only the latest one
+  // shows what it read, or an earlier read (say, an empty store as mining began) would win.
+  let latest = 0;
   const refresh = async (): Promise<void> => {
+    const ticket = ++latest;
+    let shown: { count: number; following: string } | undefined;
     try {
       const parsed = JSON.parse(await readFile(meta, 'utf8')) as { counts?: { experiences?: number }; mining?: { branch?: string } };
-      const count = parsed.counts?.experiences ?? 0;
-      item.text = `$(database) ${count.toLocaleString('en-US')}`;
-      const following = await followingLine(folder.uri.fsPath, parsed.mining?.branch);
-      item.tooltip = `Co-evolve memory: ${count.toLocaleString('en-US')} experiences mined from this repository's history. ${following} Click to browse.`;
-      // Read out as shown on hover (the status bar reads only the text otherwise).
-      item.accessibilityInformation = { label: item.tooltip };
-      item.show();
-      // The walkthrough's first step is done for a project mined before (by the CLI, or a teammate's store).
-      void vscode.commands.executeCommand('setContext', 'coevolve.memoryMined', count > 0);
+      shown = { count: parsed.counts?.experiences ?? 0, following: await followingLine(folder.uri.fsPath, parsed.mining?.branch) };
     } catch {
+      shown = undefined;
+    }
+    if (ticket !== latest) return;
+    if (!shown) {
       item.hide();
       void vscode.commands.executeCommand('setContext', 'coevolve.memoryMined', false);
+      return;
     }
+    const count = shown.count.toLocaleString('en-US');
+    item.text = `$(database) ${count}`;
+    item.tooltip = `Co-evolve memory: ${count} experiences mined from this repository's history. ${shown.following} Click to browse.`;
+    // Read out as shown on hover (the status bar reads only the text otherwise).
+    item.accessibilityInformation = { label: item.tooltip };
+    item.show();
+    // The walkthrough's first step is done for a project mined before (by the CLI, or a teammate's store).
+    void vscode.commands.executeCommand('setContext', 'coevolve.memoryMined', shown.count > 0);
   };
   const inside = relative(folder.uri.fsPath, meta);
   const watcher = inside.startsWith('..') ? undefined : vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, inside.split('\\').join('/')));
