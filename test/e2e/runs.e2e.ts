@@ -178,6 +178,8 @@ test('Runs tab: a solve streams in live, becomes a row, opens its log, and takes
     const labels = await picks.evaluateAll((rows) => rows.map((row) => row.querySelector('.label-name')?.textContent?.trim()));
     assert.deepEqual(labels.slice(0, 3), [TASK, 'rename sum to total', 'Evolve the skill library from 1 failure cluster(s).']);
     assert.match(await picks.nth(1).innerText(), /unfinished/);
+    // Enter picks the active row: wait until VS Code has made the newest run active (as pickQuickItem does).
+    await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: TASK }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await page.locator('.quick-input-widget input').press('Enter');
     await page.locator('.tabs-container .tab', { hasText: 'summary.json' }).waitFor({ state: 'visible', timeout: 15_000 });
     await page.locator('.tabs-container .tab', { hasText: 'patch.diff' }).waitFor({ state: 'visible', timeout: 15_000 });
