@@ -15,7 +15,7 @@ import type { Host } from './vscodeHost.ts';
 export class CommitFollower implements vscode.Disposable {
   private readonly controller = new AbortController();
   /** Per folder: a follow asked for while one runs is run once after it (a burst of commits is one catch-up). */
-  private readonly again = new Map<string, boolean>();
+  private readonly again = new Set<string>();
   private readonly running = new Set<string>();
   /** Per store, the mined head for which "HEAD is elsewhere" was said: once, not on every commit made there. */
   private readonly toldElsewhere = new Map<string, string>();
@@ -24,7 +24,7 @@ export class CommitFollower implements vscode.Disposable {
 
   async follow(folder: string): Promise<void> {
     if (this.running.has(folder)) {
-      this.again.set(folder, true);
+      this.again.add(folder);
       return;
     }
     this.running.add(folder);
@@ -32,7 +32,7 @@ export class CommitFollower implements vscode.Disposable {
       do {
         this.again.delete(folder);
         await this.catchUp(folder);
-      } while (this.again.get(folder) && !this.controller.signal.aborted);
+      } while (this.again.has(folder) && !this.controller.signal.aborted);
     } finally {
       this.running.delete(folder);
     }

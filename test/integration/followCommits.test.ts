@@ -19,6 +19,14 @@ async function shas(storeDir: string): Promise<string[]> {
   return (await (await MemoryStore.open(storeDir)).loadAll()).map((e) => e.sha).sort();
 }
 
+/** A history of `commits` commits, mined whole into a store of its own. */
+async function minedHistory(commits: number): Promise<{ repo: GitRepo; storeDir: string }> {
+  const repo = history(commits);
+  const storeDir = join(tempDir(), 'store');
+  await mineHistory(repo.dir, { storeDir });
+  return { repo, storeDir };
+}
+
 const follow = (repo: GitRepo, storeDir: string) => mineHistory(repo.dir, { storeDir, onlyNew: true });
 
 describe('following new commits', () => {
@@ -53,9 +61,7 @@ describe('following new commits', () => {
   });
 
   it('follows a merge on the first-parent line', async () => {
-    const repo = history(3);
-    const storeDir = join(tempDir(), 'store');
-    await mineHistory(repo.dir, { storeDir });
+    const { repo, storeDir } = await minedHistory(3);
     repo.git('checkout', '-q', '-b', 'topic');
     repo.commit('feat: on the topic', { 'src/topic.ts': 'export const t = 1;\n' });
     repo.git('checkout', '-q', 'main');
@@ -74,9 +80,7 @@ describe('following new commits', () => {
     ['an older commit checked out', (repo: GitRepo) => void repo.git('checkout', '-q', '--detach', 'HEAD~1')],
   ] as const) {
     it(`changes nothing when HEAD moved off the mined branch: ${name}`, async () => {
-      const repo = history(5);
-      const storeDir = join(tempDir(), 'store');
-      await mineHistory(repo.dir, { storeDir });
+      const { repo, storeDir } = await minedHistory(5);
       const before = await shas(storeDir);
       move(repo);
       const result = await follow(repo, storeDir);
@@ -92,9 +96,7 @@ describe('following new commits', () => {
   }
 
   it('follows the branch it was mined from: work on a topic branch waits for its merge', async () => {
-    const repo = history(3);
-    const storeDir = join(tempDir(), 'store');
-    await mineHistory(repo.dir, { storeDir });
+    const { repo, storeDir } = await minedHistory(3);
     assert.equal((await MemoryStore.open(storeDir)).state.mining.branch, 'refs/heads/main');
     repo.git('checkout', '-q', '-b', 'topic');
     const topic = repo.commit('feat: on the topic', { 'src/topic.ts': 'export const t = 1;\n' });
@@ -111,9 +113,7 @@ describe('following new commits', () => {
   });
 
   it('follows an amend or a short rebase of the mined branch: the old commits forgotten, the new ones mined', async () => {
-    const repo = history(5);
-    const storeDir = join(tempDir(), 'store');
-    await mineHistory(repo.dir, { storeDir });
+    const { repo, storeDir } = await minedHistory(5);
     const old = repo.head();
     repo.git('commit', '-q', '--amend', '-m', 'feat: step 5, reworded');
     const amended = repo.head();
@@ -128,9 +128,7 @@ describe('following new commits', () => {
   });
 
   it('leaves a long rewrite of the mined branch to an explicit mine', async () => {
-    const repo = history(30);
-    const storeDir = join(tempDir(), 'store');
-    await mineHistory(repo.dir, { storeDir });
+    const { repo, storeDir } = await minedHistory(30);
     const before = await shas(storeDir);
     repo.git('reset', '-q', '--hard', 'HEAD~25');
     repo.commit('feat: a new start', { 'src/new.ts': 'export const n = 1;\n' });
@@ -142,9 +140,7 @@ describe('following new commits', () => {
   });
 
   it('follows only commits on top for a store mined before the branch was recorded', async () => {
-    const repo = history(5);
-    const storeDir = join(tempDir(), 'store');
-    await mineHistory(repo.dir, { storeDir });
+    const { repo, storeDir } = await minedHistory(5);
     const meta = join(storeDir, 'memory', 'meta.json');
     const stored = JSON.parse(readFileSync(meta, 'utf8')) as { mining: { branch?: string } };
     delete stored.mining.branch;
