@@ -38,6 +38,10 @@ const SCORED_DOCS = 4000;
 const TEXT_INDEXES = ['exp_fts', 'file_fts'] as const;
 /** A text index in more segments than this after a mine is merged into one (see sync). */
 const MAX_SEGMENTS = 8;
+/** Rows filed in one sync before the segments are counted (see sync). */
+const MERGE_CHECK_ROWS = 1000;
+/** Pages of merging FTS5 may do after filing fewer rows than a mine's worth (see syncFiles). */
+const FOLLOW_MERGE_PAGES = 64;
 
 const SCHEMA = `
 CREATE TABLE state(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -175,9 +179,10 @@ export class HistoryIndex implements MemoryIndex {
     const { scrub } = this.state();
     // Deleted rows of a text index stay in its segments until they are merged. And a query reads a
     // word's postings from every segment: a mine that leaves many gets them merged into one (about
-    // 0.7 s at 100k commits, for 20 segments to 1 and recall ~8% faster). Checked only when rows were
-    // filed, so recall (which syncs first) does not pay for the count.
-    const merge = scrub ? TEXT_INDEXES : filed ? TEXT_INDEXES.filter((table) => this.segmentsOf(table) > MAX_SEGMENTS) : [];
+    // 0.7 s at 100k commits, for 20 segments to 1 and recall ~8% faster). Counted only after a mine's
+    // worth of rows (the count reads the segment index: 3-30 ms at 500k), so neither recall, which
+    // syncs first, nor a followed commit pays for it; syncFiles's small merges keep what those add few.
+    const merge = scrub ? TEXT_INDEXES : filed >= MERGE_CHECK_ROWS ? TEXT_INDEXES.filter((table) => this.segmentsOf(table) > MAX_SEGMENTS) : [];
     if (merge.length) {
       this.db.transaction(() => {
         for (const table of merge) this.db.run(`INSERT INTO ${table}(${table}) VALUES ('optimize')`);
@@ -501,6 +506,10 @@ export class HistoryIndex implements MemoryIndex {
         const writer = new FileTablesWriter(this.db);
         for (const digest of digests) writer.apply(digest);
         writer.flush();
+        // FTS5 merges segments by work proportional to what is written: a commit at a time (memory
+        // following commits) would leave one segment each. A little merging keeps them few (a
+        // mine's worth is counted and merged whole by sync instead).
+        if (digests.length < MERGE_CHECK_ROWS) for (const table of TEXT_INDEXES) this.db.run(`INSERT INTO ${table}(${table}, rank) VALUES ('merge', ${FOLLOW_MERGE_PAGES})`);
         state = { ...state, filesThrough: digests[digests.length - 1]!.seq, filesCount: state.filesCount + digests.length };
         this.setState({ filesThrough: state.filesThrough, filesCount: state.filesCount });
       });
