@@ -248,7 +248,7 @@ export class HistoryIndex implements MemoryIndex {
           if (out.length >= limit) break;
         }
       }
-      this.markMatchedTerms(out, terms);
+      this.markMatchedTerms(out, terms, selective);
       return out;
     });
   }
@@ -366,9 +366,11 @@ export class HistoryIndex implements MemoryIndex {
 
   /**
    * Which query terms each hit holds (they only explain the ranking): read from its subject, paths
-   * and symbols; only a hit that matched on its message body alone is asked of the text index.
+   * and symbols; only a hit that matched on its message body alone is asked of the text index, for
+   * the words the query matched by (a common word left out of it would be read in every experience
+   * that holds it: 7 ms a recall at 500k commits).
    */
-  private markMatchedTerms(hits: ExperienceHit[], terms: readonly string[]): void {
+  private markMatchedTerms(hits: ExperienceHit[], terms: readonly string[], queried: readonly string[]): void {
     const unexplained: ExperienceHit[] = [];
     for (const hit of hits) {
       const { digest } = hit;
@@ -378,7 +380,7 @@ export class HistoryIndex implements MemoryIndex {
     if (unexplained.length === 0) return;
     const bySeq = new Map(unexplained.map((hit) => [hit.digest.seq, hit]));
     const rowids = [...bySeq.keys()].join(',');
-    for (const term of new Set(terms)) {
+    for (const term of new Set(queried)) {
       for (const row of this.db.all<{ seq: number }>(`SELECT rowid AS seq FROM exp_fts WHERE exp_fts MATCH ? AND rowid IN (${rowids})`, [ftsQuery([term])])) bySeq.get(row.seq)?.terms.push(term);
     }
   }
