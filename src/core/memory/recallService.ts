@@ -101,7 +101,7 @@ async function checkedSymbols(
   // A file's reason that names a symbol found gone from it is mended too (it no longer says "has" it).
   const gone = new Set<string>();
   const base = {
-    homes: (symbol: { name: string; container?: string }) => index.symbolHomes(symbol),
+    homes: (symbols: ReadonlyArray<{ name: string; container?: string }>) => index.reading(() => symbols.map((symbol) => index.symbolHomes(symbol))),
     nearby: result.files.map((f) => f.path),
     onGone: (symbol: RecalledSymbol) => void gone.add(`${symbol.path}\0${symbol.container ? `${symbol.container}.` : ''}${symbol.name}`),
   };

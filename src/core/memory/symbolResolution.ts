@@ -14,8 +14,11 @@ export interface SymbolCheck {
   tree?: TreeSymbols;
   /** How the tree is named to the user ("HEAD", a short sha). */
   revision: string;
-  /** Files that history says held a symbol of this container and name (current names), where a moved one may be. */
-  homes: (symbol: { name: string; container?: string }) => string[];
+  /**
+   * For each symbol, the files that history says held one of its container and name (current
+   * names), where a moved one may be. Asked once for all the gone symbols: one read of the index.
+   */
+  homes: (symbols: ReadonlyArray<{ name: string; container?: string }>) => string[][];
   /** More files to look in: the files recall ranks. */
   nearby: readonly string[];
   /** Told of each symbol the tree does not declare where history put it (followed elsewhere or dropped). */
@@ -65,9 +68,11 @@ async function againstTree(symbols: RecalledSymbol[], tree: TreeSymbols, check: 
       }
     }
     if (gone.length) {
-      const there = await tree.find(namesByPath(gone.flatMap(({ symbol }) => homesOf(symbol, check).map((path) => ({ path, name: symbol.name })))));
-      for (const { at, symbol } of gone) {
-        for (const path of homesOf(symbol, check)) {
+      const homes = check.homes(gone.map(({ symbol }) => symbol));
+      const candidates = gone.map(({ symbol }, i) => homesOf(symbol, homes[i] ?? [], check.nearby));
+      const there = await tree.find(namesByPath(gone.flatMap(({ symbol }, i) => candidates[i]!.map((path) => ({ path, name: symbol.name })))));
+      for (const [i, { at, symbol }] of gone.entries()) {
+        for (const path of candidates[i]!) {
           const declared = there.get(path);
           const match = Array.isArray(declared) ? findIn(declared, symbol) : undefined;
           if (!match || match.imported) continue;
@@ -110,11 +115,11 @@ function isNoiseVariable(symbol: RecalledSymbol): boolean {
   return categorizePath(symbol.path) === 'test';
 }
 
-function homesOf(symbol: RecalledSymbol, check: SymbolCheck): string[] {
+function homesOf(symbol: RecalledSymbol, homes: readonly string[], nearby: readonly string[]): string[] {
   const paths = new Set<string>();
   // Code does not move from the source into a test file: those are looked in only for a test's own symbols.
   const fromTest = categorizePath(symbol.path) === 'test';
-  for (const path of [...check.homes(symbol), ...check.nearby.slice(0, NEARBY)]) if (path !== symbol.path && (fromTest || categorizePath(path) !== 'test')) paths.add(path);
+  for (const path of [...homes, ...nearby.slice(0, NEARBY)]) if (path !== symbol.path && (fromTest || categorizePath(path) !== 'test')) paths.add(path);
   return [...paths].slice(0, MAX_HOMES);
 }
 
