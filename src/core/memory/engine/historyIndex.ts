@@ -19,14 +19,9 @@ import { loadSqlite, SqliteFile } from './sqliteFile.ts';
 import { DerivedCache } from '../derivedCache.ts';
 
 /** Bumped when the tables change shape: an index of another version is rebuilt from the store, unless a migration below brings it up. */
-const ENGINE_VERSION = 10;
-/**
- * Experiences by position alone: the memory browser's deep pages step over it (a few bytes a row)
- * instead of over the table, whose rows hold the digests.
- */
-const EXP_SEQ_INDEX = 'CREATE INDEX IF NOT EXISTS exp_by_seq ON exp(seq)';
+const ENGINE_VERSION = 9;
 /** From the version named to the next, without a rebuild (an index that only adds an index). */
-const MIGRATIONS: Record<number, string> = { 8: FILE_NAMES_INDEX, 9: EXP_SEQ_INDEX };
+const MIGRATIONS: Record<number, string> = { 8: FILE_NAMES_INDEX };
 /** The index file, relative to the store: derived from memory/ (git-ignored, per machine). */
 export const HISTORY_INDEX = ['cache', 'history-index.sqlite'] as const;
 /**
@@ -53,7 +48,6 @@ CREATE TABLE state(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE exp(seq INTEGER PRIMARY KEY, sha TEXT NOT NULL UNIQUE, time INTEGER NOT NULL, kind TEXT NOT NULL,
   quarantined INTEGER NOT NULL, forgotten INTEGER NOT NULL, fhash TEXT NOT NULL, thash TEXT NOT NULL, rhash TEXT NOT NULL, digest BLOB NOT NULL);
 CREATE INDEX exp_by_kind ON exp(kind, seq);
-${EXP_SEQ_INDEX};
 CREATE VIRTUAL TABLE exp_fts USING fts5(subject, keywords, body, code, content='', contentless_delete=1, ${FTS_TOKENIZER}, prefix='6');
 CREATE TABLE subject_df(term TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 ${FILE_SCHEMA}`;
@@ -334,10 +328,7 @@ export class HistoryIndex implements MemoryIndex {
       }
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const total = this.db.get<{ n: number }>(`SELECT count(*) AS n FROM exp e ${clause}`, params)!.n;
-      // The page's positions first, stepped over in an index (by kind, or by position unfiltered), then
-      // only its digests: stepping over 450k rows of the table reads most of it (60+ ms at 500k).
-      const from = where.length ? `exp e ${clause}` : 'exp e INDEXED BY exp_by_seq';
-      const rows = this.db.all<{ digest: Uint8Array }>(`SELECT digest FROM exp WHERE seq IN (SELECT e.seq FROM ${from} ORDER BY e.seq DESC LIMIT ? OFFSET ?) ORDER BY seq DESC`, [...params, limit, offset]);
+      const rows = this.db.all<{ digest: Uint8Array }>(`SELECT e.digest AS digest FROM exp e ${clause} ORDER BY e.seq DESC LIMIT ? OFFSET ?`, [...params, limit, offset]);
       return { digests: rows.map((row) => unpack(row.digest)), total };
     });
   }
