@@ -60,6 +60,29 @@ describe('following new commits', () => {
     repo.remove();
   });
 
+  it('mines at most maxCommits per follow, says what is left, and goes on with it at the next follow', async () => {
+    const { repo, storeDir } = await minedHistory(3);
+    const pulled = Array.from({ length: 5 }, (_, i) => repo.commit(`fix: pulled ${i + 1}`, { 'src/pulled.ts': `export const p = ${i + 1};\n` }));
+    const first = await mineHistory(repo.dir, { storeDir, onlyNew: true, maxCommits: 2 });
+    assert.equal(first.mined, 2);
+    assert.deepEqual((await shas(storeDir)).filter((sha) => pulled.includes(sha)), [pulled[3], pulled[4]].sort(), 'the newest two');
+    assert.match(first.notices.join('\n'), /3 commit\(s\) below the newest are not mined yet \(at most 2 per run\)/);
+    const next = repo.commit('fix: one more', { 'src/a.ts': 'export const a = 1;\n' });
+    const second = await mineHistory(repo.dir, { storeDir, onlyNew: true, maxCommits: 2 });
+    assert.equal(second.mined, 2, 'the new commit, then the newest of what was left');
+    assert.deepEqual((await shas(storeDir)).filter((sha) => [...pulled, next].includes(sha)), [pulled[2], pulled[3], pulled[4], next].sort());
+    assert.match(second.notices.join('\n'), /2 commit\(s\) below the newest are not mined yet/);
+    for (let round = 1; round <= 2; round++) {
+      repo.commit(`fix: round ${round}`, { 'src/a.ts': `export const a = ${round + 1};\n` });
+      const later = await mineHistory(repo.dir, { storeDir, onlyNew: true, maxCommits: 2 });
+      assert.equal(later.mined, 2);
+      assert.equal(later.complete, round === 2, `round ${round}: ${later.notices.join(' ')}`);
+    }
+    const all = (await (await MemoryStore.open(storeDir)).loadAll()).map((e) => e.seq).sort((a, b) => a - b);
+    assert.deepEqual(all, Array.from({ length: 11 }, (_, i) => i + 1), 'every position once, as a full mine numbers them');
+    repo.remove();
+  });
+
   it('follows a merge on the first-parent line', async () => {
     const { repo, storeDir } = await minedHistory(3);
     repo.git('checkout', '-q', '-b', 'topic');

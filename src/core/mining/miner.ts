@@ -124,9 +124,9 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
   throwIfAborted(options.signal);
   const shallow = await repo.isShallow();
   result.shallow = shallow;
-  const segments = options.onlyNew ? await planNewOnly(repo, store, head, branch, shallow, result) : await planSegments(repo, store, head, shallow, result);
-
   let budget = options.maxCommits && options.maxCommits > 0 ? options.maxCommits : Number.POSITIVE_INFINITY;
+  const segments = options.onlyNew ? await planNewOnly(repo, store, head, branch, shallow, result, Number.isFinite(budget)) : await planSegments(repo, store, head, shallow, result);
+
   const total = segments.reduce((sum, s) => sum + s.count, 0);
   const planned = Math.min(total, budget);
   options.onPlan?.(planned);
@@ -167,6 +167,10 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
     diskIndex?.close();
   }
   const state = store.state.mining;
+  if (options.onlyNew && result.mined > 0 && Number.isFinite(options.maxCommits ?? Number.POSITIVE_INFINITY) && (options.maxCommits ?? 0) > 0) {
+    const left = state.holes.reduce((sum, hole) => sum + hole.to - hole.from + 1, 0);
+    if (left > 0) result.notices.push(`${left} commit(s) below the newest are not mined yet (at most ${options.maxCommits} per run): the next commit followed goes on with them, and a full mine takes them now.`);
+  }
   result.head = state.head;
   result.complete = state.complete && state.holes.length === 0;
   result.experiences = store.state.counts.experiences;
@@ -217,7 +221,7 @@ const MAX_FOLLOWED_REWRITE = 20;
  * few commits), the new line as a full mine would take it. Otherwise none: another branch checked
  * out, a detached HEAD, or a rewrite that would forget more than a few mined commits.
  */
-async function planNewOnly(repo: Repository, store: MemoryStore, head: string, branch: string | undefined, shallow: boolean, result: MineResult): Promise<Segment[]> {
+async function planNewOnly(repo: Repository, store: MemoryStore, head: string, branch: string | undefined, shallow: boolean, result: MineResult, bounded: boolean): Promise<Segment[]> {
   const state = store.state.mining;
   const outcome = (followed: FollowOutcome): Segment[] => {
     result.followed = followed;
@@ -232,7 +236,11 @@ async function planNewOnly(repo: Repository, store: MemoryStore, head: string, b
   const distance = await repo.firstParentDistance(head, state.head);
   if (distance !== undefined) {
     result.followed = 'new-commits';
-    return [{ kind: 'new', revisions: [head, `^${state.head}`], startSeq: state.headSeq + distance, count: distance, head, baseSeq: state.headSeq }];
+    const headSeq = state.headSeq + distance;
+    const segment: Segment = { kind: 'new', revisions: [head, `^${state.head}`], startSeq: headSeq, count: distance, head, baseSeq: state.headSeq };
+    // Mined at most maxCommits at a time, a follow leaves what it could not reach as a hole (as a
+    // mine with --max does): the next follow goes on with it after its own new commits.
+    return bounded ? [segment, ...(await holeSegments(repo, state, head, headSeq))] : [segment];
   }
   // Without the mined branch on record, a rewrite cannot be told from a checkout.
   if (state.branch === undefined) return outcome('elsewhere');
@@ -321,6 +329,18 @@ async function planSegments(repo: Repository, store: MemoryStore, head: string, 
     result.notices.push(`Secret redaction is stricter in this version: mining the ${to - from + 1} stored commit(s) again so it applies to them (pins, quarantines and credits are kept).`);
     state = store.state.mining;
   }
+  segments.push(...(await holeSegments(repo, state, head, headSeq)));
+  if (!state.complete && state.tail && state.tailSeq !== undefined) {
+    const parent = await repo.firstParent(state.tail);
+    if (parent) segments.push({ kind: 'older', revisions: [parent], startSeq: state.tailSeq - 1, count: state.tailSeq - 1 });
+    else await store.transaction((tx) => void (tx.meta.mining.complete = true));
+  }
+  return segments;
+}
+
+/** The stretches of history left unmined below the mined head (by --max, a cancel or a crash), newest first. */
+async function holeSegments(repo: Repository, state: MiningState, head: string, headSeq: number | undefined): Promise<Segment[]> {
+  const segments: Segment[] = [];
   let shas: string[] | undefined;
   for (const hole of state.holes) {
     headSeq ??= await repo.firstParentDepth(head);
@@ -330,11 +350,6 @@ async function planSegments(repo: Repository, store: MemoryStore, head: string, 
     shas ??= await repo.firstParentShas(head);
     const start = shas[skip];
     if (start) segments.push({ kind: 'hole', revisions: [start], startSeq: top, count: top - hole.from + 1, hole });
-  }
-  if (!state.complete && state.tail && state.tailSeq !== undefined) {
-    const parent = await repo.firstParent(state.tail);
-    if (parent) segments.push({ kind: 'older', revisions: [parent], startSeq: state.tailSeq - 1, count: state.tailSeq - 1 });
-    else await store.transaction((tx) => void (tx.meta.mining.complete = true));
   }
   return segments;
 }
