@@ -1,9 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { CoevolveError } from '../errors.ts';
 import { storePath, storePathSync } from '../store/storePath.ts';
+import { ifPresent } from '../util/fsProbe.ts';
 import { EXPERIENCE_SCHEMA } from './experience.ts';
 import type { CommitExperience } from './experience.ts';
 import { tombstoneOf } from './tombstone.ts';
@@ -56,9 +57,19 @@ export class MemoryStore {
     return this.meta;
   }
 
-  /** Re-reads meta.json, e.g. after another process wrote. */
+  /** meta.json as last read by refresh: a long-lived reader refreshes before every recall. */
+  private metaStamp: string | undefined;
+
+  /**
+   * Re-reads meta.json, e.g. after another process wrote; not when it is the file last read (it is
+   * replaced by a rename on every write, so a new inode or size or time says it changed). At 500k
+   * commits it is ~80 KB to parse and check.
+   */
   async refresh(): Promise<void> {
+    const stamp = await metaStampOf(this.dir);
+    if (stamp !== undefined && stamp === this.metaStamp) return;
     this.meta = (await readMeta(this.dir)) ?? emptyMeta();
+    this.metaStamp = stamp;
   }
 
   /**
@@ -79,6 +90,7 @@ export class MemoryStore {
       }
       await tx.commit();
       this.meta = tx.meta;
+      this.metaStamp = undefined;
       return result;
     });
   }
@@ -271,6 +283,12 @@ function shardNumbers(meta: StoreMeta): number[] {
 
 async function readShard(dir: string, shard: number): Promise<ShardFile | null> {
   return shardAdapter(dir, shard).read();
+}
+
+/** Which meta.json is on disk (undefined when there is none). */
+async function metaStampOf(dir: string): Promise<string | undefined> {
+  const stats = await ifPresent(stat(await storePath(dir, 'memory', 'meta.json'), { bigint: true }));
+  return stats ? `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}` : undefined;
 }
 
 async function readMeta(dir: string): Promise<StoreMeta | null> {
