@@ -63,7 +63,7 @@ export class MemoryStore {
   /**
    * Re-reads meta.json, e.g. after another process wrote; not when it is the file last read (it is
    * replaced by a rename on every write, so a new inode or size or time says it changed). At 500k
-   * commits it is ~80 KB to parse and check.
+   * commits it is ~60 KB to parse and check.
    */
   async refresh(): Promise<void> {
     const stamp = await metaStampOf(this.dir);
