@@ -124,8 +124,9 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
   throwIfAborted(options.signal);
   const shallow = await repo.isShallow();
   result.shallow = shallow;
-  let budget = options.maxCommits && options.maxCommits > 0 ? options.maxCommits : Number.POSITIVE_INFINITY;
-  const segments = options.onlyNew ? await planNewOnly(repo, store, head, branch, shallow, result, Number.isFinite(budget)) : await planSegments(repo, store, head, shallow, result);
+  const limit = options.maxCommits && options.maxCommits > 0 ? options.maxCommits : Number.POSITIVE_INFINITY;
+  let budget = limit;
+  const segments = options.onlyNew ? await planNewOnly(repo, store, head, branch, shallow, result, Number.isFinite(limit)) : await planSegments(repo, store, head, shallow, result);
 
   const total = segments.reduce((sum, s) => sum + s.count, 0);
   const planned = Math.min(total, budget);
@@ -167,9 +168,9 @@ export async function mineHistory(path: string, options: MineOptions): Promise<M
     diskIndex?.close();
   }
   const state = store.state.mining;
-  if (options.onlyNew && result.mined > 0 && Number.isFinite(options.maxCommits ?? Number.POSITIVE_INFINITY) && (options.maxCommits ?? 0) > 0) {
+  if (options.onlyNew && Number.isFinite(limit) && result.mined > 0) {
     const left = state.holes.reduce((sum, hole) => sum + hole.to - hole.from + 1, 0);
-    if (left > 0) result.notices.push(`${left} commit(s) below the newest are not mined yet (at most ${options.maxCommits} per run): the next commit followed goes on with them, and a full mine takes them now.`);
+    if (left > 0) result.notices.push(`${left} commit(s) below the newest are not mined yet (at most ${limit} per run): the next commit followed goes on with them, and a full mine takes them now.`);
   }
   result.head = state.head;
   result.complete = state.complete && state.holes.length === 0;
