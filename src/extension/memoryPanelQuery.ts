@@ -132,8 +132,7 @@ export class MemoryBrowser {
         skip -= shard.count;
         continue;
       }
-      const items = [...(await store.loadShard(shard.number))].sort((a, b) => b.seq - a.seq);
-      experiences.push(...items.slice(skip, skip + limit - experiences.length));
+      experiences.push(...(await store.shardRows(shard.number)).newest(skip, limit - experiences.length));
       skip = 0;
     }
     return { experiences, total, offset };

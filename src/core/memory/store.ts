@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { CoevolveError } from '../errors.ts';
 import { storePath, storePathSync } from '../store/storePath.ts';
+import { readStoreText } from '../store/storeFile.ts';
 import { ifPresent } from '../util/fsProbe.ts';
 import { EXPERIENCE_SCHEMA } from './experience.ts';
 import type { CommitExperience } from './experience.ts';
@@ -14,6 +15,7 @@ import { STORE_LOG_SCHEMAS } from '../store/logSchemas.ts';
 import { repairStoreLogs } from '../store/storeLogs.ts';
 import { metaAdapter, shardAdapter, shardFilePath, shardFileState, shardFileStates, shardsOnDisk } from './storeFiles.ts';
 import type { ShardAdapter, ShardFile } from './storeFiles.ts';
+import { ShardRows } from './shardRows.ts';
 import { emptyMeta, SHARD_SIZE, shardOf } from './storeMeta.ts';
 import type { StoreMeta } from './storeMeta.ts';
 
@@ -111,6 +113,12 @@ export class MemoryStore {
 
   async loadShard(shard: number): Promise<CommitExperience[]> {
     return (await readShard(this.dir, shard))?.items ?? [];
+  }
+
+  /** One shard for reading a few of its experiences: only the lines asked for are parsed. */
+  async shardRows(shard: number): Promise<ShardRows> {
+    const path = await shardFilePath(this.dir, shard);
+    return ShardRows.fromText(await readStoreText(path), path, shard);
   }
 }
 

@@ -25,7 +25,7 @@ const count = z.number().int().nonnegative();
 
 // Items are checked on what the store itself relies on (identity, order, utility, the text it
 // searches); the rest is kept as written.
-const experienceSchema = z.looseObject({
+export const experienceSchema = z.looseObject({
   schema: z.number().int(),
   id: z.string().min(1),
   source: z.literal('commit'),
@@ -39,7 +39,7 @@ const experienceSchema = z.looseObject({
   utility: z.looseObject({ q: z.number().min(-1).max(1), helpful: count, harmful: count, uses: count }),
 });
 
-const shardSchema = z.object({ schema: z.number().int(), shard: count, items: z.array(experienceSchema) });
+export const shardSchema = z.object({ schema: z.number().int(), shard: count, items: z.array(experienceSchema) });
 
 const metaSchema = z.object({
   schema: z.number().int(),
@@ -62,6 +62,13 @@ const metaSchema = z.object({
   }),
   forgotten: z.array(z.string()).optional(),
 });
+
+/**
+ * The header line of a shard written newest first, one experience per line (the shard writer
+ * below). Only such a shard can be read a few lines at a time: its order is the writer's promise,
+ * not something a reader could check without reading every line.
+ */
+export const NEWEST_FIRST = '"newestFirst":true';
 
 export const SHARD_NAME = /^shard-(\d+)\.json$/;
 
@@ -123,8 +130,13 @@ export function shardAdapter(storeDir: string, shard: number): ShardAdapter {
     storeDir,
     ['memory', 'experiences', shardName(shard)],
     (text, path) => parseShard(text, path, shard),
-    // One experience per line: small, readable diffs when a team commits its memory.
-    (data) => `{"schema":${data.schema},"shard":${data.shard},"items":[\n${data.items.map((item) => JSON.stringify(item)).join(',\n')}\n]}\n`,
+    // One experience per line: small, readable diffs when a team commits its memory. Newest first,
+    // and saying so: a reader may then parse only the lines it needs (shardRows.ts).
+    (data) =>
+      `{"schema":${data.schema},"shard":${data.shard},${NEWEST_FIRST},"items":[\n${[...data.items]
+        .sort((a, b) => b.seq - a.seq)
+        .map((item) => JSON.stringify(item))
+        .join(',\n')}\n]}\n`,
   );
 }
 
@@ -149,7 +161,7 @@ function checkSchemaVersion(parsed: unknown, path: string, reads: number): void 
   }
 }
 
-function parseShard(text: string, path: string, shard: number): ShardFile {
+export function parseShard(text: string, path: string, shard: number): ShardFile {
   const parsed = parseJson(text, path);
   checkSchemaVersion(parsed, path, EXPERIENCE_SCHEMA);
   const checked = shardSchema.safeParse(parsed);

@@ -4,6 +4,7 @@ import type { MemoryIndex } from './memoryIndex.ts';
 import { HistoryIndex } from './engine/historyIndex.ts';
 import { openMemoryIndex } from './openMemoryIndex.ts';
 import { MemoryStore, shardOf } from './store.ts';
+import type { ShardRows } from './shardRows.ts';
 import type { HeadFollower } from '../mining/headFollower.ts';
 
 export interface LoadedMemory {
@@ -21,7 +22,7 @@ export interface LoadedMemory {
 export class WarmMemory {
   private loaded: LoadedMemory | undefined;
   private loading: Promise<LoadedMemory> | undefined;
-  private readonly shards = new Map<string, CommitExperience[]>();
+  private readonly shards = new Map<string, ShardRows>();
 
   /** `onNote` is told what the user should know about a load (a damaged index cache that was rebuilt). */
   constructor(
@@ -40,17 +41,21 @@ export class WarmMemory {
   /** Full records (the digest lacks bodies and revert links), by sha; shards are cached per revision. */
   async experiences(memory: LoadedMemory, shas: readonly string[]): Promise<Map<string, CommitExperience>> {
     const out = new Map<string, CommitExperience>();
-    const wanted = new Set(shas);
-    const shardNumbers = new Set(shas.map((sha) => memory.index.digest(sha)).filter((d) => d !== undefined).map((d) => shardOf(d.seq)));
-    for (const number of shardNumbers) {
+    for (const sha of shas) {
+      const digest = memory.index.digest(sha);
+      if (!digest) continue;
+      const number = shardOf(digest.seq);
       const key = `${number}@${memory.store.state.shards[String(number)]?.rev ?? 0}`;
-      let items = this.shards.get(key);
-      if (!items) {
-        items = await memory.store.loadShard(number);
+      let rows = this.shards.get(key);
+      if (!rows) {
+        rows = await memory.store.shardRows(number);
         if (this.shards.size >= 4) this.shards.delete(this.shards.keys().next().value!);
-        this.shards.set(key, items);
+        this.shards.set(key, rows);
       }
-      for (const item of items) if (wanted.has(item.sha)) out.set(item.sha, item);
+      // By position, halving; an index a step behind its shard may place a commit elsewhere in it.
+      const atSeq = rows.bySeq(digest.seq);
+      const row = atSeq?.sha === sha ? atSeq : rows.find(sha);
+      if (row) out.set(sha, row);
     }
     return out;
   }

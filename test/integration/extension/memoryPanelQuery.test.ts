@@ -21,18 +21,22 @@ function experience(seq: number): CommitExperience {
   return fakeExperience(seq, { kind, files, ...(seq % 3 === 0 ? { author: ADA } : {}), intent: { subject: `${kind}: change ${seq}`, body: '', issues: [] } });
 }
 
-/** The shards read through MemoryStore.loadShard while `fn` runs (the recall index loads through it too). */
+/** The shards read through MemoryStore.loadShard or shardRows while `fn` runs (the recall index loads through loadShard too). */
 async function shardsRead<T>(fn: () => Promise<T>): Promise<{ result: T; shards: number[] }> {
-  const original = MemoryStore.prototype.loadShard;
+  const { loadShard, shardRows } = MemoryStore.prototype;
   const shards: number[] = [];
   MemoryStore.prototype.loadShard = function (this: MemoryStore, shard: number) {
     shards.push(shard);
-    return original.call(this, shard);
+    return loadShard.call(this, shard);
+  };
+  MemoryStore.prototype.shardRows = function (this: MemoryStore, shard: number) {
+    shards.push(shard);
+    return shardRows.call(this, shard);
   };
   try {
     return { result: await fn(), shards };
   } finally {
-    MemoryStore.prototype.loadShard = original;
+    Object.assign(MemoryStore.prototype, { loadShard, shardRows });
   }
 }
 
