@@ -36,13 +36,9 @@ await Promise.all([
   build({ ...common, entryPoints: [join(root, 'src/core/llm/tokenizers.ts')], outfile: join(dist, 'tokenizers.cjs') }),
   // node-llama-cpp is found at run time (src/sidecar/llamaModule.ts), never bundled.
   build({ ...common, entryPoints: [join(root, 'src/sidecar/main.ts')], outfile: join(dist, 'sidecar.cjs'), external: ['node-llama-cpp'] }),
-  build({
-    ...common,
-    entryPoints: [join(root, 'src/cli/main.ts')],
-    outfile: join(dist, 'cli.cjs'),
-    external: ['node-llama-cpp'],
-    banner: { js: '#!/usr/bin/env node\n' + common.banner.js },
-  }),
+  // The `coevolve` command: a small entry that turns on V8's code cache, then loads the CLI bundle.
+  build({ ...common, entryPoints: [join(root, 'src/cli/launch.ts')], outfile: join(dist, 'cli.cjs'), external: ['./cliMain.cjs'], banner: { js: '#!/usr/bin/env node\n' + common.banner.js } }),
+  build({ ...common, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(dist, 'cliMain.cjs'), external: ['node-llama-cpp'] }),
   // The memory browser's page: a browser bundle with the vscode-elements it uses and its stylesheet, so
   // the VSIX needs no node_modules and the webview loads only from dist/webview.
   build({
