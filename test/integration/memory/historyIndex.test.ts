@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { CoevolveError } from '../../../src/core/errors.ts';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -283,6 +283,32 @@ describe('the disk engine under crashes and concurrency', () => {
     } finally {
       index.close();
     }
+  });
+
+  it('keeps a record of each process using the index only while it runs; a killed one is dropped by the next', async () => {
+    const users = `${join(fakeStore, ...HISTORY_INDEX)}.users`;
+    const run = (child: ReturnType<typeof syncChild>, killWhen?: string) =>
+      new Promise<void>((resolve) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          if (killWhen !== undefined && out.includes(killWhen)) child.kill('SIGKILL');
+        });
+        child.on('close', () => resolve());
+      });
+    // Killed while it has the index open but holds no lock: this test is about the records, not locks.
+    const opener = `const { HistoryIndex } = await import('${join(import.meta.dirname, '..', '..', '..', 'src', 'core', 'memory', 'engine', 'historyIndex.ts')}'); await HistoryIndex.open(process.argv.at(-1)); console.log('open'); setInterval(() => {}, 1000);`;
+    const killed = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', opener, fakeStore], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await run(killed, 'open');
+    assert.equal(killed.signalCode, 'SIGKILL');
+    assert.ok(readdirSync(users).includes(String(killed.pid)), 'a killed process cannot take its record away');
+    // Records of long-gone processes, as every earlier `coevolve recall` left them before.
+    const gone = Array.from({ length: 200 }, (_, i) => 4_000_000 + i);
+    for (const pid of gone) writeFileSync(join(users, String(pid)), '');
+    const finished = syncChild();
+    await run(finished);
+    assert.equal(finished.exitCode, 0);
+    assert.deepEqual(readdirSync(users).filter((name) => name !== String(process.pid)), [], 'the next process dropped the dead records, and took its own away at exit');
   });
 
   it('lets three processes create and sync a new index at once and leaves one consistent index', async () => {

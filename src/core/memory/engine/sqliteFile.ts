@@ -168,13 +168,24 @@ export class SqliteFile {
 
 const usersOf = (path: string): string => `${path}.users`;
 
-/** Records this process as a user of the file (once per process and file). */
+/**
+ * Records this process as a user of the file (once per process and file), and drops the records of
+ * processes that ended: every `coevolve recall` opens the index, so records left behind would pile
+ * up by the thousand, and a dead pid reused by another program would keep a killed process's lock.
+ * A process takes its own record away when it exits; one killed leaves it to the next to open.
+ */
 const registered = new Set<string>();
 function registerUser(path: string): void {
   if (registered.has(path)) return;
   mkdirSync(usersOf(path), { recursive: true });
+  liveUsers(path);
   writeFileSync(join(usersOf(path), String(process.pid)), '');
+  if (registered.size === 0) process.once('exit', unregisterUsers);
   registered.add(path);
+}
+
+function unregisterUsers(): void {
+  for (const path of registered) rmSync(join(usersOf(path), String(process.pid)), { force: true });
 }
 
 function clearStaleLock(path: string): void {
