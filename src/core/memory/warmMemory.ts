@@ -44,20 +44,28 @@ export class WarmMemory {
     for (const sha of shas) {
       const digest = memory.index.digest(sha);
       if (!digest) continue;
-      const number = shardOf(digest.seq);
-      const key = `${number}@${memory.store.state.shards[String(number)]?.rev ?? 0}`;
-      let rows = this.shards.get(key);
-      if (!rows) {
-        rows = await memory.store.shardRows(number);
-        if (this.shards.size >= 4) this.shards.delete(this.shards.keys().next().value!);
-        this.shards.set(key, rows);
-      }
+      const rows = await this.shardRows(memory.store, shardOf(digest.seq));
       // By position, halving; an index a step behind its shard may place a commit elsewhere in it.
       const atSeq = rows.bySeq(digest.seq);
       const row = atSeq?.sha === sha ? atSeq : rows.find(sha);
       if (row) out.set(sha, row);
     }
     return out;
+  }
+
+  /**
+   * One shard's rows, kept for the last few shards read at the revision `store` (refreshed by the
+   * caller) records: paging or looking up in the same shard reads it once while it is unchanged.
+   */
+  async shardRows(store: MemoryStore, shard: number): Promise<ShardRows> {
+    const key = `${shard}@${store.state.shards[String(shard)]?.rev ?? 0}`;
+    let rows = this.shards.get(key);
+    if (!rows) {
+      rows = await store.shardRows(shard);
+      if (this.shards.size >= 4) this.shards.delete(this.shards.keys().next().value!);
+      this.shards.set(key, rows);
+    }
+    return rows;
   }
 
   private async load(): Promise<LoadedMemory> {

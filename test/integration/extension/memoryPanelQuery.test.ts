@@ -84,12 +84,12 @@ describe('memory browser paging over a store of 12,345 experiences', () => {
     assert.equal(first.result.total, TOTAL);
     assert.equal(first.result.offset, 0);
     assert.deepEqual(seqs(first.result.experiences), Array.from({ length: 100 }, (_, i) => TOTAL - i));
-    assert.deepEqual(first.shards, [12], 'meta.json and the newest shard, nothing else');
+    assert.deepEqual(first.shards, [], 'the newest shard, read for the page before, is kept while it is unchanged');
 
     // Shard 12 holds seq 12000..12345 (346 experiences): this page straddles it and shard 11.
     const straddling = await shardsRead(() => browser.page({}, 300, 100));
     assert.deepEqual(seqs(straddling.result.experiences), Array.from({ length: 100 }, (_, i) => TOTAL - 300 - i));
-    assert.deepEqual(straddling.shards, [12, 11]);
+    assert.deepEqual(straddling.shards, [11], 'only the shard not read yet');
 
     const last = await shardsRead(() => browser.page({}, 12_300, 100));
     assert.deepEqual(seqs(last.result.experiences), Array.from({ length: 45 }, (_, i) => 45 - i));
@@ -97,6 +97,21 @@ describe('memory browser paging over a store of 12,345 experiences', () => {
 
     const beyond = await shardsRead(() => browser.page({}, 20_000, 100));
     assert.deepEqual([beyond.result.experiences.length, beyond.result.total, beyond.shards.length], [0, TOTAL, 0]);
+  });
+
+  it('unfiltered: a page shows what another process wrote since, reading again only the shard it changed', async () => {
+    const before = await browser.page({}, 0, 3);
+    assert.equal(before.experiences[1]!.intent.subject, experience(TOTAL - 1).intent.subject);
+    const writer = await MemoryStore.open(dir);
+    const changed = { ...experience(TOTAL - 1), intent: { subject: 'fix: renamed by another process', body: '', issues: [] } };
+    await writer.transaction((tx) => tx.upsert([changed]));
+    try {
+      const after = await shardsRead(() => browser.page({}, 0, 3));
+      assert.equal(after.result.experiences[1]!.intent.subject, 'fix: renamed by another process');
+      assert.deepEqual(after.shards, [12]);
+    } finally {
+      await writer.transaction((tx) => tx.upsert([experience(TOTAL - 1)]));
+    }
   });
 
   it('by kind: pages of the matching experiences only, which together are all of them, in order', async () => {
