@@ -41,8 +41,10 @@ export class WarmMemory {
   /** Full records (the digest lacks bodies and revert links), by sha; shards are cached per revision. */
   async experiences(memory: LoadedMemory, shas: readonly string[]): Promise<Map<string, CommitExperience>> {
     const out = new Map<string, CommitExperience>();
-    for (const sha of shas) {
-      const digest = memory.index.digest(sha);
+    // One read of the index for all of them: each read of the disk index takes its lock folder.
+    const digests = memory.index.reading(() => shas.map((sha) => memory.index.digest(sha)));
+    for (const [i, sha] of shas.entries()) {
+      const digest = digests[i];
       if (!digest) continue;
       const rows = await this.shardRows(memory.store, shardOf(digest.seq));
       // By position, halving; an index a step behind its shard may place a commit elsewhere in it.
