@@ -8,6 +8,8 @@ import { mineHistory } from '../../../src/core/mining/miner.ts';
 import { HISTORY_INDEX, HistoryIndex } from '../../../src/core/memory/engine/historyIndex.ts';
 import { loadSqlite, SqliteFile } from '../../../src/core/memory/engine/sqliteFile.ts';
 import { FileTable } from '../../../src/core/memory/fileTable.ts';
+import { FileTablesWriter } from '../../../src/core/memory/engine/historyFiles.ts';
+import type { CommitExperience } from '../../../src/core/memory/experience.ts';
 import { FileSearch } from '../../../src/core/memory/fileSearch.ts';
 import type { FileView } from '../../../src/core/memory/memoryIndex.ts';
 import { buildQuery } from '../../../src/core/memory/queryBuilder.ts';
@@ -214,7 +216,7 @@ describe('the disk engine for large stores', () => {
       migrated.close();
     }
     const check = SqliteFile.open(path);
-    assert.equal(check.get<{ value: string }>("SELECT value FROM state WHERE key = 'version'")?.value, '9');
+    assert.equal(check.get<{ value: string }>("SELECT value FROM state WHERE key = 'version'")?.value, '10');
     check.close();
     // The VFS locks with a folder; a killed process leaves it behind.
     mkdirSync(`${path}.lock`);
@@ -327,6 +329,96 @@ describe('the disk engine under crashes and concurrency', () => {
       assert.equal(index.size, SHARDS * 1000);
       assert.equal(index.query(['area7'], 5000).length, Math.ceil((1000 - 7) / 13) * SHARDS);
     } finally {
+      index.close();
+    }
+  });
+});
+
+describe('the disk engine takes a rewrite of recent history back from its file tables', () => {
+  const dir = tempDir('coevolve-engine-rewrite-');
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (path: string, extra: Partial<CommitExperience['files'][number]> = {}) => ({ path, status: 'modified' as const, category: 'source' as const, added: 1, deleted: 0, ...extra });
+  /**
+   * Seq `seq` of a history: mostly edits of ten files, with renames, new files, deletions and symbols
+   * on the way. Two files only the newest commits of the first version touch again (rare.ts edited,
+   * rare2.ts renamed away), so that nothing applied after a rewrite hides what was taken back.
+   */
+  const special: Record<number, CommitExperience['files']> = {
+    5: [file('src/rare.ts', { status: 'added' })],
+    6: [file('src/rare2.ts', { status: 'added' })],
+    345: [file('src/rare.ts'), file('src/f5.ts')],
+    348: [file('src/rare2moved.ts', { status: 'renamed', oldPath: 'src/rare2.ts' })],
+  };
+  const commit = (seq: number, variant = '') =>
+    fakeExperience(seq, {
+      ...(variant ? { sha: `${variant}${seq.toString(16)}`.padStart(40, 'e') } : {}),
+      intent: { subject: `fix: step ${seq}${variant} in area${seq % 5}${seq > 330 && !variant ? ' abandoned' : ''}`, body: '', issues: [] },
+      files:
+        !variant && special[seq]
+          ? special[seq]
+          : seq % 50 === 0 && !variant
+          ? [file(`src/moved${seq}${variant}.ts`, { status: 'renamed', oldPath: `src/f${seq % 10}.ts` })]
+          : seq % 37 === 0
+            ? [file(`src/new${seq}${variant}.ts`, { status: 'added' }), file(`src/f${(seq + 3) % 10}.ts`, { status: 'deleted', deleted: 5 })]
+            : [file(`src/f${seq % 10}.ts`), file(`src/g${seq % 3}${variant}.ts`)],
+      // The newest commits add symbols of their own, so that taking them back has symbols to remove.
+      symbols: [{ path: `src/f${seq % 10}.ts`, name: seq > 330 ? `onlyIn${seq}${variant}` : `fn${seq % 13}`, kind: 'function', change: 'modified' }],
+    });
+
+  it('applies again only what the rewrite replaced, and answers as a rebuild would', async () => {
+    const opened = await MemoryStore.open(dir);
+    await opened.transaction(async (tx) => tx.upsert(Array.from({ length: 350 }, (_, i) => commit(i + 1))));
+    const index = await HistoryIndex.open(dir);
+    const applied: number[] = [];
+    const { apply } = FileTablesWriter.prototype;
+    FileTablesWriter.prototype.apply = function (this: FileTablesWriter, digest) {
+      applied.push(digest.seq);
+      return apply.call(this, digest);
+    };
+    try {
+      await index.sync(opened);
+      assert.equal(applied.length, 350);
+      // An amend and a short rebase: the newest eleven commits replaced by ten others (a rename, a new file and a deletion among them).
+      applied.length = 0;
+      await opened.transaction(async (tx) => {
+        await tx.removeAbove(339);
+        await tx.upsert(Array.from({ length: 10 }, (_, i) => commit(340 + i, 'b')));
+      });
+      await index.sync(opened);
+      assert.ok(applied.length > 0 && applied.length <= 100 && Math.min(...applied) > 200, `only the newest batch applied again (${applied.length} from ${Math.min(...applied)})`);
+      const digests = (await opened.loadAll()).map(digestOf);
+      const memory = new FileTable(digests);
+      const disk = index.unfilteredFiles().table;
+      const paths = new Set(digests.flatMap((d) => d.files.flatMap((f) => [f.path, f.oldPath ?? f.path])).concat(['src/moved350.ts', 'src/rare2moved.ts']));
+      const answers = (view: FileView, path: string) => [path, view.current(path), view.isTest(path), view.specificity(path).toFixed(6), view.history(path), view.coChanged(path, 5)];
+      for (const path of paths) assert.deepEqual(answers(disk, path), answers(memory, path));
+      const search = FileSearch.build(memory);
+      for (const text of ['fn7 src/f7.ts', 'moved350', 'step 345b area0', 'onlyIn345 onlyIn345b', 'moved300 f0', 'new333 new370', 'abandoned', 'rare2 rare2moved']) {
+        const query = buildQuery(text);
+        assert.deepEqual(disk.pathMatches(query), memory.pathMatches(query), `path matches for "${text}"`);
+        assert.deepEqual(disk.filesNamedBy(query).sort(), memory.filesNamedBy(query).sort(), `files named by "${text}"`);
+        assert.deepEqual(disk.symbolsNamedBy(query), memory.symbolsNamedBy(query), `symbols named by "${text}"`);
+        assert.deepEqual(new Set(index.unfilteredFiles().search.query(query.terms).map((hit) => hit.path)), new Set(search.query(query.terms).map((hit) => hit.path)), `files matching "${text}"`);
+      }
+      // Nothing taken back leaves rows behind that no answer happens to read.
+      const raw = SqliteFile.open(join(dir, ...HISTORY_INDEX));
+      try {
+        for (const table of ['file_name', 'file_token', 'touch']) assert.equal(raw.get<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE file NOT IN (SELECT id FROM file)`)!.n, 0, `${table} rows of removed files`);
+        assert.equal(raw.get<{ n: number }>('SELECT count(*) AS n FROM touch WHERE seq NOT IN (SELECT seq FROM exp)')!.n, 0, 'touches of removed commits');
+      } finally {
+        raw.close();
+      }
+      // A rewrite below what the journal keeps rebuilds the tables, with the same answers.
+      applied.length = 0;
+      await opened.transaction(async (tx) => {
+        await tx.removeAbove(9);
+        await tx.upsert([commit(10, 'c')]);
+      });
+      await index.sync(opened);
+      assert.equal(applied.length, 10, 'rebuilt from the first commit');
+      assert.deepEqual(index.unfilteredFiles().table.history('src/f0.ts'), new FileTable((await opened.loadAll()).map(digestOf)).history('src/f0.ts'));
+    } finally {
+      FileTablesWriter.prototype.apply = apply;
       index.close();
     }
   });

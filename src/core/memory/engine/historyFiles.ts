@@ -7,6 +7,8 @@ import { tokenize } from '../tokenize.ts';
 import { FTS_TOKENIZER, ftsQuery, ftsTokens, matchedTerms, selectiveTerms } from './ftsText.ts';
 import type { SqliteFile } from './sqliteFile.ts';
 import { DerivedCache } from '../derivedCache.ts';
+import { FILE_UNDO_SCHEMA } from './fileTablesUndo.ts';
+import type { UndoJournal } from './fileTablesUndo.ts';
 
 /**
  * A file's name and path words without the rest of its row (its symbols, subjects and words, ~2 KB):
@@ -27,8 +29,8 @@ CREATE TABLE file_name(key TEXT NOT NULL, file INTEGER NOT NULL, PRIMARY KEY(key
 CREATE TABLE file_token(token TEXT NOT NULL, file INTEGER NOT NULL, PRIMARY KEY(token, file)) WITHOUT ROWID;
 CREATE TABLE symbol(key TEXT NOT NULL, path TEXT NOT NULL, container TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY(key, path, container)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE file_fts USING fts5(tokens, symbols, subjects, words, content='', contentless_delete=1, ${FTS_TOKENIZER}, prefix='6');
-`;
-export const FILE_TABLES = ['file', 'renamed', 'touch', 'file_name', 'file_token', 'symbol'] as const;
+${FILE_UNDO_SCHEMA}`;
+export const FILE_TABLES = ['file', 'renamed', 'touch', 'file_name', 'file_token', 'symbol', 'file_undo', 'file_batch'] as const;
 
 /** Sweeping changes say little about coupling. */
 const SWEEPING = 30;
@@ -40,7 +42,7 @@ const COMMON_FILES = 1500;
 /** Files a query's path words may bring as candidates (see pathMatches). */
 const PATH_CANDIDATES = 2000;
 
-interface FileRow {
+export interface FileRow {
   id: number;
   path: string;
   present: boolean;
@@ -53,7 +55,7 @@ interface FileRow {
   dirty: boolean;
 }
 
-interface StoredFile {
+export interface StoredFile {
   id: number;
   path: string;
   present: number;
@@ -76,7 +78,11 @@ export class FileTablesWriter {
   private readonly renamedAway: Set<string>;
   private readonly symbolCounts = new Map<string, number>();
 
-  constructor(private readonly db: SqliteFile) {
+  constructor(
+    private readonly db: SqliteFile,
+    /** Given for the newest commits: what each change replaced, so that a rewrite can take them back. */
+    private readonly journal?: UndoJournal,
+  ) {
     this.renamedAway = new Set(db.all<{ old: string }>('SELECT old FROM renamed').map((row) => row.old));
   }
 
@@ -84,12 +90,16 @@ export class FileTablesWriter {
     for (const file of digest.files) {
       if (NOISE.has(file.category)) continue;
       if (file.oldPath && file.oldPath !== file.path) {
+        this.journal?.renamed(file.oldPath);
         this.db.run('INSERT OR REPLACE INTO renamed(old, new) VALUES (?, ?)', [file.oldPath, file.path]);
         this.renamedAway.add(file.oldPath);
         const old = this.row(file.oldPath);
         if (old) this.change(old, () => (old.present = false));
       }
-      if (this.renamedAway.delete(file.path)) this.db.run('DELETE FROM renamed WHERE old = ?', [file.path]);
+      if (this.renamedAway.delete(file.path)) {
+        this.journal?.renamed(file.path);
+        this.db.run('DELETE FROM renamed WHERE old = ?', [file.path]);
+      }
       let state = this.row(file.path);
       if (!state) {
         const previous = file.oldPath ? this.row(file.oldPath) : undefined;
@@ -98,7 +108,10 @@ export class FileTablesWriter {
       const row = state;
       this.change(row, () => {
         row.present = !file.deleted;
-        if (this.db.run('INSERT OR IGNORE INTO touch(file, seq) VALUES (?, ?)', [row.id, digest.seq]) > 0) row.changes++;
+        if (this.db.run('INSERT OR IGNORE INTO touch(file, seq) VALUES (?, ?)', [row.id, digest.seq]) > 0) {
+          row.changes++;
+          this.journal?.record('touch', { file: row.id, seq: digest.seq });
+        }
         if (row.subjects.length >= MAX_SUBJECTS) row.subjects.shift();
         row.subjects.push(digest.subject);
         for (const word of file.words ?? []) if (row.words.size < MAX_FILE_WORDS) row.words.add(word);
@@ -110,7 +123,10 @@ export class FileTablesWriter {
       const key = symbol.name.toLowerCase();
       let held = this.symbolCounts.get(key);
       if (held === undefined) this.symbolCounts.set(key, (held = this.db.get<{ n: number }>('SELECT count(*) AS n FROM symbol WHERE key = ?', [key])!.n));
-      if (held < SYMBOLS_PER_NAME && this.db.run('INSERT OR IGNORE INTO symbol(key, path, container, name, kind) VALUES (?, ?, ?, ?, ?)', [key, symbol.path, symbol.container ?? '', symbol.name, symbol.kind]) > 0) this.symbolCounts.set(key, held + 1);
+      if (held < SYMBOLS_PER_NAME && this.db.run('INSERT OR IGNORE INTO symbol(key, path, container, name, kind) VALUES (?, ?, ?, ?, ?)', [key, symbol.path, symbol.container ?? '', symbol.name, symbol.kind]) > 0) {
+        this.symbolCounts.set(key, held + 1);
+        this.journal?.record('symbol', { key, path: symbol.path, container: symbol.container ?? '' });
+      }
     }
   }
 
@@ -126,17 +142,7 @@ export class FileTablesWriter {
         JSON.stringify([...row.words]),
         row.id,
       ]);
-      this.db.run('DELETE FROM file_fts WHERE rowid = ?', [row.id]);
-      // Only existing files are documents of the file index, as FileTable.documents() has it.
-      if (row.present) {
-        this.db.run('INSERT INTO file_fts(rowid, tokens, symbols, subjects, words) VALUES (?, ?, ?, ?, ?)', [
-          row.id,
-          ftsTokens(row.tokens),
-          ftsTokens([...row.symbols].flatMap((s) => tokenize(s))),
-          ftsTokens(row.subjects.flatMap((s) => tokenize(s))),
-          ftsTokens([...row.words].flatMap((w) => tokenize(w))),
-        ]);
-      }
+      writeFileDoc(this.db, row);
       row.dirty = false;
     }
     this.rows.clear();
@@ -151,6 +157,7 @@ export class FileTablesWriter {
     const cached = this.rows.get(path);
     if (cached !== undefined) return cached ?? undefined;
     const stored = this.db.get<StoredFile>('SELECT * FROM file WHERE path = ?', [path]);
+    if (stored) this.journal?.record('file', stored);
     const row = stored ? fromStored(stored) : null;
     this.rows.set(path, row);
     return row ?? undefined;
@@ -171,6 +178,7 @@ export class FileTablesWriter {
       dirty: true,
     };
     row.id = this.db.insert('INSERT INTO file(path, present, test, changes, tokens, symbols, subjects, words) VALUES (?, 1, ?, 0, ?, ?, ?, ?)', [path, test ? 1 : 0, tokens.join(' '), '[]', '[]', '[]']);
+    this.journal?.record('created', { id: row.id });
     const lower = path.toLowerCase();
     const base = lower.slice(lower.lastIndexOf('/') + 1);
     const names = new Set([lower, base]);
@@ -182,7 +190,20 @@ export class FileTablesWriter {
   }
 }
 
-function fromStored(stored: StoredFile): FileRow {
+/** A file's document in the file index, as its row now is: only existing files are documents, as FileTable.documents() has it. */
+export function writeFileDoc(db: SqliteFile, row: FileRow): void {
+  db.run('DELETE FROM file_fts WHERE rowid = ?', [row.id]);
+  if (!row.present) return;
+  db.run('INSERT INTO file_fts(rowid, tokens, symbols, subjects, words) VALUES (?, ?, ?, ?, ?)', [
+    row.id,
+    ftsTokens(row.tokens),
+    ftsTokens([...row.symbols].flatMap((s) => tokenize(s))),
+    ftsTokens(row.subjects.flatMap((s) => tokenize(s))),
+    ftsTokens([...row.words].flatMap((w) => tokenize(w))),
+  ]);
+}
+
+export function fromStored(stored: StoredFile): FileRow {
   return {
     id: stored.id,
     path: stored.path,

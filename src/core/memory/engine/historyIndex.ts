@@ -13,15 +13,16 @@ import { SHARD_SIZE } from '../storeMeta.ts';
 import { storePath } from '../../store/storePath.ts';
 import { lstatIfPresent, statIfPresent } from '../../util/fsProbe.ts';
 import { FILE_NAMES_INDEX, FILE_SCHEMA, FILE_TABLES, FileTablesWriter, SqlFileView } from './historyFiles.ts';
+import { FILE_UNDO_SCHEMA, rollBackFiles, trimUndo, UNDO_BATCH, UNDO_KEEP, UndoJournal } from './fileTablesUndo.ts';
 import { FTS_TOKENIZER, ftsQuery, ftsText, matchedTerms, selectiveTerms } from './ftsText.ts';
 import { tokenize } from '../tokenize.ts';
 import { loadSqlite, SqliteFile } from './sqliteFile.ts';
 import { DerivedCache } from '../derivedCache.ts';
 
 /** Bumped when the tables change shape: an index of another version is rebuilt from the store, unless a migration below brings it up. */
-const ENGINE_VERSION = 9;
+const ENGINE_VERSION = 10;
 /** From the version named to the next, without a rebuild (an index that only adds an index). */
-const MIGRATIONS: Record<number, string> = { 8: FILE_NAMES_INDEX };
+const MIGRATIONS: Record<number, string> = { 8: FILE_NAMES_INDEX, 9: FILE_UNDO_SCHEMA };
 /** The index file, relative to the store: derived from memory/ (git-ignored, per machine). */
 export const HISTORY_INDEX = ['cache', 'history-index.sqlite'] as const;
 /**
@@ -58,9 +59,11 @@ interface IndexState {
   /** The file tables hold every experience up to this seq (-1: none). */
   filesThrough: number;
   filesCount: number;
-  /** An experience at or below filesThrough changed: the file tables must be built again. */
+  /** The file tables must be built again. */
   filesDirty: boolean;
-  /** A commit was forgotten: its words must leave the text index's segments too. */
+  /** The lowest seq at or below filesThrough that changed since (-1: none): taken back, or rebuilt. */
+  filesFrom: number;
+  /** A commit was forgotten: its words must leave the text index's segments too (merged at the next sync). */
   scrub: boolean;
 }
 
@@ -412,6 +415,7 @@ export class HistoryIndex implements MemoryIndex {
       filesThrough: Number(value.get('filesThrough') ?? -1),
       filesCount: Number(value.get('filesCount') ?? 0),
       filesDirty: value.get('filesDirty') === '1',
+      filesFrom: Number(value.get('filesFrom') ?? -1),
       scrub: value.get('scrub') === '1',
     };
   }
@@ -429,7 +433,8 @@ export class HistoryIndex implements MemoryIndex {
     // Another process may have indexed it meanwhile.
     if (state.shardRevs[String(shard)] === rev) return;
     const existing = new Map(this.db.all<StoredRow>('SELECT seq, sha, fhash, thash, rhash, forgotten FROM exp WHERE seq >= ? AND seq < ?', [shard * SHARD_SIZE, (shard + 1) * SHARD_SIZE]).map((row) => [row.seq, row]));
-    let filesDirty = state.filesDirty;
+    let filesFrom = state.filesFrom;
+    const changedFiles = (seq: number) => (filesFrom = filesFrom < 0 ? seq : Math.min(filesFrom, seq));
     let scrub = state.scrub;
     // Ascending: rows appended in key order fill their pages (a shard's items are stored newest first).
     for (const item of [...items].sort((a, b) => a.seq - b.seq)) {
@@ -441,8 +446,8 @@ export class HistoryIndex implements MemoryIndex {
       // A mine rewrites a shard several times as it fills: rows already indexed as they are cost nothing.
       if (before && before.rhash === hashes.rhash && before.thash === hashes.thash) continue;
       if (before && digest.forgotten && !before.forgotten) scrub = true;
-      if (before && (before.sha !== digest.sha || before.fhash !== hashes.fhash) && item.seq <= state.filesThrough) filesDirty = true;
-      if (!before && item.seq <= state.filesThrough) filesDirty = true;
+      if (before && (before.sha !== digest.sha || before.fhash !== hashes.fhash) && item.seq <= state.filesThrough) changedFiles(item.seq);
+      if (!before && item.seq <= state.filesThrough) changedFiles(item.seq);
       // The old words are uncounted below: read them before the row is replaced.
       const oldSubject = before && before.thash !== hashes.thash ? this.storedSubject(item.seq) : undefined;
       const row = [item.seq, digest.sha, digest.time, digest.kind, digest.quarantined ? 1 : 0, digest.forgotten ? 1 : 0, hashes.fhash, hashes.thash, hashes.rhash, pack(digest)];
@@ -456,17 +461,19 @@ export class HistoryIndex implements MemoryIndex {
       this.countSubject(digest.subject, 1);
       this.db.run('INSERT INTO exp_fts(rowid, subject, keywords, body, code) VALUES (?, ?, ?, ?, ?)', [item.seq, ftsText(fields.subject), ftsText(fields.keywords), ftsText(fields.body), ftsText(`${fields.paths} ${fields.symbols}`)]);
     }
+    // A commit rewritten away is not scrubbed: its words stay in the text index's segments as deleted
+    // entries until they are merged (an amend would otherwise merge the whole index: 0.5 s at 100k
+    // commits). Forgetting one (above) is the promise that its words leave the file.
     for (const gone of existing.values()) {
-      scrub = true;
       this.countSubject(this.storedSubject(gone.seq), -1);
       this.db.run('DELETE FROM exp WHERE seq = ?', [gone.seq]);
       this.db.run('DELETE FROM exp_fts WHERE rowid = ?', [gone.seq]);
-      if (gone.seq <= state.filesThrough) filesDirty = true;
+      if (gone.seq <= state.filesThrough) changedFiles(gone.seq);
     }
     const shardRevs = { ...state.shardRevs };
     if (rev === undefined) delete shardRevs[String(shard)];
     else shardRevs[String(shard)] = rev;
-    this.setState({ shardRevs, filesDirty, scrub });
+    this.setState({ shardRevs, filesFrom, scrub });
   }
 
   private storedSubject(seq: number): string {
@@ -486,37 +493,76 @@ export class HistoryIndex implements MemoryIndex {
     return this.db.get<{ n: number }>(`SELECT count(DISTINCT segid) AS n FROM ${table}_idx`)!.n;
   }
 
-  /** The file tables follow the experiences: new ones on top are applied, anything else rebuilds them. Answers how many were applied. */
+  /**
+   * The file tables follow the experiences: new ones on top are applied; a change among the newest
+   * UNDO_KEEP takes the journaled batches back to below it and applies again from there; anything
+   * else rebuilds them. Answers how many were applied.
+   */
   private syncFiles(): number {
     let state = this.state();
-    if (state.filesDirty) {
+    // Each step reads the state again inside its transaction: another process may have done it meanwhile.
+    if (!state.filesDirty && state.filesFrom >= 0) {
       this.db.transaction(() => {
-        for (const table of FILE_TABLES) this.db.run(`DELETE FROM ${table}`);
-        this.db.run("INSERT INTO file_fts(file_fts) VALUES ('delete-all')");
-        this.setState({ filesThrough: -1, filesCount: 0, filesDirty: false });
+        const now = this.state();
+        if (now.filesDirty || now.filesFrom < 0) return;
+        const rolled = rollBackFiles(this.db, now.filesFrom, now.filesThrough);
+        this.setState(rolled ? { filesThrough: rolled.through, filesCount: now.filesCount - rolled.removed, filesFrom: -1 } : { filesDirty: true, filesFrom: -1 });
       });
       this.reset();
       state = this.state();
     }
-    let applied = 0;
-    for (;;) {
-      const rows = this.db.all<{ digest: Uint8Array }>('SELECT digest FROM exp WHERE seq > ? ORDER BY seq LIMIT ?', [state.filesThrough, REBUILD_CHUNK]);
-      if (rows.length === 0) return applied;
-      applied += rows.length;
-      const digests = rows.map((row) => unpack(row.digest));
+    if (state.filesDirty) {
       this.db.transaction(() => {
-        const writer = new FileTablesWriter(this.db);
-        for (const digest of digests) writer.apply(digest);
-        writer.flush();
-        // FTS5 merges segments by work proportional to what is written: a commit at a time (memory
-        // following commits) would leave one segment each. A little merging keeps them few (a
-        // mine's worth is counted and merged whole by sync instead).
-        if (digests.length < MERGE_CHECK_ROWS) for (const table of TEXT_INDEXES) this.db.run(`INSERT INTO ${table}(${table}, rank) VALUES ('merge', ${FOLLOW_MERGE_PAGES})`);
-        state = { ...state, filesThrough: digests[digests.length - 1]!.seq, filesCount: state.filesCount + digests.length };
-        this.setState({ filesThrough: state.filesThrough, filesCount: state.filesCount });
+        if (!this.state().filesDirty) return;
+        for (const table of FILE_TABLES) this.db.run(`DELETE FROM ${table}`);
+        this.db.run("INSERT INTO file_fts(file_fts) VALUES ('delete-all')");
+        this.setState({ filesThrough: -1, filesCount: 0, filesDirty: false, filesFrom: -1 });
       });
       this.reset();
+      state = this.state();
     }
+    // The newest commits are applied in small journaled batches (see fileTablesUndo.ts); the rest in large chunks.
+    const newest = this.db.get<{ seq: number | null }>('SELECT max(seq) AS seq FROM exp')?.seq ?? -1;
+    const journalFrom = newest - UNDO_KEEP;
+    let applied = 0;
+    for (;;) {
+      const journaled = state.filesThrough >= journalFrom - 1;
+      const rows = journaled
+        ? this.db.all<{ digest: Uint8Array }>('SELECT digest FROM exp WHERE seq > ? ORDER BY seq LIMIT ?', [state.filesThrough, UNDO_BATCH])
+        : this.db.all<{ digest: Uint8Array }>('SELECT digest FROM exp WHERE seq > ? AND seq < ? ORDER BY seq LIMIT ?', [state.filesThrough, journalFrom, REBUILD_CHUNK]);
+      if (rows.length === 0) {
+        if (journaled) break;
+        // Nothing left below the journaled range: the tables hold everything up to it.
+        state = { ...state, filesThrough: journalFrom - 1 };
+        continue;
+      }
+      const digests = rows.map((row) => unpack(row.digest));
+      const moved = this.db.transaction(() => {
+        const now = this.state();
+        if (now.filesThrough !== state.filesThrough || now.filesDirty || now.filesFrom >= 0) return true;
+        const journal = journaled ? new UndoJournal(this.db, digests[0]!.seq) : undefined;
+        const writer = new FileTablesWriter(this.db, journal);
+        for (const digest of digests) writer.apply(digest);
+        writer.flush();
+        journal?.close(digests[digests.length - 1]!.seq, digests.length);
+        state = { ...state, filesThrough: digests[digests.length - 1]!.seq, filesCount: state.filesCount + digests.length };
+        this.setState({ filesThrough: state.filesThrough, filesCount: state.filesCount });
+        return false;
+      });
+      this.reset();
+      // Another process applied, took back or marked for a rebuild first: start again from what it left.
+      if (moved) return applied + this.syncFiles();
+      applied += digests.length;
+    }
+    if (applied === 0) return 0;
+    this.db.transaction(() => {
+      trimUndo(this.db, newest);
+      // FTS5 merges segments by work proportional to what is written: a commit at a time (memory
+      // following commits) would leave one segment each. A little merging keeps them few (a mine's
+      // worth is counted and merged whole by sync instead).
+      if (applied < MERGE_CHECK_ROWS) for (const table of TEXT_INDEXES) this.db.run(`INSERT INTO ${table}(${table}, rank) VALUES ('merge', ${FOLLOW_MERGE_PAGES})`);
+    });
+    return applied;
   }
 }
 
