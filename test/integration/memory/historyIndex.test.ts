@@ -365,6 +365,23 @@ describe('the disk engine takes a rewrite of recent history back from its file t
       symbols: [{ path: `src/f${seq % 10}.ts`, name: seq > 330 ? `onlyIn${seq}${variant}` : `fn${seq % 13}`, kind: 'function', change: 'modified' }],
     });
 
+  it('crosses a hole in the positions just below the journaled commits', async () => {
+    const holed = tempDir('coevolve-engine-hole-');
+    const opened = await MemoryStore.open(holed);
+    // 1,300 positions with 250..320 missing: the newest 1,000 start at 300, inside the hole.
+    await opened.transaction(async (tx) => tx.upsert(Array.from({ length: 1300 }, (_, i) => commit(i + 1)).filter((e) => e.seq < 250 || e.seq > 320)));
+    const index = await HistoryIndex.open(holed);
+    try {
+      await index.sync(opened);
+      const disk = index.unfilteredFiles().table;
+      const memory = new FileTable((await opened.loadAll()).map(digestOf));
+      for (const path of ['src/f3.ts', 'src/rare.ts', 'src/moved1300.ts']) assert.deepEqual(disk.history(path), memory.history(path), path);
+    } finally {
+      index.close();
+      rmSync(holed, { recursive: true, force: true });
+    }
+  });
+
   it('applies again only what the rewrite replaced, and answers as a rebuild would', async () => {
     const opened = await MemoryStore.open(dir);
     await opened.transaction(async (tx) => tx.upsert(Array.from({ length: 350 }, (_, i) => commit(i + 1))));

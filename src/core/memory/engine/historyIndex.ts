@@ -488,6 +488,12 @@ export class HistoryIndex implements MemoryIndex {
     }
   }
 
+  /** Whether another process applied, took back or reset the file tables since `state` was read. */
+  private movedSince(state: IndexState): boolean {
+    const now = this.state();
+    return now.filesThrough !== state.filesThrough || now.filesDirty || now.filesFrom >= 0;
+  }
+
   /** How many segments a text index's postings are in. */
   segmentsOf(table: (typeof TEXT_INDEXES)[number]): number {
     return this.db.get<{ n: number }>(`SELECT count(DISTINCT segid) AS n FROM ${table}_idx`)!.n;
@@ -532,14 +538,19 @@ export class HistoryIndex implements MemoryIndex {
         : this.db.all<{ digest: Uint8Array }>('SELECT digest FROM exp WHERE seq > ? AND seq < ? ORDER BY seq LIMIT ?', [state.filesThrough, journalFrom, REBUILD_CHUNK]);
       if (rows.length === 0) {
         if (journaled) break;
-        // Nothing left below the journaled range: the tables hold everything up to it.
+        // Nothing left below the journaled range (a hole in the positions): the tables hold everything up to it.
+        const moved = this.db.transaction(() => {
+          if (this.movedSince(state)) return true;
+          this.setState({ filesThrough: journalFrom - 1 });
+          return false;
+        });
+        if (moved) return applied + this.syncFiles();
         state = { ...state, filesThrough: journalFrom - 1 };
         continue;
       }
       const digests = rows.map((row) => unpack(row.digest));
       const moved = this.db.transaction(() => {
-        const now = this.state();
-        if (now.filesThrough !== state.filesThrough || now.filesDirty || now.filesFrom >= 0) return true;
+        if (this.movedSince(state)) return true;
         const journal = journaled ? new UndoJournal(this.db, digests[0]!.seq) : undefined;
         const writer = new FileTablesWriter(this.db, journal);
         for (const digest of digests) writer.apply(digest);
