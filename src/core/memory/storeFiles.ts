@@ -39,7 +39,7 @@ export const experienceSchema = z.looseObject({
   utility: z.looseObject({ q: z.number().min(-1).max(1), helpful: count, harmful: count, uses: count }),
 });
 
-export const shardSchema = z.object({ schema: z.number().int(), shard: count, items: z.array(experienceSchema) });
+const shardSchema = z.object({ schema: z.number().int(), shard: count, items: z.array(experienceSchema) });
 
 const metaSchema = z.object({
   schema: z.number().int(),
