@@ -346,7 +346,11 @@ describe('the disk engine takes a rewrite of recent history back from its file t
   const special: Record<number, CommitExperience['files']> = {
     5: [file('src/rare.ts', { status: 'added' })],
     6: [file('src/rare2.ts', { status: 'added' })],
+    7: [file('src/rare3.ts', { status: 'added' })],
+    8: [file('src/rare3moved.ts', { status: 'renamed', oldPath: 'src/rare3.ts' })],
     345: [file('src/rare.ts'), file('src/f5.ts')],
+    // rare3.ts again: its rename entry goes, and must come back when this commit is taken back.
+    346: [file('src/rare3.ts', { status: 'added' })],
     348: [file('src/rare2moved.ts', { status: 'renamed', oldPath: 'src/rare2.ts' })],
   };
   const commit = (seq: number, variant = '') =>
@@ -360,7 +364,7 @@ describe('the disk engine takes a rewrite of recent history back from its file t
           ? [file(`src/moved${seq}${variant}.ts`, { status: 'renamed', oldPath: `src/f${seq % 10}.ts` })]
           : seq % 37 === 0
             ? [file(`src/new${seq}${variant}.ts`, { status: 'added' }), file(`src/f${(seq + 3) % 10}.ts`, { status: 'deleted', deleted: 5 })]
-            : [file(`src/f${seq % 10}.ts`), file(`src/g${seq % 3}${variant}.ts`)],
+            : [file(`src/f${seq % 10}.ts`), file(`src/g${seq % 3}${seq === 345 ? variant : ''}.ts`)],
       // The newest commits add symbols of their own, so that taking them back has symbols to remove.
       symbols: [{ path: `src/f${seq % 10}.ts`, name: seq > 330 ? `onlyIn${seq}${variant}` : `fn${seq % 13}`, kind: 'function', change: 'modified' }],
     });
@@ -422,6 +426,14 @@ describe('the disk engine takes a rewrite of recent history back from its file t
       try {
         for (const table of ['file_name', 'file_token', 'touch']) assert.equal(raw.get<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE file NOT IN (SELECT id FROM file)`)!.n, 0, `${table} rows of removed files`);
         assert.equal(raw.get<{ n: number }>('SELECT count(*) AS n FROM touch WHERE seq NOT IN (SELECT seq FROM exp)')!.n, 0, 'touches of removed commits');
+        // Each file's name keys (the path, the base name, the stem) and nothing else: ids are reused, so a key left behind points at another file.
+        const expected = raw.all<{ id: number; path: string }>('SELECT id, path FROM file').flatMap(({ id, path }) => {
+          const base = path.toLowerCase().slice(path.lastIndexOf('/') + 1);
+          return [...new Set([path.toLowerCase(), base, base.replace(/\.[^.]+$/, '')])].map((key) => `${key} ${id}`);
+        });
+        assert.deepEqual(raw.all<{ key: string; file: number }>('SELECT key, file FROM file_name').map((row) => `${row.key} ${row.file}`).sort(), expected.sort());
+        // One document in the file index per existing file, none for a file taken back.
+        assert.deepEqual(raw.all<{ id: number }>('SELECT rowid AS id FROM file_fts ORDER BY rowid').map((row) => row.id), raw.all<{ id: number }>('SELECT id FROM file WHERE present = 1 ORDER BY id').map((row) => row.id));
       } finally {
         raw.close();
       }
