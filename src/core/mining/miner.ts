@@ -264,18 +264,20 @@ async function planRewrite(repo: Repository, store: MemoryStore, head: string, m
   const forgotten = Number.isFinite(maxForgotten) ? await repo.firstParentDistance(minedHead, base) : 0;
   if (forgotten === undefined || forgotten > maxForgotten) return undefined;
   // Positions count from the stored base, as following new commits does: counting HEAD's depth
-  // from the root walks the whole history (~3 s at 500k commits, every amend).
-  const baseSeq = await store.transaction(async (tx) => (await tx.find(base))?.seq);
-  if (baseSeq === undefined) return undefined;
-  const headSeq = baseSeq + distance;
-  result.removed = await store.transaction(async (tx) => {
-    const count = await tx.removeAbove(baseSeq);
+  // from the root walks the whole history (~3 s at 500k commits, every amend). Found and cut in one
+  // transaction, so no other writer moves the base in between.
+  const cut = await store.transaction(async (tx) => {
+    const baseSeq = (await tx.find(base))?.seq;
+    if (baseSeq === undefined) return undefined;
+    const removed = await tx.removeAbove(baseSeq);
     tx.meta.mining.head = base;
     tx.meta.mining.headSeq = baseSeq;
-    return count;
+    return { baseSeq, removed };
   });
+  if (!cut) return undefined;
+  result.removed = cut.removed;
   result.notices.push(`History was rewritten (a force-push, a rebase or an amend): forgot ${result.removed} experience(s) of commits no longer on this branch and mined again from ${base.slice(0, 10)}.`);
-  return { kind: 'new', revisions: [head, `^${base}`], startSeq: headSeq, count: headSeq - baseSeq, head, baseSeq };
+  return { kind: 'new', revisions: [head, `^${base}`], startSeq: cut.baseSeq + distance, count: distance, head, baseSeq: cut.baseSeq };
 }
 
 async function planSegments(repo: Repository, store: MemoryStore, head: string, shallow: boolean, result: MineResult): Promise<Segment[]> {

@@ -35,6 +35,7 @@ export class UndoJournal {
   record(op: 'created', args: { id: number }): void;
   record(op: 'touch', args: { file: number; seq: number }): void;
   record(op: 'symbol', args: { key: string; path: string; container: string }): void;
+  record(op: 'renamed', args: { old: string; new: string | null }): void;
   record(op: Op, args: object): void {
     this.db.run('INSERT INTO file_undo(batch, step, op, args) VALUES (?, ?, ?, ?)', [this.batch, this.step++, op, JSON.stringify(args)]);
   }
@@ -42,7 +43,7 @@ export class UndoJournal {
   /** Before `old`'s rename entry is set or removed: what it was. */
   renamed(old: string): void {
     const prior = this.db.get<{ new: string }>('SELECT new FROM renamed WHERE old = ?', [old]);
-    this.db.run('INSERT INTO file_undo(batch, step, op, args) VALUES (?, ?, ?, ?)', [this.batch, this.step++, 'renamed', JSON.stringify({ old, new: prior?.new ?? null })]);
+    this.record('renamed', { old, new: prior?.new ?? null });
   }
 
   /** Once the batch is applied: the commits it holds. */
