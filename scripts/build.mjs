@@ -27,6 +27,12 @@ const common = {
   banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
 };
 
+/** Resolves a package as require() would (its CommonJS build), where esbuild would take its ES build for an import. */
+function commonJsBuildOf(name) {
+  const path = require.resolve(name);
+  return { name: `cjs-${name}`, setup: (b) => b.onResolve({ filter: new RegExp(`^${name}$`) }, () => ({ path })) };
+}
+
 await Promise.all([
   build({ ...common, entryPoints: [join(root, 'src/extension/extension.ts')], outfile: join(dist, 'extension.cjs'), external: ['vscode'] }),
   // What the commands run: loaded on first use, so activation stays small (src/extension/extension.ts).
@@ -38,7 +44,18 @@ await Promise.all([
   build({ ...common, entryPoints: [join(root, 'src/sidecar/main.ts')], outfile: join(dist, 'sidecar.cjs'), external: ['node-llama-cpp'] }),
   // The `coevolve` command: a small entry that turns on V8's code cache, then loads the CLI bundle.
   build({ ...common, entryPoints: [join(root, 'src/cli/launch.ts')], outfile: join(dist, 'cli.cjs'), external: ['./cliMain.cjs'], banner: { js: '#!/usr/bin/env node\n' + common.banner.js } }),
-  build({ ...common, entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(dist, 'cliMain.cjs'), external: ['node-llama-cpp'] }),
+  // Without import(): the launcher may run this bundle from a V8 code cache, where Node 20 loses
+  // import()'s loader. Each becomes require(); the one ES module goes through src/core/importEsm.ts,
+  // and web-tree-sitter is taken in its CommonJS build (its ES build's import('module') sits beside a
+  // local `var require`, which a require() in its place would call).
+  build({
+    ...common,
+    entryPoints: [join(root, 'src/cli/main.ts')],
+    outfile: join(dist, 'cliMain.cjs'),
+    external: ['node-llama-cpp'],
+    supported: { 'dynamic-import': false },
+    plugins: [commonJsBuildOf('web-tree-sitter')],
+  }),
   // The memory browser's page: a browser bundle with the vscode-elements it uses and its stylesheet, so
   // the VSIX needs no node_modules and the webview loads only from dist/webview.
   build({

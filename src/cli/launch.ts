@@ -1,13 +1,20 @@
-// The `coevolve` command's entry: turns on V8's code cache where Node has it built in (22.1+), then
-// runs the CLI bundle (cliMain.cjs). The bundle is ~4 MB of JavaScript, and compiling it is a large
-// part of every command's start (see docs/BENCHMARKS.md). The cache lives in the OS temp folder
-// and is checked against the bundle, so a new build never runs from a stale one;
-// NODE_DISABLE_COMPILE_CACHE=1 turns it off. On Node 20 (no such API) the bundle is compiled
-// as before: a cache through vm.Script there loses the bundle's dynamic import() (WebAssembly glue,
-// the sidecar's engine) without an experimental flag.
+// The `coevolve` command's entry: runs the CLI bundle (cliMain.cjs) compiled from V8's code cache.
+// The bundle is ~4 MB of JavaScript, and compiling it is a large part of every command's start (see
+// docs/BENCHMARKS.md). Node 22.1+ has that cache built in (module.enableCompileCache, in the OS temp
+// folder, checked against the bundle); on older Node, codeCache.ts keeps one. Either way a new build
+// never runs from a stale cache, and NODE_DISABLE_COMPILE_CACHE=1 turns it off.
 import * as nodeModule from 'node:module';
 import { join } from 'node:path';
+import { runFromCodeCache } from './codeCache.ts';
+import { ONE_SHOT, quickWasm } from './quickWasm.ts';
 
 const bundle = join(__dirname, 'cliMain.cjs');
-(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-nodeModule.createRequire(bundle)(bundle);
+// Before compiling: a one-shot command's cache is then written and read under the same V8 flags.
+if (ONE_SHOT.has(process.argv[2] ?? '')) quickWasm();
+const builtIn = (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache;
+if (builtIn) {
+  builtIn();
+  nodeModule.createRequire(bundle)(bundle);
+} else {
+  runFromCodeCache(bundle, process.argv[2]);
+}

@@ -15,11 +15,10 @@ import { registerSkills } from './commands/skills.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerEvolve } from './commands/evolve.ts';
 import { VERSION } from '../core/version.ts';
-import { quickWasm } from './quickWasm.ts';
+import { ONE_SHOT, quickWasm } from './quickWasm.ts';
 import { describeIgnored, setIgnoredErrorSink } from '../core/ignoredErrors.ts';
 
-/** Commands that answer once and exit (see quickWasm). Long runs (mine, mcp, solve, replay, evolve, sidecar) are not. */
-const ONE_SHOT = new Set(['recall', 'stats', 'memory', 'skills', 'feedback', 'models', 'chat']);
+// The launcher has done so already (before compiling, see codeCache.ts); run from source, it is done here.
 if (ONE_SHOT.has(process.argv[2] ?? '')) quickWasm();
 
 const program = new Command('coevolve')

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as NodeLlamaCpp from 'node-llama-cpp';
 import { CoevolveError } from '../core/errors.ts';
+import { importEsm } from '../core/importEsm.ts';
 
 export type LlamaModule = typeof NodeLlamaCpp;
 
@@ -45,8 +46,10 @@ function locateLlamaModule(explicit?: string): string {
 function resolveFrom(folder: string | undefined): string | undefined {
   try {
     if (folder === undefined) return createRequire(import.meta.url).resolve('node-llama-cpp');
-    // Accept the package folder itself, or a prefix that holds node_modules/node-llama-cpp.
-    const packageJson = existsSync(join(folder, 'package.json')) && folder.endsWith('node-llama-cpp') ? join(folder, 'package.json') : join(folder, 'node_modules', 'node-llama-cpp', 'package.json');
+    // Accept the package folder itself, or a prefix that holds node_modules/node-llama-cpp; a relative
+    // one (`--llama-module .engine`) from the working folder.
+    const dir = resolve(folder);
+    const packageJson = existsSync(join(dir, 'package.json')) && dir.endsWith('node-llama-cpp') ? join(dir, 'package.json') : join(dir, 'node_modules', 'node-llama-cpp', 'package.json');
     if (!existsSync(packageJson)) return undefined;
     return createRequire(packageJson).resolve('node-llama-cpp');
   } catch {
@@ -57,8 +60,8 @@ function resolveFrom(folder: string | undefined): string | undefined {
 export async function loadLlamaModule(explicit?: string): Promise<LlamaModule> {
   const entry = locateLlamaModule(explicit);
   try {
-    // A computed specifier: the bundler must leave this import to run time.
-    return (await import(pathToFileURL(entry).href)) as LlamaModule;
+    // An ES module found at run time: never bundled (see importEsm for the CLI's launcher).
+    return (await importEsm(pathToFileURL(entry).href)) as LlamaModule;
   } catch (error) {
     throw new CoevolveError('sidecar-unavailable', `node-llama-cpp at ${entry} could not be loaded: ${error instanceof Error ? error.message : String(error)}`, {
       hint: `Reinstall it with: ${llamaInstallCommand()}`,

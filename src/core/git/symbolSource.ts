@@ -135,7 +135,13 @@ class InThreadSymbolSource implements SymbolSource {
 
   static async create(repoRoot: string, limits: Partial<SymbolMapperLimits>): Promise<InThreadSymbolSource> {
     const blobs = new BlobReader(repoRoot);
-    return new InThreadSymbolSource(new SymbolMapper(await SymbolParser.create(), blobs, { ...DEFAULT_SYMBOL_LIMITS, ...limits }), blobs);
+    try {
+      return new InThreadSymbolSource(new SymbolMapper(await SymbolParser.create(), blobs, { ...DEFAULT_SYMBOL_LIMITS, ...limits }), blobs);
+    } catch (error) {
+      // A parser that would not start must not leave `git cat-file` running: it would keep the process alive.
+      blobs.close();
+      throw error;
+    }
   }
 
   map(commit: RawCommit): Promise<SymbolChange[]> {
