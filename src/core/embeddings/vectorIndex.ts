@@ -85,7 +85,7 @@ export class VectorIndex {
         stale.push(path);
         continue;
       }
-      const { header, rows } = decoded.segment;
+      const { header, rowBytes, quantized } = decoded.segment;
       const empty = header.items.length === 0;
       if (header.model !== model || (!empty && index.dims !== undefined && header.dimensions !== index.dims)) {
         otherModel ??= `${header.model}, ${header.dimensions} dimensions`;
@@ -100,7 +100,9 @@ export class VectorIndex {
       if (!empty) {
         index.dims ??= header.dimensions;
         index.ensureMatrix(header.dimensions, header.items.length);
-        const first = index.matrix!.appendRaw(rows);
+        const first = index.matrix!.appendStored(rowBytes, quantized);
+        // A segment of format 1 (no int8 copies) is written as the current format by the next save.
+        if (header.format !== SEGMENT_FORMAT) index.dirty.add(segment);
         header.items.forEach((item, i) => {
           index.entries.set(item.id, { row: first + i, segment, hash: item.hash, meta: item.meta });
           index.rowIds[first + i] = item.id;
@@ -249,9 +251,11 @@ export class VectorIndex {
       });
       const dims = this.dims ?? 1;
       const matrix = this.matrix;
-      const rows = matrix ? matrix.rowsBytes(ids.map((id) => this.entries.get(id)!.row)) : new Float32Array(0);
+      const rowNumbers = ids.map((id) => this.entries.get(id)!.row);
+      const rows = matrix ? matrix.rowsBytes(rowNumbers) : new Float32Array(0);
+      const quantized = matrix ? matrix.quantizedOf(rowNumbers) : { scales: new Float32Array(0), q8: new Int8Array(0) };
       const header = { format: SEGMENT_FORMAT, model: this.model, dimensions: dims, stride: matrix?.stride ?? Math.ceil(dims / 4) * 4, items, ...(source !== undefined ? { source } : {}) };
-      await writeStoreFile(path, encodeSegment(header, rows));
+      await writeStoreFile(path, encodeSegment(header, rows, quantized));
       // Recorded as ours: a write by another process in the moment between is taken for this one (it is rewritten on its next change).
       this.onDisk.set(`${segment}.vec`, stateOf(await lstat(path)));
       written++;

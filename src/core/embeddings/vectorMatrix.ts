@@ -1,5 +1,7 @@
 import { jsDots, newWasmMemory, simdKernels, WASM_PAGE } from './dotKernel.ts';
 import type { Kernels, WasmMemory } from './dotKernel.ts';
+import { quantizedStride } from './segmentFile.ts';
+import type { Quantized } from './segmentFile.ts';
 
 export interface Scored {
   row: number;
@@ -49,7 +51,7 @@ export class VectorMatrix {
     mode: ScanMode = 'int8',
   ) {
     this.stride = Math.ceil(dimensions / 4) * 4;
-    this.qstride = Math.ceil(dimensions / 16) * 16;
+    this.qstride = quantizedStride(dimensions);
     this.memory = newWasmMemory(this.bytesFor(capacity));
     this.heap = new Float32Array(this.memory.buffer);
     this.kernels = mode === 'js' ? undefined : simdKernels(this.memory);
@@ -85,16 +87,43 @@ export class VectorMatrix {
     return this.rows++;
   }
 
-  /** Appends rows already normalized and padded to the stride (as {@link rowsBytes} wrote them). */
-  appendRaw(rows: Float32Array): number {
-    const count = rows.length / this.stride;
-    if (!Number.isInteger(count)) throw new RangeError('raw rows are not a whole number of vectors');
+  /**
+   * Appends rows already normalized and padded to the stride (as {@link rowsBytes} wrote them), as
+   * their bytes, with their int8 copies and scales where the segment kept them ({@link quantizedOf}).
+   */
+  appendStored(rowBytes: Uint8Array, quantized?: Quantized): number {
+    const count = rowBytes.length / (this.stride * 4);
+    if (!Number.isInteger(count)) throw new RangeError('stored rows are not a whole number of vectors');
     this.reserve(this.rows + count);
-    this.heap.set(rows, this.rows * this.stride);
+    new Uint8Array(this.memory.buffer).set(rowBytes, this.rows * this.stride * 4);
     const first = this.rows;
     this.rows += count;
-    this.quantizeRows(first, this.rows);
+    if (this.mode !== 'int8') return first;
+    if (quantized && quantized.scales.length === count && quantized.q8.length === count * this.qstride) {
+      this.reserveQ(this.qbytesFor(this.rows));
+      this.growScales(this.rows);
+      this.q8.set(quantized.q8, first * this.qstride);
+      this.scales.set(quantized.scales, first);
+    } else {
+      this.quantizeRows(first, this.rows);
+    }
     return first;
+  }
+
+  /** The int8 copies and scales of `rows`, in that order (for writing a segment file). */
+  quantizedOf(rows: readonly number[]): Quantized {
+    const q8 = new Int8Array(rows.length * this.qstride);
+    const scales = new Float32Array(rows.length);
+    if (this.mode === 'int8') {
+      rows.forEach((row, i) => {
+        q8.set(this.q8.subarray(row * this.qstride, (row + 1) * this.qstride), i * this.qstride);
+        scales[i] = this.scales[row]!;
+      });
+    } else {
+      // Without the SIMD kernel no int8 copies are kept: made here, so the file serves a machine that has it.
+      rows.forEach((row, i) => quantizeRow(this.heap, row * this.stride, this.dimensions, q8, i * this.qstride, this.qstride, scales, i));
+    }
+    return { scales, q8 };
   }
 
   /** Removes `row` by moving the last row into it; returns the row number that moved (or undefined when none did). */
@@ -163,35 +192,23 @@ export class VectorMatrix {
     return scores;
   }
 
-  /** Stores row `row` (already normalized) as int8, scaled to its largest component. */
   /**
    * The int8 copies of rows `first` up to `end`. One pass with local views: opening 100k stored
-   * vectors spends most of its time here (per-row property loads made it 5x slower).
+   * vectors of format 1 spends most of its time here (per-row property loads made it 5x slower).
    */
   private quantizeRows(first: number, end: number): void {
     if (this.mode !== 'int8' || end <= first) return;
     this.reserveQ(this.qbytesFor(end));
-    if (end > this.scales.length) {
-      const grown = new Float32Array(Math.max(end, this.scales.length * 2));
-      grown.set(this.scales);
-      this.scales = grown;
-    }
+    this.growScales(end);
     const { heap, q8, scales, dimensions, stride, qstride } = this;
-    for (let row = first; row < end; row++) {
-      const at = row * stride;
-      let max = 0;
-      for (let j = 0; j < dimensions; j++) {
-        const value = heap[at + j]!;
-        const magnitude = value < 0 ? -value : value;
-        if (magnitude > max) max = magnitude;
-      }
-      const step = max > 0 ? max / 127 : 1;
-      const inverse = 1 / step;
-      const to = row * qstride;
-      for (let j = 0; j < dimensions; j++) q8[to + j] = Math.round(heap[at + j]! * inverse);
-      q8.fill(0, to + dimensions, to + qstride);
-      scales[row] = step;
-    }
+    for (let row = first; row < end; row++) quantizeRow(heap, row * stride, dimensions, q8, row * qstride, qstride, scales, row);
+  }
+
+  private growScales(rows: number): void {
+    if (rows <= this.scales.length) return;
+    const grown = new Float32Array(Math.max(rows, this.scales.length * 2));
+    grown.set(this.scales);
+    this.scales = grown;
   }
 
   /** The dot product of the normalized query with every row. */
@@ -267,4 +284,19 @@ function best(scores: Float32Array, k: number, allow?: (row: number) => boolean)
     if (out.length === k) floor = out[k - 1]!.score;
   }
   return out;
+}
+
+/** Row `row` of `heap` (at `from`, already normalized) as int8 at `to` in `q8`, scaled to its largest component. */
+function quantizeRow(heap: Float32Array, from: number, dimensions: number, q8: Int8Array, to: number, qstride: number, scales: Float32Array, scaleAt: number): void {
+  let max = 0;
+  for (let j = 0; j < dimensions; j++) {
+    const value = heap[from + j]!;
+    const magnitude = value < 0 ? -value : value;
+    if (magnitude > max) max = magnitude;
+  }
+  const step = max > 0 ? max / 127 : 1;
+  const inverse = 1 / step;
+  for (let j = 0; j < dimensions; j++) q8[to + j] = Math.round(heap[from + j]! * inverse);
+  q8.fill(0, to + dimensions, to + qstride);
+  scales[scaleAt] = step;
 }

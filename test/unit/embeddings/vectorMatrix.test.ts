@@ -73,3 +73,31 @@ test('removing a row moves the last one into its place; filters see rows; wrong 
   m.append([0, 0, 0, 0]);
   assert.deepEqual([...m.row(1)], [0, 0, 0, 0]);
 });
+
+test('rows stored with their int8 copies search as the rows they were written from; without copies, the copies are made', () => {
+  const dims = 37;
+  const vectors = randomVectors(600, dims, 'stored');
+  const written = new VectorMatrix(dims, 16);
+  for (const v of vectors) written.append(v);
+  const order = vectors.map((_, row) => row).reverse();
+  const bytes = (rows: Float32Array): Uint8Array => new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength);
+  // As a segment file holds them: in another order than the matrix's rows.
+  const withCopies = new VectorMatrix(dims, 16);
+  withCopies.appendStored(bytes(written.rowsBytes(order)), written.quantizedOf(order));
+  const without = new VectorMatrix(dims, 16);
+  without.appendStored(bytes(written.rowsBytes(order)));
+  // A machine without the SIMD kernel keeps no int8 copies, and still writes them.
+  const plain = new VectorMatrix(dims, 16, 'js');
+  for (const v of vectors) plain.append(v);
+  assert.deepEqual(plain.quantizedOf(order), written.quantizedOf(order));
+  for (const query of randomVectors(10, dims, 'stored-q')) {
+    const expected = written.topK(query, 8).map((t) => ({ row: vectors.length - 1 - t.row, score: t.score }));
+    assert.deepEqual(withCopies.topK(query, 8), expected);
+    assert.deepEqual(without.topK(query, 8), expected);
+  }
+  // Copies that do not fit the rows (another width) are not taken: they are made again.
+  const wrong = new VectorMatrix(dims, 16);
+  const copies = written.quantizedOf(order);
+  wrong.appendStored(bytes(written.rowsBytes(order)), { scales: copies.scales, q8: copies.q8.subarray(16) });
+  assert.deepEqual(wrong.topK(vectors[5]!, 3).map((t) => t.row)[0], vectors.length - 1 - 5);
+});
