@@ -110,7 +110,9 @@ export class SemanticMemory {
       notes.push(`The ${index.name} vectors have ${index.dimensions} dimensions but ${this.embedder.model.model} now returns ${vector.length}; they are rebuilt on the next sync.`);
       return [];
     }
-    return index.nearest(vector, k, allow);
+    // Nothing at a cosine of zero or below is close in meaning: in a small memory the k nearest would
+    // otherwise include unrelated experiences, each shown as "close in meaning (cosine 0.00)".
+    return index.nearest(vector, k, allow).filter((hit) => hit.score > 0);
   }
 }
 

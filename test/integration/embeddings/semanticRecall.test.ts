@@ -57,6 +57,13 @@ test('the hook: without an embedder recall is untouched; with one the channel is
   assert.ok(fused.experiences[0]!.why.some((w) => /close in meaning/.test(w)));
   assert.equal(fused.files[0]?.path, 'src/invoice.ts');
   assert.ok(fused.symbols.some((s) => s.name === 'exportInvoice' && s.why.some((w) => /close in meaning/.test(w))));
+  // Only what is close: with k larger than memory, the experiences sharing no word with the query (a
+  // cosine of zero or below for this embedder) are not offered as close in meaning.
+  const semantic = await (await SemanticMemory.open(storeDir, client())).scores('release steps', { k: 10 });
+  assert.ok(semantic.experiences.length > 0 && semantic.experiences.every((e) => e.score > 0), JSON.stringify(semantic.experiences));
+  assert.ok(semantic.experiences.length < 4, `not every experience is close to "release steps": ${JSON.stringify(semantic.experiences)}`);
+  const closeOnes = fused.experiences.flatMap((e) => e.why.filter((w) => /close in meaning/.test(w)).map((w) => `${e.subject}: ${w}`));
+  for (const reason of closeOnes) assert.doesNotMatch(reason, /cosine (0\.00|-)/, reason);
 
   const down = await ScriptedEmbeddingServer.start();
   const url = down.baseURL;
