@@ -7,12 +7,13 @@
 //     experiences and code brought up to date, the model's time excluded.
 // An embedded vector database was considered and rejected without a run; the figures are printed.
 import { execFileSync } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SymbolParser } from '../src/core/code/symbolParser.ts';
 import type { Embedder } from '../src/core/embeddings/embedder.ts';
 import { SemanticMemory } from '../src/core/embeddings/semanticMemory.ts';
-import { VectorIndex } from '../src/core/embeddings/vectorIndex.ts';
+import { decodeSegment } from '../src/core/embeddings/segmentFile.ts';
+import { EMBEDDINGS_CACHE, VectorIndex } from '../src/core/embeddings/vectorIndex.ts';
 import { VectorMatrix } from '../src/core/embeddings/vectorMatrix.ts';
 import { EmbeddingClient } from '../src/core/llm/embeddingClient.ts';
 import type { EmbeddingResult } from '../src/core/llm/embeddingClient.ts';
@@ -20,6 +21,7 @@ import { seededRandom } from '../src/core/memory/seededRandom.ts';
 import { MemoryStore } from '../src/core/memory/store.ts';
 import { mineHistory } from '../src/core/mining/miner.ts';
 import { ScriptedEmbeddingServer } from '../test/helpers/scriptedEmbeddingServer.ts';
+import { segmentFormatOne } from '../test/helpers/segmentFormatOne.ts';
 import { median, ms, percentile, ratio } from './stats.ts';
 
 interface Printer {
@@ -99,8 +101,20 @@ async function savedIndexFigures(work: string, { line, header }: Printer): Promi
   t = performance.now();
   await loaded.save();
   const one = performance.now() - t;
+  // Baseline: the same segments as format 1 wrote them (float rows only), whose int8 copies are made on open.
+  const folder = join(storeDir, ...EMBEDDINGS_CACHE, 'bench');
+  for (const file of readdirSync(folder)) {
+    const decoded = decodeSegment(readFileSync(join(folder, file)));
+    if (!decoded.ok) throw new Error(`${file}: ${decoded.problem}`);
+    writeFileSync(join(folder, file), segmentFormatOne(decoded.segment.header, decoded.segment.rowBytes));
+  }
+  t = performance.now();
+  const old = await VectorIndex.open(storeDir, 'bench', 'bench-model');
+  const loadOld = performance.now() - t;
+  if (old.size !== VECTORS) throw new Error(`expected ${VECTORS} vectors back from format 1, got ${old.size}`);
   line('write all segments', ms(save));
-  line('open (read, check, load into memory)', ms(load));
+  line('baseline: open segments of format 1 (int8 copies made on open)', ms(loadOld));
+  line('open (read, check, load into memory)', ms(load), `${ratio(load, loadOld)} of format 1`);
   line('rewrite one segment (1,000 vectors)', ms(one));
   rmSync(storeDir, { recursive: true, force: true });
 }

@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { readOutcomes } from '../../src/core/memory/outcomeLog.ts';
 import { mineHistory } from '../../src/core/mining/miner.ts';
+import { ScriptedEmbeddingServer } from '../helpers/scriptedEmbeddingServer.ts';
 import { ScriptedModelServer } from '../helpers/scriptedModelServer.ts';
 import { diagnosisStep, edit, finish, MATH_BEFORE, planStep, teamProject, toolCall } from '../helpers/teamFixtures.ts';
 import { screenshot } from './harness/browser.ts';
@@ -53,6 +54,7 @@ async function until(page: Page, check: () => boolean, timeoutMs: number, what: 
 
 test('vscode-lm provider, @coevolve in the Chat view and the memory tools, in a real VS Code', { timeout: 900_000 }, async (t) => {
   const models = await ScriptedModelServer.start();
+  const embeddings = await ScriptedEmbeddingServer.start();
   const repo = teamProject(models.baseURL);
   const modelsFile = join(repo.dir, '.coevolve', 'models.json');
   writeFileSync(modelsFile, lmModels({ generator: 'gen', implementer: 'impl', rectifier: 'rect' }));
@@ -63,7 +65,7 @@ test('vscode-lm provider, @coevolve in the Chat view and the memory tools, in a 
 
   await inVsCode(
     t,
-    { name: 'vscode-lm', folder: repo.dir, prepare: prepareProfile(work, models.baseURL, toolOut, `commit:${shas.at(-1)}`), cleanup: [() => models.close(), () => repo.remove(), () => t.diagnostic(`test model log:\n${existsSync(join(work, 'lm.log')) ? readFileSync(join(work, 'lm.log'), 'utf8').slice(-3000) : '(none)'}`), () => rmSync(work, { recursive: true, force: true })] },
+    { name: 'vscode-lm', folder: repo.dir, prepare: prepareProfile(work, models.baseURL, toolOut, `commit:${shas.at(-1)}`), cleanup: [() => models.close(), () => embeddings.close(), () => repo.remove(), () => t.diagnostic(`test model log:\n${existsSync(join(work, 'lm.log')) ? readFileSync(join(work, 'lm.log'), 'utf8').slice(-3000) : '(none)'}`), () => rmSync(work, { recursive: true, force: true })] },
     async ({ page }) => {
       const pickerModel = await waitForChatModel(page);
       t.diagnostic(`the Chat view's model: ${pickerModel}`);
@@ -126,14 +128,23 @@ test('vscode-lm provider, @coevolve in the Chat view and the memory tools, in a 
       // From here the chat request's model serves every role (no models.json).
       rmSync(modelsFile);
 
-      // 5. @coevolve /recall: the evidence as references to real commits.
+      // 5. @coevolve /recall: the evidence as references to real commits, with the embedder's
+      // channel fused in (a models.json that names only an embedder; the query embeds memory first).
+      writeFileSync(modelsFile, JSON.stringify({ providers: { embed: { preset: 'openai-compatible', baseURL: embeddings.baseURL } }, roles: { embedder: { provider: 'embed', model: 'hash-embed' } } }));
       const recall = await sendChat(page, '@coevolve /recall sum of values');
       await waitForResponseText(recall, /past change/, 60_000);
       const references = await responseReferences(recall);
       t.diagnostic(`references: ${JSON.stringify(references)}`);
       assert.ok(references.includes(`${shas.at(-1)!.slice(0, 10)} feat: sum.diff`), `a reference names the real commit "feat: sum": ${JSON.stringify(references)}`);
       assert.match(references, /math\.js/, 'and the file it touched');
+      assert.ok(embeddings.embeddedTexts.includes('sum of values'), `the chat's query went to the embedder: ${JSON.stringify(embeddings.embeddedTexts)}`);
+      assert.ok(embeddings.embeddedTexts.some((text) => text.startsWith('feat: sum')), 'memory was embedded for it');
+      const recalled = await fullResponseText(recall);
+      t.diagnostic(`the /recall response:\n${recalled}`);
+      assert.doesNotMatch(recalled, /Semantic recall was skipped/);
+      assert.doesNotMatch(recalled, /cosine (0\.00|-)/, 'nothing unrelated is offered as close in meaning');
       t.diagnostic(`screenshot: ${await screenshot(page, 'vscode-lm-chat-recall')}`);
+      rmSync(modelsFile);
 
       // 6. A cancelled /solve: the sandbox is removed and nothing is applied.
       models.script({ kind: 'slow', delayMs: 60_000, then: planStep() });

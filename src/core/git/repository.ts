@@ -26,8 +26,12 @@ export class Repository {
     const probe = simpleGit({ baseDir: path, config: NEUTRAL_GIT_CONFIG, errors: strictErrors });
     let root: string;
     try {
-      if (!(await probe.checkIsRepo())) throw notARepo(path);
-      root = (await probe.revparse(['--show-toplevel'])).trim();
+      // One process for both answers (every command opens a repository): git fails outside a work
+      // tree (a plain folder, a bare repository, the .git folder), else prints "true" and the root.
+      const answer = await probe.raw(['rev-parse', '--is-inside-work-tree', '--show-toplevel']);
+      if (!answer.startsWith('true\n')) throw notARepo(path);
+      // The rest is the root, whatever it holds (a folder name may have a newline in it).
+      root = answer.slice('true\n'.length).replace(/\n$/, '');
     } catch (error) {
       if (CoevolveError.is(error)) throw error;
       throw notARepo(path, error);
