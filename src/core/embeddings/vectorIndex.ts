@@ -5,7 +5,7 @@ import { CoevolveError } from '../errors.ts';
 import { readStoreBytes, writeStoreFile } from '../store/storeFile.ts';
 import { storePath } from '../store/storePath.ts';
 import { lstatIfPresent } from '../util/fsProbe.ts';
-import { decodeSegment, encodeSegment, SEGMENT_FORMAT } from './segmentFile.ts';
+import { decodeSegment, encodeSegment, quantizedStride, SEGMENT_FORMAT } from './segmentFile.ts';
 import type { SegmentItem } from './segmentFile.ts';
 import { VectorMatrix } from './vectorMatrix.ts';
 
@@ -74,11 +74,16 @@ export class VectorIndex {
     const files = [...states.keys()].sort();
     const stale: string[] = [];
     let otherModel: string | undefined;
+    // The matrix is made once for all the rows the files can hold (growing it copies what it holds).
+    const fileBytes = [...states.values()].reduce((sum, state) => sum + Number(state.split(':')[0]), 0);
+    // One buffer for every segment's bytes: each is copied into the matrix before the next is read.
+    let scratch = Buffer.alloc(0);
+    const into = (size: number): Buffer => (scratch.length >= size ? scratch : (scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2))));
     for (const file of files) {
       const segment = file.slice(0, -'.vec'.length);
       const path = await storePath(storeDir, ...EMBEDDINGS_CACHE, name, file);
       index.onDisk.set(file, states.get(file)!);
-      const bytes = SEGMENT_NAME.test(segment) ? await readStoreBytes(path) : undefined;
+      const bytes = SEGMENT_NAME.test(segment) ? await readStoreBytes(path, into) : undefined;
       const decoded = bytes ? decodeSegment(bytes) : { ok: false as const, problem: 'not a segment of this index' };
       if (!decoded.ok) {
         index.notes.push(`The ${name} vectors in ${file} could not be read (${decoded.problem}); they are embedded again.`);
@@ -99,7 +104,7 @@ export class VectorIndex {
       }
       if (!empty) {
         index.dims ??= header.dimensions;
-        index.ensureMatrix(header.dimensions, header.items.length);
+        index.ensureMatrix(header.dimensions, Math.max(header.items.length, Math.ceil(fileBytes / (header.stride * 4 + 4 + quantizedStride(header.dimensions)))));
         const first = index.matrix!.appendStored(rowBytes, quantized);
         // A segment of format 1 (no int8 copies) is written as the current format by the next save.
         if (header.format !== SEGMENT_FORMAT) index.dirty.add(segment);

@@ -162,7 +162,8 @@ export class VectorMatrix {
       for (let j = 0; j < this.dimensions; j++) score += this.heap[at + j]! * unit[j]!;
       return { row, score };
     });
-    return exact.sort((a, b) => b.score - a.score || a.row - b.row).slice(0, k);
+    // A row that is not numbers (a damaged vector file; they are not checked on open) matches nothing.
+    return exact.filter((e) => Number.isFinite(e.score)).sort((a, b) => b.score - a.score || a.row - b.row).slice(0, k);
   }
 
   private unitQuery(query: ArrayLike<number>): Float32Array {

@@ -49,7 +49,6 @@ test('damaged segments are named as such, never decoded', () => {
     ['the first format cut off', formatOne().subarray(0, formatOne().length - 4)],
     ['zeroed', Buffer.alloc(good.length)],
     ['header not JSON', Buffer.concat([good.subarray(0, 10), Buffer.from('{{{{'), good.subarray(14)])],
-    ['NaN in the vectors', Buffer.concat([good.subarray(0, floatsEnd - 4), Buffer.from(new Float32Array([Number.NaN]).buffer), good.subarray(floatsEnd)])],
     ['a NaN scale', Buffer.concat([good.subarray(0, floatsEnd), Buffer.from(new Float32Array([Number.NaN]).buffer), good.subarray(floatsEnd + 4)])],
     ['a zero scale', Buffer.concat([good.subarray(0, floatsEnd), Buffer.alloc(4), good.subarray(floatsEnd + 4)])],
     ['another shape', encodeSegment({ ...header, stride: 8 }, new Float32Array(16), quantized)],

@@ -101,3 +101,21 @@ test('rows stored with their int8 copies search as the rows they were written fr
   wrong.appendStored(bytes(written.rowsBytes(order)), { scales: copies.scales, q8: copies.q8.subarray(16) });
   assert.deepEqual(wrong.topK(vectors[5]!, 3).map((t) => t.row)[0], vectors.length - 1 - 5);
 });
+
+test('a stored row that is not numbers (a damaged file: rows are not checked on open) matches nothing', () => {
+  const dims = 20;
+  const vectors = randomVectors(100, dims, 'nan');
+  const source = new VectorMatrix(dims, 16);
+  for (const v of vectors) source.append(v);
+  const order = vectors.map((_, row) => row);
+  const rows = source.rowsBytes(order);
+  rows.fill(Number.NaN, 7 * source.stride, 8 * source.stride);
+  const damaged = new VectorMatrix(dims, 16);
+  damaged.appendStored(new Uint8Array(rows.buffer), source.quantizedOf(order));
+  // Its own vector is the query that row 7 would answer first.
+  const top = damaged.topK(vectors[7]!, 10);
+  assert.equal(top.length, 10);
+  assert.ok(top.every((t) => t.row !== 7 && Number.isFinite(t.score)), JSON.stringify(top));
+  assert.deepEqual(top, source.topK(vectors[7]!, 11).filter((t) => t.row !== 7).slice(0, 10));
+});
+
