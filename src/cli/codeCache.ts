@@ -5,14 +5,13 @@
 //
 // Node 20 loses import()'s loader in code read from a cache (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING),
 // so the CLI bundle is built without import() (scripts/build.mjs turns each into require()), and the
-// one ES module it must import (node-llama-cpp) goes through `importEsm`, which this launcher provides.
+// one ES module it must import (node-llama-cpp) goes through `importEsm`, which the launcher provides.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { IMPORT_ESM } from '../core/importEsm.ts';
 import { SAVE_CODE_CACHE } from './quickWasm.ts';
 
 /** Evaluates `bundle` as the module it would be under require(), compiled from (and then into) the cache. */
@@ -35,7 +34,6 @@ export function runFromCodeCache(bundle: string, command: string | undefined): v
     (globalThis as Record<symbol, unknown>)[SAVE_CODE_CACHE] = save;
     process.once('exit', save);
   }
-  (globalThis as Record<symbol, unknown>)[IMPORT_ESM] = (url: string) => import(url);
   const module = new Module(bundle);
   module.filename = bundle;
   module.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(bundle));

@@ -5,10 +5,14 @@
 // never runs from a stale cache, and NODE_DISABLE_COMPILE_CACHE=1 turns it off.
 import * as nodeModule from 'node:module';
 import { join } from 'node:path';
+import { IMPORT_ESM } from '../core/importEsm.ts';
 import { runFromCodeCache } from './codeCache.ts';
 import { ONE_SHOT, quickWasm } from './quickWasm.ts';
 
 const bundle = join(__dirname, 'cliMain.cjs');
+// The bundle is built without import() (see codeCache.ts), whichever way it is loaded: its one ES
+// module (the sidecar's engine) is imported through this.
+(globalThis as Record<symbol, unknown>)[IMPORT_ESM] = (url: string) => import(url);
 // Before compiling: a one-shot command's cache is then written and read under the same V8 flags.
 if (ONE_SHOT.has(process.argv[2] ?? '')) quickWasm();
 const builtIn = (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache;
