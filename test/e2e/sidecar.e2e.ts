@@ -7,10 +7,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { serveSidecarOnce } from '../helpers/cliProcess.ts';
 import { GitRepo } from '../helpers/gitRepo.ts';
 import { writeTinyGguf } from '../helpers/tinyGguf.ts';
 import { screenshot } from './harness/browser.ts';
-import { REPO_ROOT } from './harness/codeServer.ts';
+import { NODE24, REPO_ROOT } from './harness/codeServer.ts';
 import { inVsCode } from './harness/session.ts';
 import { runCommand, waitForNotification, waitForNotificationGone, waitForToastsSettled } from './harness/palette.ts';
 
@@ -72,3 +74,20 @@ test('the local model sidecar starts, serves and stops from the command palette'
     },
   );
 });
+
+// The Node the editor runs on here (24) has its own compile cache, so the CLI's launcher takes the
+// other path from the machine's Node 20: the sidecar's engine, an ES module, is imported through it there too.
+test('`coevolve sidecar` serves on Node 24 too, from the CLI bundle', { timeout: 120_000 }, async () => {
+  assert.equal(spawnSync(NODE24, ['-p', 'typeof require("node:module").enableCompileCache'], { encoding: 'utf8' }).stdout.trim(), 'function', 'a Node with its own compile cache');
+  const work = mkdtempSync(join(tmpdir(), 'coevolve-e2e-sidecar-cli-'));
+  try {
+    const model = join(work, 'tiny.gguf');
+    writeTinyGguf(model, { contextLength: 512 });
+    const served = await serveSidecarOnce(['sidecar', '--model', model, '--gpu', 'cpu', '--threads', '1', '--llama-module', join(REPO_ROOT, '.sidecar-engine'), '--no-register'], work, { TMPDIR: work }, NODE24);
+    assert.match(served, /Serving http:\/\/127\.0\.0\.1:\d+\/v1/, served);
+    assert.match(served, /Stopped\./, served);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+

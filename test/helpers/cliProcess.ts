@@ -15,3 +15,30 @@ export function runCliAsync(args: string[], cwd: string, env: NodeJS.ProcessEnv 
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/**
+ * Runs `coevolve sidecar …` (with `node`, the running one by default), waits until it has started, then
+ * stops it with one SIGTERM; resolves with all it printed.
+ */
+export function serveSidecarOnce(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, node = process.execPath): Promise<string> {
+  return new Promise((resolve) => {
+    const child = spawn(node, [CLI, ...args], { cwd, env: { ...process.env, ...env } });
+    let output = '';
+    let stopping = false;
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const take = (d: Buffer): void => {
+      output += d.toString();
+      // Its last line of start-up: it stops on a signal from then on (a second one would force it).
+      if (!stopping && /Ctrl-C stops/.test(output)) {
+        stopping = true;
+        child.kill('SIGTERM');
+      }
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    child.once('close', () => {
+      clearTimeout(timer);
+      resolve(output);
+    });
+  });
+}

