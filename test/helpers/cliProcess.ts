@@ -1,9 +1,15 @@
 // Runs the built CLI as a child process. Async on purpose: a scripted server living in the test's
 // own process must keep answering while the CLI talks to it.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export const CLI = join(import.meta.dirname, '../../dist/cli.cjs');
+
+/** Runs the built CLI and waits for it (a test's own process has nothing to serve meanwhile). */
+export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, timeoutMs?: number): { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env }, ...(timeoutMs ? { timeout: timeoutMs } : {}) });
+  return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+}
 
 export function runCliAsync(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

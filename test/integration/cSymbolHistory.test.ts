@@ -2,18 +2,14 @@
 // functions each commit changed, and `coevolve recall` names them. Without C symbols every list
 // below would be empty, so each assertion fails on a do-nothing symbol layer.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MemoryStore } from '../../src/core/memory/store.ts';
-import { CLI } from '../helpers/cliProcess.ts';
+import { CLI, runCli } from '../helpers/cliProcess.ts';
 import { GitRepo, tempDir } from '../helpers/gitRepo.ts';
 
-function run(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const run = (args: string[], cwd: string) => runCli(args, cwd);
 
 const refsH = `#ifndef REFS_H
 #define REFS_H

@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { CLI, runCli } from '../helpers/cliProcess.ts';
 import { GitRepo, tempDir } from '../helpers/gitRepo.ts';
 
 // The CLI is tested as users run it: the built bundle, in a child process. `npm test` builds first.
-const CLI = join(import.meta.dirname, '../../dist/cli.cjs');
-
-function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const run = runCli;
 
 describe('coevolve CLI', () => {
   let repo: GitRepo;

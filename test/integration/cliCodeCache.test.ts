@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ts from 'typescript';
 import { GitRepo, tempDir } from '../helpers/gitRepo.ts';
-import { CLI, serveSidecarOnce } from '../helpers/cliProcess.ts';
+import { CLI, runCli, serveSidecarOnce } from '../helpers/cliProcess.ts';
 import { writeTinyGguf } from '../helpers/tinyGguf.ts';
 
 // The launcher's own V8 code cache (src/cli/codeCache.ts), used where Node has none built in (< 22.1).
@@ -16,9 +16,8 @@ const skip = builtIn && 'this Node has its own compile cache (module.enableCompi
 const uid = process.getuid?.();
 const engine = join(import.meta.dirname, '../../.sidecar-engine');
 
-function run(args: string[], cwd: string, tmp: string, timeout = 60_000) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout, env: { ...process.env, TMPDIR: tmp, NODE_DISABLE_COMPILE_CACHE: '' } });
-  return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+function run(args: string[], cwd: string, tmp: string) {
+  return runCli(args, cwd, { TMPDIR: tmp, NODE_DISABLE_COMPILE_CACHE: '' }, 60_000);
 }
 
 function cacheFolder(tmp: string): string {
