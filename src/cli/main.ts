@@ -1,19 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CoevolveError } from '../core/errors.ts';
 import { EXIT, exitCodeFor } from './exitCodes.ts';
-import { registerMine } from './commands/mine.ts';
-import { registerRecall } from './commands/recall.ts';
-import { registerStats } from './commands/stats.ts';
-import { registerStore } from './commands/store.ts';
-import { registerChat } from './commands/chat.ts';
-import { registerModels } from './commands/models.ts';
-import { registerSidecar } from './commands/sidecar.ts';
-import { registerSolve } from './commands/solve.ts';
-import { registerMcp } from './commands/mcp.ts';
-import { registerLearning } from './commands/learning.ts';
-import { registerSkills } from './commands/skills.ts';
-import { registerReplay } from './commands/replay.ts';
-import { registerEvolve } from './commands/evolve.ts';
+import { commandsFor } from './commandRegistry.ts';
 import { VERSION } from '../core/version.ts';
 import { ONE_SHOT, quickWasm } from './quickWasm.ts';
 import { describeIgnored, setIgnoredErrorSink } from '../core/ignoredErrors.ts';
@@ -44,31 +32,20 @@ Exit codes:
   )
   .exitOverride();
 
-registerMine(program);
-registerRecall(program);
-registerStats(program);
-registerStore(program);
-registerChat(program);
-registerModels(program);
-registerSidecar(program);
-registerSolve(program);
-registerMcp(program);
-registerLearning(program);
-registerSkills(program);
-registerReplay(program);
-registerEvolve(program);
-
-// An error some command carries on past (a failed cleanup, a worker that would not start) is
-// rare and worth knowing: it is said on stderr, never silently dropped. A solve's go to its run log.
-setIgnoredErrorSink((why, error) => process.stderr.write(`coevolve: warning: ${describeIgnored(why, error)}\n`));
-
 async function main(): Promise<void> {
   try {
+    // Only the named command's module is loaded (and initialized): a `mine` or `recall` does not pay
+    // for the model client, the MCP server and the solve team (~45 ms of every start).
+    for (const register of await commandsFor(process.argv[2])) register(program);
     await program.parseAsync(process.argv);
   } catch (error) {
     process.exitCode = report(error);
   }
 }
+
+// An error some command carries on past (a failed cleanup, a worker that would not start) is
+// rare and worth knowing: it is said on stderr, never silently dropped. A solve's go to its run log.
+setIgnoredErrorSink((why, error) => process.stderr.write(`coevolve: warning: ${describeIgnored(why, error)}\n`));
 
 function report(error: unknown): number {
   if (error instanceof CommanderError) {

@@ -45,7 +45,7 @@ export class CommitFollower implements vscode.Disposable {
       const workspace = await resolveWorkspace(folder, storePath, { requireGit: true });
       const result = await oneMineAtATime(workspace.storeDir, async () =>
         vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Co-evolve: learning from new commits' }, () =>
-          mineHistory(workspace.root, { storeDir: workspace.storeDir, onlyNew: true, signal: this.controller.signal, ...(maxCommits > 0 ? { maxCommits } : {}) }),
+          mineHistory(workspace.repository ?? workspace.root, { storeDir: workspace.storeDir, onlyNew: true, signal: this.controller.signal, ...(maxCommits > 0 ? { maxCommits } : {}) }),
         ),
       );
       if (result.followed === 'new-commits' || result.followed === 'rewritten') {

@@ -34,7 +34,7 @@ export async function mineProjectHistory(host: Host, keys: ApiKeys): Promise<voi
         let reported = 0;
         try {
           // After a mine that following started, if one is running: they would race for the same commits.
-          return await oneMineAtATime(workspace.storeDir, () => mineHistory(workspace.root, {
+          return await oneMineAtATime(workspace.storeDir, () => mineHistory(workspace.repository ?? workspace.root, {
             storeDir: workspace.storeDir,
             ...(maxCommits > 0 ? { maxCommits } : {}),
             signal: controller.signal,

@@ -35,7 +35,7 @@ export function registerMine(program: Command): void {
       process.on('SIGINT', onSigint);
       const progress = createProgress('mining', process.stderr);
       try {
-        const result = await mineHistory(workspace.root, {
+        const result = await mineHistory(workspace.repository ?? workspace.root, {
           storeDir: workspace.storeDir,
           ...(options.max ? { maxCommits: options.max } : {}),
           ...(options.since ? { since: options.since } : {}),

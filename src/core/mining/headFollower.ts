@@ -1,5 +1,6 @@
 import { KEPT_READER_MAX_BYTES, keptBlobReader } from '../git/keptBlobReader.ts';
 import { mineHistory } from './miner.ts';
+import { Repository } from '../git/repository.ts';
 
 /**
  * For a long-lived process that serves one store (the MCP server): before memory is used, what was
@@ -11,6 +12,8 @@ import { mineHistory } from './miner.ts';
  */
 export class HeadFollower {
   private elsewhere: string | undefined;
+  /** Opened once: each follow then starts no git process to find the repository again. */
+  private repository: Repository | undefined;
 
   constructor(
     private readonly repoRoot: string,
@@ -24,7 +27,8 @@ export class HeadFollower {
     try {
       const head = (await keptBlobReader(this.repoRoot, KEPT_READER_MAX_BYTES).lookup('HEAD'))?.id;
       if (!head || head === minedHead || head === this.elsewhere) return false;
-      const result = await mineHistory(this.repoRoot, { storeDir: this.storeDir, onlyNew: true });
+      this.repository ??= await Repository.open(this.repoRoot);
+      const result = await mineHistory(this.repository, { storeDir: this.storeDir, onlyNew: true });
       if (result.followed === 'elsewhere') {
         this.elsewhere = head;
         this.onNote(`HEAD (${head.slice(0, 10)}) is not on the branch memory follows (another branch, a detached HEAD, or a rewrite that would forget many mined commits): memory is left as it is; run \`coevolve mine\` to mine this line (it forgets mined commits that are not on it).`);
