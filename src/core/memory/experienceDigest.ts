@@ -1,4 +1,6 @@
 import type { CommitExperience, ExperienceKind, FileCategory } from './experience.ts';
+import { withoutLinksAndTags } from './messageMarkup.ts';
+import { indexedKeywords } from './keywords.ts';
 
 /**
  * The slice of an experience that recall needs, kept compact so that the whole memory of a large
@@ -57,9 +59,9 @@ export const FIELD_BOOSTS = { title: 3, body: 1, code: 2 };
 /** The text fields the lexical index sees for one experience. */
 export function searchFieldsOf(experience: CommitExperience): Record<'subject' | 'body' | 'keywords' | 'paths' | 'symbols', string> {
   return {
-    subject: [experience.intent.subject, experience.intent.scope ?? ''].join(' '),
-    body: experience.intent.body.slice(0, 2000),
-    keywords: experience.keywords.join(' '),
+    subject: [withoutLinksAndTags(experience.intent.subject), experience.intent.scope ?? ''].join(' '),
+    body: withoutLinksAndTags(experience.intent.body).slice(0, 2000),
+    keywords: indexedKeywords(experience).join(' '),
     paths: experience.files.map((f) => (f.oldPath ? `${f.path} ${f.oldPath}` : f.path)).join(' '),
     symbols: experience.symbols.map((s) => (s.container ? `${s.container}.${s.name}` : s.name)).join(' '),
   };

@@ -1,5 +1,6 @@
-import type { FileChange, Intent, SymbolChange } from './experience.ts';
+import type { CommitExperience, FileChange, Intent, SymbolChange } from './experience.ts';
 import { exactIdentifiers, tokenize } from './tokenize.ts';
+import { hasLinksOrTags, withoutLinksAndTags } from './messageMarkup.ts';
 
 const MAX_KEYWORDS = 24;
 /** What the redactor put in place of a secret: neither the marker nor the kind names the change. */
@@ -14,8 +15,8 @@ export function extractKeywords(intent: Intent, files: readonly FileChange[], sy
   const add = (word: string) => {
     if (chosen.size < MAX_KEYWORDS && word.length > 1) chosen.add(word);
   };
-  const subject = intent.subject.replace(REDACTION_MARKER, ' ');
-  const body = intent.body.replace(REDACTION_MARKER, ' ');
+  const subject = withoutLinksAndTags(intent.subject.replace(REDACTION_MARKER, ' '));
+  const body = withoutLinksAndTags(intent.body.replace(REDACTION_MARKER, ' '));
   for (const id of exactIdentifiers(`${subject}\n${body}`)) add(id);
   if (intent.scope) add(intent.scope);
   for (const symbol of symbols.slice(0, 8)) add(symbol.name);
@@ -29,4 +30,15 @@ export function extractKeywords(intent: Intent, files: readonly FileChange[], sy
     }
   }
   return [...chosen];
+}
+
+/**
+ * The keywords the text index holds for an experience: those stored, except where its message has
+ * links or formatting tags. A store mined before they were left out took keywords from them, and
+ * those are made again (the same inputs as at mining; messages without either keep theirs as stored).
+ */
+export function indexedKeywords(experience: CommitExperience): string[] {
+  const { intent } = experience;
+  if (!hasLinksOrTags(intent.subject) && !hasLinksOrTags(intent.body)) return experience.keywords;
+  return extractKeywords(intent, experience.files, experience.symbols);
 }

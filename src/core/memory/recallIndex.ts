@@ -21,7 +21,7 @@ import type { ExperienceHit, FileQuery, FileView, HistoryCutoff, MemoryIndex, Pa
 import { tokenize } from './tokenize.ts';
 import { DerivedCache } from './derivedCache.ts';
 
-const CACHE_VERSION = 6;
+const CACHE_VERSION = 7;
 // Few fields keep each query cheap: every field is another lookup and scoring pass per term.
 const FIELDS = ['title', 'body', 'code'] as const;
 
