@@ -210,7 +210,8 @@ describe('the disk engine for large stores', () => {
     eight.close();
     const migrated = await HistoryIndex.open(store);
     try {
-      assert.deepEqual(migrated.notes, []);
+      // No rebuild; the one note says its text rows are read once (the migration from format 10).
+      assert.deepEqual(migrated.notes.map((note) => /rebuilt/.test(note) || !/every stored change is read once/.test(note)), [false]);
       assert.equal(migrated.size, (await MemoryStore.open(store)).state.counts.experiences, 'every row kept');
       assert.deepEqual(migrated.unfilteredFiles().table.pathMatches(buildQuery('headers')).map((m) => m.path), ['src/parser/headers.ts']);
     } finally {

@@ -93,7 +93,13 @@ describe('links and formatting tags in commit messages are not evidence', () => 
     const old = SqliteFile.open(path);
     old.run("UPDATE state SET value = '10' WHERE key = 'version'");
     old.close();
-    assert.ok(!(await offered()).includes(botSha), 'after the migration the bump is not offered');
+    const notes: string[] = [];
+    const migrated = await recallInWorkspace(workspace, 'redirect back to referrer', { onNote: (note) => notes.push(note) });
+    assert.ok(!migrated.experiences.map((e) => e.sha).includes(botSha), 'after the migration the bump is not offered');
+    assert.match(notes.join('\n'), /earlier version of Co-evolve: every stored change is read once/);
+    notes.length = 0;
+    await recallInWorkspace(workspace, 'redirect back to referrer', { onNote: (note) => notes.push(note) });
+    assert.deepEqual(notes, [], 'said once');
     // And what such a store's records hold: keywords taken from the links are not indexed.
     const stored = (await (await MemoryStore.open(store)).loadAll()).find((e) => e.sha === botSha)!;
     const indexed = indexedKeywords({ ...stored, keywords: ['redirect.github.com/jshttp/statuses/pull/32', 'redirect', 'summary', 'statuses'] });

@@ -144,8 +144,13 @@ export class HistoryIndex implements MemoryIndex {
 
   private static openAt(path: string): HistoryIndex {
     const db = SqliteFile.open(path);
-    migrate(db);
-    if (versionOf(db) === ENGINE_VERSION) return new HistoryIndex(db, path);
+    const migrated = migrate(db);
+    if (versionOf(db) === ENGINE_VERSION) {
+      const index = new HistoryIndex(db, path);
+      // Said, since the next sync reads every shard once (~6 s per 100k commits): no silent wait.
+      if (migrated.includes(10)) index.notes.push('The memory index was made by an earlier version of Co-evolve: every stored change is read once to bring its text index up (links in commit messages are no longer indexed).');
+      return index;
+    }
     // Larger pages: fewer reads per lookup (each is a system call through this VFS). Takes effect only on an empty file.
     db.exec('PRAGMA page_size=16384');
     // New, or of another version: emptied and made again (it is rebuilt from the store), under the
@@ -581,8 +586,12 @@ export class HistoryIndex implements MemoryIndex {
   }
 }
 
-/** Brings an index of an older version up by its migrations, each in one transaction under the write lock. */
-function migrate(db: SqliteFile): void {
+/**
+ * Brings an index of an older version up by its migrations, each in one transaction under the write
+ * lock; answers the versions this process migrated from.
+ */
+function migrate(db: SqliteFile): number[] {
+  const applied: number[] = [];
   for (let from = versionOf(db); from !== undefined && MIGRATIONS[from] !== undefined; from = versionOf(db)) {
     const version = from;
     db.transaction(() => {
@@ -590,8 +599,10 @@ function migrate(db: SqliteFile): void {
       if (versionOf(db) !== version) return;
       db.exec(MIGRATIONS[version]!);
       db.run("UPDATE state SET value = ? WHERE key = 'version'", [String(version + 1)]);
+      applied.push(version);
     });
   }
+  return applied;
 }
 
 function versionOf(db: SqliteFile): number | undefined {
