@@ -7,10 +7,10 @@
 // so the CLI bundle is built without import() (scripts/build.mjs turns each into require()), and the
 // one ES module it must import (node-llama-cpp) goes through `importEsm`, which the launcher provides.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { SAVE_CODE_CACHE } from './quickWasm.ts';
 
@@ -29,7 +29,9 @@ export function runFromCodeCache(bundle: string, command: string | undefined): v
     const save = (): void => {
       if (saved) return;
       saved = true;
-      if (flagStamp().equals(flagsAtStart)) writeAtomically(cacheFile, script.createCachedData());
+      if (!flagStamp().equals(flagsAtStart)) return;
+      writeAtomically(cacheFile, script.createCachedData());
+      pruneStale(cacheFile);
     };
     (globalThis as Record<symbol, unknown>)[SAVE_CODE_CACHE] = save;
     process.once('exit', save);
@@ -59,6 +61,37 @@ function cachePath(bundle: string, command: string | undefined): string | undefi
     return join(dir, `${key}-${name}.v8cache`);
   } catch {
     return undefined;
+  }
+}
+
+/** A cache file of another build (or Node) unwritten for this long is removed when a cache is written. */
+const STALE_MS = 7 * 24 * 3600_000;
+
+/**
+ * Each build of the CLI (an upgrade, a rebuild) has its own key, so its caches (~1-2 MB per command)
+ * would stay in the temp folder for good. Another install still in use keeps its files: only those
+ * of other keys written more than a week ago go (if still used, the next start writes one again).
+ */
+function pruneStale(written: string): void {
+  const dir = dirname(written);
+  const key = basename(written).slice(0, basename(written).indexOf('-'));
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name.startsWith(`${key}-`) || !/\.v8cache(\.\d+\.tmp)?$/.test(name)) continue;
+    const file = join(dir, name);
+    try {
+      // Gone already (another process pruned it) is fine; rm's force ignores that too.
+      const info = statSync(file, { throwIfNoEntry: false });
+      if (info && Date.now() - info.mtimeMs > STALE_MS) rmSync(file, { force: true });
+    } catch {
+      // Housekeeping, at exit: a file it may not remove ends it, never the command.
+      return;
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -104,6 +104,32 @@ describe('the CLI launcher runs its bundle from a V8 code cache', { skip }, () =
     const result = run(['stats'], repo.dir, open);
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(readdirSync(cacheFolder(open)), [], 'nothing read from or written to a folder another user could plant a file in');
+  });
+
+  it('removes the caches of other builds left for over a week when it writes one, and keeps the rest', () => {
+    const tmp = tempDir('coevolve-cc-');
+    const folder = cacheFolder(tmp);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const eightDays = new Date(Date.now() - 8 * 24 * 3600_000);
+    const plant = (name: string, when?: Date) => {
+      writeFileSync(join(folder, name), 'x');
+      if (when) utimesSync(join(folder, name), when, when);
+    };
+    plant('aaaaaaaaaaaaaaaaaaaaaaaa-mine.v8cache', eightDays);
+    plant('aaaaaaaaaaaaaaaaaaaaaaaa-recall.v8cache.123.tmp', eightDays);
+    plant('bbbbbbbbbbbbbbbbbbbbbbbb-mine.v8cache');
+    plant('notes.txt', eightDays);
+    assert.equal(run(['stats'], repo.dir, tmp).code, 0);
+    const own = cacheOf(tmp, 'stats')!.file;
+    // This build's own old file stays too: only other keys go.
+    plant(`${own.slice(folder.length + 1, own.indexOf('-', folder.length))}-models.v8cache`, eightDays);
+    assert.equal(run(['recall', 'tokens'], repo.dir, tmp).code, 0);
+    const left = readdirSync(folder).sort();
+    assert.ok(!left.some((name) => name.startsWith('aaaa')), `a week-old other build's files are gone: ${left.join(', ')}`);
+    assert.ok(left.includes('bbbbbbbbbbbbbbbbbbbbbbbb-mine.v8cache'), 'a recent one of another install stays');
+    assert.ok(left.includes('notes.txt'), 'files that are not caches are never touched');
+    assert.ok(left.some((name) => name.endsWith('-models.v8cache')), 'this build\'s own files stay');
+    assert.ok(left.some((name) => name.endsWith('-recall.v8cache')));
   });
 
   it('serves the sidecar from the cached bundle: its engine, an ES module, is imported through the launcher', { skip: !existsSync(engine) && 'npm run setup:engine installs the engine' }, async () => {
