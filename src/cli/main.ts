@@ -43,6 +43,16 @@ async function main(): Promise<void> {
   }
 }
 
+// Output piped into a reader that stopped (`coevolve --help | head -3`): the rest has nowhere to go,
+// so the command ends there, quietly, as other command-line tools do, instead of crashing with an
+// unhandled EPIPE. A mine stopped this way keeps what it saved (it saves batch by batch).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok);
+  });
+}
+
 // An error some command carries on past (a failed cleanup, a worker that would not start) is
 // rare and worth knowing: it is said on stderr, never silently dropped. A solve's go to its run log.
 setIgnoredErrorSink((why, error) => process.stderr.write(`coevolve: warning: ${describeIgnored(why, error)}\n`));

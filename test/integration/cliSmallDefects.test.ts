@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { runCliAsync } from '../helpers/cliProcess.ts';
+import { spawn } from 'node:child_process';
+import { CLI, runCliAsync } from '../helpers/cliProcess.ts';
 import { scratchSpace } from '../helpers/gitRepo.ts';
 import type { GitRepo } from '../helpers/gitRepo.ts';
 import { mathProject } from '../helpers/teamFixtures.ts';
@@ -17,7 +18,29 @@ function repo(): GitRepo {
   return made;
 }
 
+/** Runs the built CLI with its output read by nobody: the pipe's read end is closed before it writes. */
+function intoClosedPipe(args: string[], cwd: string): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('close', (code) => resolve({ code, stderr }));
+  });
+}
+
 describe('the CLI before and after a first mine', () => {
+  it('output into a pipe nobody reads any more (`| head -3`) ends the command quietly, keeping what a mine saved', async () => {
+    const r = repo();
+    for (const args of [['--help'], ['mine', '--json'], ['stats'], ['recall', 'add two numbers']]) {
+      const result = await intoClosedPipe(args, r.dir);
+      assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
+      assert.doesNotMatch(result.stderr, /EPIPE|Unhandled/, args.join(' '));
+    }
+    const stats = await runCliAsync(['stats', '--json'], r.dir);
+    assert.ok((JSON.parse(stats.stdout) as { experiences: number }).experiences > 0, 'the mine whose output went nowhere saved its commits');
+  });
+
   it('exits 2 with "nothing mined yet" from stats, memory show and skills list, as documented', async () => {
     const r = repo();
     for (const command of [['stats'], ['memory', 'show'], ['skills', 'list']]) {
