@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { SAVE_CODE_CACHE } from './quickWasm.ts';
+import { COMMAND_NAMES } from './commandNames.ts';
 
 /** Evaluates `bundle` as the module it would be under require(), compiled from (and then into) the cache. */
 export function runFromCodeCache(bundle: string, command: string | undefined): void {
@@ -57,7 +58,8 @@ function cachePath(bundle: string, command: string | undefined): string | undefi
     if (!folder.isDirectory() || (uid !== undefined && (folder.uid !== uid || (folder.mode & 0o077) !== 0))) return undefined;
     const built = statSync(bundle);
     const key = createHash('sha256').update(`${bundle}\0${built.size}\0${built.mtimeMs}\0${process.version}\0${process.arch}`).digest('hex').slice(0, 24);
-    const name = command && /^[a-z][a-z-]{0,23}$/.test(command) ? command : 'other';
+    // A mistyped command shares one file with help and the rest, instead of leaving one of its own.
+    const name = command && COMMAND_NAMES.includes(command) ? command : 'other';
     return join(dir, `${key}-${name}.v8cache`);
   } catch {
     return undefined;

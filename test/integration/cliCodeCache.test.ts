@@ -130,6 +130,10 @@ describe('the CLI launcher runs its bundle from a V8 code cache', { skip }, () =
     assert.ok(left.includes('notes.txt'), 'files that are not caches are never touched');
     assert.ok(left.some((name) => name.endsWith('-models.v8cache')), 'this build\'s own files stay');
     assert.ok(left.some((name) => name.endsWith('-recall.v8cache')));
+    // A mistyped command leaves no file of its own: it shares the one for anything else.
+    assert.equal(run(['frobnicate'], repo.dir, tmp).code, 2);
+    assert.ok(!readdirSync(folder).some((name) => name.includes('frobnicate')));
+    assert.ok(cacheOf(tmp, 'other'), 'written under "other"');
   });
 
   it('serves the sidecar from the cached bundle: its engine, an ES module, is imported through the launcher', { skip: !existsSync(engine) && 'npm run setup:engine installs the engine' }, async () => {
