@@ -31,14 +31,37 @@ export function parseIntent(message: string): Intent {
     .join('\n')
     .trim();
 
-  const intent: Intent = { subject, body, issues: findIssues(`${subject}\n${body}`) };
-  const match = CONVENTIONAL.exec(subject);
+  const titled = pullRequestTitled(subject, body) ?? { subject, body };
+  const intent: Intent = { subject: titled.subject, body: titled.body, issues: findIssues(`${subject}\n${body}`) };
+  const match = CONVENTIONAL.exec(intent.subject);
   if (match?.groups) {
     intent.type = match.groups.type!.toLowerCase();
     if (match.groups.scope) intent.scope = match.groups.scope.trim();
     if (match.groups.breaking || /^BREAKING[ -]CHANGE:/m.test(message)) intent.breaking = true;
   }
   return intent;
+}
+
+const GITHUB_MERGE = /^Merge pull request (#\d{1,7}) from \S+$/;
+const GITLAB_MERGE = /^Merge branch '[^'\n]+' into '[^'\n]+'$/;
+const GITLAB_REQUEST = /^See merge request \S+?(!\d{1,7})$/m;
+
+/**
+ * A pull request's merge commit names where it came from ("Merge pull request #133 from
+ * owner/branch"; GitLab: "Merge branch 'x' into 'main'" and "See merge request group/project!12") and
+ * puts the pull request's title on the body's first line. The title says what the change is for: it
+ * becomes the subject, with the request's number, and the merge line ends the body. (In histories that
+ * merge every change this way — a third of itsdangerous's — recall listed branch names.)
+ */
+function pullRequestTitled(subject: string, body: string): { subject: string; body: string } | undefined {
+  const number = GITHUB_MERGE.exec(subject)?.[1] ?? (GITLAB_MERGE.test(subject) ? GITLAB_REQUEST.exec(body)?.[1] : undefined);
+  if (!number) return undefined;
+  const lines = body.split('\n');
+  const first = lines.findIndex((line) => line.trim() !== '');
+  const title = first < 0 ? '' : lines[first]!.trim();
+  if (!title || GITLAB_REQUEST.test(title)) return undefined;
+  const rest = lines.slice(first + 1).join('\n').trim();
+  return { subject: `${title} (${number})`, body: [rest, subject].filter(Boolean).join('\n\n') };
 }
 
 function findIssues(text: string): string[] {

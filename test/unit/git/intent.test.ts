@@ -22,6 +22,30 @@ describe('intent', () => {
     assert.deepEqual(intent.issues, []);
   });
 
+  it('takes a pull request\'s title from its merge commit as the subject, with its number', () => {
+    const github = parseIntent('Merge pull request #133 from zhugnou/zhugnou/issue-126\n\nRaise SignatureExpired error when age is in the future\n');
+    assert.equal(github.subject, 'Raise SignatureExpired error when age is in the future (#133)');
+    assert.equal(github.body, 'Merge pull request #133 from zhugnou/zhugnou/issue-126', 'where it came from ends the body');
+    assert.deepEqual(github.issues, ['#133']);
+    assert.equal(classifyKind(github, [file('src/itsdangerous/timed.py')], false), 'fix');
+
+    const conventional = parseIntent('Merge pull request #5 from o/refuse-empty\n\nfix(auth): refuse empty passwords\n\nThe form sent an empty string.\n');
+    assert.equal(conventional.subject, 'fix(auth): refuse empty passwords (#5)');
+    assert.equal(conventional.type, 'fix');
+    assert.equal(conventional.scope, 'auth');
+    assert.equal(conventional.body, 'The form sent an empty string.\n\nMerge pull request #5 from o/refuse-empty');
+
+    const gitlab = parseIntent("Merge branch 'export-button' into 'main'\n\nAdd the export button\n\nSee merge request group/project!12\n");
+    assert.equal(gitlab.subject, 'Add the export button (!12)');
+  });
+
+  it('leaves other merges as they are: a sync, a merge without a title, a branch merge that names no request', () => {
+    for (const message of ["Merge branch 'main' into feature", 'Merge pull request #7 from o/b', 'Merge pull request #7 from o/b\n\n', "Merge branch 'a' into 'b'\n\nSome text", "Merge branch 'a' into 'b'\n\nSee merge request g/p!3", 'Merge tag \'v4.11.1\'']) {
+      const intent = parseIntent(message);
+      assert.equal(intent.subject, message.split('\n')[0], message);
+    }
+  });
+
   it('finds the target of a revert', () => {
     const intent = parseIntent('Revert "feat: x"\n\nThis reverts commit 0123456789abcdef0123456789abcdef01234567.\n');
     assert.equal(revertTarget(intent), '0123456789abcdef0123456789abcdef01234567');
