@@ -35,7 +35,7 @@ Exit codes:
 async function main(): Promise<void> {
   try {
     // Only the named command's module is loaded (and initialized): a `mine` or `recall` does not pay
-    // for the model client, the MCP server and the solve team (~45 ms of every start).
+    // for the model client, the MCP server and the solve team (--version 132 -> 96 ms, a mine ~12 ms).
     for (const register of await commandsFor(process.argv[2])) register(program);
     await program.parseAsync(process.argv);
   } catch (error) {

@@ -22,9 +22,9 @@ import { DerivedCache } from '../derivedCache.ts';
 /** Bumped when the tables change shape: an index of another version is rebuilt from the store, unless a migration below brings it up. */
 const ENGINE_VERSION = 11;
 /**
- * From the version named to the next, without a rebuild (8, 9: an index or table added). 10: messages' links and formatting tags are left
- * out of the text index (searchFieldsOf): every shard is gone through again by the next sync, and
- * only the rows whose text changed are written (not the whole rebuild a new format costs).
+ * From the version named to the next, without a rebuild. 8, 9: an index or a table added. 10:
+ * messages' links and formatting tags left out of the text index (searchFieldsOf): every shard is
+ * gone through again by the next sync, and only the rows whose text changed are written.
  */
 const MIGRATIONS: Record<number, string> = { 8: FILE_NAMES_INDEX, 9: FILE_UNDO_SCHEMA, 10: "UPDATE state SET value = '{}' WHERE key = 'shardRevs'" };
 /** The index file, relative to the store: derived from memory/ (git-ignored, per machine). */
@@ -147,7 +147,7 @@ export class HistoryIndex implements MemoryIndex {
     const migrated = migrate(db);
     if (versionOf(db) === ENGINE_VERSION) {
       const index = new HistoryIndex(db, path);
-      // Said, since the next sync reads every shard once (~6 s per 100k commits): no silent wait.
+      // Said, since the next sync reads every shard once (18 s at 500k commits): no silent wait.
       if (migrated.includes(10)) index.notes.push('The memory index was made by an earlier version of Co-evolve: every stored change is read once to bring its text index up (links in commit messages are no longer indexed).');
       return index;
     }
