@@ -46,7 +46,7 @@ export interface WorkspaceRecallOptions extends Omit<RecallOptions, 'before' | '
 export async function recallInWorkspace(workspace: Workspace, text: string, options: WorkspaceRecallOptions = {}): Promise<RecallResult> {
   if (!text.trim()) throw new CoevolveError('bad-input', 'Give some text to recall for: a task, an error message or a file path.');
   const { before, content, contentIndex, warm, cutoff: given, onNote, embedder, semanticMemory, signal, ...rest } = options;
-  const index = warm ? (await warm.get()).index : await loadIndex(workspace.storeDir).catch((error: unknown) => {
+  const index = warm ? (await warm.get()).index : await loadIndex(workspace.storeDir, onNote).catch((error: unknown) => {
     // "Run coevolve mine" would be bad advice where mine refuses: say what is really wrong.
     if (CoevolveError.is(error, 'store-empty') && !workspace.repository) throw new CoevolveError('not-a-git-repo', `${workspace.root} is not in a git repository, and there is no memory in ${workspace.storeDir}.`, { hint: 'Run recall inside a git repository that was mined (coevolve mine), or point --store at a store.' });
     throw error;
@@ -146,12 +146,12 @@ function revisionAt(index: MemoryIndex, cutoff: Cutoff | undefined): string | un
   return index.newestBefore(cutoff)?.sha;
 }
 
-async function loadIndex(storeDir: string): Promise<MemoryIndex> {
+async function loadIndex(storeDir: string, onNote: ((note: string) => void) | undefined): Promise<MemoryIndex> {
   const store = await MemoryStore.open(storeDir);
   if (store.state.counts.experiences === 0) {
     throw new CoevolveError('store-empty', `Nothing has been mined into ${storeDir} yet.`, { hint: 'Run `coevolve mine` first.' });
   }
-  return openMemoryIndex(store);
+  return openMemoryIndex(store, onNote);
 }
 
 async function resolveCutoff(workspace: Workspace, index: MemoryIndex, before: string): Promise<Cutoff> {

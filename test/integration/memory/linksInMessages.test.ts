@@ -94,7 +94,16 @@ describe('links and formatting tags in commit messages are not evidence', () => 
     old.run("UPDATE state SET value = '10' WHERE key = 'version'");
     old.close();
     const notes: string[] = [];
-    const migrated = await recallInWorkspace(workspace, 'redirect back to referrer', { onNote: (note) => notes.push(note) });
+    // Said before the index catches up (18 s at 500k commits), not after: no shard is indexed yet then.
+    const revsWhenSaid: string[] = [];
+    const sayNote = (note: string) => {
+      notes.push(note);
+      const look = SqliteFile.open(path);
+      revsWhenSaid.push(look.get<{ value: string }>("SELECT value FROM state WHERE key = 'shardRevs'")!.value);
+      look.close();
+    };
+    const migrated = await recallInWorkspace(workspace, 'redirect back to referrer', { onNote: sayNote });
+    assert.deepEqual(revsWhenSaid, ['{}']);
     assert.ok(!migrated.experiences.map((e) => e.sha).includes(botSha), 'after the migration the bump is not offered');
     assert.match(notes.join('\n'), /earlier version of Co-evolve: every stored change is read once/);
     notes.length = 0;

@@ -120,7 +120,7 @@ export class HistoryIndex implements MemoryIndex {
       await rm(path, { force: true });
       await rm(`${path}-journal`, { force: true });
       const index = HistoryIndex.openAt(path);
-      index.notes.push(`The memory index ${path} could not be used (${error.message}); it was rebuilt from the store.`);
+      index.notes.push(`The memory index ${path} could not be used (${error.message}); it is rebuilt from the store.`);
       return index;
     }
   }
