@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 type Register = (program: Command) => void;
 
 /**
- * Each command module with the names it adds, in the order `coevolve --help` lists them. Loaded by
+ * Each command module with the names it adds, in the order `coevolve --help` lists them (as
+ * commandNames.ts does for the launcher; the registry's tests hold the two to each other). Loaded by
  * import(), which the CLI bundle turns into a module initialized on first use.
  */
 const MODULES: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Register> }> = [
@@ -28,6 +29,3 @@ export async function commandsFor(first: string | undefined): Promise<Register[]
   const named = MODULES.find((module) => first !== undefined && module.names.includes(first));
   return Promise.all((named ? [named] : MODULES).map((module) => module.load()));
 }
-
-/** Every command name the table registers (commandNames.ts lists them for the launcher; a test keeps the two equal). */
-export const REGISTERED_NAMES: readonly string[] = MODULES.flatMap((module) => module.names);
